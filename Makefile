@@ -1,0 +1,58 @@
+# Every entry point of the project. A fresh machine needs only Python 3.11+ and make.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+STAGE ?= dev
+# chalice package needs a region to start; the template itself only uses AWS::Region.
+PACKAGE_REGION ?= us-east-1
+PYTEST_ARGS ?=
+
+.PHONY: run test lint typecheck unit integration infra-test e2e bench package demo clean
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+## run: the local stack (moto, the infra/ stack, the API, consumers and schedules) in the foreground
+run: $(INSTALLED)
+	exec $(PY) -m infra.local
+
+## test: lint, format check, strict types and the whole test suite (what CI runs)
+test: lint typecheck
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(INSTALLED)
+	$(PY) -m mypy
+
+unit: $(INSTALLED)
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+integration: $(INSTALLED)
+	$(PY) -m pytest tests/integration $(PYTEST_ARGS)
+
+infra-test: $(INSTALLED)
+	$(PY) -m pytest tests/infra $(PYTEST_ARGS)
+
+e2e: $(INSTALLED)
+	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+## bench: print the benchmark figures (ratios against a baseline measured in the same run)
+bench: $(INSTALLED)
+	$(PY) -m bench
+
+## package: the deployable SAM template and zip for STAGE under build/STAGE (no AWS account needed)
+package: $(INSTALLED)
+	rm -rf build/$(STAGE)
+	AWS_DEFAULT_REGION=$(PACKAGE_REGION) $(VENV)/bin/chalice package --stage $(STAGE) \
+		--merge-template infra/template.json build/$(STAGE)
+	@echo "Packaged stage $(STAGE): build/$(STAGE)/sam.json and build/$(STAGE)/deployment.zip"
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache .local test-artifacts

@@ -1,0 +1,1 @@
+"""Engagement tracker: everything the Lambda functions run, apart from the wiring in app.py."""

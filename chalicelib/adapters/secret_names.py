@@ -1,0 +1,20 @@
+"""Names of the stage's secrets: environment variables locally, SSM SecureStrings in AWS.
+
+Each lives at `/engagement-tracker/<stage>/<NAME>`.
+"""
+
+from __future__ import annotations
+
+WEBHOOK_SECRET_NAMES: tuple[str, ...] = (
+    "META_APP_SECRET",
+    "META_VERIFY_TOKEN",
+    "X_CONSUMER_SECRET",
+    "YOUTUBE_HUB_SECRET",
+    "TIKTOK_CLIENT_SECRET",
+    "STANDARD_WEBHOOK_SECRETS",
+)
+ADMIN_TOKEN = "ADMIN_TOKEN"  # noqa: S105 (a name, not a value)
+# Key of the HMAC that pseudonymises platform user ids; rotating it breaks the link to older actors.
+PSEUDONYMISATION_KEY = "PSEUDONYMISATION_KEY"
+
+ALL_SECRET_NAMES: tuple[str, ...] = (*WEBHOOK_SECRET_NAMES, ADMIN_TOKEN, PSEUDONYMISATION_KEY)

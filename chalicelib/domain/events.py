@@ -1,0 +1,112 @@
+"""The normalised engagement event (contract section 3) and the helpers every platform shares.
+
+Pure: no AWS, no Chalice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+KINDS: frozenset[str] = frozenset(
+    {
+        "comment",
+        "reply",
+        "reaction",
+        "like",
+        "share",
+        "repost",
+        "quote",
+        "mention",
+        "follow",
+        "unfollow",
+        "content_published",
+        "content_updated",
+        "content_removed",
+        "click",
+        "presave",
+        "other",
+    }
+)
+
+PLATFORMS: frozenset[str] = frozenset(
+    {"facebook", "instagram", "x", "youtube", "tiktok", "spotify", "soundcloud", "deezer"}
+)
+
+# Pseudonymises a platform user id: keyed HMAC, so the raw id is never stored.
+Pseudonymiser = Callable[[str], str]
+
+
+def is_platform(name: str) -> bool:
+    return name in PLATFORMS or (name.startswith("standard:") and len(name) > len("standard:"))
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementEvent:
+    event_id: str
+    platform: str
+    kind: str
+    content_id: str
+    account_id: str
+    occurred_at: datetime | None  # None: the platform gave no time; the first delivery's time is used
+    received_at: datetime
+    undo: bool = False
+    actor: str | None = None
+    text: str | None = None
+    # A platform's version marker of the content (YouTube's <updated>); the store uses it to tell a
+    # first publication from a later update. None for every other platform.
+    revision: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown kind {self.kind!r}")
+        if not is_platform(self.platform):
+            raise ValueError(f"unknown platform {self.platform!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One accepted webhook delivery, as queued: the raw bytes plus what the receiver saw."""
+
+    platform: str  # route family: meta, x, youtube, tiktok, standard
+    delivery_id: str  # the platform's own id when it sends one, else a hash of the body
+    body: bytes
+    received_at: datetime
+    content_type: str = ""
+    source: str | None = None  # the {source} of /webhooks/standard/{source}
+    # The few headers a parser needs after verification (e.g. webhook-id, Link); never secrets.
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    events: tuple[EngagementEvent, ...]
+    ignored: int = 0  # items of a known envelope whose type the tracker does not count
+
+
+def event_id(platform: str, *identity: str) -> str:
+    """Deterministic id from the platform's own identity of an event (never a send time)."""
+    digest = hashlib.sha256("\x1f".join((platform, *identity)).encode("utf-8")).hexdigest()
+    return digest[:32]
+
+
+def keyed_pseudonymiser(key: bytes) -> Pseudonymiser:
+    def pseudonymise(platform_user_id: str) -> str:
+        return hmac.new(key, platform_user_id.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+    return pseudonymise
+
+
+def utc_from_unix(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def parse_iso8601(value: str) -> datetime:
+    """Parse an ISO 8601 time with an offset (or Z) into UTC; naive times are rejected."""
+    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError("time has no UTC offset")
+    return parsed.astimezone(UTC)

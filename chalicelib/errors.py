@@ -1,0 +1,60 @@
+"""Domain errors. Pure: they say what went wrong; chalicelib.web maps them to HTTP in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class DomainError(Exception):
+    """Base of every error the product reports to a caller. `code` is stable snake_case."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, fields: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = dict(fields) if fields else None
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+
+
+class InvalidSignature(Unauthorized):
+    code = "invalid_signature"
+
+
+class ValidationFailed(DomainError):
+    code = "validation_failed"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class DependencyFailed(DomainError):
+    """An AWS service or platform API failed or throttled; the caller may retry."""
+
+    code = "dependency_failed"
+
+
+class ConfigurationError(DomainError):
+    """The deployment is missing or has a malformed setting: an operator must act."""
+
+    code = "configuration_error"

@@ -1,0 +1,100 @@
+"""The HTTP edge: the one place where domain errors become the contract's JSON error bodies."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib.errors import (
+    ConfigurationError,
+    Conflict,
+    DependencyFailed,
+    DomainError,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from chalicelib.observability import logger
+
+_STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
+    (PayloadTooLarge, 413),
+    (UnsupportedMediaType, 415),
+    (NotFound, 404),
+    (Forbidden, 403),
+    (Unauthorized, 401),
+    (ValidationFailed, 400),
+    (Conflict, 409),
+    (DependencyFailed, 503),
+    (ConfigurationError, 500),
+)
+
+# Chalice answers some requests itself (unknown method, a content type a route does not declare,
+# an unhandled exception) with {"Code", "Message"}; the contract wants one error shape everywhere.
+_CHALICE_CODES = {
+    "MethodNotAllowedError": "method_not_allowed",
+    "UnsupportedMediaType": "unsupported_media_type",
+    "BadRequest": "bad_request",
+    "InternalServerError": "internal_error",
+}
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def status_for(error: DomainError) -> int:
+    for error_type, status in _STATUS_BY_ERROR:
+        if isinstance(error, error_type):
+            return status
+    return 400
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def error_response(error: DomainError) -> Response:
+    status = status_for(error)
+    if status >= 500:
+        logger.error("request failed", extra={"error_code": error.code, "status": status})
+    else:
+        logger.info("request rejected", extra={"error_code": error.code, "status": status})
+    return Response(
+        body=error_body(error.code, error.message, error.fields),
+        status_code=status,
+        headers=dict(JSON_HEADERS),
+    )
+
+
+def handles_domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Map a view's DomainError to its HTTP answer (Chalice would turn it into a bare 500)."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except DomainError as error:
+            return error_response(error)
+
+    return wrapper
+
+
+def contract_error_shape(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """HTTP middleware: rewrite Chalice's own error answers into the contract's error body."""
+    response = get_response(event)
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and set(body) == {"Code", "Message"}:
+        code = _CHALICE_CODES.get(str(body["Code"]), "error")
+        message = str(body["Message"]).rstrip(".") + "."
+        if response.status_code >= 500:
+            message = "An internal error occurred."
+        headers = {**response.headers, **JSON_HEADERS}
+        return Response(body=error_body(code, message), status_code=response.status_code, headers=headers)
+    return response

@@ -1,0 +1,3 @@
+from infra.local.runner import main
+
+main()

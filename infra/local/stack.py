@@ -1,0 +1,77 @@
+"""The embedded AWS of the local stack: moto's server, the infra/ template deployed as a stack,
+and the stage's secrets in its Parameter Store."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from chalicelib.adapters.secret_names import ALL_SECRET_NAMES, PSEUDONYMISATION_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "infra" / "template.json"
+LOCAL_REGION = "us-east-1"
+STACK_NAME = "engagement-tracker-local"
+
+
+def resources_template(path: Path = TEMPLATE) -> dict[str, Any]:
+    """The merge template minus what only makes sense inside Chalice's package: SAM Globals and
+    the partial entries that patch Chalice's own functions (they have no Type)."""
+    template: dict[str, Any] = json.loads(path.read_text())
+    template.pop("Globals", None)
+    template["Resources"] = {
+        name: resource for name, resource in template["Resources"].items() if "Type" in resource
+    }
+    return template
+
+
+def deploy(cloudformation: Any, stage: str = "local", timeout_seconds: float = 60) -> dict[str, str]:
+    """Create the stack and return its outputs (TableName, SummaryBucketName, IngestQueueUrl, ...)."""
+    cloudformation.create_stack(
+        StackName=STACK_NAME,
+        TemplateBody=json.dumps(resources_template()),
+        Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage}],
+    )
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        stack = cloudformation.describe_stacks(StackName=STACK_NAME)["Stacks"][0]
+        status = stack["StackStatus"]
+        if status == "CREATE_COMPLETE":
+            return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        if not status.endswith("IN_PROGRESS") or time.monotonic() > deadline:
+            raise RuntimeError(f"stack {STACK_NAME} ended in {status}")
+        time.sleep(0.2)
+
+
+def _generated(name: str) -> str:
+    if name == "STANDARD_WEBHOOK_SECRETS":
+        key = base64.b64encode(secrets.token_bytes(24)).decode()
+        return f"demo=whsec_{key}"
+    if name == PSEUDONYMISATION_KEY:
+        return secrets.token_hex(32)
+    return secrets.token_urlsafe(24)
+
+
+def resolve_secrets(env: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Each secret from its environment variable when set, else generated; returns the values and
+    the names that were generated."""
+    values: dict[str, str] = {}
+    generated: list[str] = []
+    for name in ALL_SECRET_NAMES:
+        value = env.get(name, "").strip()
+        if not value:
+            value = _generated(name)
+            generated.append(name)
+        values[name] = value
+    return values, generated
+
+
+def store_secrets(ssm: Any, stage: str, values: dict[str, str]) -> None:
+    for name, value in values.items():
+        ssm.put_parameter(
+            Name=f"/engagement-tracker/{stage}/{name}", Value=value, Type="SecureString", Overwrite=True
+        )
