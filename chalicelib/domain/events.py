@@ -84,18 +84,20 @@ class Delivery:
 @dataclass(frozen=True, slots=True)
 class Normalized:
     events: tuple[EngagementEvent, ...]
-    ignored: int = 0  # items of a known envelope whose type the tracker does not count
+    ignored: int = 0  # items of a valid envelope that are malformed or of a type not counted
 
 
 def event_id(platform: str, *identity: str) -> str:
     """Deterministic id from the platform's own identity of an event (never a send time)."""
-    digest = hashlib.sha256("\x1f".join((platform, *identity)).encode("utf-8")).hexdigest()
+    text = "\x1f".join((platform, *identity))
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return digest[:32]
 
 
 def keyed_pseudonymiser(key: bytes) -> Pseudonymiser:
     def pseudonymise(platform_user_id: str) -> str:
-        return hmac.new(key, platform_user_id.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+        raw = platform_user_id.encode("utf-8", "surrogatepass")
+        return hmac.new(key, raw, hashlib.sha256).hexdigest()[:32]
 
     return pseudonymise
 
@@ -109,4 +111,7 @@ def parse_iso8601(value: str) -> datetime:
     parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     if parsed.tzinfo is None:
         raise ValueError("time has no UTC offset")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 falls before year 1 in UTC
+        raise ValueError("time is out of range") from None

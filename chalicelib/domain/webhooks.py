@@ -43,5 +43,8 @@ def check_media_type(request: WebhookRequest, accepted: frozenset[str]) -> None:
 
 def require_equal(expected: str, received: str | None) -> None:
     """Constant-time comparison; any mismatch or absence is an invalid signature."""
-    if received is None or not hmac.compare_digest(expected.encode(), received.strip().encode()):
+    # "replace": a header may hold lone surrogates; they can never match, and must not raise.
+    if received is None or not hmac.compare_digest(
+        expected.encode(), received.strip().encode("utf-8", "replace")
+    ):
         raise InvalidSignature("The signature is missing or does not match.")

@@ -1,0 +1,302 @@
+"""Meta webhooks: Facebook Pages `feed` and Instagram `comments` / `mentions`.
+
+Pure: the webhook route calls `answer_handshake`, `verify` and `validate`; the queue consumer calls
+`normalize`. Meta sends no delivery id and redelivers for 36 h, so every event id comes from the change
+itself, never from `entry.time` (when Meta *sent* the batch).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NoReturn
+
+from chalicelib.domain.events import (
+    Delivery,
+    EngagementEvent,
+    Normalized,
+    Pseudonymiser,
+    event_id,
+    parse_iso8601,
+    utc_from_unix,
+)
+from chalicelib.domain.webhooks import WebhookRequest, require_equal
+from chalicelib.errors import Forbidden, ValidationFailed
+
+MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
+SIGNATURE_HEADER = "x-hub-signature-256"
+
+_Json = dict[str, object]
+
+_PLATFORM_BY_OBJECT = {"page": "facebook", "instagram": "instagram"}
+_POST_ITEMS = frozenset({"status", "post", "photo", "video"})
+_POST_KINDS = {"add": "content_published", "edited": "content_updated", "remove": "content_removed"}
+_UNDO_BY_VERB = {"add": False, "remove": True}
+
+
+def answer_handshake(query: Mapping[str, str], verify_token: str) -> str:
+    """The subscription handshake: echo hub.challenge only to the holder of our verify token.
+
+    The token is checked first (403 before 400, as the contract orders the answers), so a stranger
+    learns nothing about what a well-formed handshake looks like.
+    """
+    received = query.get("hub.verify_token")
+    if not verify_token or received is None or not hmac.compare_digest(_utf8(verify_token), _utf8(received)):
+        raise Forbidden("The verify token is missing or wrong.")
+    challenge = query.get("hub.challenge")
+    if query.get("hub.mode") != "subscribe" or not challenge:
+        raise ValidationFailed("A handshake needs hub.mode=subscribe and a hub.challenge.")
+    return challenge
+
+
+def verify(request: WebhookRequest, secret: str) -> None:
+    """`X-Hub-Signature-256: sha256=<lowercase hex HMAC-SHA256(app secret, raw body)>`."""
+    digest = hmac.new(secret.encode("utf-8"), request.body, hashlib.sha256).hexdigest()
+    require_equal(f"sha256={digest}", _encodable(request.header(SIGNATURE_HEADER)))
+
+
+def delivery_id(body: bytes) -> str:
+    """Meta sends no delivery id: the body's hash makes an identical redelivery a duplicate."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def validate(body: bytes) -> None:
+    """Cheap envelope check after a valid signature; the items are judged later, one by one."""
+    _parse(body)
+
+
+def normalize(delivery: Delivery, pseudonymise: Pseudonymiser) -> Normalized:
+    """Every counted change becomes one event; the others (unknown or malformed) are `ignored`."""
+    meta_object, entries = _parse(delivery.body)
+    platform = _PLATFORM_BY_OBJECT.get(meta_object)
+    events: list[EngagementEvent] = []
+    ignored = 0
+    for raw_entry in entries:
+        entry = _as_object(raw_entry)
+        changes = entry.get("changes")
+        if platform is None or not isinstance(changes, list):
+            ignored += len(changes) if isinstance(changes, list) else 1
+            continue
+        context = _Context(platform, _id(entry.get("id")) or "", delivery.received_at, pseudonymise)
+        for change in changes:
+            event = _change_event(_as_object(change), context)
+            if event is None:
+                ignored += 1
+            else:
+                events.append(event)
+    return Normalized(events=tuple(events), ignored=ignored)
+
+
+# --- envelope -------------------------------------------------------------------------------------
+
+
+def _parse(body: bytes) -> tuple[str, list[object]]:
+    """The `object` and `entry` list; an Instagram array of bare changes becomes one entry without id."""
+    document = _decode(body)
+    if isinstance(document, list):
+        return "instagram", [{"changes": document}]
+    if not isinstance(document, dict):
+        raise ValidationFailed("The body must be a JSON object, or an array of Instagram changes.")
+    meta_object, entries = document.get("object"), document.get("entry")
+    if not isinstance(meta_object, str) or not meta_object:
+        raise ValidationFailed('The body has no "object" saying what changed.')
+    if not isinstance(entries, list):
+        raise ValidationFailed('The body has no "entry" list.')
+    return meta_object, entries
+
+
+def _decode(body: bytes) -> object:
+    """Strict JSON: UTF-8 only, no NaN or Infinity; any failure (even deep nesting) is a 400."""
+    try:
+        return json.loads(body.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError) as error:
+        raise ValidationFailed("The body is not valid UTF-8 JSON.") from error
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
+# --- changes --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every change of one entry shares: the platform, the page or IG user, the delivery."""
+
+    platform: str
+    account_id: str
+    received_at: datetime
+    pseudonymise: Pseudonymiser
+
+    def event(
+        self,
+        kind: str,
+        content_id: str,
+        identity: tuple[str, ...],
+        *,
+        actor_id: str | None,
+        occurred_at: datetime | None,
+        text: str | None = None,
+        undo: bool = False,
+    ) -> EngagementEvent:
+        return EngagementEvent(
+            event_id=event_id(self.platform, *identity),
+            platform=self.platform,
+            kind=kind,
+            content_id=content_id,
+            account_id=self.account_id,
+            occurred_at=occurred_at,
+            received_at=self.received_at,
+            undo=undo,
+            actor=self.pseudonymise(actor_id) if actor_id else None,
+            text=text,
+        )
+
+
+def _change_event(change: _Json, context: _Context) -> EngagementEvent | None:
+    handler = _HANDLERS.get((context.platform, _as_str(change.get("field"))))
+    value = change.get("value")
+    if handler is None or not isinstance(value, dict):
+        return None
+    return handler(value, context)
+
+
+def _feed_event(value: _Json, context: _Context) -> EngagementEvent | None:
+    """A Page `feed` change; `hide`, `unhide`, edits of comments and unknown items are not counted."""
+    item, verb, post_id = _as_str(value.get("item")), _as_str(value.get("verb")), _id(value.get("post_id"))
+    if post_id is None:
+        return None
+    classified = _feed_kind(item, verb, _id(value.get("parent_id")), post_id)
+    if classified is None:
+        return None
+    kind, undo = classified
+    actor_id = _id(_as_object(value.get("from")).get("id"))
+    created_time = value.get("created_time")
+    key = _id(value.get("comment_id")) or post_id
+    return context.event(
+        kind,
+        post_id,
+        (key, item, verb, _id(created_time) or "", actor_id or ""),
+        actor_id=actor_id,
+        occurred_at=_meta_time(created_time),
+        text=_text(value.get("message")) if kind in ("comment", "reply") else None,
+        undo=undo,
+    )
+
+
+def _feed_kind(item: str, verb: str, parent_id: str | None, post_id: str) -> tuple[str, bool] | None:
+    """(kind, undo) of a feed change, or None when it is not counted."""
+    if item in _POST_ITEMS:
+        kind = _POST_KINDS.get(verb)
+        return None if kind is None else (kind, False)
+    if item == "share":
+        return ("share", False) if verb == "add" else None
+    if item == "reaction":
+        kind = "reaction"
+    elif item == "comment":
+        # A top-level comment's parent is the post itself; any other parent is a comment.
+        kind = "reply" if parent_id not in (None, post_id) else "comment"
+    else:
+        return None
+    undo = _UNDO_BY_VERB.get(verb)
+    return None if undo is None else (kind, undo)
+
+
+def _instagram_comment(value: _Json, context: _Context) -> EngagementEvent | None:
+    """An IG comment (a reply when it has a parent). IG gives no time: the store uses the first delivery's."""
+    comment_id = _id(value.get("id")) or _id(value.get("comment_id"))
+    media_id = _id(_as_object(value.get("media")).get("id")) or _id(value.get("media_id"))
+    if comment_id is None or media_id is None:
+        return None
+    return context.event(
+        "reply" if _id(value.get("parent_id")) else "comment",
+        media_id,
+        ("comment", comment_id),
+        actor_id=_id(_as_object(value.get("from")).get("id")),
+        occurred_at=None,
+        text=_text(value.get("text")),
+    )
+
+
+def _instagram_mention(value: _Json, context: _Context) -> EngagementEvent | None:
+    """The IG user was @mentioned in a caption (`media_id` only) or a comment (`comment_id` too)."""
+    media_id = _id(value.get("media_id"))
+    if media_id is None:
+        return None
+    identity = ("mention", media_id, _id(value.get("comment_id")) or "")
+    return context.event("mention", media_id, identity, actor_id=None, occurred_at=None)
+
+
+_HANDLERS: dict[tuple[str, str], Callable[[_Json, _Context], EngagementEvent | None]] = {
+    ("facebook", "feed"): _feed_event,
+    ("instagram", "comments"): _instagram_comment,
+    ("instagram", "mentions"): _instagram_mention,
+}
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+
+def _meta_time(value: object) -> datetime | None:
+    """`created_time` as unix seconds (number or digits) or ISO 8601; None when absent or unusable."""
+    text = _id(value)
+    if text is None:
+        return None
+    try:
+        return utc_from_unix(int(text)) if text.isdigit() else parse_iso8601(text)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _id(value: object) -> str | None:
+    """A platform id as text: a non-empty string or an integer; anything else is no id."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and value and _is_utf8(value):
+        return value
+    return None
+
+
+def _text(value: object) -> str | None:
+    """User text, with anything that cannot be stored as UTF-8 (lone surrogates) replaced."""
+    if not isinstance(value, str) or not value:
+        return None
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
+def _as_str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _as_object(value: object) -> _Json:
+    return value if isinstance(value, dict) else {}
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "replace")
+
+
+def _encodable(header: str | None) -> str | None:
+    """A header value that any comparison can encode, whatever characters it arrived with."""
+    return None if header is None else _utf8(header).decode("utf-8")

@@ -1,0 +1,598 @@
+"""YouTube WebSub: verification of intent, X-Hub-Signature, Atom entries and tombstones."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import itertools
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chalicelib.domain.events import Delivery, EngagementEvent, event_id, keyed_pseudonymiser
+from chalicelib.domain.webhooks import WebhookRequest
+from chalicelib.errors import InvalidSignature, ValidationFailed
+from chalicelib.platforms import youtube
+
+_ids = itertools.count(1)
+SECRET = "hub-secret"
+RECEIVED_AT = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+PSEUDONYMISE = keyed_pseudonymiser(b"test-key")
+
+
+def unique_video_id() -> str:
+    return f"vid{next(_ids):08d}"
+
+
+def entry(
+    video_id: str,
+    *,
+    channel_id: str = "UCchannel",
+    published: str | None = "2026-11-20T10:00:00+00:00",
+    updated: str | None = "2026-11-20T10:05:00.123456789+00:00",
+) -> str:
+    parts = [f"<id>yt:video:{video_id}</id>", f"<yt:videoId>{video_id}</yt:videoId>"]
+    parts.append(f"<yt:channelId>{channel_id}</yt:channelId>")
+    if published is not None:
+        parts.append(f"<published>{published}</published>")
+    if updated is not None:
+        parts.append(f"<updated>{updated}</updated>")
+    return f"<entry>{''.join(parts)}</entry>"
+
+
+def tombstone(video_id: str, *, when: str = "2026-11-20T11:00:00+00:00", by: str | None = None) -> str:
+    author = f"<at:by><name>Artist</name><uri>{by}</uri></at:by>" if by is not None else ""
+    return f'<at:deleted-entry ref="yt:video:{video_id}" when="{when}">{author}</at:deleted-entry>'
+
+
+def feed(*items: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns="http://www.w3.org/2005/Atom"'
+        ' xmlns:at="http://purl.org/atompub/tombstones/1.0">'
+        '<link rel="hub" href="https://pubsubhubbub.appspot.com"/>'
+        "<title>YouTube video feed</title><updated>2026-11-20T10:05:00+00:00</updated>"
+        f"{''.join(items)}</feed>"
+    ).encode()
+
+
+def delivery(body: bytes, received_at: datetime = RECEIVED_AT) -> Delivery:
+    return Delivery(
+        platform="youtube",
+        delivery_id=youtube.delivery_id(body),
+        body=body,
+        received_at=received_at,
+        content_type="application/atom+xml",
+    )
+
+
+def signed(body: bytes, secret: str = SECRET, method: str = "sha1") -> WebhookRequest:
+    digest = hmac.new(secret.encode(), body, method).hexdigest()
+    return WebhookRequest(method="POST", body=body, headers={"x-hub-signature": f"{method}={digest}"})
+
+
+def with_signature(body: bytes, header: str) -> WebhookRequest:
+    return WebhookRequest(method="POST", body=body, headers={"x-hub-signature": header})
+
+
+def intent_query(**overrides: str) -> dict[str, str]:
+    query = {
+        "hub.mode": "subscribe",
+        "hub.topic": youtube.topic_for_channel("UCchannel"),
+        "hub.challenge": f"challenge-{next(_ids)}",
+        "hub.lease_seconds": "432000",
+    }
+    query.update(overrides)
+    return query
+
+
+# --- media types, ids and topics -------------------------------------------------------------------
+
+
+def test_media_types_accept_atom_and_xml() -> None:
+    # given / when / then: hubs send Atom, some labelled as plain XML
+    assert sorted(youtube.MEDIA_TYPES) == ["application/atom+xml", "application/xml", "text/xml"]
+
+
+def test_delivery_id_is_the_sha256_of_the_body() -> None:
+    # given
+    body = feed(entry(unique_video_id()))
+    # when
+    found = youtube.delivery_id(body)
+    # then
+    assert found == hashlib.sha256(body).hexdigest()
+
+
+def test_topic_for_channel_is_the_videos_feed() -> None:
+    # when
+    topic = youtube.topic_for_channel("UC123")
+    # then
+    assert topic == "https://www.youtube.com/xml/feeds/videos.xml?channel_id=UC123"
+
+
+def test_hub_secret_is_hmac_sha256_of_the_topic() -> None:
+    # given
+    topic = youtube.topic_for_channel("UC123")
+    # when
+    secret = youtube.hub_secret_for(topic, "configured-key")
+    # then
+    assert secret == hmac.new(b"configured-key", topic.encode(), hashlib.sha256).hexdigest()
+
+
+def test_hub_secret_differs_per_topic() -> None:
+    # given
+    first, second = youtube.topic_for_channel("UC1"), youtube.topic_for_channel("UC2")
+    # when / then
+    assert youtube.hub_secret_for(first, "key") != youtube.hub_secret_for(second, "key")
+
+
+def test_topic_of_reads_the_self_link() -> None:
+    # given
+    topic = youtube.topic_for_channel("UC123")
+    link = f'<https://pubsubhubbub.appspot.com/>; rel="hub", <{topic}>; rel="self"'
+    request = WebhookRequest(method="POST", body=b"", headers={"link": link})
+    # when / then
+    assert youtube.topic_of(request) == topic
+
+
+def test_topic_of_accepts_an_unquoted_rel_among_several() -> None:
+    # given
+    link = "<https://example.com/topic>; rel=self, <https://hub.example/>; rel=hub"
+    request = WebhookRequest(method="POST", body=b"", headers={"link": link})
+    # when / then
+    assert youtube.topic_of(request) == "https://example.com/topic"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"link": '<https://hub.example/>; rel="hub"'}, {"link": '<https://é.example/>; rel="self"'}],
+    ids=["no-link", "no-self", "non-ascii"],
+)
+def test_topic_of_is_none_without_a_usable_self_link(headers: dict[str, str]) -> None:
+    # given
+    request = WebhookRequest(method="POST", body=b"", headers=headers)
+    # when / then
+    assert youtube.topic_of(request) is None
+
+
+# --- verification of intent ------------------------------------------------------------------------
+
+
+def test_parse_intent_reads_a_subscription() -> None:
+    # given
+    query = intent_query()
+    # when
+    intent = youtube.parse_intent(query)
+    # then
+    assert intent == youtube.Intent(
+        mode="subscribe", topic=query["hub.topic"], challenge=query["hub.challenge"], lease_seconds=432000
+    )
+
+
+def test_parse_intent_reads_an_unsubscription_without_lease() -> None:
+    # given
+    query = intent_query(**{"hub.mode": "unsubscribe"})
+    del query["hub.lease_seconds"]
+    # when
+    intent = youtube.parse_intent(query)
+    # then
+    assert (intent.mode, intent.lease_seconds) == ("unsubscribe", None)
+
+
+@pytest.mark.parametrize("name", ["hub.mode", "hub.topic", "hub.challenge"])
+def test_parse_intent_rejects_a_missing_parameter(name: str) -> None:
+    # given
+    query = intent_query()
+    del query[name]
+    # when / then
+    with pytest.raises(ValidationFailed) as raised:
+        youtube.parse_intent(query)
+    assert raised.value.fields == {name: "is required"}
+
+
+def test_parse_intent_rejects_a_challenge_that_cannot_be_echoed() -> None:
+    # given: a lone surrogate, which no response body can carry
+    query = intent_query(**{"hub.challenge": "abc\ud800"})
+    # when / then
+    with pytest.raises(ValidationFailed):
+        youtube.parse_intent(query)
+
+
+def test_parse_intent_rejects_an_unknown_mode() -> None:
+    # given: a hub telling us it denied the subscription
+    query = intent_query(**{"hub.mode": "denied"})
+    # when / then
+    with pytest.raises(ValidationFailed):
+        youtube.parse_intent(query)
+
+
+@pytest.mark.parametrize("lease", ["0", "-5", "abc", "", "1.5", "99999999999", "٣"])
+def test_parse_intent_rejects_a_lease_that_is_not_a_positive_int(lease: str) -> None:
+    # given
+    query = intent_query(**{"hub.lease_seconds": lease})
+    # when / then
+    with pytest.raises(ValidationFailed):
+        youtube.parse_intent(query)
+
+
+# --- X-Hub-Signature -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["sha1", "sha256", "sha384", "sha512"])
+def test_verify_accepts_the_method_the_hub_names(method: str) -> None:
+    # given
+    request = signed(feed(entry(unique_video_id())), method=method)
+    # when / then: no exception
+    youtube.verify(request, SECRET)
+
+
+def test_verify_accepts_upper_case_hex() -> None:
+    # given
+    body = feed(entry(unique_video_id()))
+    digest = hmac.new(SECRET.encode(), body, "sha1").hexdigest().upper()
+    # when / then: no exception
+    youtube.verify(with_signature(body, f"sha1={digest}"), SECRET)
+
+
+def test_verify_rejects_another_secret() -> None:
+    # given
+    request = signed(feed(entry(unique_video_id())), secret="someone-else")
+    # when / then
+    with pytest.raises(InvalidSignature):
+        youtube.verify(request, SECRET)
+
+
+def test_verify_rejects_a_changed_body() -> None:
+    # given
+    original = signed(feed(entry(unique_video_id())))
+    tampered = WebhookRequest(method="POST", body=original.body + b" ", headers=original.headers)
+    # when / then
+    with pytest.raises(InvalidSignature):
+        youtube.verify(tampered, SECRET)
+
+
+def test_verify_rejects_a_missing_header() -> None:
+    # given
+    request = WebhookRequest(method="POST", body=feed())
+    # when / then
+    with pytest.raises(InvalidSignature):
+        youtube.verify(request, SECRET)
+
+
+def test_verify_rejects_a_digest_labelled_with_another_method() -> None:
+    # given
+    body = feed(entry(unique_video_id()))
+    digest = hmac.new(SECRET.encode(), body, "sha256").hexdigest()
+    # when / then
+    with pytest.raises(InvalidSignature):
+        youtube.verify(with_signature(body, f"sha1={digest}"), SECRET)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["", "sha1", "sha1=", "md5=0123abcd", "sha1=not-hex", "sha1 = abcd", "sha1=abé", "\ud800"],
+    ids=["empty", "no-digest", "empty-digest", "md5", "not-hex", "spaces", "non-ascii", "surrogate"],
+)
+def test_verify_rejects_a_malformed_header(header: str) -> None:
+    # given
+    request = with_signature(feed(), header)
+    # when / then
+    with pytest.raises(InvalidSignature):
+        youtube.verify(request, SECRET)
+
+
+# --- bodies ----------------------------------------------------------------------------------------
+
+
+def test_validate_accepts_a_feed_of_entries_and_tombstones() -> None:
+    # given
+    body = feed(entry(unique_video_id()), tombstone(unique_video_id()))
+    # when / then: no exception
+    youtube.validate(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not xml",
+        b"<feed><unclosed></feed>",
+        b'<rss version="2.0"><channel/></rss>',
+        b"<feed/>",
+        b"<feed xmlns='http://www.w3.org/2005/Atom'>\xff</feed>",
+        b'<?xml version="1.0" encoding="no-such-codec"?><feed/>',
+        b'<?xml version="1.0" encoding="utf-7"?><feed/>',
+        b'<?xml version="1.0" encoding="idna"?><feed>\x80</feed>',
+        b"{}",
+    ],
+    ids=[
+        "empty",
+        "text",
+        "unbalanced",
+        "rss",
+        "atom-tag-without-namespace",
+        "invalid-utf8",
+        "unknown-encoding",
+        "multibyte-encoding",
+        "odd-codec",
+        "json",
+    ],
+)
+def test_validate_rejects_what_is_not_an_atom_feed(body: bytes) -> None:
+    # when / then
+    with pytest.raises(ValidationFailed):
+        youtube.validate(body)
+
+
+def test_validate_rejects_entity_expansion() -> None:
+    # given: the "billion laughs" body
+    entities = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
+    body = (
+        f'<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY l0 "lol">{entities}]>'
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>&l9;</title></feed>'
+    ).encode()
+    # when / then
+    with pytest.raises(ValidationFailed):
+        youtube.validate(body)
+
+
+def test_validate_rejects_an_external_entity() -> None:
+    # given
+    body = (
+        b'<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>&x;</title></feed>'
+    )
+    # when / then
+    with pytest.raises(ValidationFailed):
+        youtube.validate(body)
+
+
+def test_validate_rejects_deep_nesting_that_is_not_a_feed() -> None:
+    # given: nesting about as deep as 1 MiB allows
+    depth = 150_000
+    body = b"<a>" * depth + b"</a>" * depth
+    # when / then
+    with pytest.raises(ValidationFailed):
+        youtube.validate(body)
+
+
+def test_deep_nesting_inside_a_feed_gives_no_events() -> None:
+    # given: an extension element nested about as deep as 1 MiB allows
+    depth = 150_000
+    body = feed("<x>" * depth + "</x>" * depth)
+    # when
+    normalized = youtube.normalize(delivery(body), PSEUDONYMISE)
+    # then
+    assert (normalized.events, normalized.ignored) == ((), 0)
+
+
+# --- events ----------------------------------------------------------------------------------------
+
+
+def test_an_entry_becomes_content_published() -> None:
+    # given
+    video_id = unique_video_id()
+    body = feed(entry(video_id, channel_id="UCartist", updated="2026-11-20T10:05:00+00:00"))
+    # when
+    normalized = youtube.normalize(delivery(body), PSEUDONYMISE)
+    # then
+    assert normalized.events == (
+        EngagementEvent(
+            event_id=event_id("youtube", video_id, "published"),
+            platform="youtube",
+            kind="content_published",
+            content_id=video_id,
+            account_id="UCartist",
+            occurred_at=datetime(2026, 11, 20, 10, 0, tzinfo=UTC),
+            received_at=RECEIVED_AT,
+            revision="2026-11-20T10:05:00+00:00",
+        ),
+    )
+
+
+def test_an_entry_without_updated_uses_published_as_revision() -> None:
+    # given
+    body = feed(entry(unique_video_id(), published="2026-11-20T10:00:00+00:00", updated=None))
+    # when
+    (event,) = youtube.normalize(delivery(body), PSEUDONYMISE).events
+    # then
+    assert event.revision == "2026-11-20T10:00:00+00:00"
+
+
+def test_a_later_revision_keeps_the_published_event_id() -> None:
+    # given: the same video delivered first on upload, then after a title change
+    video_id = unique_video_id()
+    first = feed(entry(video_id, updated="2026-11-20T10:05:00+00:00"))
+    later = feed(entry(video_id, updated="2026-11-22T08:00:00+00:00"))
+    # when
+    (upload,) = youtube.normalize(delivery(first), PSEUDONYMISE).events
+    (change,) = youtube.normalize(delivery(later), PSEUDONYMISE).events
+    # then: the store tells them apart by revision
+    assert (upload.event_id, upload.revision != change.revision) == (change.event_id, True)
+
+
+def test_a_tombstone_becomes_content_removed_with_the_channel_of_its_author() -> None:
+    # given
+    video_id = unique_video_id()
+    body = feed(tombstone(video_id, by="https://www.youtube.com/channel/UCartist"))
+    # when
+    normalized = youtube.normalize(delivery(body), PSEUDONYMISE)
+    # then
+    assert normalized.events == (
+        EngagementEvent(
+            event_id=event_id("youtube", video_id, "removed"),
+            platform="youtube",
+            kind="content_removed",
+            content_id=video_id,
+            account_id="UCartist",
+            occurred_at=datetime(2026, 11, 20, 11, 0, tzinfo=UTC),
+            received_at=RECEIVED_AT,
+        ),
+    )
+
+
+def test_a_tombstone_without_author_has_no_account() -> None:
+    # given
+    body = feed(tombstone(unique_video_id()))
+    # when
+    (event,) = youtube.normalize(delivery(body), PSEUDONYMISE).events
+    # then
+    assert event.account_id == ""
+
+
+def test_a_feed_keeps_the_order_of_its_items() -> None:
+    # given
+    published, removed = unique_video_id(), unique_video_id()
+    body = feed(entry(published), tombstone(removed))
+    # when
+    events = youtube.normalize(delivery(body), PSEUDONYMISE).events
+    # then
+    assert [(event.kind, event.content_id) for event in events] == [
+        ("content_published", published),
+        ("content_removed", removed),
+    ]
+
+
+def test_nanosecond_times_are_read_to_the_microsecond() -> None:
+    # given: YouTube's <updated> carries nine fractional digits
+    body = feed(entry(unique_video_id(), published="2026-11-20T10:00:00.123456789+00:00"))
+    # when
+    (event,) = youtube.normalize(delivery(body), PSEUDONYMISE).events
+    # then
+    assert event.occurred_at == datetime(2026, 11, 20, 10, 0, 0, 123456, tzinfo=UTC)
+
+
+def test_a_redelivery_gives_the_same_ids() -> None:
+    # given
+    body = feed(entry(unique_video_id()), tombstone(unique_video_id()))
+    # when
+    first = youtube.normalize(delivery(body), PSEUDONYMISE)
+    again = youtube.normalize(delivery(body, received_at=datetime(2026, 11, 22, tzinfo=UTC)), PSEUDONYMISE)
+    # then
+    assert [event.event_id for event in first.events] == [event.event_id for event in again.events]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "<entry><published>2026-11-20T10:00:00+00:00</published></entry>",
+        entry("vidbadtime", published="yesterday"),
+        entry("vidnoqtime", published=None, updated=None),
+        entry("vidnaive", published="2026-11-20T10:00:00"),
+        entry("vidbadrev", updated="soon"),
+        '<at:deleted-entry ref="tag:other:1" when="2026-11-20T11:00:00+00:00"/>',
+        '<at:deleted-entry ref="yt:video:" when="2026-11-20T11:00:00+00:00"/>',
+        '<at:deleted-entry ref="yt:video:abc"/>',
+        '<at:deleted-entry ref="yt:video:abc" when="0001-01-01T00:00:00+01:00"/>',
+    ],
+    ids=[
+        "no-video-id",
+        "bad-published",
+        "no-published",
+        "naive-published",
+        "bad-updated",
+        "foreign-ref",
+        "empty-ref",
+        "no-when",
+        "overflowing-when",
+    ],
+)
+def test_a_malformed_item_is_ignored_and_counted(item: str) -> None:
+    # given: one good entry beside the malformed item
+    good = unique_video_id()
+    body = feed(entry(good), item)
+    # when
+    normalized = youtube.normalize(delivery(body), PSEUDONYMISE)
+    # then
+    assert ([event.content_id for event in normalized.events], normalized.ignored) == ([good], 1)
+
+
+def test_an_empty_feed_gives_no_events() -> None:
+    # when
+    normalized = youtube.normalize(delivery(feed()), PSEUDONYMISE)
+    # then
+    assert (normalized.events, normalized.ignored) == ((), 0)
+
+
+def test_normalize_rejects_a_malformed_body() -> None:
+    # when / then
+    with pytest.raises(ValidationFailed):
+        youtube.normalize(delivery(b"<feed"), PSEUDONYMISE)
+
+
+# --- updated_event ---------------------------------------------------------------------------------
+
+
+def test_updated_event_is_content_updated_at_the_revision_time() -> None:
+    # given
+    video_id = unique_video_id()
+    body = feed(entry(video_id, channel_id="UCartist", updated="2026-11-22T08:00:00+00:00"))
+    (published,) = youtube.normalize(delivery(body), PSEUDONYMISE).events
+    # when
+    updated = youtube.updated_event(published)
+    # then
+    assert updated == EngagementEvent(
+        event_id=event_id("youtube", video_id, "updated", "2026-11-22T08:00:00+00:00"),
+        platform="youtube",
+        kind="content_updated",
+        content_id=video_id,
+        account_id="UCartist",
+        occurred_at=datetime(2026, 11, 22, 8, 0, tzinfo=UTC),
+        received_at=RECEIVED_AT,
+        revision="2026-11-22T08:00:00+00:00",
+    )
+
+
+def test_updated_events_of_two_revisions_differ() -> None:
+    # given
+    video_id = unique_video_id()
+    (first,) = youtube.normalize(
+        delivery(feed(entry(video_id, updated="2026-11-21T08:00:00+00:00"))), PSEUDONYMISE
+    ).events
+    (second,) = youtube.normalize(
+        delivery(feed(entry(video_id, updated="2026-11-22T08:00:00+00:00"))), PSEUDONYMISE
+    ).events
+    # when / then
+    assert youtube.updated_event(first).event_id != youtube.updated_event(second).event_id
+
+
+def test_updated_event_refuses_an_event_that_is_not_a_publication() -> None:
+    # given
+    (removed,) = youtube.normalize(delivery(feed(tombstone(unique_video_id()))), PSEUDONYMISE).events
+    # when / then
+    with pytest.raises(ValueError, match="content_published"):
+        youtube.updated_event(removed)
+
+
+# --- never anything but the domain errors ----------------------------------------------------------
+
+# Any text, lone surrogates included (a JSON-decoded event can carry them).
+any_text = st.lists(st.one_of(st.characters(), st.characters(categories=["Cs"]))).map("".join)
+
+
+@given(st.binary())
+def test_validate_raises_only_validation_failed(body: bytes) -> None:
+    # when / then
+    with contextlib.suppress(ValidationFailed):
+        youtube.validate(body)
+
+
+@given(body=st.binary(max_size=64), header=st.one_of(any_text, any_text.map(lambda value: f"sha1={value}")))
+def test_verify_raises_only_invalid_signature(body: bytes, header: str) -> None:
+    # when / then
+    with pytest.raises(InvalidSignature):
+        youtube.verify(with_signature(body, header), SECRET)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["hub.mode", "hub.topic", "hub.challenge", "hub.lease_seconds"]), any_text
+    )
+)
+def test_parse_intent_raises_only_validation_failed(query: dict[str, str]) -> None:
+    # when / then
+    with contextlib.suppress(ValidationFailed):
+        youtube.parse_intent(query)
