@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from chalice.app import Chalice
+from chalice.app import Chalice, Response, SQSEvent
 
-from chalicelib import observability, web
+from chalicelib import observability, web, wiring
 from chalicelib.services import health as health_service
+from chalicelib.services.ingest import QueuedMessage
 
 app = Chalice(app_name="engagement-tracker")
 # Debug answers carry stack traces: only ever on the local stack.
@@ -16,8 +17,41 @@ app.debug = os.environ.get("STAGE") == "local"
 observability.register(app)
 app.register_middleware(web.contract_error_shape, "http")
 
+# Webhook routes take any content type at the gateway and answer 415 themselves, in the
+# contract's error shape, after the 413 check (the contract's order).
+ANY_CONTENT_TYPE = ["*/*"]
+
 
 @app.route("/health", methods=["GET"])
 @web.handles_domain_errors
 def health() -> dict[str, Any]:
     return health_service.status()
+
+
+@app.route("/webhooks/{platform}", methods=["GET"])
+@web.handles_domain_errors
+def webhook_handshake(platform: str) -> Response:
+    challenge = wiring.webhook_receiver().handshake(platform, web.webhook_request(app.current_request))
+    return web.challenge_response(challenge.body, challenge.content_type)
+
+
+@app.route("/webhooks/{platform}", methods=["POST"], content_types=ANY_CONTENT_TYPE)
+@web.handles_domain_errors
+def webhook_delivery(platform: str) -> dict[str, str]:
+    accepted = wiring.webhook_receiver().receive(platform, web.webhook_request(app.current_request))
+    return {"status": "accepted", "delivery_id": accepted.delivery_id}
+
+
+@app.route("/webhooks/standard/{source}", methods=["POST"], content_types=ANY_CONTENT_TYPE)
+@web.handles_domain_errors
+def standard_webhook_delivery(source: str) -> dict[str, str]:
+    request = web.webhook_request(app.current_request)
+    accepted = wiring.webhook_receiver().receive("standard", request, source=source)
+    return {"status": "accepted", "delivery_id": accepted.delivery_id}
+
+
+@app.on_sqs_message(queue="ingest", batch_size=100, maximum_batching_window_in_seconds=5)
+def ingest_consumer(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
+    messages = [QueuedMessage(record.to_dict()["messageId"], record.body) for record in event]
+    outcome = wiring.ingest_service().process(messages)
+    return {"batchItemFailures": [{"itemIdentifier": i} for i in outcome.failed_message_ids]}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from chalice.app import Request, Response
 
+from chalicelib.domain.webhooks import WebhookRequest
 from chalicelib.errors import (
     ConfigurationError,
     Conflict,
@@ -98,3 +99,24 @@ def contract_error_shape(event: Request, get_response: Callable[[Request], Respo
         headers = {**response.headers, **JSON_HEADERS}
         return Response(body=error_body(code, message), status_code=response.status_code, headers=headers)
     return response
+
+
+def webhook_request(request: Request | None) -> WebhookRequest:
+    """What a webhook receiver needs of Chalice's request: the raw bytes, exactly as received."""
+    if request is None:
+        raise ValidationFailed("No request.")
+    raw = request.raw_body
+    body = raw if isinstance(raw, bytes) else raw.encode("utf-8")
+    query: Mapping[str, str] = request.query_params or {}
+    return WebhookRequest(
+        method=request.method,
+        body=body,
+        headers={str(k).lower(): str(v) for k, v in request.headers.items()},
+        query={str(k): str(query[k]) for k in query},
+    )
+
+
+def challenge_response(body: str | Mapping[str, str], content_type: str) -> Response:
+    return Response(
+        body=body if isinstance(body, str) else dict(body), headers={"Content-Type": content_type}
+    )

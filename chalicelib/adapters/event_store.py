@@ -1,0 +1,177 @@
+"""Engagement events in DynamoDB (single table). Key layout:
+
+| item | pk | sk |
+|---|---|---|
+| event | `EV#<platform>#<content_id>#<shard>` | `<event_id>` (LSI `by_time`: `t` = `<occurred_at>#<id>`) |
+| comment text (TTL) | same as its event | `TXT#<event_id>` |
+| dirty bucket marker | `DIRTY#<shard>` | `<platform>#<hour>#<content_id>` |
+
+The shard of an event comes from its id, so the key of a redelivered event is known before reading;
+hot content spreads over EVENT_SHARDS partitions. Every write is a put of a deterministic key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain.events import EngagementEvent
+from chalicelib.domain.ingest import StoredEvent, TouchedBucket, occurred
+from chalicelib.errors import DependencyFailed
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+EVENT_SHARDS = 4
+MARKER_SHARDS = 8
+BATCH_GET_LIMIT = 100
+BATCH_WRITE_LIMIT = 25
+MAX_ATTEMPTS = 8
+
+Item = dict[str, Any]
+Key = tuple[str, str]
+
+
+def _s(value: str) -> dict[str, str]:
+    return {"S": value}
+
+
+def _shard(text: str, shards: int) -> int:
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:8], 16) % shards
+
+
+def event_pk(platform: str, content_id: str, event_id: str) -> str:
+    return f"EV#{platform}#{content_id}#{_shard(event_id, EVENT_SHARDS)}"
+
+
+def event_key(event: EngagementEvent) -> Key:
+    return (event_pk(event.platform, event.content_id, event.event_id), event.event_id)
+
+
+def iso(moment: datetime) -> str:
+    """Fixed-width UTC ISO 8601, so that string order is time order."""
+    return moment.isoformat(timespec="microseconds")
+
+
+def event_item(event: EngagementEvent) -> Item:
+    pk, sk = event_key(event)
+    at = iso(occurred(event))
+    item: Item = {
+        "pk": _s(pk),
+        "sk": _s(sk),
+        "t": _s(f"{at}#{event.event_id}"),
+        "platform": _s(event.platform),
+        "kind": _s(event.kind),
+        "undo": {"BOOL": event.undo},
+        "content_id": _s(event.content_id),
+        "account_id": _s(event.account_id),
+        "occurred_at": _s(at),
+        "received_at": _s(iso(event.received_at)),
+        "time_from_platform": {"BOOL": event.occurred_at is not None},
+    }
+    if event.actor:
+        item["actor"] = _s(event.actor)
+    if event.revision:
+        item["first_revision"] = _s(event.revision)
+    return item
+
+
+def text_item(event: EngagementEvent, retention_days: int) -> Item:
+    pk, _ = event_key(event)
+    expires = event.received_at + timedelta(days=retention_days)
+    return {
+        "pk": _s(pk),
+        "sk": _s(f"TXT#{event.event_id}"),
+        "text": _s(event.text or ""),
+        "expires_at": {"N": str(int(expires.timestamp()))},
+    }
+
+
+def marker_item(bucket: TouchedBucket, accounts: Iterable[str], written_at: datetime) -> Item:
+    item: Item = {
+        "pk": _s(f"DIRTY#{_shard(bucket.platform + '#' + bucket.content_id, MARKER_SHARDS)}"),
+        "sk": _s(f"{bucket.platform}#{bucket.hour}#{bucket.content_id}"),
+        "platform": _s(bucket.platform),
+        "content_id": _s(bucket.content_id),
+        "hour": _s(bucket.hour),
+        # The publisher leaves markers younger than the consumer's timeout, so a batch still
+        # writing its events is never rolled up half-done.
+        "written_at": _s(iso(written_at)),
+    }
+    account_set = sorted(set(accounts))
+    if account_set:
+        item["accounts"] = {"SS": account_set}
+    return item
+
+
+class DynamoEventStore:
+    def __init__(
+        self,
+        dynamodb: DynamoDBClient,
+        table_name: str,
+        sleep: Callable[[float], None] = time.sleep,
+        max_attempts: int = MAX_ATTEMPTS,
+    ) -> None:
+        self._dynamodb = dynamodb
+        self._table = table_name
+        self._sleep = sleep
+        self._max_attempts = max_attempts
+
+    def _backoff(self, attempt: int) -> None:
+        self._sleep(min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.0))  # noqa: S311 (jitter)
+
+    def stored(self, keys: Sequence[Key]) -> dict[str, StoredEvent]:
+        """Which of these event keys exist (by event id), with what a write plan needs of them."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        found: dict[str, StoredEvent] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), BATCH_GET_LIMIT):
+            request: Any = {
+                self._table: {
+                    "Keys": [
+                        {"pk": _s(pk), "sk": _s(sk)} for pk, sk in unique[start : start + BATCH_GET_LIMIT]
+                    ],
+                    "ProjectionExpression": "sk, first_revision",
+                    "ConsistentRead": True,
+                }
+            }
+            for attempt in range(self._max_attempts):
+                try:
+                    response = self._dynamodb.batch_get_item(RequestItems=request)
+                except (BotoCoreError, ClientError) as error:
+                    raise DependencyFailed("The events table could not be read.") from error
+                for item in response.get("Responses", {}).get(self._table, []):
+                    revision = item.get("first_revision", {}).get("S")
+                    found[item["sk"]["S"]] = StoredEvent(first_revision=revision)
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                self._backoff(attempt)
+            else:
+                raise DependencyFailed("The events table kept throttling reads.")
+        return found
+
+    def put_all(self, items: Sequence[Item]) -> list[Item]:
+        """Put every item (25 per request), retrying unprocessed ones with back-off; returns those
+        still unprocessed after the last attempt, so the caller can fail just their messages."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        left: list[Item] = []
+        for start in range(0, len(items), BATCH_WRITE_LIMIT):
+            pending = [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_WRITE_LIMIT]]
+            for attempt in range(self._max_attempts):
+                try:
+                    response = self._dynamodb.batch_write_item(RequestItems={self._table: pending})  # type: ignore[dict-item]
+                except (BotoCoreError, ClientError) as error:
+                    raise DependencyFailed("The events table could not be written.") from error
+                pending = list(response.get("UnprocessedItems", {}).get(self._table, []))  # type: ignore[arg-type]
+                if not pending:
+                    break
+                self._backoff(attempt)
+            left.extend(request["PutRequest"]["Item"] for request in pending)
+        return left

@@ -1,0 +1,67 @@
+"""The stage's secrets from SSM Parameter Store (SecureString), through Powertools parameters with
+caching: one GetParametersByPath call per container and cache period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from chalicelib.adapters.secret_names import ADMIN_TOKEN, PSEUDONYMISATION_KEY
+from chalicelib.errors import ConfigurationError, DependencyFailed
+
+if TYPE_CHECKING:
+    from mypy_boto3_ssm import SSMClient
+
+
+@dataclass(frozen=True, slots=True)
+class Secrets:
+    meta_app_secret: str
+    meta_verify_token: str
+    x_consumer_secret: str
+    youtube_hub_secret: str
+    tiktok_client_secret: str
+    standard_webhook_secrets: str  # raw `source=whsec_...` pairs; parsed by platforms.standard
+    admin_token: str
+    pseudonymisation_key: str
+
+    def __repr__(self) -> str:  # never let a secret reach a log line through repr()
+        return "Secrets(<redacted>)"
+
+
+_FIELDS = {
+    "META_APP_SECRET": "meta_app_secret",
+    "META_VERIFY_TOKEN": "meta_verify_token",
+    "X_CONSUMER_SECRET": "x_consumer_secret",
+    "YOUTUBE_HUB_SECRET": "youtube_hub_secret",
+    "TIKTOK_CLIENT_SECRET": "tiktok_client_secret",
+    "STANDARD_WEBHOOK_SECRETS": "standard_webhook_secrets",
+    ADMIN_TOKEN: "admin_token",
+    PSEUDONYMISATION_KEY: "pseudonymisation_key",
+}
+
+
+class SsmSecrets:
+    """Reads every secret under the stage's path in one call and caches them for max_age."""
+
+    def __init__(self, ssm: SSMClient, path: str, max_age_seconds: int) -> None:
+        self._ssm = ssm
+        self._path = path.rstrip("/")
+        self._max_age_seconds = max_age_seconds
+        self._provider: object | None = None
+
+    def load(self) -> Secrets:
+        from aws_lambda_powertools.utilities.parameters import SSMProvider
+        from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if self._provider is None:
+            self._provider = SSMProvider(boto3_client=self._ssm)
+        assert isinstance(self._provider, SSMProvider)
+        try:
+            values = self._provider.get_multiple(self._path, decrypt=True, max_age=self._max_age_seconds)
+        except (BotoCoreError, ClientError, GetParameterError) as error:
+            raise DependencyFailed("The secrets store is unavailable.") from error
+        missing = sorted(name for name in _FIELDS if not values.get(name))
+        if missing:
+            raise ConfigurationError(f"Secrets missing under {self._path}: {', '.join(missing)}.")
+        return Secrets(**{field: str(values[name]) for name, field in _FIELDS.items()})

@@ -1,0 +1,67 @@
+"""WebSub subscription records: which topics we asked a hub for (the renew job writes them), read
+when a hub verifies our intent. Item: pk `SUB#youtube`, sk `<topic>`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalicelib.errors import DependencyFailed
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+PARTITION = "SUB#youtube"
+
+
+class DynamoSubscriptions:
+    def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
+        self._dynamodb = dynamodb
+        self._table = table_name
+
+    def requested_mode(self, topic: str) -> str | None:
+        """The mode ('subscribe' or 'unsubscribe') last requested for the topic, or None."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            item = self._dynamodb.get_item(
+                TableName=self._table,
+                Key={"pk": {"S": PARTITION}, "sk": {"S": topic}},
+                ProjectionExpression="requested_mode",
+                ConsistentRead=True,
+            ).get("Item")
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("Subscriptions could not be read.") from error
+        return item["requested_mode"]["S"] if item and "requested_mode" in item else None
+
+    def request(self, topic: str, mode: str, requested_at: str) -> None:
+        """Record that we asked the hub to (un)subscribe the topic."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key={"pk": {"S": PARTITION}, "sk": {"S": topic}},
+                UpdateExpression="SET requested_mode = :mode, requested_at = :at",
+                ExpressionAttributeValues={":mode": {"S": mode}, ":at": {"S": requested_at}},
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("Subscriptions could not be written.") from error
+
+    def verified(self, topic: str, mode: str, lease_seconds: int | None, verified_at: str) -> None:
+        """Record the hub's verification of intent (and the lease it granted)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        values = {":mode": {"S": mode}, ":at": {"S": verified_at}}
+        expression = "SET verified_mode = :mode, verified_at = :at"
+        if lease_seconds is not None:
+            expression += ", lease_seconds = :lease"
+            values[":lease"] = {"N": str(lease_seconds)}
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key={"pk": {"S": PARTITION}, "sk": {"S": topic}},
+                UpdateExpression=expression,
+                ExpressionAttributeValues=values,
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("Subscriptions could not be written.") from error

@@ -1,0 +1,136 @@
+"""The ingest consumer: queued deliveries in, engagement events stored exactly once.
+
+A whole SQS batch is normalised, then its events are checked and written together (one read per
+100 events, one write per 25 items), so AWS requests grow with events, not with messages. A message
+whose events could not all be written is reported as a batch item failure; SQS redelivers it and
+the deterministic keys make the retry converge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from chalicelib.adapters.event_store import Item, Key, event_item, event_key, marker_item, text_item
+from chalicelib.domain.events import Delivery, Normalized, Pseudonymiser
+from chalicelib.domain.ingest import Candidate, StoredEvent, WritePlan, plan_writes, youtube_updates
+from chalicelib.errors import DomainError
+from chalicelib.observability import count, logger
+from chalicelib.platforms import meta, standard, tiktok, x, youtube
+
+Normalizer = Callable[[Delivery, Pseudonymiser], Normalized]
+
+NORMALIZERS: Mapping[str, Normalizer] = {
+    "meta": meta.normalize,
+    "x": x.normalize,
+    "youtube": youtube.normalize,
+    "tiktok": tiktok.normalize,
+    "standard": standard.normalize,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedMessage:
+    message_id: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    failed_message_ids: tuple[str, ...]
+    stored: int
+    duplicates: int
+    ignored: int
+
+
+class EventStore(Protocol):
+    def stored(self, keys: Sequence[Key]) -> dict[str, StoredEvent]: ...
+
+    def put_all(self, items: Sequence[Item]) -> list[Item]: ...
+
+
+class IngestService:
+    def __init__(
+        self,
+        store: EventStore,
+        decode: Callable[[str], Delivery],
+        pseudonymiser: Callable[[], Pseudonymiser],
+        text_retention_days: int,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._store = store
+        self._decode = decode
+        self._pseudonymiser = pseudonymiser
+        self._text_retention_days = text_retention_days
+        self._clock = clock
+
+    def process(self, messages: Sequence[QueuedMessage]) -> IngestOutcome:
+        candidates, failed, ignored = self._normalise(messages)
+        if not candidates:
+            return self._outcome(failed, WritePlan(), ignored)
+        keys = [event_key(c.event) for c in candidates]
+        stored = self._store.stored(keys)
+        derived, first_revisions = youtube_updates(candidates, stored, youtube.updated_event)
+        if derived:
+            stored |= self._store.stored([event_key(c.event) for c in derived])
+        plan = plan_writes([*candidates, *derived], stored, first_revisions)
+        failed |= self._write(plan)
+        return self._outcome(failed, plan, ignored)
+
+    def _normalise(self, messages: Sequence[QueuedMessage]) -> tuple[list[Candidate], set[str], int]:
+        candidates: list[Candidate] = []
+        failed: set[str] = set()
+        ignored = 0
+        pseudonymise = self._pseudonymiser()
+        for message in messages:
+            try:
+                delivery = self._decode(message.body)
+                normalized = NORMALIZERS[delivery.platform](delivery, pseudonymise)
+            except (DomainError, KeyError) as error:
+                # Poison: it will be retried, then parked in the dead-letter queue for a human.
+                failed.add(message.message_id)
+                count("message_unreadable", reason=getattr(error, "code", "unknown_platform"))
+                logger.warning("queued message unreadable", extra={"message_id": message.message_id})
+                continue
+            ignored += normalized.ignored
+            candidates.extend(Candidate(event, message.message_id) for event in normalized.events)
+        return candidates, failed, ignored
+
+    def _write(self, plan: WritePlan) -> set[str]:
+        """Texts, then events, then dirty markers; YouTube first-revision rewrites last, once the
+        content_updated events they imply are stored. Returns messages with unwritten items."""
+        now = self._clock()
+        owners: dict[tuple[str, str], str] = {}
+        items: list[Item] = []
+        for candidate in plan.new:
+            event = candidate.event
+            if event.text:
+                items.append(text_item(event, self._text_retention_days))
+                owners[_item_key(items[-1])] = candidate.message_id
+        for candidate in plan.new:
+            items.append(event_item(candidate.event))
+            owners[_item_key(items[-1])] = candidate.message_id
+        items.extend(marker_item(bucket, accounts, now) for bucket, accounts in plan.touched.items())
+        left = self._store.put_all(items)
+        if plan.rewrites and not left:
+            left = self._store.put_all([event_item(c.event) for c in plan.rewrites])
+            owners.update({event_key(c.event): c.message_id for c in plan.rewrites})
+        if not left:
+            return set()
+        # An unwritten marker has no single owner: fail every message of the batch with events.
+        owned = {owners.get(_item_key(item)) for item in left}
+        return plan.message_ids if None in owned else {o for o in owned if o is not None}
+
+    def _outcome(self, failed: set[str], plan: WritePlan, ignored: int) -> IngestOutcome:
+        stored = sum(1 for c in plan.new if c.message_id not in failed)
+        count("events_stored", stored)
+        count("events_duplicate", plan.duplicates)
+        count("events_ignored", ignored)
+        count("messages_failed", len(failed))
+        return IngestOutcome(tuple(sorted(failed)), stored, plan.duplicates, ignored)
+
+
+def _item_key(item: Item) -> tuple[str, str]:
+    return (item["pk"]["S"], item["sk"]["S"])
