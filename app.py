@@ -50,7 +50,14 @@ def standard_webhook_delivery(source: str) -> dict[str, str]:
     return {"status": "accepted", "delivery_id": accepted.delivery_id}
 
 
-@app.on_sqs_message(queue="ingest", batch_size=100, maximum_batching_window_in_seconds=5)
+# The ARN is a placeholder: infra/template.json replaces it with the stack's IngestQueue by
+# reference (Chalice's merge would otherwise combine its Fn::Sub with our Fn::GetAtt).
+INGEST_QUEUE_PLACEHOLDER_ARN = "arn:aws:sqs:us-east-1:000000000000:ingest"
+
+
+@app.on_sqs_message(
+    queue_arn=INGEST_QUEUE_PLACEHOLDER_ARN, batch_size=100, maximum_batching_window_in_seconds=5
+)
 def ingest_consumer(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
     messages = [QueuedMessage(record.to_dict()["messageId"], record.body) for record in event]
     outcome = wiring.ingest_service().process(messages)

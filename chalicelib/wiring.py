@@ -59,3 +59,9 @@ def ingest_service() -> IngestService:
         text_retention_days=settings.text_retention_days,
         clock=utc_now,
     )
+
+
+def reset() -> None:
+    """Forget every built service (tests change the environment between cases)."""
+    for built in (_secrets_store, webhook_receiver, ingest_service):
+        built.cache_clear()

@@ -20,14 +20,15 @@ def unique(prefix: str) -> str:
 @pytest.fixture(autouse=True)
 def _fresh_process_caches() -> Iterator[None]:
     """Settings and clients are cached per process; every test starts from its own environment."""
+    from chalicelib import wiring
     from chalicelib.aws import get_clients
     from chalicelib.settings import get_settings
 
-    get_settings.cache_clear()
-    get_clients.cache_clear()
+    for cached in (get_settings.cache_clear, get_clients.cache_clear, wiring.reset):
+        cached()
     yield
-    get_settings.cache_clear()
-    get_clients.cache_clear()
+    for cached in (get_settings.cache_clear, get_clients.cache_clear, wiring.reset):
+        cached()
 
 
 @pytest.fixture(autouse=True)

@@ -132,7 +132,7 @@ def _event_sources(
             workers.append(
                 QueuePoller(
                     sqs=sqs,
-                    queue_url=queue_urls[source.queue or ""],
+                    queue_url=queue_urls[(source.queue_arn or source.queue or "").rsplit(":", 1)[-1]],
                     function_name=source.name,
                     handler=handler,
                     stop=stop,

@@ -1,0 +1,164 @@
+"""The deployable template `make package STAGE=prod` produces: the invariants reviewers and
+operators rely on, checked on the real output of chalice package merged with infra/."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+GUARDED_SERVICES = ("dynamodb:", "s3:", "sqs:", "ssm:")
+
+
+def _of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {name: r for name, r in resources.items() if r.get("Type") == kind}
+
+
+def _sqs_event_sources(resources: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    sources = []
+    for name, function in _of_type(resources, "AWS::Serverless::Function").items():
+        for event in function["Properties"].get("Events", {}).values():
+            if event["Type"] == "SQS":
+                sources.append((name, event["Properties"]))
+    return sources
+
+
+def test_every_sqs_event_source_reports_batch_item_failures(resources: dict[str, Any]) -> None:
+    sources = _sqs_event_sources(resources)
+    assert sources, "the ingest consumer must be packaged with its SQS trigger"
+    for name, properties in sources:
+        assert properties.get("FunctionResponseTypes") == ["ReportBatchItemFailures"], name
+
+
+def test_the_ingest_consumer_reads_the_template_queue_by_reference(resources: dict[str, Any]) -> None:
+    (_, properties), *_ = _sqs_event_sources(resources)
+    assert properties["Queue"] == {"Fn::GetAtt": ["IngestQueue", "Arn"]}
+
+
+def test_no_data_action_is_granted_on_every_resource(resources: dict[str, Any]) -> None:
+    roles = _of_type(resources, "AWS::IAM::Role")
+    assert roles
+    for name, role in roles.items():
+        for policy in role["Properties"].get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                actions = (
+                    statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                )
+                targets = (
+                    statement["Resource"]
+                    if isinstance(statement["Resource"], list)
+                    else [statement["Resource"]]
+                )
+                if any(a.startswith(GUARDED_SERVICES) for a in actions):
+                    assert "*" not in targets, f"{name}: {actions} on *"
+                    assert all("engagement-tracker" in str(t) for t in targets), f"{name}: {targets}"
+
+
+def test_the_table_is_on_demand_encrypted_with_pitr_and_ttl(resources: dict[str, Any]) -> None:
+    table = resources["EventsTable"]["Properties"]
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["SSESpecification"] == {"SSEEnabled": True}
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_the_summary_bucket_blocks_public_access_and_encrypts(resources: dict[str, Any]) -> None:
+    bucket = resources["SummaryBucket"]["Properties"]
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    (rule,) = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+
+
+def test_the_summary_bucket_refuses_plain_http(resources: dict[str, Any]) -> None:
+    (policy,) = _of_type(resources, "AWS::S3::BucketPolicy").values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert any(
+        s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        for s in statements
+    )
+
+
+def test_old_summary_runs_and_claim_checks_expire(resources: dict[str, Any]) -> None:
+    rules = {r["Id"]: r for r in resources["SummaryBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]}
+    assert rules["expire-superseded-summary-runs"]["TagFilters"] == [
+        {"Key": "retention", "Value": "superseded"}
+    ]
+    assert rules["expire-claim-checked-deliveries"]["Prefix"] == "deliveries/"
+
+
+def test_the_ingest_queue_redrives_after_five_receives(resources: dict[str, Any]) -> None:
+    queue = resources["IngestQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == 5
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["IngestDeadLetterQueue", "Arn"]}
+
+
+def test_visibility_timeout_is_at_least_six_times_the_consumer_timeout(resources: dict[str, Any]) -> None:
+    consumer_timeout = resources["IngestConsumer"]["Properties"]["Timeout"]
+    assert resources["IngestQueue"]["Properties"]["VisibilityTimeout"] >= 6 * consumer_timeout
+
+
+def test_an_alarm_watches_the_dead_letter_depth(resources: dict[str, Any]) -> None:
+    (alarm,) = _of_type(resources, "AWS::CloudWatch::Alarm").values()
+    properties = alarm["Properties"]
+    assert properties["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert properties["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["IngestDeadLetterQueue", "QueueName"]}
+    assert properties["AlarmActions"]
+
+
+def test_every_function_gets_its_resources_by_reference(template: dict[str, Any]) -> None:
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["TABLE_NAME"] == {"Ref": "EventsTable"}
+    assert variables["SUMMARY_BUCKET"] == {"Ref": "SummaryBucket"}
+    assert variables["INGEST_QUEUE_URL"] == {"Ref": "IngestQueue"}
+
+
+def test_functions_run_the_prod_stage_with_tracing(resources: dict[str, Any]) -> None:
+    for name, function in _of_type(resources, "AWS::Serverless::Function").items():
+        assert function["Properties"]["Environment"]["Variables"]["STAGE"] == "prod", name
+        assert function["Properties"]["Tracing"] == "Active", name
+
+
+def test_the_lambda_package_holds_only_app_chalicelib_and_dependencies(packaged: Path) -> None:
+    names = zipfile.ZipFile(packaged / "deployment.zip").namelist()
+    top_level = {name.split("/", 1)[0] for name in names}
+    assert "app.py" in top_level
+    assert "chalicelib" in top_level
+    assert not top_level & {"infra", "tests", "bench", "docs", ".chalice"}
+
+
+@pytest.mark.parametrize("stage", ["local", "dev", "prod"])
+def test_each_stage_has_its_own_policy_naming_its_own_resources(stage: str) -> None:
+    root = Path(__file__).resolve().parents[2]
+    config = json.loads((root / ".chalice" / "config.json").read_text())["stages"][stage]
+    assert config["autogen_policy"] is False
+    policy = json.loads((root / ".chalice" / config["iam_policy_file"]).read_text())
+    data_resources = [
+        r
+        for s in policy["Statement"]
+        if any(a.startswith(GUARDED_SERVICES) for a in s["Action"])
+        for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+    ]
+    assert data_resources
+    assert all(
+        f"engagement-tracker-{stage}" in r or f"engagement-tracker/{stage}" in r for r in data_resources
+    )
+
+
+def test_cfn_lint_reports_no_errors(packaged: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cfnlint", "--format", "parseable", str(packaged / "sam.json")],
+        capture_output=True,
+        text=True,
+    )
+    errors = [line for line in result.stdout.splitlines() if ":E" in line]
+    assert errors == [], result.stdout

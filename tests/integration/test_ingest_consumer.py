@@ -1,0 +1,202 @@
+"""Contract section 3 end to end inside moto: signed deliveries through the routes, the real
+queue, the consumer as Lambda invokes it, and what DynamoDB then holds."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+
+import app as app_module
+from infra.local import senders as payloads
+from infra.local.lambda_runtime import QueuePoller
+from infra.local.senders import Senders
+from tests.integration.conftest import Stack
+from tests.integration.webhook_client import send, stored_events, table_items
+
+AT = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def client(stack: Stack) -> Iterator[Client]:
+    with Client(app_module.app, stage_name="local") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def senders(stack: Stack) -> Senders:
+    return Senders(stack.secrets)
+
+
+def consume(stack: Stack) -> None:
+    """Run the ingest consumer over everything queued, as the event source mapping would."""
+    poller = QueuePoller(
+        sqs=boto3.client("sqs"),
+        queue_url=stack.queue_url,
+        function_name="ingest_consumer",
+        handler=app_module.ingest_consumer,
+        stop=threading.Event(),
+        batch_size=10,
+        wait_seconds=0,
+    )
+    while poller.poll_once():
+        pass
+
+
+def kinds(stack: Stack) -> dict[tuple[str, str, bool], int]:
+    counted: dict[tuple[str, str, bool], int] = {}
+    for item in stored_events(stack.table_name):
+        key = (item["platform"]["S"], item["kind"]["S"], item["undo"]["BOOL"])
+        counted[key] = counted.get(key, 0) + 1
+    return counted
+
+
+def test_every_push_platform_becomes_engagement_events(
+    client: Client, senders: Senders, stack: Stack
+) -> None:
+    # Given one delivery per platform
+    comment = payloads.facebook_comment("104_1", AT)
+    for request in (
+        senders.meta(payloads.facebook_feed("104", [comment, payloads.facebook_reaction("104_1", AT)])),
+        senders.meta(payloads.instagram_comments("178", "179", count=2)),
+        senders.x(payloads.x_likes("1234", "1790", AT, count=3)),
+        senders.x(payloads.x_reply("1234", "1790", AT)),
+        senders.youtube(payloads.youtube_entry("UCabc", "vid1", AT, AT), "UCabc"),
+        senders.tiktok(payloads.tiktok_publish("open-1", "v1", AT)),
+        senders.standard("demo", payloads.standard_engagement("presave", "album-1", AT)),
+    ):
+        assert send(client, request).status_code == 200
+    # When the consumer runs
+    consume(stack)
+    # Then each became the contract's events
+    assert kinds(stack) == {
+        ("facebook", "comment", False): 1,
+        ("facebook", "reaction", False): 1,
+        ("instagram", "comment", False): 2,
+        ("x", "like", False): 3,
+        ("x", "reply", False): 1,
+        ("youtube", "content_published", False): 1,
+        ("tiktok", "content_published", False): 1,
+        ("standard:demo", "presave", False): 1,
+    }
+
+
+def test_duplicate_deliveries_store_each_event_once(client: Client, senders: Senders, stack: Stack) -> None:
+    request = senders.x(payloads.x_likes("1234", "1790", AT, count=2))
+    for _ in range(3):
+        send(client, request)
+    consume(stack)
+    assert kinds(stack) == {("x", "like", False): 2}
+
+
+def test_a_meta_redelivery_with_a_new_send_time_is_the_same_event(
+    client: Client, senders: Senders, stack: Stack
+) -> None:
+    change = payloads.facebook_comment("104_1", AT)
+    send(client, senders.meta(payloads.facebook_feed("104", [change], sent_at=AT)))
+    send(client, senders.meta(payloads.facebook_feed("104", [change], sent_at=AT + timedelta(hours=3))))
+    consume(stack)
+    assert kinds(stack) == {("facebook", "comment", False): 1}
+
+
+def test_an_undo_is_its_own_record(client: Client, senders: Senders, stack: Stack) -> None:
+    user = "5550001"
+    added = payloads.facebook_reaction("104_1", AT, user_id=user)
+    removed = payloads.facebook_reaction("104_1", AT + timedelta(minutes=1), verb="remove", user_id=user)
+    send(client, senders.meta(payloads.facebook_feed("104", [added, removed])))
+    consume(stack)
+    assert kinds(stack) == {("facebook", "reaction", False): 1, ("facebook", "reaction", True): 1}
+
+
+def test_a_later_youtube_revision_is_a_content_update_and_a_tombstone_a_removal(
+    client: Client, senders: Senders, stack: Stack
+) -> None:
+    later = AT + timedelta(days=1)
+    send(client, senders.youtube(payloads.youtube_entry("UCabc", "vid1", AT, later), "UCabc"))
+    send(client, senders.youtube(payloads.youtube_entry("UCabc", "vid1", AT, AT), "UCabc"))
+    send(client, senders.youtube(payloads.youtube_tombstone("UCabc", "vid1", later), "UCabc"))
+    consume(stack)
+    assert kinds(stack) == {
+        ("youtube", "content_published", False): 1,
+        ("youtube", "content_updated", False): 1,
+        ("youtube", "content_removed", False): 1,
+    }
+    published = [e for e in stored_events(stack.table_name) if e["kind"]["S"] == "content_published"][0]
+    assert published["occurred_at"]["S"].startswith("2026-11-26T10:30")
+
+
+def test_actors_are_pseudonymised_and_texts_expire(client: Client, senders: Senders, stack: Stack) -> None:
+    # Given a comment by a known user with a text
+    comment = payloads.facebook_comment("104_1", AT, text="Wonderful concert")
+    send(client, senders.meta(payloads.facebook_feed("104", [comment])))
+    consume(stack)
+    items = table_items(stack.table_name)
+    # Then the raw user id is stored nowhere
+    assert comment["from"]["id"] not in json.dumps(items)
+    # And the text lives in its own item with a TTL 30 days after receipt
+    texts = [i for i in items if i["sk"]["S"].startswith("TXT#")]
+    assert [t["text"]["S"] for t in texts] == ["Wonderful concert"]
+    ttl = datetime.fromtimestamp(int(texts[0]["expires_at"]["N"]), tz=UTC)
+    assert timedelta(days=29) < ttl - datetime.now(UTC) <= timedelta(days=30)
+
+
+def test_an_event_without_a_platform_time_keeps_its_first_delivery_time(
+    client: Client, senders: Senders, stack: Stack
+) -> None:
+    body = payloads.instagram_comments("178", "179")
+    send(client, senders.meta(body))
+    consume(stack)
+    first = stored_events(stack.table_name)[0]["occurred_at"]["S"]
+    send(client, senders.meta(body))
+    consume(stack)
+    events = stored_events(stack.table_name)
+    assert len(events) == 1
+    assert events[0]["occurred_at"]["S"] == first
+
+
+def test_new_events_mark_their_hour_bucket_dirty(client: Client, senders: Senders, stack: Stack) -> None:
+    send(client, senders.x(payloads.x_likes("1234", "1790", AT, count=2)))
+    consume(stack)
+    markers = [i for i in table_items(stack.table_name) if i["pk"]["S"].startswith("DIRTY#")]
+    assert [(m["platform"]["S"], m["content_id"]["S"], m["hour"]["S"]) for m in markers] == [
+        ("x", "1790", "2026-11-26T10")
+    ]
+    assert markers[0]["accounts"]["SS"] == ["1234"]
+
+
+def _invoke(records: list[dict[str, Any]]) -> Any:
+    from infra.local.lambda_runtime import LambdaContext
+
+    return app_module.ingest_consumer({"Records": records}, LambdaContext("ingest_consumer"))
+
+
+def test_a_poison_message_fails_alone(client: Client, senders: Senders, stack: Stack) -> None:
+    # Given a batch with one message that is not a delivery
+    send(client, senders.x(payloads.x_likes("1234", "1790", AT)))
+    good = boto3.client("sqs").receive_message(QueueUrl=stack.queue_url)["Messages"][0]
+
+    def record(message_id: str, body: str) -> dict[str, Any]:
+        return {"messageId": message_id, "receiptHandle": "r", "body": body, "eventSource": "aws:sqs"}
+
+    # When the consumer gets it
+    response = _invoke([record("good", good["Body"]), record("poison", "not json")])
+    # Then only the poison message is reported, and the good one is stored
+    assert response == {"batchItemFailures": [{"itemIdentifier": "poison"}]}
+    assert kinds(stack) == {("x", "like", False): 1}
+
+
+def test_unknown_event_types_are_ignored_and_counted(
+    client: Client, senders: Senders, stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = payloads.dumps({"for_user_id": "1234", "direct_message_events": [{"id": "1"}]})
+    send(client, senders.x(body))
+    consume(stack)
+    assert kinds(stack) == {}
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert any(m.get("events_ignored") == [1.0] for m in emitted)

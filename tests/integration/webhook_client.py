@@ -1,0 +1,69 @@
+"""Send signed deliveries through Chalice's test client, and look at what got stored."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+from chalice.test import Client
+
+from infra.local.senders import SignedRequest
+
+
+def send(client: Client, request: SignedRequest) -> Any:
+    if request.method == "POST":
+        return client.http.post(request.path, headers=request.headers, body=request.body)
+    return client.http.get(request.path, headers=request.headers)
+
+
+def body_of(response: Any) -> Any:
+    return json.loads(response.body)
+
+
+def queued_messages(queue_url: str) -> list[dict[str, Any]]:
+    """Every message on the queue (left visible again for the consumer)."""
+    sqs = boto3.client("sqs")
+    messages: list[dict[str, Any]] = []
+    while True:
+        batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0).get(
+            "Messages", []
+        )
+        new = [m for m in batch if m["MessageId"] not in {x["MessageId"] for x in messages}]
+        if not new:
+            return messages
+        messages.extend(new)
+
+
+def queue_depth(queue_url: str) -> int:
+    attributes = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"]) + int(
+        attributes["ApproximateNumberOfMessagesNotVisible"]
+    )
+
+
+def table_items(table_name: str) -> list[dict[str, Any]]:
+    dynamodb = boto3.client("dynamodb")
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"TableName": table_name}
+    while True:
+        page = dynamodb.scan(**kwargs)
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def stored_events(table_name: str) -> list[dict[str, Any]]:
+    return [
+        i
+        for i in table_items(table_name)
+        if i["pk"]["S"].startswith("EV#") and not i["sk"]["S"].startswith("TXT#")
+    ]
+
+
+def bucket_keys(bucket: str) -> list[str]:
+    return [o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket=bucket).get("Contents", [])]
