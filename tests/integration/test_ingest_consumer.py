@@ -127,7 +127,7 @@ def test_a_later_youtube_revision_is_a_content_update_and_a_tombstone_a_removal(
         ("youtube", "content_updated", False): 1,
         ("youtube", "content_removed", False): 1,
     }
-    published = [e for e in stored_events(stack.table_name) if e["kind"]["S"] == "content_published"][0]
+    published = next(e for e in stored_events(stack.table_name) if e["kind"]["S"] == "content_published")
     assert published["occurred_at"]["S"].startswith("2026-11-26T10:30")
 
 
