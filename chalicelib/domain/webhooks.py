@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from chalicelib.errors import InvalidSignature, PayloadTooLarge, UnsupportedMediaType
 
 MAX_BODY_BYTES = 1024 * 1024  # exactly 1 MiB is accepted
 TIMESTAMP_TOLERANCE_SECONDS = 300
+UNIX_SECONDS = re.compile(r"[0-9]{1,12}")  # a signed timestamp header: digits only, at most 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,25 @@ def check_media_type(request: WebhookRequest, accepted: frozenset[str]) -> None:
 def require_equal(expected: str, received: str | None) -> None:
     """Constant-time comparison; any mismatch or absence is an invalid signature."""
     # "replace": a header may hold lone surrogates; they can never match, and must not raise.
-    if received is None or not hmac.compare_digest(
-        expected.encode(), received.strip().encode("utf-8", "replace")
-    ):
+    if received is None or not hmac.compare_digest(expected.encode(), lenient_utf8(received.strip())):
         raise InvalidSignature("The signature is missing or does not match.")
+
+
+def require_fresh(timestamp: int, now: datetime, what: str) -> None:
+    """A signed timestamp within TIMESTAMP_TOLERANCE_SECONDS of now, either way; else `what` is stale."""
+    if abs(now.timestamp() - timestamp) > TIMESTAMP_TOLERANCE_SECONDS:
+        raise InvalidSignature(f"The {what} is more than {TIMESTAMP_TOLERANCE_SECONDS} s from now.")
+
+
+def lenient_utf8(text: str) -> bytes:
+    """The UTF-8 of a header or query value; a lone surrogate becomes "?" instead of raising."""
+    return text.encode("utf-8", "replace")
+
+
+def is_utf8(text: str) -> bool:
+    """Whether the text can be encoded (so stored, logged or echoed): it holds no lone surrogate."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NoReturn
 
 from chalicelib.domain.events import (
     Delivery,
@@ -25,13 +22,12 @@ from chalicelib.domain.events import (
     parse_iso8601,
     utc_from_unix,
 )
-from chalicelib.domain.webhooks import WebhookRequest, require_equal
+from chalicelib.domain.webhooks import WebhookRequest, lenient_utf8, require_equal
 from chalicelib.errors import Forbidden, ValidationFailed
+from chalicelib.platforms._json import Json, as_id, as_object, as_str, decode, user_text
 
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
 SIGNATURE_HEADER = "x-hub-signature-256"
-
-_Json = dict[str, object]
 
 _PLATFORM_BY_OBJECT = {"page": "facebook", "instagram": "instagram"}
 _POST_ITEMS = frozenset({"status", "post", "photo", "video"})
@@ -46,7 +42,11 @@ def answer_handshake(query: Mapping[str, str], verify_token: str) -> str:
     learns nothing about what a well-formed handshake looks like.
     """
     received = query.get("hub.verify_token")
-    if not verify_token or received is None or not hmac.compare_digest(_utf8(verify_token), _utf8(received)):
+    if (
+        not verify_token
+        or received is None
+        or not hmac.compare_digest(lenient_utf8(verify_token), lenient_utf8(received))
+    ):
         raise Forbidden("The verify token is missing or wrong.")
     challenge = query.get("hub.challenge")
     if query.get("hub.mode") != "subscribe" or not challenge:
@@ -57,7 +57,7 @@ def answer_handshake(query: Mapping[str, str], verify_token: str) -> str:
 def verify(request: WebhookRequest, secret: str) -> None:
     """`X-Hub-Signature-256: sha256=<lowercase hex HMAC-SHA256(app secret, raw body)>`."""
     digest = hmac.new(secret.encode("utf-8"), request.body, hashlib.sha256).hexdigest()
-    require_equal(f"sha256={digest}", _encodable(request.header(SIGNATURE_HEADER)))
+    require_equal(f"sha256={digest}", request.header(SIGNATURE_HEADER))
 
 
 def delivery_id(body: bytes) -> str:
@@ -77,14 +77,14 @@ def normalize(delivery: Delivery, pseudonymise: Pseudonymiser) -> Normalized:
     events: list[EngagementEvent] = []
     ignored = 0
     for raw_entry in entries:
-        entry = _as_object(raw_entry)
+        entry = as_object(raw_entry)
         changes = entry.get("changes")
         if platform is None or not isinstance(changes, list):
             ignored += len(changes) if isinstance(changes, list) else 1
             continue
-        context = _Context(platform, _id(entry.get("id")) or "", delivery.received_at, pseudonymise)
+        context = _Context(platform, as_id(entry.get("id")) or "", delivery.received_at, pseudonymise)
         for change in changes:
-            event = _change_event(_as_object(change), context)
+            event = _change_event(as_object(change), context)
             if event is None:
                 ignored += 1
             else:
@@ -97,7 +97,7 @@ def normalize(delivery: Delivery, pseudonymise: Pseudonymiser) -> Normalized:
 
 def _parse(body: bytes) -> tuple[str, list[object]]:
     """The `object` and `entry` list; an Instagram array of bare changes becomes one entry without id."""
-    document = _decode(body)
+    document = decode(body, keep_lone_surrogates=True)
     if isinstance(document, list):
         return "instagram", [{"changes": document}]
     if not isinstance(document, dict):
@@ -108,25 +108,6 @@ def _parse(body: bytes) -> tuple[str, list[object]]:
     if not isinstance(entries, list):
         raise ValidationFailed('The body has no "entry" list.')
     return meta_object, entries
-
-
-def _decode(body: bytes) -> object:
-    """Strict JSON: UTF-8 only, no NaN or Infinity; any failure (even deep nesting) is a 400."""
-    try:
-        return json.loads(body.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite_float)
-    except (ValueError, RecursionError) as error:
-        raise ValidationFailed("The body is not valid UTF-8 JSON.") from error
-
-
-def _reject_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError("number out of range")
-    return value
 
 
 # --- changes --------------------------------------------------------------------------------------
@@ -166,33 +147,33 @@ class _Context:
         )
 
 
-def _change_event(change: _Json, context: _Context) -> EngagementEvent | None:
-    handler = _HANDLERS.get((context.platform, _as_str(change.get("field"))))
+def _change_event(change: Json, context: _Context) -> EngagementEvent | None:
+    handler = _HANDLERS.get((context.platform, as_str(change.get("field"))))
     value = change.get("value")
     if handler is None or not isinstance(value, dict):
         return None
     return handler(value, context)
 
 
-def _feed_event(value: _Json, context: _Context) -> EngagementEvent | None:
+def _feed_event(value: Json, context: _Context) -> EngagementEvent | None:
     """A Page `feed` change; `hide`, `unhide`, edits of comments and unknown items are not counted."""
-    item, verb, post_id = _as_str(value.get("item")), _as_str(value.get("verb")), _id(value.get("post_id"))
+    item, verb, post_id = as_str(value.get("item")), as_str(value.get("verb")), as_id(value.get("post_id"))
     if post_id is None:
         return None
-    classified = _feed_kind(item, verb, _id(value.get("parent_id")), post_id)
+    classified = _feed_kind(item, verb, as_id(value.get("parent_id")), post_id)
     if classified is None:
         return None
     kind, undo = classified
-    actor_id = _id(_as_object(value.get("from")).get("id"))
+    actor_id = as_id(as_object(value.get("from")).get("id"))
     created_time = value.get("created_time")
-    key = _id(value.get("comment_id")) or post_id
+    key = as_id(value.get("comment_id")) or post_id
     return context.event(
         kind,
         post_id,
-        (key, item, verb, _id(created_time) or "", actor_id or ""),
+        (key, item, verb, as_id(created_time) or "", actor_id or ""),
         actor_id=actor_id,
         occurred_at=_meta_time(created_time),
-        text=_text(value.get("message")) if kind in ("comment", "reply") else None,
+        text=user_text(value.get("message")) if kind in ("comment", "reply") else None,
         undo=undo,
     )
 
@@ -215,32 +196,32 @@ def _feed_kind(item: str, verb: str, parent_id: str | None, post_id: str) -> tup
     return None if undo is None else (kind, undo)
 
 
-def _instagram_comment(value: _Json, context: _Context) -> EngagementEvent | None:
+def _instagram_comment(value: Json, context: _Context) -> EngagementEvent | None:
     """An IG comment (a reply when it has a parent). IG gives no time: the store uses the first delivery's."""
-    comment_id = _id(value.get("id")) or _id(value.get("comment_id"))
-    media_id = _id(_as_object(value.get("media")).get("id")) or _id(value.get("media_id"))
+    comment_id = as_id(value.get("id")) or as_id(value.get("comment_id"))
+    media_id = as_id(as_object(value.get("media")).get("id")) or as_id(value.get("media_id"))
     if comment_id is None or media_id is None:
         return None
     return context.event(
-        "reply" if _id(value.get("parent_id")) else "comment",
+        "reply" if as_id(value.get("parent_id")) else "comment",
         media_id,
         ("comment", comment_id),
-        actor_id=_id(_as_object(value.get("from")).get("id")),
+        actor_id=as_id(as_object(value.get("from")).get("id")),
         occurred_at=None,
-        text=_text(value.get("text")),
+        text=user_text(value.get("text")),
     )
 
 
-def _instagram_mention(value: _Json, context: _Context) -> EngagementEvent | None:
+def _instagram_mention(value: Json, context: _Context) -> EngagementEvent | None:
     """The IG user was @mentioned in a caption (`media_id` only) or a comment (`comment_id` too)."""
-    media_id = _id(value.get("media_id"))
+    media_id = as_id(value.get("media_id"))
     if media_id is None:
         return None
-    identity = ("mention", media_id, _id(value.get("comment_id")) or "")
+    identity = ("mention", media_id, as_id(value.get("comment_id")) or "")
     return context.event("mention", media_id, identity, actor_id=None, occurred_at=None)
 
 
-_HANDLERS: dict[tuple[str, str], Callable[[_Json, _Context], EngagementEvent | None]] = {
+_HANDLERS: dict[tuple[str, str], Callable[[Json, _Context], EngagementEvent | None]] = {
     ("facebook", "feed"): _feed_event,
     ("instagram", "comments"): _instagram_comment,
     ("instagram", "mentions"): _instagram_mention,
@@ -252,51 +233,10 @@ _HANDLERS: dict[tuple[str, str], Callable[[_Json, _Context], EngagementEvent | N
 
 def _meta_time(value: object) -> datetime | None:
     """`created_time` as unix seconds (number or digits) or ISO 8601; None when absent or unusable."""
-    text = _id(value)
+    text = as_id(value)
     if text is None:
         return None
     try:
         return utc_from_unix(int(text)) if text.isdigit() else parse_iso8601(text)
     except (OverflowError, OSError, ValueError):
         return None
-
-
-def _id(value: object) -> str | None:
-    """A platform id as text: a non-empty string or an integer; anything else is no id."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str) and value and _is_utf8(value):
-        return value
-    return None
-
-
-def _text(value: object) -> str | None:
-    """User text, with anything that cannot be stored as UTF-8 (lone surrogates) replaced."""
-    if not isinstance(value, str) or not value:
-        return None
-    return value.encode("utf-8", "replace").decode("utf-8")
-
-
-def _as_str(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _as_object(value: object) -> _Json:
-    return value if isinstance(value, dict) else {}
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _utf8(text: str) -> bytes:
-    return text.encode("utf-8", "replace")
-
-
-def _encodable(header: str | None) -> str | None:
-    """A header value that any comparison can encode, whatever characters it arrived with."""
-    return None if header is None else _utf8(header).decode("utf-8")

@@ -10,11 +10,11 @@ import base64
 import contextlib
 import hashlib
 import hmac
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from chalicelib.domain.events import (
     KINDS,
@@ -25,8 +25,9 @@ from chalicelib.domain.events import (
     event_id,
     parse_iso8601,
 )
-from chalicelib.domain.webhooks import TIMESTAMP_TOLERANCE_SECONDS, WebhookRequest
+from chalicelib.domain.webhooks import UNIX_SECONDS, WebhookRequest, require_fresh
 from chalicelib.errors import ConfigurationError, InvalidSignature, ValidationFailed
+from chalicelib.platforms._json import load_object
 
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
 
@@ -35,7 +36,6 @@ _TYPE_PREFIX = "engagement."
 _TEXT_KINDS = frozenset({"comment", "reply", "mention", "quote"})
 _SOURCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _MESSAGE_ID = re.compile(r"[!-~]{1,256}")  # printable ASCII: it becomes a storage key and a log field
-_UNIX_SECONDS = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +77,9 @@ def verify(request: WebhookRequest, keys: Sequence[str], now: datetime) -> None:
     secrets = _secrets(keys)
     message_id = delivery_id(request)
     timestamp = request.header("webhook-timestamp") or ""
-    if not _UNIX_SECONDS.fullmatch(timestamp):
+    if not UNIX_SECONDS.fullmatch(timestamp):
         raise InvalidSignature("The webhook-timestamp header is missing or not Unix seconds.")
-    if abs(now.timestamp() - int(timestamp)) > TIMESTAMP_TOLERANCE_SECONDS:
-        raise InvalidSignature(
-            f"The webhook-timestamp is more than {TIMESTAMP_TOLERANCE_SECONDS} s from now."
-        )
+    require_fresh(int(timestamp), now, "webhook-timestamp")
     signed = f"{message_id}.{timestamp}.".encode("ascii") + request.body
     expected = [base64.b64encode(hmac.new(secret, signed, hashlib.sha256).digest()) for secret in secrets]
     received = _v1_signatures(request.header("webhook-signature") or "")
@@ -150,7 +147,7 @@ def _v1_signatures(header: str) -> list[bytes]:
 
 
 def _parse(body: bytes) -> _Engagement:
-    message = _json_object(body)
+    message = load_object(body, partial(_invalid, "body"))
     kind = _kind(message.get("type"))
     timestamp = _time(message.get("timestamp"), "timestamp")
     data = message.get("data")
@@ -168,18 +165,6 @@ def _parse(body: bytes) -> _Engagement:
         actor_id=_optional_text(data, "actor_id"),
         text=_optional_text(data, "text"),
     )
-
-
-def _json_object(body: bytes) -> dict[str, object]:
-    """A JSON object whose strings can be stored (json accepts lone surrogate escapes; UTF-8 cannot)."""
-    try:
-        value = json.loads(body.decode("utf-8"))
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (ValueError, RecursionError) as error:
-        raise _invalid("body", "must be valid JSON in UTF-8") from error
-    if not isinstance(value, dict):
-        raise _invalid("body", "must be a JSON object")
-    return value
 
 
 def _kind(value: object) -> str:

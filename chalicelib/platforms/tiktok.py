@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from chalicelib.domain.events import (
     Delivery,
@@ -21,8 +22,9 @@ from chalicelib.domain.events import (
     event_id,
     utc_from_unix,
 )
-from chalicelib.domain.webhooks import TIMESTAMP_TOLERANCE_SECONDS, WebhookRequest
+from chalicelib.domain.webhooks import UNIX_SECONDS, WebhookRequest, require_fresh
 from chalicelib.errors import InvalidSignature, ValidationFailed
+from chalicelib.platforms._json import as_id, load_object
 
 PLATFORM = "tiktok"
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
@@ -33,7 +35,6 @@ _KINDS = {
     "post.publish.no_longer_publicaly_available": "content_removed",
     "post.publish.no_longer_publicly_available": "content_removed",
 }
-_UNIX_SECONDS = re.compile(r"[0-9]{1,12}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _LATEST_UNIX_SECONDS = 253_402_300_799  # 9999-12-31T23:59:59Z, the last time datetime holds
 
@@ -54,10 +55,7 @@ def delivery_id(body: bytes) -> str:
 def verify(request: WebhookRequest, secret: str, now: datetime) -> None:
     """Check `TikTok-Signature: t=<unix>,s=<hex HMAC-SHA256(secret, "<t>.<body>")>` and its age."""
     timestamp, received = _signature_fields(request.header("tiktok-signature"))
-    if abs(now.timestamp() - int(timestamp)) > TIMESTAMP_TOLERANCE_SECONDS:
-        raise InvalidSignature(
-            f"The TikTok-Signature time is more than {TIMESTAMP_TOLERANCE_SECONDS} s from now."
-        )
+    require_fresh(int(timestamp), now, "TikTok-Signature time")
     signed = timestamp.encode("ascii") + b"." + request.body
     expected = hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, received.lower()):
@@ -105,13 +103,13 @@ def _signature_fields(header: str | None) -> tuple[str, str]:
             raise InvalidSignature("The TikTok-Signature header is malformed.")
         fields[name] = value
     timestamp, signature = fields.get("t", ""), fields.get("s", "")
-    if not _UNIX_SECONDS.fullmatch(timestamp) or not _HEX.fullmatch(signature):
+    if not UNIX_SECONDS.fullmatch(timestamp) or not _HEX.fullmatch(signature):
         raise InvalidSignature("The TikTok-Signature header needs t=<unix seconds>,s=<hex>.")
     return timestamp, signature
 
 
 def _parse(body: bytes) -> _Envelope:
-    envelope = _json_object(body, "body")
+    envelope = load_object(body, partial(_invalid, "body"))
     event = envelope.get("event")
     create_time = envelope.get("create_time")
     user_openid = envelope.get("user_openid")
@@ -126,29 +124,12 @@ def _parse(body: bytes) -> _Envelope:
         raise _invalid("user_openid", "must be a non-empty string")
     if not isinstance(content, str):
         raise _invalid("content", "must be a string holding a JSON object")
-    return _Envelope(event, create_time, user_openid, _json_object(content.encode("utf-8"), "content"))
-
-
-def _json_object(raw: bytes, path: str) -> dict[str, object]:
-    """A JSON object whose strings can be stored (json accepts lone surrogate escapes; UTF-8 cannot)."""
-    try:
-        value = json.loads(raw.decode("utf-8"))
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (ValueError, RecursionError) as error:
-        raise _invalid(path, "must be valid JSON in UTF-8") from error
-    if not isinstance(value, dict):
-        raise _invalid(path, "must be a JSON object")
-    return value
+    inner = load_object(content.encode("utf-8"), partial(_invalid, "content"))
+    return _Envelope(event, create_time, user_openid, inner)
 
 
 def _post_id(content: dict[str, object]) -> str | None:
-    for name in ("post_id", "video_id"):
-        value = content.get(name)
-        if isinstance(value, str) and value:
-            return value
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-    return None
+    return as_id(content.get("post_id")) or as_id(content.get("video_id"))
 
 
 def _invalid(path: str, problem: str) -> ValidationFailed:

@@ -16,12 +16,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import NoReturn
 
 from chalicelib.domain.events import (
     Delivery,
@@ -32,14 +29,13 @@ from chalicelib.domain.events import (
     parse_iso8601,
     utc_from_unix,
 )
-from chalicelib.domain.webhooks import WebhookRequest, require_equal
+from chalicelib.domain.webhooks import WebhookRequest, lenient_utf8, require_equal
 from chalicelib.errors import ValidationFailed
+from chalicelib.platforms._json import Json, as_id, as_object, decode, user_text
 
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
 PLATFORM = "x"
-
-_Json = dict[str, object]
 
 # AAA top-level keys that describe the delivery rather than carry events.
 _AAA_METADATA_KEYS = frozenset({"for_user_id", "user_has_blocked", "users", "apps"})
@@ -71,7 +67,7 @@ def crc_response(query: Mapping[str, str], consumer_secret: str) -> dict[str, st
     token = query.get("crc_token")
     if not token:
         raise ValidationFailed("The CRC check needs a crc_token.")
-    digest = hmac.new(consumer_secret.encode("utf-8"), _utf8(token), hashlib.sha256).digest()
+    digest = hmac.new(consumer_secret.encode("utf-8"), lenient_utf8(token), hashlib.sha256).digest()
     return {"response_token": "sha256=" + base64.b64encode(digest).decode("ascii")}
 
 
@@ -79,7 +75,7 @@ def verify(request: WebhookRequest, secret: str) -> None:
     """`x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256(consumer secret, raw body)>`."""
     digest = hmac.new(secret.encode("utf-8"), request.body, hashlib.sha256).digest()
     expected = "sha256=" + base64.b64encode(digest).decode("ascii")
-    require_equal(expected, _encodable(request.header(SIGNATURE_HEADER)))
+    require_equal(expected, request.header(SIGNATURE_HEADER))
 
 
 def delivery_id(body: bytes) -> str:
@@ -98,16 +94,16 @@ def normalize(delivery: Delivery, pseudonymise: Pseudonymiser) -> Normalized:
     data = document.get("data")
     if isinstance(data, dict):
         return _normalize_xaa(data, delivery.received_at, pseudonymise)
-    context = _Context(_id(document.get("for_user_id")) or "", delivery.received_at, pseudonymise)
+    context = _Context(as_id(document.get("for_user_id")) or "", delivery.received_at, pseudonymise)
     return _normalize_aaa(document, context)
 
 
 # --- envelope -------------------------------------------------------------------------------------
 
 
-def _parse(body: bytes) -> _Json:
+def _parse(body: bytes) -> Json:
     """An XAA envelope (`data`) or an AAA body (arrays of activities keyed by kind)."""
-    document = _decode(body)
+    document = decode(body, keep_lone_surrogates=True)
     if not isinstance(document, dict):
         raise ValidationFailed("The body must be a JSON object.")
     if "data" in document:
@@ -121,36 +117,17 @@ def _check_xaa(data: object) -> None:
     if not isinstance(data, dict):
         raise ValidationFailed('The "data" of an X Activity event must be an object.')
     for field in ("event_type", "event_uuid"):
-        if not _id(data.get(field)):
+        if not as_id(data.get(field)):
             raise ValidationFailed(f'The X Activity event has no "{field}".')
 
 
-def _check_aaa(document: _Json) -> None:
+def _check_aaa(document: Json) -> None:
     """`for_user_id` is absent on some AAA bodies (a revoke), so only its type is checked."""
-    if "for_user_id" in document and not _id(document["for_user_id"]):
+    if "for_user_id" in document and not as_id(document["for_user_id"]):
         raise ValidationFailed('"for_user_id" must be a user id.')
     for key in _AAA_HANDLERS:
         if key in document and not isinstance(document[key], list):
             raise ValidationFailed(f'"{key}" must be a list.')
-
-
-def _decode(body: bytes) -> object:
-    """Strict JSON: UTF-8 only, no NaN or Infinity; any failure (even deep nesting) is a 400."""
-    try:
-        return json.loads(body.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite_float)
-    except (ValueError, RecursionError) as error:
-        raise ValidationFailed("The body is not valid UTF-8 JSON.") from error
-
-
-def _reject_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError("number out of range")
-    return value
 
 
 # --- events ---------------------------------------------------------------------------------------
@@ -187,7 +164,7 @@ class _Context:
         )
 
 
-def _normalize_aaa(document: _Json, context: _Context) -> Normalized:
+def _normalize_aaa(document: Json, context: _Context) -> Normalized:
     events: list[EngagementEvent] = []
     ignored = 0
     for key, value in document.items():
@@ -195,7 +172,7 @@ def _normalize_aaa(document: _Json, context: _Context) -> Normalized:
             continue
         handler = _AAA_HANDLERS.get(key)
         for item in value if isinstance(value, list) else [value]:
-            event = handler(_as_object(item), context) if handler else None
+            event = handler(as_object(item), context) if handler else None
             if event is None:
                 ignored += 1
             else:
@@ -203,8 +180,8 @@ def _normalize_aaa(document: _Json, context: _Context) -> Normalized:
     return Normalized(events=tuple(events), ignored=ignored)
 
 
-def _tweet_event(tweet: _Json, context: _Context) -> EngagementEvent | None:
-    tweet_id = _id(tweet.get("id_str")) or _id(tweet.get("id"))
+def _tweet_event(tweet: Json, context: _Context) -> EngagementEvent | None:
+    tweet_id = as_id(tweet.get("id_str")) or as_id(tweet.get("id"))
     if tweet_id is None:
         return None
     classified = _classify_tweet(tweet, tweet_id, context.account_id)
@@ -221,15 +198,15 @@ def _tweet_event(tweet: _Json, context: _Context) -> EngagementEvent | None:
     )
 
 
-def _classify_tweet(tweet: _Json, tweet_id: str, account_id: str) -> tuple[str, str] | None:
+def _classify_tweet(tweet: Json, tweet_id: str, account_id: str) -> tuple[str, str] | None:
     """(kind, content_id) by the contract's precedence: repost, quote, reply, mention, own post."""
     if tweet.get("retweeted_status") is not None:
         retweeted = _status_id(tweet["retweeted_status"])
         return None if retweeted is None else ("repost", retweeted)
-    quoted = _status_id(tweet.get("quoted_status")) or _id(tweet.get("quoted_status_id_str"))
+    quoted = _status_id(tweet.get("quoted_status")) or as_id(tweet.get("quoted_status_id_str"))
     if quoted is not None:
         return "quote", quoted
-    replied_to = _id(tweet.get("in_reply_to_status_id_str"))
+    replied_to = as_id(tweet.get("in_reply_to_status_id_str"))
     if replied_to is not None:
         return "reply", replied_to
     if account_id and account_id in _mentioned_ids(tweet):
@@ -239,8 +216,8 @@ def _classify_tweet(tweet: _Json, tweet_id: str, account_id: str) -> tuple[str, 
     return None
 
 
-def _favorite_event(favorite: _Json, context: _Context) -> EngagementEvent | None:
-    favorite_id = _id(favorite.get("id"))
+def _favorite_event(favorite: Json, context: _Context) -> EngagementEvent | None:
+    favorite_id = as_id(favorite.get("id"))
     liked = _status_id(favorite.get("favorited_status"))
     if favorite_id is None or liked is None:
         return None
@@ -249,33 +226,33 @@ def _favorite_event(favorite: _Json, context: _Context) -> EngagementEvent | Non
     )
 
 
-def _follow_event(follow: _Json, context: _Context) -> EngagementEvent | None:
+def _follow_event(follow: Json, context: _Context) -> EngagementEvent | None:
     """An account-level event: the subscribed (else the followed) account stands for the content."""
     kind = follow.get("type")
-    source = _id(_as_object(follow.get("source")).get("id"))
-    target = _id(_as_object(follow.get("target")).get("id"))
+    source = as_id(as_object(follow.get("source")).get("id"))
+    target = as_id(as_object(follow.get("target")).get("id"))
     if not isinstance(kind, str) or kind not in _FOLLOW_TYPES or source is None or target is None:
         return None
-    identity = ("follow", kind, source, target, _id(follow.get("created_timestamp")) or "")
+    identity = ("follow", kind, source, target, as_id(follow.get("created_timestamp")) or "")
     content_id = context.account_id or target
     return context.event(kind, content_id, identity, actor_id=source, occurred_at=_aaa_time(follow))
 
 
-def _delete_event(deletion: _Json, context: _Context) -> EngagementEvent | None:
-    status = _as_object(deletion.get("status"))
-    status_id = _id(status.get("id_str")) or _id(status.get("id"))
+def _delete_event(deletion: Json, context: _Context) -> EngagementEvent | None:
+    status = as_object(deletion.get("status"))
+    status_id = as_id(status.get("id_str")) or as_id(status.get("id"))
     if status_id is None:
         return None
     return context.event(
         "content_removed",
         status_id,
         ("delete", status_id),
-        actor_id=_id(status.get("user_id")),
+        actor_id=as_id(status.get("user_id")),
         occurred_at=_aaa_time(deletion),
     )
 
 
-_AAA_HANDLERS: dict[str, Callable[[_Json, _Context], EngagementEvent | None]] = {
+_AAA_HANDLERS: dict[str, Callable[[Json, _Context], EngagementEvent | None]] = {
     "tweet_create_events": _tweet_event,
     "favorite_events": _favorite_event,
     "follow_events": _follow_event,
@@ -283,15 +260,15 @@ _AAA_HANDLERS: dict[str, Callable[[_Json, _Context], EngagementEvent | None]] = 
 }
 
 
-def _normalize_xaa(data: _Json, received_at: datetime, pseudonymise: Pseudonymiser) -> Normalized:
+def _normalize_xaa(data: Json, received_at: datetime, pseudonymise: Pseudonymiser) -> Normalized:
     """One XAA envelope is one activity; it is ignored when its type is outside the contract's table
     or when it names neither the post it is about nor the subscribed account."""
     event_type = str(data["event_type"])
     kind = _XAA_KINDS.get(event_type)
     if kind is None:
         return Normalized(events=(), ignored=1)
-    payload = _as_object(data.get("payload"))
-    context = _Context(_id(_as_object(data.get("filter")).get("user_id")) or "", received_at, pseudonymise)
+    payload = as_object(data.get("payload"))
+    context = _Context(as_id(as_object(data.get("filter")).get("user_id")) or "", received_at, pseudonymise)
     content_id = _xaa_content_id(event_type, payload) or context.account_id
     if not content_id:
         return Normalized(events=(), ignored=1)
@@ -306,71 +283,71 @@ def _normalize_xaa(data: _Json, received_at: datetime, pseudonymise: Pseudonymis
     return Normalized(events=(event,))
 
 
-def _xaa_content_id(event_type: str, payload: _Json) -> str | None:
+def _xaa_content_id(event_type: str, payload: Json) -> str | None:
     reference_type = _XAA_REFERENCE_TYPES.get(event_type)
     if reference_type is not None:
         return _referenced_id(payload, reference_type)
     if event_type == "like.create":
-        return _id(payload.get("liked_tweet_id"))
+        return as_id(payload.get("liked_tweet_id"))
     if event_type.startswith("post."):
-        return _id(payload.get("id"))
+        return as_id(payload.get("id"))
     return None
 
 
-def _referenced_id(payload: _Json, reference_type: str) -> str | None:
+def _referenced_id(payload: Json, reference_type: str) -> str | None:
     references = payload.get("referenced_tweets")
     for reference in references if isinstance(references, list) else []:
-        reference_object = _as_object(reference)
+        reference_object = as_object(reference)
         if reference_object.get("type") == reference_type:
-            return _id(reference_object.get("id"))
+            return as_id(reference_object.get("id"))
     return None
 
 
-def _xaa_actor_id(payload: _Json) -> str | None:
+def _xaa_actor_id(payload: Json) -> str | None:
     return (
-        _id(payload.get("author_id"))
-        or _id(payload.get("liking_user_id"))
-        or _id(_as_object(payload.get("source")).get("id"))
+        as_id(payload.get("author_id"))
+        or as_id(payload.get("liking_user_id"))
+        or as_id(as_object(payload.get("source")).get("id"))
     )
 
 
-def _xaa_text(payload: _Json) -> str | None:
+def _xaa_text(payload: Json) -> str | None:
     """A long post's full text is in `note_tweet`; `text` is then truncated."""
-    return _text(_as_object(payload.get("note_tweet")).get("text")) or _text(payload.get("text"))
+    return user_text(as_object(payload.get("note_tweet")).get("text")) or user_text(payload.get("text"))
 
 
 # --- values ---------------------------------------------------------------------------------------
 
 
 def _status_id(value: object) -> str | None:
-    status = _as_object(value)
-    return _id(status.get("id_str")) or _id(status.get("id"))
+    status = as_object(value)
+    return as_id(status.get("id_str")) or as_id(status.get("id"))
 
 
-def _user_id(item: _Json) -> str | None:
-    return _id(_as_object(item.get("user")).get("id_str"))
+def _user_id(item: Json) -> str | None:
+    return as_id(as_object(item.get("user")).get("id_str"))
 
 
-def _mentioned_ids(tweet: _Json) -> set[str]:
+def _mentioned_ids(tweet: Json) -> set[str]:
     """Mentioned users; past 140 characters only `extended_tweet.entities` has them all."""
     found: set[str] = set()
-    for holder in (tweet, _as_object(tweet.get("extended_tweet"))):
-        mentions = _as_object(holder.get("entities")).get("user_mentions")
+    for holder in (tweet, as_object(tweet.get("extended_tweet"))):
+        mentions = as_object(holder.get("entities")).get("user_mentions")
         for mention in mentions if isinstance(mentions, list) else []:
-            mentioned = _id(_as_object(mention).get("id_str"))
+            mentioned = as_id(as_object(mention).get("id_str"))
             if mentioned is not None:
                 found.add(mentioned)
     return found
 
 
-def _tweet_text(tweet: _Json) -> str | None:
-    return _text(_as_object(tweet.get("extended_tweet")).get("full_text")) or _text(tweet.get("text"))
+def _tweet_text(tweet: Json) -> str | None:
+    return user_text(as_object(tweet.get("extended_tweet")).get("full_text")) or user_text(tweet.get("text"))
 
 
-def _aaa_time(item: _Json) -> datetime | None:
+def _aaa_time(item: Json) -> datetime | None:
     """`timestamp_ms` / `created_timestamp` (milliseconds), else `created_at` in X's v1.1 format."""
     for key in ("timestamp_ms", "created_timestamp"):
-        millis = _id(item.get(key))
+        millis = as_id(item.get(key))
         if millis is not None:
             return _from_millis(millis)
     created_at = item.get("created_at")
@@ -396,40 +373,3 @@ def _from_millis(millis: str) -> datetime | None:
         return utc_from_unix(int(millis) / 1000)
     except (OverflowError, OSError, ValueError):
         return None
-
-
-def _id(value: object) -> str | None:
-    """A platform id as text: a non-empty string or an integer; anything else is no id."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str) and value and _is_utf8(value):
-        return value
-    return None
-
-
-def _text(value: object) -> str | None:
-    """User text, with anything that cannot be stored as UTF-8 (lone surrogates) replaced."""
-    if not isinstance(value, str) or not value:
-        return None
-    return value.encode("utf-8", "replace").decode("utf-8")
-
-
-def _as_object(value: object) -> _Json:
-    return value if isinstance(value, dict) else {}
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _utf8(text: str) -> bytes:
-    return text.encode("utf-8", "replace")
-
-
-def _encodable(header: str | None) -> str | None:
-    """A header value that any comparison can encode, whatever characters it arrived with."""
-    return None if header is None else _utf8(header).decode("utf-8")

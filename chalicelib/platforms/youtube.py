@@ -24,7 +24,7 @@ from chalicelib.domain.events import (
     event_id,
     parse_iso8601,
 )
-from chalicelib.domain.webhooks import WebhookRequest
+from chalicelib.domain.webhooks import WebhookRequest, is_utf8
 from chalicelib.errors import InvalidSignature, ValidationFailed
 
 if TYPE_CHECKING:
@@ -160,13 +160,7 @@ def _mode(raw: str) -> Mode:
 
 def _is_text(value: str | None) -> bool:
     """Present and encodable: a lone surrogate could be neither looked up nor echoed."""
-    if not value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return is_utf8(value) if value else False
 
 
 def _lease_seconds(raw: str | None) -> int | None:
