@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -11,7 +12,10 @@ from chalicelib import observability, web, wiring
 from chalicelib.services import health as health_service
 from chalicelib.services.ingest import QueuedMessage
 
-app = Chalice(app_name="engagement-tracker")
+app = Chalice(app_name="engagement-tracker", configure_logs=False)
+# Chalice's logger would share its name with the Powertools logger and set it to ERROR, silencing
+# every structured line; as a child it logs through the Powertools JSON handler instead.
+app.log = logging.getLogger(f"{observability.SERVICE_NAME}.chalice")
 # Debug answers carry stack traces: only ever on the local stack.
 app.debug = os.environ.get("STAGE") == "local"
 observability.register(app)

@@ -91,8 +91,14 @@ class IngestService:
             except (DomainError, KeyError) as error:
                 # Poison: it will be retried, then parked in the dead-letter queue for a human.
                 failed.add(message.message_id)
-                count("message_unreadable", reason=getattr(error, "code", "unknown_platform"))
-                logger.warning("queued message unreadable", extra={"message_id": message.message_id})
+                count("messages_unreadable")
+                logger.warning(
+                    "queued message unreadable",
+                    extra={
+                        "message_id": message.message_id,
+                        "reason": getattr(error, "code", "unknown_platform"),
+                    },
+                )
                 continue
             ignored += normalized.ignored
             candidates.extend(Candidate(event, message.message_id) for event in normalized.events)

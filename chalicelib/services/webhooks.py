@@ -15,12 +15,17 @@ from chalicelib.adapters.secrets import Secrets
 from chalicelib.domain.events import Delivery
 from chalicelib.domain.webhooks import WebhookRequest, check_media_type, check_size
 from chalicelib.errors import DomainError, InvalidSignature, NotFound
-from chalicelib.observability import count, logger
+from chalicelib.observability import logger, outcome
 from chalicelib.platforms import meta, standard, tiktok, x, youtube
 
 ROUTE_PLATFORMS = ("meta", "x", "youtube", "tiktok", "standard")
 # Headers a parser needs after verification; everything else (signatures included) is dropped.
 _KEPT_HEADERS = ("webhook-id", "link")
+
+
+def _dimension(platform: str) -> str:
+    """The route's platform as a metric or log value: ours, never whatever the path said."""
+    return platform if platform in ROUTE_PLATFORMS else "unknown"
 
 
 class DeliveryQueue(Protocol):
@@ -65,9 +70,9 @@ class WebhookReceiver:
         try:
             challenge = self._handshake(platform, request)
         except DomainError as error:
-            count("handshake_rejected", platform=platform, reason=error.code)
+            outcome("handshake_rejected", platform=_dimension(platform), reason=error.code)
             raise
-        count("handshake_answered", platform=platform)
+        outcome("handshake_answered", platform=_dimension(platform))
         return challenge
 
     def _handshake(self, platform: str, request: WebhookRequest) -> Challenge:
@@ -91,15 +96,14 @@ class WebhookReceiver:
     # Deliveries (POST) ---------------------------------------------------------------------------
 
     def receive(self, platform: str, request: WebhookRequest, source: str | None = None) -> Accepted:
-        metric_platform = "standard" if platform == "standard" else platform
         try:
             delivery = self._verified_delivery(platform, request, source)
         except DomainError as error:
-            count("delivery_rejected", platform=metric_platform, reason=error.code)
-            logger.info("delivery rejected", extra={"platform": platform, "reason": error.code})
+            outcome("delivery_rejected", platform=_dimension(platform), reason=error.code)
+            logger.info("delivery rejected", extra={"platform": _dimension(platform), "reason": error.code})
             raise
         self._queue.enqueue(delivery)
-        count("delivery_accepted", platform=metric_platform)
+        outcome("delivery_accepted", platform=platform)
         logger.info(
             "delivery accepted",
             extra={"platform": platform, "delivery_id": delivery.delivery_id, "bytes": len(request.body)},

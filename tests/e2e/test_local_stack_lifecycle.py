@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.local_stack import port_is_closed, start
+from infra.local.harness import port_is_closed, start
 
 pytestmark = pytest.mark.e2e
 
