@@ -108,16 +108,31 @@ class QueuePoller(threading.Thread):
                 log.warning("queue poll failed: %s: %s", type(error).__name__, error)
                 self._stop_event.wait(1)
 
+    def _receive(self) -> list[dict[str, Any]]:
+        """Up to batch_size messages, 10 per ReceiveMessage as SQS allows; like Lambda, a batch is
+        what is available now, not a wait for a full one."""
+        messages: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        while len(messages) < self._batch_size:
+            received = self._sqs.receive_message(
+                QueueUrl=self._queue_url,
+                MaxNumberOfMessages=min(10, self._batch_size - len(messages)),
+                WaitTimeSeconds=0 if messages else self._wait_seconds,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            fresh = [m for m in received if m["MessageId"] not in seen]
+            if not fresh:  # nothing more, or (visibility 0) the same messages again
+                break
+            seen.update(m["MessageId"] for m in fresh)
+            messages.extend(fresh)
+            if len(received) < 10:  # the queue had no more to give
+                break
+        return messages
+
     def poll_once(self) -> int:
         """Receive one batch, invoke the handler, delete what succeeded; returns messages deleted."""
-        received = self._sqs.receive_message(
-            QueueUrl=self._queue_url,
-            MaxNumberOfMessages=self._batch_size,
-            WaitTimeSeconds=self._wait_seconds,
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        )
-        messages = received.get("Messages", [])
+        messages = self._receive()
         if not messages:
             return 0
         event = sqs_event(messages, self._queue_arn, self._region)

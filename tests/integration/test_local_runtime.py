@@ -172,3 +172,30 @@ def test_a_cron_schedule_waits_for_its_minute() -> None:
     scheduled.join(timeout=2)
     # Then it has not fired yet
     assert runs == []
+
+
+def test_a_batch_larger_than_one_receive_is_gathered(sqs: Any) -> None:
+    # Given 25 messages and a consumer configured for batches of 100 (SQS returns 10 per receive)
+    queue_url = sqs.create_queue(QueueName=unique("ingest"), Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
+    for n in range(25):
+        sqs.send_message(QueueUrl=queue_url, MessageBody=f"m{n}")
+    batches: list[int] = []
+
+    def handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
+        batches.append(len(event["Records"]))
+        return {"batchItemFailures": []}
+
+    poller = QueuePoller(
+        sqs=sqs,
+        queue_url=queue_url,
+        function_name="ingest",
+        handler=handler,
+        stop=threading.Event(),
+        batch_size=100,
+        wait_seconds=0,
+    )
+    # When it polls once
+    deleted = poller.poll_once()
+    # Then one invocation got all 25, and all were deleted
+    assert batches == [25]
+    assert deleted == 25

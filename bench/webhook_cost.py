@@ -1,0 +1,135 @@
+"""Issue 3 (a): in-process cost of one webhook delivery against the floor of hmac + json.loads.
+
+The delivery goes through the whole Lambda handler as API Gateway invokes it (Chalice routing,
+the Powertools middleware, the error mapping, signature check, validation, the queue message) down
+to an SQS client stub; the floor is HMAC-SHA256 over the same body plus json.loads of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import io
+import json
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+from bench.common import PROD_ENV, median, report, timed
+from chalicelib.domain.webhooks import WebhookRequest
+
+SECRET = "bench-app-secret"
+
+
+class StubSqs:
+    def __init__(self) -> None:
+        self.sent = 0
+
+    def send_message(self, **_: Any) -> dict[str, str]:
+        self.sent += 1
+        return {"MessageId": "stub"}
+
+
+def _meta_body(changes: int) -> bytes:
+    from infra.local import senders as payloads
+
+    now = datetime.now(UTC)
+    items = [payloads.facebook_comment("104_1", now) for _ in range(changes)]
+    return payloads.facebook_feed("104", items)
+
+
+def _event(body: bytes) -> dict[str, Any]:
+    signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    return {
+        "resource": "/webhooks/{platform}",
+        "path": "/webhooks/meta",
+        "httpMethod": "POST",
+        "headers": {"Content-Type": "application/json", "X-Hub-Signature-256": signature},
+        "multiValueHeaders": {},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": {"platform": "meta"},
+        "stageVariables": None,
+        "requestContext": {"resourcePath": "/webhooks/{platform}", "httpMethod": "POST", "stage": "api"},
+        "body": body.decode(),
+        "isBase64Encoded": False,
+    }
+
+
+class Context:
+    function_name = "engagement-tracker-prod"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:eu-west-3:123456789012:function:engagement-tracker-prod"
+    aws_request_id = "bench"
+
+
+def _setup() -> tuple[Any, StubSqs]:
+    os.environ.update({**PROD_ENV, "POWERTOOLS_TRACE_DISABLED": "true"})
+    import app as app_module
+    from chalicelib import wiring
+    from chalicelib.adapters.delivery_queue import SqsDeliveryQueue
+    from chalicelib.adapters.secrets import Secrets
+    from chalicelib.services.webhooks import WebhookReceiver
+
+    secrets = Secrets(SECRET, "t", "x", "y", "k", "", "admin", "pseudo")
+    sqs = StubSqs()
+    receiver = WebhookReceiver(
+        secrets=lambda: secrets,
+        queue=SqsDeliveryQueue(sqs, None, "https://sqs/queue", "bucket"),  # type: ignore[arg-type]
+        subscriptions=None,  # type: ignore[arg-type]
+        clock=lambda: datetime.now(UTC),
+    )
+    wiring.webhook_receiver = lambda: receiver  # type: ignore[assignment]
+    _setup.receiver = receiver  # type: ignore[attr-defined]
+    # The Powertools handler keeps the stdout it found at import: send its lines nowhere.
+    from chalicelib import observability
+
+    observability.logger.registered_handler.setStream(io.StringIO())
+    return app_module.app, sqs
+
+
+def run(iterations: int = 2000, sizes: tuple[int, ...] = (1, 5, 50, 500)) -> dict[str, float]:
+    handler, sqs = _setup()
+    context = Context()
+    rows: list[tuple[str, str]] = []
+    figures: dict[str, float] = {}
+    for changes in sizes:
+        body = _meta_body(changes)
+        event = _event(body)
+        repeat = max(200, iterations // max(1, changes // 5))
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert handler(event, context)["statusCode"] == 200
+            delivery = median(timed(lambda event=event: handler(event, context), repeat))
+
+        def floor_once(body: bytes = body) -> None:
+            hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+            json.loads(body)
+
+        floor = median(timed(floor_once, repeat))
+        request = WebhookRequest("POST", body, {k.lower(): v for k, v in event["headers"].items()})
+        receive = _setup.receiver.receive  # type: ignore[attr-defined]
+        with contextlib.redirect_stdout(io.StringIO()):
+            service = median(timed(lambda request=request, receive=receive: receive("meta", request), repeat))
+        ratio = delivery / floor
+        figures[f"handler_ratio_{changes}_changes"] = ratio
+        figures[f"service_ratio_{changes}_changes"] = service / floor
+        rows.append(
+            (
+                f"{changes:>3} changes, {len(body):>6} B",
+                f"floor {floor * 1e6:7.1f} us | handler {delivery * 1e6:7.1f} us = x{ratio:5.2f}"
+                f" | service {service * 1e6:7.1f} us = x{service / floor:5.2f}",
+            )
+        )
+    rows.append(("messages sent to the stub", str(sqs.sent)))
+    report(
+        "Webhook delivery in process vs the floor hmac-sha256 + json.loads of the same body (target <= 5)\n"
+        "  handler: the whole Lambda handler (Chalice routing, Powertools logger/metrics/tracer, verify,\n"
+        "  validate, queue message to a stub SQS client); service: verify, validate, enqueue, metric, log",
+        rows,
+    )
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(run()))
