@@ -8,9 +8,7 @@ from bench import cold_start, ingest_requests, local_throughput, webhook_cost
 
 
 def main() -> None:
-    print(
-        f"Python {sys.version.split()[0]}; figures are medians; ratios are against a baseline of the same run."
-    )
+    print(f"Python {sys.version.split()[0]}; figures are medians; ratios are against a baseline of this run.")
     cold_start.run()
     webhook_cost.run()
     ingest_requests.run()

@@ -176,7 +176,8 @@ def test_a_cron_schedule_waits_for_its_minute() -> None:
 
 def test_a_batch_larger_than_one_receive_is_gathered(sqs: Any) -> None:
     # Given 25 messages and a consumer configured for batches of 100 (SQS returns 10 per receive)
-    queue_url = sqs.create_queue(QueueName=unique("ingest"), Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
+    attributes = {"VisibilityTimeout": "30"}
+    queue_url = sqs.create_queue(QueueName=unique("ingest"), Attributes=attributes)["QueueUrl"]
     for n in range(25):
         sqs.send_message(QueueUrl=queue_url, MessageBody=f"m{n}")
     batches: list[int] = []
