@@ -21,15 +21,6 @@ from bench.common import report
 SENDERS = 8
 
 
-def _secrets() -> dict[str, str]:
-    values = {}
-    for line in (Path(__file__).resolve().parents[1] / ".local" / "secrets.env").read_text().splitlines():
-        if "=" in line and not line.startswith("#"):
-            name, _, value = line.partition("=")
-            values[name] = value
-    return values
-
-
 def _post(base_url: str, request: Any) -> int:
     http = urllib.request.Request(
         base_url + request.path, data=request.body, headers=request.headers, method="POST"
@@ -56,11 +47,12 @@ def run(deliveries: int = 300, likes_per_delivery: int = 10) -> dict[str, float]
     from infra.local import senders as payloads
     from infra.local.harness import start
     from infra.local.senders import Senders
+    from infra.local.stack import resolve_secrets
 
-    log = Path(tempfile.mkdtemp()) / "stack.log"
-    stack = start(log)
+    secrets, _ = resolve_secrets({})
+    stack = start(Path(tempfile.mkdtemp()) / "stack.log", secrets)
     try:
-        senders = Senders(_secrets())
+        senders = Senders(secrets)
         at = datetime.now(UTC) - timedelta(hours=1)
         requests = [
             senders.x(payloads.x_likes("1234", f"tw{n % 20}", at, count=likes_per_delivery))
