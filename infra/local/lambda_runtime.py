@@ -20,6 +20,17 @@ log = logging.getLogger("local.runtime")
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
+# Lambda runs one invocation at a time per container, and Powertools keeps per-invocation state
+# (metric set, dimensions, log keys) in module globals. The local stack runs every function in one
+# process, so it runs one invocation at a time too: otherwise an HTTP request's metric dimensions
+# would label the consumer's metrics, and their EMF documents would merge.
+INVOCATION_LOCK = threading.RLock()
+
+
+def invoke(handler: Handler, event: dict[str, Any], context: Any) -> Any:
+    with INVOCATION_LOCK:
+        return handler(event, context)
+
 
 class LambdaContext:
     """The attributes Powertools and Chalice read from a Lambda context."""
@@ -137,7 +148,7 @@ class QueuePoller(threading.Thread):
             return 0
         event = sqs_event(messages, self._queue_arn, self._region)
         try:
-            response = self._handler(event, LambdaContext(self._function_name))
+            response = invoke(self._handler, event, LambdaContext(self._function_name))
         except Exception as error:
             log.warning("consumer %s failed its whole batch: %s", self._function_name, type(error).__name__)
             return 0
@@ -215,8 +226,8 @@ class ScheduledFunction(threading.Thread):
     def _invoke(self, moment: datetime) -> None:
         self.runs += 1
         try:
-            result = self._handler(
-                scheduled_event(self.function_name, moment), LambdaContext(self.function_name)
+            result = invoke(
+                self._handler, scheduled_event(self.function_name, moment), LambdaContext(self.function_name)
             )
             log.info("scheduled %s ran: %s", self.function_name, json.dumps(result, default=str)[:300])
         except Exception as error:

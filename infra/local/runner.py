@@ -99,7 +99,22 @@ def _serve(app_obj: Any, options: Options) -> Any:
     from http.server import HTTPServer
 
     from chalice.config import Config
-    from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer, ThreadedHTTPServer
+    from chalice.local import (
+        ChaliceRequestHandler,
+        CustomLocalChalice,
+        LocalChalice,
+        LocalDevServer,
+        ThreadedHTTPServer,
+    )
+
+    from infra.local.lambda_runtime import INVOCATION_LOCK
+
+    class OneInvocationAtATime(ChaliceRequestHandler):
+        def _generic_handle(self) -> None:
+            with INVOCATION_LOCK:
+                super()._generic_handle()
+
+        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 
     class QuietServer(ThreadedHTTPServer):
         def handle_error(self, request: Any, client_address: Any) -> None:
@@ -115,7 +130,9 @@ def _serve(app_obj: Any, options: Options) -> Any:
     )
     CustomLocalChalice.__bases__ = (LocalChalice, app_obj.__class__)
     app_obj.__class__ = CustomLocalChalice
-    return LocalDevServer(app_obj, config, options.host, options.port, server_cls=QuietServer)
+    return LocalDevServer(
+        app_obj, config, options.host, options.port, handler_cls=OneInvocationAtATime, server_cls=QuietServer
+    )
 
 
 def _event_sources(
