@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 PARTITION = "SUB#youtube"
+# The topic is the sort key, which DynamoDB caps at 1024 bytes (it answers ValidationException beyond).
+MAX_TOPIC_BYTES = 1024
 
 
 class DynamoSubscriptions:
@@ -22,6 +24,8 @@ class DynamoSubscriptions:
         """The mode ('subscribe' or 'unsubscribe') last requested for the topic, or None."""
         from botocore.exceptions import BotoCoreError, ClientError
 
+        if len(topic.encode("utf-8", "surrogatepass")) > MAX_TOPIC_BYTES:
+            return None  # no key can hold it, so we never requested it (and a lookup would fail)
         try:
             item = self._dynamodb.get_item(
                 TableName=self._table,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 KINDS: frozenset[str] = frozenset(
@@ -35,6 +35,32 @@ KINDS: frozenset[str] = frozenset(
 PLATFORMS: frozenset[str] = frozenset(
     {"facebook", "instagram", "x", "youtube", "tiktok", "spotify", "soundcloud", "deezer"}
 )
+
+# A content id is part of the storage keys (an event's partition key holds at most 2048 bytes, a dirty
+# marker's sort key 1024 with the platform and the hour), and a stored item holds at most 400 KB. Real
+# platform ids and texts are far shorter; an event that could never be written is refused (Standard
+# Webhooks) or ignored, and an overlong text is cut, so that no accepted delivery fails on every retry.
+MAX_CONTENT_ID_BYTES = 512
+MAX_ACCOUNT_ID_BYTES = 512
+MAX_TEXT_CHARS = 20_000
+
+
+def _utf8_length(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def storable_content_id(content_id: str) -> bool:
+    return _utf8_length(content_id) <= MAX_CONTENT_ID_BYTES
+
+
+def storable(event: EngagementEvent) -> EngagementEvent | None:
+    """The event as it can be stored: None when an id is too long for the store, its text cut to size."""
+    if not storable_content_id(event.content_id) or _utf8_length(event.account_id) > MAX_ACCOUNT_ID_BYTES:
+        return None
+    if event.text is not None and len(event.text) > MAX_TEXT_CHARS:
+        return replace(event, text=event.text[:MAX_TEXT_CHARS])
+    return event
+
 
 # Pseudonymises a platform user id: keyed HMAC, so the raw id is never stored.
 Pseudonymiser = Callable[[str], str]

@@ -22,7 +22,7 @@ from chalicelib.domain.events import (
     parse_iso8601,
     utc_from_unix,
 )
-from chalicelib.domain.webhooks import WebhookRequest, lenient_utf8, require_equal
+from chalicelib.domain.webhooks import WebhookRequest, is_utf8, lenient_utf8, require_equal
 from chalicelib.errors import Forbidden, ValidationFailed
 from chalicelib.platforms._json import Json, as_id, as_object, as_str, decode, user_text
 
@@ -49,7 +49,8 @@ def answer_handshake(query: Mapping[str, str], verify_token: str) -> str:
     ):
         raise Forbidden("The verify token is missing or wrong.")
     challenge = query.get("hub.challenge")
-    if query.get("hub.mode") != "subscribe" or not challenge:
+    # A lone surrogate can be neither encoded in the answer nor echoed: refuse it as malformed.
+    if query.get("hub.mode") != "subscribe" or not challenge or not is_utf8(challenge):
         raise ValidationFailed("A handshake needs hub.mode=subscribe and a hub.challenge.")
     return challenge
 

@@ -18,12 +18,14 @@ from functools import partial
 
 from chalicelib.domain.events import (
     KINDS,
+    MAX_CONTENT_ID_BYTES,
     Delivery,
     EngagementEvent,
     Normalized,
     Pseudonymiser,
     event_id,
     parse_iso8601,
+    storable_content_id,
 )
 from chalicelib.domain.webhooks import UNIX_SECONDS, WebhookRequest, require_fresh
 from chalicelib.errors import ConfigurationError, InvalidSignature, ValidationFailed
@@ -156,6 +158,8 @@ def _parse(body: bytes) -> _Engagement:
     content_id = data.get("content_id")
     if not isinstance(content_id, str) or not content_id:
         raise _invalid("data.content_id", "must be a non-empty string")
+    if not storable_content_id(content_id):
+        raise _invalid("data.content_id", f"must be at most {MAX_CONTENT_ID_BYTES} bytes")
     occurred_at = _optional_text(data, "occurred_at")
     return _Engagement(
         kind=kind,

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from chalicelib.adapters.event_store import Item, Key, event_item, event_key, marker_item, text_item
-from chalicelib.domain.events import Delivery, Normalized, Pseudonymiser
+from chalicelib.domain.events import Delivery, Normalized, Pseudonymiser, storable
 from chalicelib.domain.ingest import Candidate, StoredEvent, WritePlan, plan_writes, youtube_updates
 from chalicelib.errors import DomainError
 from chalicelib.observability import count, logger
@@ -100,8 +100,10 @@ class IngestService:
                     },
                 )
                 continue
-            ignored += normalized.ignored
-            candidates.extend(Candidate(event, message.message_id) for event in normalized.events)
+            # An event the store cannot hold would fail its whole batch on every retry: ignore it.
+            kept = [e for e in map(storable, normalized.events) if e is not None]
+            ignored += normalized.ignored + len(normalized.events) - len(kept)
+            candidates.extend(Candidate(event, message.message_id) for event in kept)
         return candidates, failed, ignored
 
     def _write(self, plan: WritePlan) -> set[str]:

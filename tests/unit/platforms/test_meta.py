@@ -169,6 +169,14 @@ def test_handshake_with_the_right_token_but_a_malformed_query_is_invalid(query: 
         meta.answer_handshake(query, VERIFY_TOKEN)
 
 
+def test_handshake_with_a_challenge_that_cannot_be_echoed_is_invalid() -> None:
+    # given the right token but a challenge holding a lone surrogate, which no response body can carry
+    query = handshake_query(**{"hub.challenge": "115\ud800"})
+    # when / then the handshake is malformed (a 400), not an answer that fails to encode (a 5xx)
+    with pytest.raises(ValidationFailed):
+        meta.answer_handshake(query, VERIFY_TOKEN)
+
+
 # --- signature ------------------------------------------------------------------------------------
 
 PUBLISHED_SECRET = "It's a Secret to Everybody"

@@ -436,6 +436,7 @@ def test_validate_rejects_what_is_not_a_json_object(body: bytes) -> None:
         ("data.content_id", {"data": {}}),
         ("data.content_id", {"data": {"content_id": ""}}),
         ("data.content_id", {"data": {"content_id": 42}}),
+        ("data.content_id", {"data": {"content_id": "x" * 513}}),  # longer than a storage key holds
         ("data.account_id", {"data": {"content_id": "c", "account_id": 42}}),
         ("data.actor_id", {"data": {"content_id": "c", "actor_id": {"id": "1"}}}),
         ("data.text", {"data": {"content_id": "c", "text": ["bravo"]}}),

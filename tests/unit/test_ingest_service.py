@@ -1,0 +1,91 @@
+"""The ingest service's guard on storage keys: an event whose content id no key can hold is ignored,
+not written, so it can never fail its batch on every retry (poison)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from chalicelib.adapters.event_store import Item, Key
+from chalicelib.domain.events import (
+    MAX_ACCOUNT_ID_BYTES,
+    MAX_CONTENT_ID_BYTES,
+    MAX_TEXT_CHARS,
+    Delivery,
+    keyed_pseudonymiser,
+)
+from chalicelib.domain.ingest import StoredEvent
+from chalicelib.services.ingest import IngestService, QueuedMessage
+
+NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
+
+
+class RecordingStore:
+    """An empty events table that keeps what it is asked to write."""
+
+    def __init__(self) -> None:
+        self.written: list[Item] = []
+
+    def stored(self, keys: Sequence[Key]) -> dict[str, StoredEvent]:
+        return {}
+
+    def put_all(self, items: Sequence[Item]) -> list[Item]:
+        self.written.extend(items)
+        return []
+
+
+def x_replies(*replied_to: str) -> bytes:
+    tweets = [
+        {"id_str": f"70{n}", "text": "hi", "in_reply_to_status_id_str": tweet, "user": {"id_str": "6001"}}
+        for n, tweet in enumerate(replied_to)
+    ]
+    return json.dumps({"for_user_id": "1234", "tweet_create_events": tweets}).encode()
+
+
+def test_an_event_whose_content_id_no_key_can_hold_is_ignored_not_failed() -> None:
+    # given an accepted X delivery replying to a post of the longest storable id and to an overlong one
+    longest, overlong = "1" * MAX_CONTENT_ID_BYTES, "x" * (MAX_CONTENT_ID_BYTES + 1)
+    delivery = Delivery(platform="x", delivery_id="d-1", body=x_replies(longest, overlong), received_at=NOW)
+    store = RecordingStore()
+    service = IngestService(
+        store=store,
+        decode=lambda _body: delivery,
+        pseudonymiser=lambda: keyed_pseudonymiser(b"test-key"),
+        text_retention_days=30,
+        clock=lambda: NOW,
+    )
+    # when the consumer processes it
+    outcome = service.process([QueuedMessage("m-1", "queued")])
+    # then the storable event is written, the overlong one ignored, and the message does not fail
+    assert outcome.failed_message_ids == ()
+    assert (outcome.stored, outcome.ignored) == (1, 1)
+    assert not [item for item in store.written if overlong in json.dumps(item)]
+    assert [item for item in store.written if item.get("content_id") == {"S": longest}]
+
+
+def test_an_overlong_account_id_is_ignored_and_an_overlong_text_is_cut() -> None:
+    # given X replies, one for an account whose id no item should hold, one of a huge text
+    overlong_account = json.loads(x_replies("1790"))
+    overlong_account["for_user_id"] = "u" * (MAX_ACCOUNT_ID_BYTES + 1)
+    huge_text = json.loads(x_replies("1791"))
+    huge_text["tweet_create_events"][0]["text"] = "t" * 450_000
+    deliveries = {
+        "m-1": Delivery("x", "d-1", json.dumps(overlong_account).encode(), NOW),
+        "m-2": Delivery("x", "d-2", json.dumps(huge_text).encode(), NOW),
+    }
+    store = RecordingStore()
+    service = IngestService(
+        store=store,
+        decode=deliveries.__getitem__,
+        pseudonymiser=lambda: keyed_pseudonymiser(b"test-key"),
+        text_retention_days=30,
+        clock=lambda: NOW,
+    )
+    # when the consumer processes both
+    outcome = service.process([QueuedMessage(m, m) for m in deliveries])
+    # then neither fails: the first is ignored, the second stored with its text cut to size
+    assert outcome.failed_message_ids == ()
+    assert (outcome.stored, outcome.ignored) == (1, 1)
+    texts = [item["text"]["S"] for item in store.written if "text" in item]
+    assert texts == ["t" * MAX_TEXT_CHARS]
