@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -91,7 +91,7 @@ def text_item(event: EngagementEvent, retention_days: int) -> Item:
     }
 
 
-def marker_item(bucket: TouchedBucket, accounts: Iterable[str], written_at: datetime) -> Item:
+def marker_item(bucket: TouchedBucket, written_at: datetime) -> Item:
     item: Item = {
         "pk": _s(f"DIRTY#{_shard(bucket.platform + '#' + bucket.content_id, MARKER_SHARDS)}"),
         "sk": _s(f"{bucket.platform}#{bucket.hour}#{bucket.content_id}"),
@@ -102,9 +102,6 @@ def marker_item(bucket: TouchedBucket, accounts: Iterable[str], written_at: date
         # writing its events is never rolled up half-done.
         "written_at": _s(iso(written_at)),
     }
-    account_set = sorted(set(accounts))
-    if account_set:
-        item["accounts"] = {"SS": account_set}
     return item
 
 

@@ -47,7 +47,7 @@ class WritePlan:
     # only after the content_updated events they imply are stored.
     rewrites: list[Candidate] = field(default_factory=list)
     duplicates: int = 0
-    touched: dict[TouchedBucket, set[str]] = field(default_factory=dict)  # bucket -> account ids
+    touched: set[TouchedBucket] = field(default_factory=set)
 
     @property
     def message_ids(self) -> set[str]:
@@ -125,7 +125,7 @@ def plan_writes(
         known = stored.get(event.event_id)
         bucket = TouchedBucket(event.platform, event.content_id, hour_of(occurred(event)))
         # Touch even on a duplicate: a crash after the event but before its marker must heal.
-        plan.touched.setdefault(bucket, set()).update({event.account_id} - {""})
+        plan.touched.add(bucket)
         if known is None:
             plan.new.append(candidate)
             continue

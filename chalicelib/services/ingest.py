@@ -120,7 +120,7 @@ class IngestService:
         for candidate in plan.new:
             items.append(event_item(candidate.event))
             owners[_item_key(items[-1])] = candidate.message_id
-        items.extend(marker_item(bucket, accounts, now) for bucket, accounts in plan.touched.items())
+        items.extend(marker_item(bucket, now) for bucket in sorted(plan.touched, key=str))
         left = self._store.put_all(items)
         if plan.rewrites and not left:
             left = self._store.put_all([event_item(c.event) for c in plan.rewrites])
