@@ -118,9 +118,6 @@ class DynamoEventStore:
         self._sleep = sleep
         self._max_attempts = max_attempts
 
-    def _backoff(self, attempt: int) -> None:
-        self._sleep(min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.0))  # noqa: S311 (jitter)
-
     def stored(self, keys: Sequence[Key]) -> dict[str, StoredEvent]:
         """Which of these event keys exist (by event id), with what a write plan needs of them."""
         from botocore.exceptions import BotoCoreError, ClientError
@@ -148,27 +145,43 @@ class DynamoEventStore:
                 request = response.get("UnprocessedKeys") or {}
                 if not request:
                     break
-                self._backoff(attempt)
+                self._sleep(backoff_seconds(attempt))
             else:
                 raise DependencyFailed("The events table kept throttling reads.")
         return found
 
     def put_all(self, items: Sequence[Item]) -> list[Item]:
-        """Put every item (25 per request), retrying unprocessed ones with back-off; returns those
-        still unprocessed after the last attempt, so the caller can fail just their messages."""
-        from botocore.exceptions import BotoCoreError, ClientError
+        """Put every item; returns those still unprocessed after the last attempt, so the caller
+        can fail just their messages."""
+        return batch_put(self._dynamodb, self._table, items, self._sleep, self._max_attempts)
 
-        left: list[Item] = []
-        for start in range(0, len(items), BATCH_WRITE_LIMIT):
-            pending = [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_WRITE_LIMIT]]
-            for attempt in range(self._max_attempts):
-                try:
-                    response = self._dynamodb.batch_write_item(RequestItems={self._table: pending})  # type: ignore[dict-item]
-                except (BotoCoreError, ClientError) as error:
-                    raise DependencyFailed("The events table could not be written.") from error
-                pending = list(response.get("UnprocessedItems", {}).get(self._table, []))  # type: ignore[arg-type]
-                if not pending:
-                    break
-                self._backoff(attempt)
-            left.extend(request["PutRequest"]["Item"] for request in pending)
-        return left
+
+def backoff_seconds(attempt: int) -> float:
+    jitter: float = random.uniform(0.5, 1.0)  # noqa: S311 (jitter, not crypto)
+    return min(2.0, 0.05 * 2.0**attempt) * jitter
+
+
+def batch_put(
+    dynamodb: DynamoDBClient,
+    table: str,
+    items: Sequence[Item],
+    sleep: Callable[[float], None] = time.sleep,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> list[Item]:
+    """Put items 25 per request, retrying unprocessed ones with jittered back-off."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    left: list[Item] = []
+    for start in range(0, len(items), BATCH_WRITE_LIMIT):
+        pending = [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_WRITE_LIMIT]]
+        for attempt in range(max_attempts):
+            try:
+                response = dynamodb.batch_write_item(RequestItems={table: pending})  # type: ignore[dict-item]
+            except (BotoCoreError, ClientError) as error:
+                raise DependencyFailed("The table could not be written.") from error
+            pending = list(response.get("UnprocessedItems", {}).get(table, []))  # type: ignore[arg-type]
+            if not pending:
+                break
+            sleep(backoff_seconds(attempt))
+        left.extend(request["PutRequest"]["Item"] for request in pending)
+    return left

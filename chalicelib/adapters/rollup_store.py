@@ -1,0 +1,221 @@
+"""Rollups, the account index and dirty-bucket markers in DynamoDB.
+
+| item | pk | sk |
+|---|---|---|
+| rollup | `RU#<platform>#<content_id>` | `<YYYY-MM-DDTHH>` (UTC hour); `counts`, `last` as JSON |
+| account index | `ACCT#<platform>#<account_id>` | `<content_id>` |
+| dirty marker (written by the consumer) | `DIRTY#<shard>` | `<platform>#<hour>#<content_id>` |
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.adapters.event_store import (
+    BATCH_GET_LIMIT,
+    EVENT_SHARDS,
+    MARKER_SHARDS,
+    MAX_ATTEMPTS,
+    Item,
+    backoff_seconds,
+    batch_put,
+    iso,
+)
+from chalicelib.domain.rollups import Rollup, StoredEventView
+from chalicelib.errors import DependencyFailed
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+HOUR_FORMAT = "%Y-%m-%dT%H"
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    pk: str
+    sk: str
+    platform: str
+    content_id: str
+    hour: datetime
+    written_at: str
+
+
+def _hour(text: str) -> datetime:
+    return datetime.strptime(text, HOUR_FORMAT).replace(tzinfo=UTC)
+
+
+def rollup_item(rollup: Rollup) -> Item:
+    return {
+        "pk": {"S": f"RU#{rollup.platform}#{rollup.content_id}"},
+        "sk": {"S": rollup.hour.strftime(HOUR_FORMAT)},
+        "counts": {"S": json.dumps(rollup.counts, sort_keys=True, separators=(",", ":"))},
+        "last": {"S": json.dumps({a: iso(t) for a, t in sorted(rollup.last_event_at.items())})},
+    }
+
+
+def account_link_item(platform: str, account_id: str, content_id: str) -> Item:
+    return {"pk": {"S": f"ACCT#{platform}#{account_id}"}, "sk": {"S": content_id}}
+
+
+class DynamoRollupStore:
+    def __init__(self, dynamodb: DynamoDBClient, table_name: str, sleep: Callable[[float], None]) -> None:
+        self._dynamodb = dynamodb
+        self._table = table_name
+        self._sleep = sleep
+
+    def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        request: dict[str, Any] = {"TableName": self._table, **kwargs}
+        while True:
+            try:
+                page = self._dynamodb.query(**request)
+            except (BotoCoreError, ClientError) as error:
+                raise DependencyFailed("The table could not be read.") from error
+            yield from page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def markers(self) -> list[Marker]:
+        found = []
+        for shard in range(MARKER_SHARDS):
+            for item in self._query(
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": f"DIRTY#{shard}"}},
+                ConsistentRead=True,
+            ):
+                found.append(
+                    Marker(
+                        pk=item["pk"]["S"],
+                        sk=item["sk"]["S"],
+                        platform=item["platform"]["S"],
+                        content_id=item["content_id"]["S"],
+                        hour=_hour(item["hour"]["S"]),
+                        written_at=item["written_at"]["S"],
+                    )
+                )
+        return found
+
+    def clear(self, marker: Marker) -> None:
+        """Delete the marker unless the consumer rewrote it since it was read."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self._dynamodb.delete_item(
+                TableName=self._table,
+                Key={"pk": {"S": marker.pk}, "sk": {"S": marker.sk}},
+                ConditionExpression="written_at = :seen",
+                ExpressionAttributeValues={":seen": {"S": marker.written_at}},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return  # new events since: the marker stays for the next run
+            raise DependencyFailed("A dirty marker could not be cleared.") from error
+        except BotoCoreError as error:
+            raise DependencyFailed("A dirty marker could not be cleared.") from error
+
+    def events_between(
+        self, platform: str, content_id: str, start: datetime, end: datetime
+    ) -> list[StoredEventView]:
+        """The stored events of one content with start <= occurred_at < end (every shard)."""
+        events = []
+        for shard in range(EVENT_SHARDS):
+            for item in self._query(
+                IndexName="by_time",
+                KeyConditionExpression="pk = :pk AND t BETWEEN :from AND :to",
+                ExpressionAttributeValues={
+                    ":pk": {"S": f"EV#{platform}#{content_id}#{shard}"},
+                    ":from": {"S": iso(start)},
+                    ":to": {"S": iso(end)},
+                },
+                ConsistentRead=True,
+            ):
+                occurred = datetime.fromisoformat(item["occurred_at"]["S"])
+                if start <= occurred < end:
+                    events.append(
+                        StoredEventView(
+                            event_id=item["sk"]["S"],
+                            platform=item["platform"]["S"],
+                            kind=item["kind"]["S"],
+                            undo=item["undo"]["BOOL"],
+                            content_id=item["content_id"]["S"],
+                            account_id=item["account_id"]["S"],
+                            occurred_at=occurred,
+                        )
+                    )
+        return events
+
+    def rollups(
+        self, platform: str, content_id: str, first_hour: datetime, last_hour: datetime
+    ) -> list[Rollup]:
+        found = []
+        for item in self._query(
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :first AND :last",
+            ExpressionAttributeValues={
+                ":pk": {"S": f"RU#{platform}#{content_id}"},
+                ":first": {"S": first_hour.strftime(HOUR_FORMAT)},
+                ":last": {"S": last_hour.strftime(HOUR_FORMAT)},
+            },
+        ):
+            last = {a: datetime.fromisoformat(t) for a, t in json.loads(item["last"]["S"]).items()}
+            found.append(
+                Rollup(platform, content_id, _hour(item["sk"]["S"]), json.loads(item["counts"]["S"]), last)
+            )
+        return found
+
+    def contents_of(self, platform: str, account_id: str) -> list[str]:
+        return [
+            item["sk"]["S"]
+            for item in self._query(
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": f"ACCT#{platform}#{account_id}"}},
+            )
+        ]
+
+    def save(self, rollups: Sequence[Rollup]) -> list[Rollup]:
+        """Put the recomputed rollups that differ from the stored ones, with the account -> content
+        links they show; returns those that changed."""
+        fresh = {(i["pk"]["S"], i["sk"]["S"]): (r, i) for r in rollups for i in [rollup_item(r)]}
+        stored = self._stored_rollups(list(fresh))
+        changed = [
+            (r, i) for key, (r, i) in fresh.items() if stored.get(key) != (i["counts"]["S"], i["last"]["S"])
+        ]
+        items = [item for _, item in changed]
+        links = {(r.platform, a, r.content_id) for r, _ in changed for a in r.accounts if a}
+        items += [account_link_item(*link) for link in sorted(links)]
+        if batch_put(self._dynamodb, self._table, items, self._sleep):
+            raise DependencyFailed("Rollups could not all be written; the next run recomputes them.")
+        return [r for r, _ in changed]
+
+    def _stored_rollups(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        found: dict[tuple[str, str], tuple[str, str]] = {}
+        for start in range(0, len(keys), BATCH_GET_LIMIT):
+            request: Any = {
+                self._table: {
+                    "Keys": [
+                        {"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys[start : start + BATCH_GET_LIMIT]
+                    ],
+                    "ConsistentRead": True,
+                }
+            }
+            for attempt in range(MAX_ATTEMPTS):
+                try:
+                    response = self._dynamodb.batch_get_item(RequestItems=request)
+                except (BotoCoreError, ClientError) as error:
+                    raise DependencyFailed("Rollups could not be read.") from error
+                for item in response.get("Responses", {}).get(self._table, []):
+                    found[(item["pk"]["S"], item["sk"]["S"])] = (item["counts"]["S"], item["last"]["S"])
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                self._sleep(backoff_seconds(attempt))
+            else:
+                raise DependencyFailed("Rollups kept throttling reads.")
+        return found

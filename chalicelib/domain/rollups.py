@@ -1,0 +1,155 @@
+"""Per-bucket rollups and what a campaign sums from them. Pure.
+
+A rollup holds the net counts of one (platform, content, UTC hour), per account, per kind, per
+quarter of the hour: quarters because every time zone's offset is a multiple of 15 minutes, so a
+campaign's local hours and days are unions of quarters. A rollup is recomputed from the bucket's
+stored events, never incremented, so recomputing it twice gives the same item.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+QUARTER = timedelta(minutes=15)
+HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEventView:
+    """What a rollup needs of a stored event."""
+
+    event_id: str
+    platform: str
+    kind: str
+    undo: bool
+    content_id: str
+    account_id: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Rollup:
+    platform: str
+    content_id: str
+    hour: datetime  # UTC, on the hour
+    # account -> kind -> net count per quarter [q0, q1, q2, q3]
+    counts: dict[str, dict[str, list[int]]]
+    last_event_at: dict[str, datetime]  # account -> newest event time in the bucket
+
+    @property
+    def accounts(self) -> set[str]:
+        return set(self.counts)
+
+
+def hour_start(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def quarter_start(moment: datetime) -> datetime:
+    utc = moment.astimezone(UTC)
+    return utc.replace(minute=utc.minute - utc.minute % 15, second=0, microsecond=0)
+
+
+def compute_rollup(
+    platform: str, content_id: str, hour: datetime, events: Iterable[StoredEventView]
+) -> Rollup:
+    """Net counts (events minus undo events) of the bucket's distinct events."""
+    counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    last: dict[str, datetime] = {}
+    seen: set[str] = set()
+    for event in events:
+        if event.event_id in seen or hour_start(event.occurred_at) != hour:
+            continue
+        seen.add(event.event_id)
+        quarter = (event.occurred_at.astimezone(UTC).minute // 15) % 4
+        counts[event.account_id][event.kind][quarter] += -1 if event.undo else 1
+        if event.account_id not in last or event.occurred_at > last[event.account_id]:
+            last[event.account_id] = event.occurred_at
+    plain = {account: {kind: list(q) for kind, q in kinds.items()} for account, kinds in counts.items()}
+    return Rollup(platform, content_id, hour, plain, last)
+
+
+@dataclass(frozen=True, slots=True)
+class Tracked:
+    """What a campaign tracks on one platform."""
+
+    accounts: frozenset[str]
+    content: frozenset[str]
+
+    def attributes(self, content_id: str, account_id: str) -> bool:
+        return content_id in self.content or (account_id != "" and account_id in self.accounts)
+
+
+@dataclass
+class Tally:
+    """A campaign's counts, accumulated from rollups and boundary events."""
+
+    # (platform, kind) -> net count
+    events: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    # (platform, quarter start UTC) -> net events
+    quarters: dict[tuple[str, datetime], int] = field(default_factory=lambda: defaultdict(int))
+    # (platform, content) -> net events
+    by_content: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    last_event_at: dict[str, datetime] = field(default_factory=dict)
+
+    def add(self, platform: str, content_id: str, kind: str, quarter: datetime, net: int) -> None:
+        if net == 0:
+            return
+        self.events[(platform, kind)] += net
+        self.quarters[(platform, quarter)] += net
+        self.by_content[(platform, content_id)] += net
+
+    def saw(self, platform: str, moment: datetime) -> None:
+        if platform not in self.last_event_at or moment > self.last_event_at[platform]:
+            self.last_event_at[platform] = moment
+
+
+def add_rollup(tally: Tally, rollup: Rollup, tracked: Tracked, start: datetime, end: datetime) -> None:
+    """Add the rollup's whole quarters that lie inside [start, end) and belong to the campaign."""
+    for account, kinds in rollup.counts.items():
+        if not tracked.attributes(rollup.content_id, account):
+            continue
+        for kind, quarters in kinds.items():
+            for index, net in enumerate(quarters):
+                quarter = rollup.hour + index * QUARTER
+                if start <= quarter and quarter + QUARTER <= end:
+                    tally.add(rollup.platform, rollup.content_id, kind, quarter, net)
+        last = rollup.last_event_at.get(account)
+        if last is not None and start <= last < end:
+            tally.saw(rollup.platform, last)
+
+
+def add_events(
+    tally: Tally, events: Iterable[StoredEventView], tracked: Tracked, start: datetime, end: datetime
+) -> None:
+    """Add events one by one (for quarters cut by the window's edges, where a rollup is too coarse)."""
+    seen: set[str] = set()
+    for event in events:
+        if event.event_id in seen or not start <= event.occurred_at < end:
+            continue
+        seen.add(event.event_id)
+        if not tracked.attributes(event.content_id, event.account_id):
+            continue
+        tally.add(
+            event.platform,
+            event.content_id,
+            event.kind,
+            quarter_start(event.occurred_at),
+            -1 if event.undo else 1,
+        )
+        tally.saw(event.platform, event.occurred_at)
+
+
+def partial_quarters(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The sub-ranges of [start, end) that cut a quarter: read event by event."""
+    ranges = []
+    first = quarter_start(start)
+    if first != start:
+        ranges.append((start, min(first + QUARTER, end)))
+    last = quarter_start(end)
+    if last != end and last >= start and (not ranges or last >= ranges[0][1]):
+        ranges.append((max(last, start), end))
+    return ranges

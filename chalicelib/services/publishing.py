@@ -1,0 +1,275 @@
+"""Publishing summaries: roll up what changed, build each campaign's summary, store it, link it.
+
+Cost grows with new work, not history (invariant 5): a run reads the dirty-bucket markers, recomputes
+only those buckets' rollups from their events, then sums rollups (one item per content and hour) for
+each campaign, reading events one by one only in the quarters the window's edges cut.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from chalicelib.adapters.rollup_store import Marker
+from chalicelib.adapters.summary_store import PublishedRun
+from chalicelib.domain.rollups import (
+    HOUR,
+    Rollup,
+    StoredEventView,
+    Tally,
+    Tracked,
+    add_events,
+    add_rollup,
+    compute_rollup,
+    hour_start,
+    partial_quarters,
+)
+from chalicelib.domain.summary import SummaryInput, build_summary, iso, window_end
+from chalicelib.domain.weights import WeightTable
+from chalicelib.errors import NotFound, ValidationFailed
+from chalicelib.observability import count, logger
+
+# Markers younger than the consumer's timeout may belong to a batch still writing its events: their
+# buckets are rolled up now and again next run; only older markers are cleared.
+MARKER_MIN_AGE = timedelta(seconds=60)
+MIN_LINK_SECONDS, MAX_LINK_SECONDS, DEFAULT_LINK_SECONDS = 60, 604_800, 86_400
+
+
+class TrackedIds(Protocol):
+    accounts: Sequence[str]
+    content: Sequence[str]
+
+
+class CampaignView(Protocol):
+    campaign_id: str
+    label: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    archived: bool
+
+    @property
+    def tracked(self) -> Mapping[str, Any]: ...
+
+    def is_active(self, now: datetime) -> bool: ...
+
+    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
+
+
+class Campaigns(Protocol):
+    def list_all(self) -> list[Any]: ...
+
+
+class Rollups(Protocol):
+    def markers(self) -> list[Marker]: ...
+
+    def clear(self, marker: Marker) -> None: ...
+
+    def events_between(
+        self, platform: str, content_id: str, start: datetime, end: datetime
+    ) -> list[StoredEventView]: ...
+
+    def rollups(
+        self, platform: str, content_id: str, first_hour: datetime, last_hour: datetime
+    ) -> list[Rollup]: ...
+
+    def contents_of(self, platform: str, account_id: str) -> list[str]: ...
+
+    def save(self, rollups: Sequence[Rollup]) -> list[Rollup]: ...
+
+
+class Summaries(Protocol):
+    def publish(
+        self, label: str, campaign_id: str, generated_at: str, bodies: dict[str, bytes]
+    ) -> PublishedRun: ...
+
+    def latest(self, label: str, campaign_id: str) -> PublishedRun | None: ...
+
+    def presign(self, key: str, expires_in_seconds: int) -> str: ...
+
+
+Renderer = Callable[[dict[str, Any]], bytes]
+CollisionFinder = Callable[[Any, list[Any]], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    markers: list[Marker]
+    rollups: list[Rollup]  # those whose recomputation changed them
+
+
+def tracked_by_platform(campaign: CampaignView) -> dict[str, Tracked]:
+    return {
+        platform: Tracked(frozenset(ids.accounts or ()), frozenset(ids.content or ()))
+        for platform, ids in campaign.tracked.items()
+    }
+
+
+def render_json(summary: dict[str, Any]) -> bytes:
+    return json.dumps(summary, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+class PublishingService:
+    def __init__(
+        self,
+        *,
+        campaigns: Campaigns,
+        rollups: Rollups,
+        summaries: Summaries,
+        renderers: Mapping[str, Renderer],
+        collisions: CollisionFinder,
+        weights: WeightTable,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._campaigns = campaigns
+        self._rollups = rollups
+        self._summaries = summaries
+        self._renderers = renderers
+        self._collisions = collisions
+        self._weights = weights
+        self._clock = clock
+
+    # Rollups --------------------------------------------------------------------------------------
+
+    def refresh(self) -> Refresh:
+        """Recompute the rollup of every bucket a marker names, from the bucket's events."""
+        markers = self._rollups.markers()
+        buckets = sorted({(m.platform, m.content_id, m.hour) for m in markers})
+        rollups = [
+            compute_rollup(
+                platform,
+                content_id,
+                hour,
+                self._rollups.events_between(platform, content_id, hour, hour + HOUR),
+            )
+            for platform, content_id, hour in buckets
+        ]
+        changed = self._rollups.save(rollups)
+        count("rollups_changed", len(changed))
+        return Refresh(markers, changed)
+
+    # Summaries ------------------------------------------------------------------------------------
+
+    def tally(self, campaign: CampaignView, start: datetime, end: datetime) -> Tally:
+        tally = Tally()
+        if end <= start:
+            return tally
+        edges = partial_quarters(start, end)
+        for platform, tracked in tracked_by_platform(campaign).items():
+            contents = set(tracked.content)
+            for account in sorted(tracked.accounts):
+                contents.update(self._rollups.contents_of(platform, account))
+            for content_id in sorted(contents):
+                for rollup in self._rollups.rollups(
+                    platform, content_id, hour_start(start), hour_start(end - timedelta(microseconds=1))
+                ):
+                    add_rollup(tally, rollup, tracked, start, end)
+                for edge_start, edge_end in edges:
+                    events = self._rollups.events_between(platform, content_id, edge_start, edge_end)
+                    add_events(tally, events, tracked, edge_start, edge_end)
+        return tally
+
+    def build(self, campaign: CampaignView, others: list[Any], now: datetime) -> dict[str, Any]:
+        start = campaign.starts_at.astimezone(UTC)
+        end = window_end(campaign.starts_at, campaign.ends_at, now).astimezone(UTC)
+        return build_summary(
+            SummaryInput(
+                campaign=campaign.model_dump(mode="json"),
+                platforms=tuple(campaign.tracked),
+                starts_at=campaign.starts_at,
+                ends_at=campaign.ends_at,
+                timezone=campaign.timezone,
+                generated_at=now,
+                tally=self.tally(campaign, start, end),
+                weights=self._weights,
+                collisions=self._collisions(campaign, others),
+            )
+        )
+
+    def _publish(self, campaign: CampaignView, others: list[Any], now: datetime) -> PublishedRun:
+        summary = self.build(campaign, others, now)
+        bodies = {name: render(summary) for name, render in self._renderers.items()}
+        run = self._summaries.publish(
+            campaign.label, campaign.campaign_id, str(summary["generated_at"]), bodies
+        )
+        count("summaries_published")
+        logger.info(
+            "summary published", extra={"campaign_id": campaign.campaign_id, "generated_at": run.generated_at}
+        )
+        return run
+
+    def publish_now(self, campaign: CampaignView) -> dict[str, Any]:
+        """POST /campaigns/{id}/publish: roll up what changed, then publish this campaign."""
+        self.refresh()  # markers stay for the scheduled run, which republishes the others
+        now = self._clock().replace(microsecond=0)
+        others = [c for c in self._campaigns.list_all() if c.campaign_id != campaign.campaign_id]
+        run = self._publish(campaign, others, now)
+        return {"generated_at": run.generated_at, "links": self._links(run, DEFAULT_LINK_SECONDS, now)}
+
+    def publish_due(self) -> dict[str, Any]:
+        """The scheduled job: republish active campaigns whose buckets changed (or never published)."""
+        refresh = self.refresh()
+        now = self._clock().replace(microsecond=0)
+        campaigns = self._campaigns.list_all()
+        published = []
+        for campaign in campaigns:
+            if not campaign.is_active(now):
+                continue
+            changed = _touched_by(campaign, refresh.rollups)
+            if changed or self._summaries.latest(campaign.label, campaign.campaign_id) is None:
+                others = [c for c in campaigns if c.campaign_id != campaign.campaign_id]
+                self._publish(campaign, others, now)
+                published.append(campaign.campaign_id)
+        cleared = 0
+        for marker in refresh.markers:
+            if datetime.fromisoformat(marker.written_at) <= now - MARKER_MIN_AGE:
+                self._rollups.clear(marker)
+                cleared += 1
+        return {
+            "rollups_recomputed": len(refresh.rollups),
+            "published": published,
+            "markers_cleared": cleared,
+        }
+
+    # Links ----------------------------------------------------------------------------------------
+
+    def links(self, campaign: CampaignView, expires_in: str | None) -> dict[str, Any]:
+        seconds = parse_expires_in(expires_in)
+        run = self._summaries.latest(campaign.label, campaign.campaign_id)
+        if run is None:
+            raise NotFound("This campaign has no published summary yet.")
+        return self._links(run, seconds, self._clock())
+
+    def _links(self, run: PublishedRun, seconds: int, now: datetime) -> dict[str, Any]:
+        links: dict[str, Any] = {
+            name: self._summaries.presign(key, seconds) for name, key in run.keys.items()
+        }
+        links["generated_at"] = run.generated_at
+        links["expires_at"] = iso((now + timedelta(seconds=seconds)).astimezone(UTC).replace(microsecond=0))
+        return links
+
+
+def parse_expires_in(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return DEFAULT_LINK_SECONDS
+    message = (
+        f"expires_in must be an integer number of seconds from {MIN_LINK_SECONDS} to {MAX_LINK_SECONDS}."
+    )
+    if not raw.isascii() or not raw.isdigit() or not MIN_LINK_SECONDS <= int(raw) <= MAX_LINK_SECONDS:
+        raise ValidationFailed(message, fields={"expires_in": message})
+    return int(raw)
+
+
+def _touched_by(campaign: CampaignView, rollups: Iterable[Rollup]) -> bool:
+    tracked = tracked_by_platform(campaign)
+    start, end = hour_start(campaign.starts_at), campaign.ends_at.astimezone(UTC)
+    for rollup in rollups:
+        ids = tracked.get(rollup.platform)
+        if ids is None or not start <= rollup.hour < end:
+            continue
+        if rollup.content_id in ids.content or rollup.accounts & ids.accounts:
+            return True
+    return False

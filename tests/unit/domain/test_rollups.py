@@ -1,0 +1,116 @@
+"""Rollups: recomputed net counts per quarter, and exact sums for a campaign's window."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from chalicelib.domain.rollups import (
+    StoredEventView,
+    Tally,
+    Tracked,
+    add_events,
+    add_rollup,
+    compute_rollup,
+    partial_quarters,
+)
+from tests.conftest import unique
+
+HOUR = datetime(2026, 11, 26, 10, tzinfo=UTC)
+
+
+def event(
+    minute: int,
+    *,
+    kind: str = "like",
+    undo: bool = False,
+    account: str = "acct",
+    content: str = "post",
+    event_id: str | None = None,
+) -> StoredEventView:
+    return StoredEventView(
+        event_id=event_id or unique("ev"),
+        platform="x",
+        kind=kind,
+        undo=undo,
+        content_id=content,
+        account_id=account,
+        occurred_at=HOUR + timedelta(minutes=minute),
+    )
+
+
+def test_a_rollup_counts_net_events_per_quarter() -> None:
+    rollup = compute_rollup("x", "post", HOUR, [event(1), event(20), event(21), event(50, undo=True)])
+    assert rollup.counts == {"acct": {"like": [1, 2, 0, -1]}}
+
+
+def test_recomputing_from_the_same_events_gives_the_same_rollup() -> None:
+    events = [event(5, kind="reply"), event(35)]
+    assert compute_rollup("x", "post", HOUR, events) == compute_rollup(
+        "x", "post", HOUR, list(reversed(events))
+    )
+
+
+def test_a_rollup_counts_each_event_id_once_and_only_its_own_hour() -> None:
+    twice = event(5, event_id="same")
+    rollup = compute_rollup("x", "post", HOUR, [twice, twice, event(65)])
+    assert rollup.counts == {"acct": {"like": [1, 0, 0, 0]}}
+
+
+def test_a_campaign_sums_content_it_tracks_from_every_account() -> None:
+    rollup = compute_rollup("x", "post", HOUR, [event(1, account="a"), event(2, account="b")])
+    tally = Tally()
+    add_rollup(tally, rollup, Tracked(frozenset(), frozenset({"post"})), HOUR, HOUR + timedelta(hours=1))
+    assert dict(tally.events) == {("x", "like"): 2}
+
+
+def test_a_campaign_tracking_an_account_sums_only_that_account() -> None:
+    rollup = compute_rollup(
+        "x",
+        "other-post",
+        HOUR,
+        [event(1, account="a", content="other-post"), event(2, account="b", content="other-post")],
+    )
+    tally = Tally()
+    add_rollup(tally, rollup, Tracked(frozenset({"a"}), frozenset()), HOUR, HOUR + timedelta(hours=1))
+    assert dict(tally.events) == {("x", "like"): 1}
+
+
+def test_an_event_matching_both_content_and_account_counts_once() -> None:
+    rollup = compute_rollup("x", "post", HOUR, [event(1, account="a")])
+    tally = Tally()
+    add_rollup(tally, rollup, Tracked(frozenset({"a"}), frozenset({"post"})), HOUR, HOUR + timedelta(hours=1))
+    assert dict(tally.events) == {("x", "like"): 1}
+
+
+def test_quarters_outside_the_window_are_left_out() -> None:
+    rollup = compute_rollup("x", "post", HOUR, [event(1), event(20), event(40)])
+    tally = Tally()
+    add_rollup(
+        tally,
+        rollup,
+        Tracked(frozenset(), frozenset({"post"})),
+        HOUR + timedelta(minutes=15),
+        HOUR + timedelta(minutes=30),
+    )
+    assert dict(tally.events) == {("x", "like"): 1}
+
+
+def test_window_edges_inside_a_quarter_are_read_event_by_event() -> None:
+    start, end = HOUR + timedelta(minutes=7), HOUR + timedelta(minutes=52)
+    assert partial_quarters(start, end) == [
+        (start, HOUR + timedelta(minutes=15)),
+        (HOUR + timedelta(minutes=45), end),
+    ]
+    tally = Tally()
+    tracked = Tracked(frozenset(), frozenset({"post"}))
+    add_events(tally, [event(6), event(8), event(14)], tracked, start, HOUR + timedelta(minutes=15))
+    assert dict(tally.events) == {("x", "like"): 2}
+
+
+def test_a_window_inside_one_quarter_is_one_range() -> None:
+    start, end = HOUR + timedelta(minutes=2), HOUR + timedelta(minutes=9)
+    assert partial_quarters(start, end) == [(start, end)]
+
+
+def test_an_aligned_window_needs_no_event_reads() -> None:
+    assert partial_quarters(HOUR, HOUR + timedelta(hours=5)) == []
