@@ -1,0 +1,390 @@
+"""Summary dicts (summary.json v1, contract section 6) for tests of the renderers and the summary builder.
+
+`make_summary(**overrides)` returns a full, schema-valid summary of a campaign tracked on every platform:
+events (one net count negative), counters (Spotify's unavailable), daily series, top content and a
+collision. Overrides are merged into it: a dict merges into the dict it replaces (so
+`make_summary(campaign={"name": "x"})` keeps the other campaign fields), anything else replaces, and
+`REMOVE` deletes the key. `totals` (and the rate's value) are recomputed from the merged events and
+weights unless overridden.
+`make_minimal_summary()` is the smallest valid summary: no platforms, no series, no rate.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+REMOVE: Any = object()
+
+PARIS = ZoneInfo("Europe/Paris")
+
+WEIGHTS = {
+    "version": "2026-10",
+    "effective_from": "2026-10-01",
+    "source": "label analytics team, docs/weights.md",
+    "kinds": {
+        "comment": 3,
+        "reply": 2,
+        "reaction": 1,
+        "like": 1,
+        "share": 4,
+        "repost": 4,
+        "quote": 3,
+        "mention": 2,
+        "follow": 5,
+        "unfollow": -5,
+        "content_published": 0,
+        "content_updated": 0,
+        "content_removed": 0,
+        "click": 0.5,
+        "presave": 6,
+        "other": 0,
+    },
+}
+
+
+def _daily_points(start: datetime, days: int, per_platform: dict[str, list[int]]) -> list[dict[str, Any]]:
+    points = []
+    for day in range(days):
+        at = (start + timedelta(days=day)).replace(tzinfo=PARIS)
+        events = {platform: counts[day] for platform, counts in per_platform.items() if counts[day]}
+        points.append({"start": at.isoformat(), "events": events})
+    return points
+
+
+def hourly_points(start: str, hours: int, per_platform: dict[str, int]) -> list[dict[str, Any]]:
+    """Hourly points in Europe/Paris from `start` (wall-clock hours, so a DST change shows)."""
+    first = datetime.fromisoformat(start).astimezone(ZoneInfo("UTC"))
+    return [
+        {
+            "start": (first + timedelta(hours=hour)).astimezone(PARIS).isoformat(),
+            "events": {
+                platform: (hour * 7 + index * 3) % count
+                for index, (platform, count) in enumerate(per_platform.items())
+                if count
+            },
+        }
+        for hour in range(hours)
+    ]
+
+
+def _base() -> dict[str, Any]:
+    events_per_day = {
+        "facebook": [12, 30, 18, 9, 14, 22, 5],
+        "instagram": [40, 95, 61, 38, 44, 57, 12],
+        "x": [8, 21, 13, 4, 6, 10, 2],
+        "youtube": [3, 19, 7, 5, 4, 6, 1],
+        "tiktok": [55, 120, 80, 41, 39, 66, 20],
+        "standard:linkfire": [70, 140, 90, 60, 52, 48, 11],
+    }
+    return {
+        "schema_version": 1,
+        "campaign": {
+            "campaign_id": "indochine-13-tour",
+            "name": "Indochine: 13 tour launch",
+            "label": "columbia-fr",
+            "artist": "indochine",
+            "starts_at": "2026-11-20T00:00:00+01:00",
+            "ends_at": "2026-12-20T00:00:00+01:00",
+            "timezone": "Europe/Paris",
+            "tracked": {
+                "facebook": {"accounts": ["104512345678901"], "content": ["104512345678901_998877665544332"]},
+                "instagram": {"accounts": ["17841400000000001"], "content": ["17900000000000001"]},
+                "youtube": {"accounts": ["UCxxxxxxxxxxxxxxxxxxxxxx"], "content": ["dQw4w9WgXcQ"]},
+                "x": {"accounts": ["1234"], "content": ["1790000000000000000"]},
+                "tiktok": {"accounts": ["act.example-open-id"], "content": ["7300000000000000001"]},
+                "spotify": {"accounts": ["3hHJx0Uot7M9zVGHHjVtye"]},
+                "soundcloud": {"accounts": ["soundcloud:users:123"], "content": ["soundcloud:tracks:456"]},
+                "deezer": {"accounts": ["27"]},
+                "standard:linkfire": {"content": ["indochine-13"]},
+            },
+            "archived": False,
+        },
+        "generated_at": "2026-11-26T10:00:00Z",
+        "window": {"from": "2026-11-20T00:00:00+01:00", "to": "2026-11-26T10:00:00Z"},
+        "timezone": "Europe/Paris",
+        "platforms": {
+            "facebook": {
+                "events": {"comment": 41, "reply": 12, "reaction": 48, "share": 9, "content_published": 3},
+                "counters": {
+                    "followers": {
+                        "first": 1_204_311,
+                        "last": 1_209_877,
+                        "delta": 5_566,
+                        "as_of": "2026-11-26T09:00:00Z",
+                    }
+                },
+                "freshness": {
+                    "last_event_at": "2026-11-26T09:41:12Z",
+                    "last_pull_at": "2026-11-26T09:00:03Z",
+                    "last_error": None,
+                },
+            },
+            "instagram": {
+                "events": {"comment": 120, "reply": 31, "mention": 196, "like": -1},
+                "counters": {
+                    "followers_count": {
+                        "first": 402_100,
+                        "last": 405_950,
+                        "delta": 3_850,
+                        "as_of": "2026-11-26T09:00:00Z",
+                    }
+                },
+                "freshness": {
+                    "last_event_at": "2026-11-26T09:52:40Z",
+                    "last_pull_at": "2026-11-26T09:00:05Z",
+                    "last_error": None,
+                },
+            },
+            "x": {
+                "events": {"reply": 17, "repost": 22, "quote": 5, "like": 18, "follow": 4, "unfollow": 1},
+                "counters": {
+                    "followers_count": {
+                        "first": 98_000,
+                        "last": 97_870,
+                        "delta": -130,
+                        "as_of": "2026-11-26T09:00:00Z",
+                    }
+                },
+                "freshness": {
+                    "last_event_at": "2026-11-26T08:12:00Z",
+                    "last_pull_at": "2026-11-26T09:00:01Z",
+                    "last_error": "429 Too Many Requests: retried at 09:00",
+                },
+            },
+            "youtube": {
+                "events": {"content_published": 2, "content_updated": 43},
+                "counters": {
+                    "viewCount": {
+                        "first": 1_500_000,
+                        "last": 2_730_412,
+                        "delta": 1_230_412,
+                        "as_of": "2026-11-26T09:00:00Z",
+                    },
+                    "likeCount": {
+                        "first": 45_000,
+                        "last": 71_204,
+                        "delta": 26_204,
+                        "as_of": "2026-11-26T09:00:00Z",
+                    },
+                },
+                "freshness": {
+                    "last_event_at": "2026-11-25T18:00:00Z",
+                    "last_pull_at": "2026-11-26T09:00:02Z",
+                    "last_error": None,
+                },
+            },
+            "tiktok": {
+                "events": {"content_published": 4, "other": 417},
+                "counters": {},
+                "freshness": {
+                    "last_event_at": "2026-11-26T09:58:00Z",
+                    "last_pull_at": None,
+                    "last_error": None,
+                },
+            },
+            "spotify": {
+                "events": {},
+                "counters": {
+                    "followers": {
+                        "first": None,
+                        "last": None,
+                        "delta": None,
+                        "as_of": None,
+                        "unavailable": "Spotify refused: the app has no extended quota (403)",
+                    },
+                    "popularity": {"first": 61, "last": 64.5, "delta": 3.5, "as_of": "2026-11-26T09:00:00Z"},
+                },
+                "freshness": {
+                    "last_event_at": None,
+                    "last_pull_at": "2026-11-26T09:00:04Z",
+                    "last_error": "403 Forbidden: followers need extended quota",
+                },
+            },
+            "soundcloud": {
+                "events": {},
+                "counters": {
+                    "playback_count": {
+                        "first": 10_000,
+                        "last": 12_345,
+                        "delta": 2_345,
+                        "as_of": "2026-11-26T09:00:00Z",
+                    }
+                },
+                "freshness": {
+                    "last_event_at": None,
+                    "last_pull_at": "2026-11-26T09:00:06Z",
+                    "last_error": None,
+                },
+            },
+            "deezer": {
+                "events": {},
+                "counters": {
+                    "nb_fan": {
+                        "first": 820_000,
+                        "last": 823_400,
+                        "delta": 3_400,
+                        "as_of": "2026-11-26T09:00:00Z",
+                    }
+                },
+                "freshness": {
+                    "last_event_at": None,
+                    "last_pull_at": "2026-11-26T09:00:07Z",
+                    "last_error": None,
+                },
+            },
+            "standard:linkfire": {
+                "events": {"click": 402, "presave": 69},
+                "counters": {},
+                "freshness": {
+                    "last_event_at": "2026-11-26T09:59:30Z",
+                    "last_pull_at": None,
+                    "last_error": None,
+                },
+            },
+        },
+        "weights": copy.deepcopy(WEIGHTS),
+        "engagement_rate": {
+            "value": None,
+            "numerator": "engagement_units",
+            "denominator": "followers",
+            "denominator_value": None,
+            "reason": None,
+        },
+        "series": {
+            "granularity": "day",
+            "timezone": "Europe/Paris",
+            "points": _daily_points(datetime(2026, 11, 20), 7, events_per_day),
+            "counters": [
+                {
+                    "platform": "youtube",
+                    "metric": "viewCount",
+                    "points": [
+                        {"at": f"2026-11-{day:02d}T09:00:00Z", "value": 1_500_000 + (day - 20) ** 2 * 34_000}
+                        for day in range(20, 27)
+                    ],
+                },
+                {
+                    "platform": "instagram",
+                    "metric": "followers_count",
+                    "points": [
+                        {"at": f"2026-11-{day:02d}T09:00:00Z", "value": 402_100 + (day - 20) * 640}
+                        for day in range(20, 27)
+                    ],
+                },
+                {
+                    "platform": "x",
+                    "metric": "followers_count",
+                    "points": [
+                        {"at": f"2026-11-{day:02d}T09:00:00Z", "value": 98_000 - (day - 20) * 21}
+                        for day in range(20, 27)
+                    ],
+                },
+            ],
+        },
+        "top_content": [
+            {
+                "platform": "youtube",
+                "content_id": "dQw4w9WgXcQ",
+                "events": 45,
+                "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            },
+            {
+                "platform": "instagram",
+                "content_id": "17900000000000001",
+                "events": 347,
+                "url": "https://www.instagram.com/p/C0example/",
+            },
+            {"platform": "standard:linkfire", "content_id": "indochine-13", "events": 471, "url": None},
+        ],
+        "collisions": [
+            {
+                "campaign_id": "indochine-catalogue-q4",
+                "name": "Indochine catalogue Q4",
+                "from": "2026-11-20T00:00:00+01:00",
+                "to": "2026-12-20T00:00:00+01:00",
+                "shared": [
+                    {"platform": "facebook", "type": "account", "id": "104512345678901"},
+                    {"platform": "youtube", "type": "account", "id": "UCxxxxxxxxxxxxxxxxxxxxxx"},
+                ],
+            }
+        ],
+    }
+
+
+def _merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    for key, value in overrides.items():
+        if value is REMOVE:
+            base.pop(key, None)
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = _merge(base[key], value)
+        else:
+            base[key] = copy.deepcopy(value)
+    return base
+
+
+def totals_of(summary: dict[str, Any]) -> dict[str, Any]:
+    """`totals` as the contract defines them: the sum of every net count, and their weighted sum."""
+    weights = summary.get("weights", {}).get("kinds", {})
+    events = 0
+    units: float = 0
+    for platform in summary.get("platforms", {}).values():
+        for kind, count in platform.get("events", {}).items():
+            events += count
+            units += count * weights.get(kind, 0)
+    return {"events": events, "engagement_units": units}
+
+
+def make_summary(**overrides: Any) -> dict[str, Any]:
+    """A full schema-valid summary with `overrides` merged in (see the module's docstring)."""
+    summary = _merge(_base(), overrides)
+    if "totals" not in overrides:
+        summary["totals"] = totals_of(summary)
+        rate = summary.get("engagement_rate")
+        rate_overrides = overrides.get("engagement_rate")
+        if isinstance(rate, dict) and "value" not in (
+            rate_overrides if isinstance(rate_overrides, dict) else {}
+        ):
+            followers = 1_209_877 + 405_950 + 97_870 + 823_400
+            rate.update(
+                value=round(summary["totals"]["engagement_units"] / followers, 6),
+                denominator_value=followers,
+            )
+    return summary
+
+
+def make_minimal_summary(**overrides: Any) -> dict[str, Any]:
+    """The smallest valid summary: a campaign just started, nothing tracked seen yet, no rate."""
+    summary: dict[str, Any] = {
+        "schema_version": 1,
+        "campaign": {
+            "campaign_id": "quiet-single",
+            "name": "Quiet single",
+            "label": "columbia-fr",
+            "artist": "someone",
+            "starts_at": "2026-11-26T09:00:00+01:00",
+            "ends_at": "2026-11-27T09:00:00+01:00",
+            "timezone": "Europe/Paris",
+            "tracked": {},
+            "archived": False,
+        },
+        "generated_at": "2026-11-26T08:30:00Z",
+        "window": {"from": "2026-11-26T09:00:00+01:00", "to": "2026-11-26T08:30:00Z"},
+        "timezone": "Europe/Paris",
+        "platforms": {},
+        "totals": {"events": 0, "engagement_units": 0},
+        "weights": copy.deepcopy(WEIGHTS),
+        "engagement_rate": {
+            "value": None,
+            "numerator": "engagement_units",
+            "denominator": None,
+            "denominator_value": None,
+            "reason": "no follower counts yet",
+        },
+        "series": {"granularity": "hour", "timezone": "Europe/Paris", "points": [], "counters": []},
+        "top_content": [],
+        "collisions": [],
+    }
+    return _merge(summary, overrides)
