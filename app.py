@@ -6,7 +6,7 @@ import logging
 import os
 from typing import Any
 
-from chalice.app import Chalice, Response, SQSEvent
+from chalice.app import Chalice, CloudWatchEvent, Response, SQSEvent
 
 from chalicelib import observability, web, wiring
 from chalicelib.services import health as health_service
@@ -52,6 +52,100 @@ def standard_webhook_delivery(source: str) -> dict[str, str]:
     request = web.webhook_request(app.current_request)
     accepted = wiring.webhook_receiver().receive("standard", request, source=source)
     return {"status": "accepted", "delivery_id": accepted.delivery_id}
+
+
+# Management API (contract section 4): bearer tokens, campaigns. -------------------------------------
+
+
+@app.route("/admin/tokens", methods=["POST"])
+@web.handles_domain_errors
+def create_token() -> Response:
+    request = app.current_request
+    issued = wiring.access_service().create_token(web.bearer_token(request), web.raw_body(request))
+    return web.created({"token_id": issued.token_id, "token": issued.token})
+
+
+@app.route("/admin/tokens/{token_id}", methods=["DELETE"])
+@web.handles_domain_errors
+def revoke_token(token_id: str) -> Response:
+    wiring.access_service().revoke(web.bearer_token(app.current_request), token_id)
+    return web.no_content()
+
+
+@app.route("/campaigns", methods=["POST"])
+@web.handles_domain_errors
+def create_campaign() -> Response:
+    request = app.current_request
+    strict = web.flag(request, "strict") or False
+    saved = wiring.campaign_service().create(web.bearer_token(request), web.raw_body(request), strict=strict)
+    return web.created({"campaign": saved.campaign.public(), "warnings": saved.warnings})
+
+
+@app.route("/campaigns", methods=["GET"])
+@web.handles_domain_errors
+def list_campaigns() -> dict[str, Any]:
+    request = app.current_request
+    campaigns = wiring.campaign_service().list_campaigns(
+        web.bearer_token(request),
+        label=web.query_param(request, "label"),
+        active=web.flag(request, "active"),
+        archived=web.flag(request, "archived") or False,
+    )
+    return {"campaigns": [campaign.public() for campaign in campaigns]}
+
+
+@app.route("/campaigns/{campaign_id}", methods=["GET"])
+@web.handles_domain_errors
+def get_campaign(campaign_id: str) -> dict[str, Any]:
+    return wiring.campaign_service().get(web.bearer_token(app.current_request), campaign_id).public()
+
+
+@app.route("/campaigns/{campaign_id}", methods=["PUT"])
+@web.handles_domain_errors
+def replace_campaign(campaign_id: str) -> dict[str, Any]:
+    request = app.current_request
+    saved = wiring.campaign_service().replace(
+        web.bearer_token(request),
+        campaign_id,
+        web.raw_body(request),
+        strict=web.flag(request, "strict") or False,
+    )
+    return {"campaign": saved.campaign.public(), "warnings": saved.warnings}
+
+
+@app.route("/campaigns/{campaign_id}", methods=["DELETE"])
+@web.handles_domain_errors
+def archive_campaign(campaign_id: str) -> Response:
+    wiring.campaign_service().archive(web.bearer_token(app.current_request), campaign_id)
+    return web.no_content()
+
+
+# Summaries (contract section 6) and jobs. --------------------------------------------------------
+
+
+@app.route("/campaigns/{campaign_id}/publish", methods=["POST"])
+@web.handles_domain_errors
+def publish_campaign(campaign_id: str) -> dict[str, Any]:
+    return wiring.summary_service().publish(web.bearer_token(app.current_request), campaign_id)
+
+
+@app.route("/campaigns/{campaign_id}/links", methods=["GET"])
+@web.handles_domain_errors
+def campaign_links(campaign_id: str) -> dict[str, Any]:
+    request = app.current_request
+    expires_in = web.query_param(request, "expires_in")
+    return wiring.summary_service().links(web.bearer_token(request), campaign_id, expires_in)
+
+
+@app.route("/admin/jobs/{job}", methods=["POST"])
+@web.handles_domain_errors
+def run_job(job: str) -> dict[str, Any]:
+    return wiring.summary_service().run_job(web.bearer_token(app.current_request), job)
+
+
+@app.schedule("rate(15 minutes)", name="publish")
+def publish_job(event: CloudWatchEvent) -> dict[str, Any]:
+    return wiring.publishing_service().publish_due()
 
 
 # The ARN is a placeholder: infra/template.json replaces it with the stack's IngestQueue by

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 
 class DomainError(Exception):
@@ -10,10 +11,18 @@ class DomainError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, *, fields: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        fields: Mapping[str, str] | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = dict(fields) if fields else None
+        # Further JSON members of the error object (e.g. the collisions of a strict 409).
+        self.details = dict(details) if details else None
 
 
 class PayloadTooLarge(DomainError):

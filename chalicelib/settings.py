@@ -47,6 +47,8 @@ class Settings:
     aws_endpoint_url: str | None = None
     text_retention_days: int = 30
     secrets_cache_seconds: int = 300
+    # A deployment's own engagement-unit weight table (JSON); the default table when unset.
+    engagement_weights: str | None = None
 
     @property
     def is_local(self) -> bool:
@@ -106,6 +108,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         aws_endpoint_url=env.get("AWS_ENDPOINT_URL", "").strip() or None,
         text_retention_days=_positive_int(env, "TEXT_RETENTION_DAYS", 30),
         secrets_cache_seconds=_positive_int(env, "SECRETS_CACHE_SECONDS", 300),
+        engagement_weights=env.get("ENGAGEMENT_WEIGHTS", "").strip() or None,
     )
 
 

@@ -54,10 +54,17 @@ def status_for(error: DomainError) -> int:
     return 400
 
 
-def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
+    if details:
+        error.update({key: value for key, value in details.items() if key not in error})
     return {"error": error}
 
 
@@ -68,7 +75,7 @@ def error_response(error: DomainError) -> Response:
     else:
         logger.info("request rejected", extra={"error_code": error.code, "status": status})
     return Response(
-        body=error_body(error.code, error.message, error.fields),
+        body=error_body(error.code, error.message, error.fields, error.details),
         status_code=status,
         headers=dict(JSON_HEADERS),
     )
@@ -120,3 +127,47 @@ def challenge_response(body: str | Mapping[str, str], content_type: str) -> Resp
     return Response(
         body=body if isinstance(body, str) else dict(body), headers={"Content-Type": content_type}
     )
+
+
+# The management API ------------------------------------------------------------------------------
+
+
+def bearer_token(request: Request | None) -> str | None:
+    """The token of `Authorization: Bearer <token>`, or None when missing or not a bearer header.
+    Never log it."""
+    if request is None:
+        return None
+    scheme, _, token = str(request.headers.get("authorization", "")).strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def raw_body(request: Request | None) -> bytes:
+    if request is None:
+        return b""
+    raw = request.raw_body
+    return raw if isinstance(raw, bytes) else raw.encode("utf-8")
+
+
+def query_param(request: Request | None, name: str) -> str | None:
+    query: Mapping[str, str] = (request.query_params if request else None) or {}
+    value = query.get(name)
+    return None if value is None else str(value)
+
+
+def flag(request: Request | None, name: str) -> bool | None:
+    """A `true`/`false` query parameter; None when absent; ValidationFailed otherwise."""
+    value = query_param(request, name)
+    if value is None:
+        return None
+    if value not in ("true", "false"):
+        raise ValidationFailed(f"{name} must be true or false.", fields={name: "Must be true or false."})
+    return value == "true"
+
+
+def created(body: Mapping[str, Any]) -> Response:
+    return Response(body=dict(body), status_code=201, headers=dict(JSON_HEADERS))
+
+
+def no_content() -> Response:
+    return Response(body="", status_code=204)

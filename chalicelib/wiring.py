@@ -5,15 +5,25 @@ Nothing here runs at import; each function builds on first call and caches the r
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from functools import lru_cache, partial
+from typing import TYPE_CHECKING
 
 from chalicelib.adapters.secrets import Secrets, SsmSecrets
 from chalicelib.aws import get_clients
 from chalicelib.domain.events import Pseudonymiser, keyed_pseudonymiser
+from chalicelib.domain.weights import DEFAULT_WEIGHTS, parse_weights
 from chalicelib.services.ingest import IngestService
 from chalicelib.services.webhooks import WebhookReceiver
 from chalicelib.settings import get_settings
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.campaigns import CampaignStore
+    from chalicelib.services.access import AccessService
+    from chalicelib.services.campaigns import CampaignService
+    from chalicelib.services.publishing import PublishingService
+    from chalicelib.services.summaries import SummaryService
 
 
 def utc_now() -> datetime:
@@ -61,7 +71,71 @@ def ingest_service() -> IngestService:
     )
 
 
+@lru_cache(maxsize=1)
+def access_service() -> AccessService:
+    from chalicelib.adapters.tokens import DynamoTokens
+    from chalicelib.services.access import AccessService
+
+    settings, clients = get_settings(), get_clients()
+    tokens = DynamoTokens(clients.dynamodb, settings.table_name)
+    return AccessService(tokens, lambda: secrets().admin_token, utc_now)
+
+
+@lru_cache(maxsize=1)
+def campaign_store() -> CampaignStore:
+    from chalicelib.adapters.campaigns import CampaignStore
+
+    settings, clients = get_settings(), get_clients()
+    return CampaignStore(clients.dynamodb, settings.table_name)
+
+
+@lru_cache(maxsize=1)
+def campaign_service() -> CampaignService:
+    from chalicelib.services.campaigns import CampaignService
+
+    return CampaignService(campaign_store(), access_service().authenticate, utc_now)
+
+
+@lru_cache(maxsize=1)
+def publishing_service() -> PublishingService:
+    from chalicelib.adapters.rollup_store import DynamoRollupStore
+    from chalicelib.adapters.summary_store import S3SummaryStore
+    from chalicelib.domain.collisions import collisions
+    from chalicelib.report.csv_report import render_csv
+    from chalicelib.report.html_report import render_html
+    from chalicelib.services.publishing import PublishingService, render_json
+
+    settings, clients = get_settings(), get_clients()
+    return PublishingService(
+        campaigns=campaign_store(),
+        rollups=DynamoRollupStore(clients.dynamodb, settings.table_name, time.sleep),
+        summaries=S3SummaryStore(clients.s3, settings.summary_bucket),
+        renderers={"json": render_json, "csv": render_csv, "html": render_html},
+        collisions=collisions,
+        weights=parse_weights(settings.engagement_weights)
+        if settings.engagement_weights
+        else DEFAULT_WEIGHTS,
+        clock=utc_now,
+    )
+
+
+@lru_cache(maxsize=1)
+def summary_service() -> SummaryService:
+    from chalicelib.services.summaries import SummaryService
+
+    return SummaryService(campaign_service().authorised, access_service().authenticate, publishing_service)
+
+
 def reset() -> None:
     """Forget every built service (tests change the environment between cases)."""
-    for built in (_secrets_store, webhook_receiver, ingest_service):
+    for built in (
+        _secrets_store,
+        webhook_receiver,
+        ingest_service,
+        access_service,
+        campaign_store,
+        campaign_service,
+        publishing_service,
+        summary_service,
+    ):
         built.cache_clear()

@@ -39,24 +39,41 @@ MIN_LINK_SECONDS, MAX_LINK_SECONDS, DEFAULT_LINK_SECONDS = 60, 604_800, 86_400
 
 
 class TrackedIds(Protocol):
-    accounts: Sequence[str]
-    content: Sequence[str]
+    @property
+    def accounts(self) -> Sequence[str]: ...
+
+    @property
+    def content(self) -> Sequence[str]: ...
+
+
+class TrackedPlatforms(Protocol):
+    def entries(self) -> Sequence[tuple[str, TrackedIds]]: ...
 
 
 class CampaignView(Protocol):
-    campaign_id: str
-    label: str
-    starts_at: datetime
-    ends_at: datetime
-    timezone: str
-    archived: bool
+    """What publishing reads of a campaign (chalicelib.models.campaign.Campaign)."""
 
     @property
-    def tracked(self) -> Mapping[str, Any]: ...
+    def campaign_id(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def ends_at(self) -> datetime: ...
+
+    @property
+    def timezone(self) -> str: ...
+
+    @property
+    def tracked(self) -> TrackedPlatforms: ...
 
     def is_active(self, now: datetime) -> bool: ...
 
-    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
+    def public(self) -> dict[str, Any]: ...
 
 
 class Campaigns(Protocol):
@@ -101,10 +118,24 @@ class Refresh:
     rollups: list[Rollup]  # those whose recomputation changed them
 
 
+# The campaign's fields a summary shows (not its bookkeeping: created_at, updated_at).
+SUMMARY_CAMPAIGN_FIELDS = (
+    "campaign_id",
+    "name",
+    "label",
+    "artist",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "tracked",
+    "archived",
+)
+
+
 def tracked_by_platform(campaign: CampaignView) -> dict[str, Tracked]:
     return {
         platform: Tracked(frozenset(ids.accounts or ()), frozenset(ids.content or ()))
-        for platform, ids in campaign.tracked.items()
+        for platform, ids in campaign.tracked.entries()
     }
 
 
@@ -175,10 +206,11 @@ class PublishingService:
     def build(self, campaign: CampaignView, others: list[Any], now: datetime) -> dict[str, Any]:
         start = campaign.starts_at.astimezone(UTC)
         end = window_end(campaign.starts_at, campaign.ends_at, now).astimezone(UTC)
+        public = campaign.public()
         return build_summary(
             SummaryInput(
-                campaign=campaign.model_dump(mode="json"),
-                platforms=tuple(campaign.tracked),
+                campaign={name: public[name] for name in SUMMARY_CAMPAIGN_FIELDS if name in public},
+                platforms=tuple(platform for platform, _ in campaign.tracked.entries()),
                 starts_at=campaign.starts_at,
                 ends_at=campaign.ends_at,
                 timezone=campaign.timezone,

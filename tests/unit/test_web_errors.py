@@ -64,3 +64,11 @@ def test_internal_errors_never_leak_their_message() -> None:
 def test_successful_answers_pass_through_untouched() -> None:
     ok = Response(body={"Code": "a", "Message": "b"}, status_code=200)
     assert contract_error_shape(None, lambda _event: ok) is ok  # type: ignore[arg-type]
+
+
+def test_details_add_members_to_the_error_object_without_replacing_code_or_message() -> None:
+    error = errors.Conflict("Collides.", details={"warnings": [{"campaign_id": "a"}], "code": "ignored"})
+    response = error_response(error)
+    assert response.body == {
+        "error": {"code": "conflict", "message": "Collides.", "warnings": [{"campaign_id": "a"}]}
+    }

@@ -1,0 +1,102 @@
+"""Campaigns in the single table: pk `CAMPAIGN`, sk `<campaign_id>`, the model as JSON in `campaign`
+and its `label`. Campaigns are few, so one partition holds them all and listing is one paginated
+Query. Reads are consistent: a change is seen by the next request."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.errors import Conflict, DependencyFailed, NotFound
+from chalicelib.models.campaign import Campaign
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+PARTITION = "CAMPAIGN"
+
+
+def _key(campaign_id: str) -> dict[str, AttributeValueTypeDef]:
+    return {"pk": {"S": PARTITION}, "sk": {"S": campaign_id}}
+
+
+def _campaign(item: dict[str, Any]) -> Campaign:
+    return Campaign.model_validate_json(item["campaign"]["S"])
+
+
+class CampaignStore:
+    def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
+        self._dynamodb = dynamodb
+        self._table = table_name
+
+    def get(self, campaign_id: str) -> Campaign | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            item = self._dynamodb.get_item(
+                TableName=self._table, Key=_key(campaign_id), ConsistentRead=True
+            ).get("Item")
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("Campaigns could not be read.") from error
+        return _campaign(item) if item else None
+
+    def list_all(self) -> list[Campaign]:
+        """Every campaign, archived ones included, by campaign_id."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        campaigns: list[Campaign] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": PARTITION}},
+            "ConsistentRead": True,
+        }
+        try:
+            while True:
+                page = self._dynamodb.query(**kwargs)
+                campaigns.extend(_campaign(item) for item in page.get("Items", []))
+                if "LastEvaluatedKey" not in page:
+                    return campaigns
+                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("Campaigns could not be read.") from error
+
+    def create(self, campaign: Campaign) -> None:
+        """Store a new campaign; an existing campaign_id is a Conflict."""
+        self._put(campaign, "attribute_not_exists(pk)", Conflict(f"Campaign {campaign.campaign_id} exists."))
+
+    def replace(self, campaign: Campaign) -> None:
+        """Overwrite an existing campaign; a missing one is NotFound."""
+        self._put(campaign, "attribute_exists(pk)", NotFound(f"No campaign {campaign.campaign_id}."))
+
+    def archive(self, campaign_id: str, now: datetime) -> Campaign:
+        """Mark the campaign archived (idempotent); a missing one is NotFound."""
+        campaign = self.get(campaign_id)
+        if campaign is None:
+            raise NotFound(f"No campaign {campaign_id}.")
+        if campaign.archived:
+            return campaign
+        archived = campaign.model_copy(update={"archived": True, "updated_at": now})
+        self.replace(archived)
+        return archived
+
+    def _put(self, campaign: Campaign, condition: str, failed: Exception) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table,
+                Item={
+                    **_key(campaign.campaign_id),
+                    "label": {"S": campaign.label},
+                    "campaign": {"S": campaign.model_dump_json()},
+                },
+                ConditionExpression=condition,
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise failed from error
+            raise DependencyFailed("Campaigns could not be written.") from error
+        except BotoCoreError as error:
+            raise DependencyFailed("Campaigns could not be written.") from error

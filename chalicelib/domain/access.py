@@ -1,0 +1,118 @@
+"""Who may do what: bearer-token principals, their roles and the one authorisation decision. Pure.
+
+A token string is `<token_id>.<secret>`: the id names the stored token (one GetItem), the secret is
+stored only as its SHA-256. The stage's ADMIN_TOKEN secret is the bootstrap admin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from chalicelib.errors import Forbidden, NotFound
+
+Role = Literal["admin", "editor", "viewer"]
+ROLES: tuple[Role, ...] = ("admin", "editor", "viewer")
+BOOTSTRAP_TOKEN_ID = "bootstrap"  # noqa: S105 (a name, not a secret)
+# token_hex(8): what new tokens get; anything else cannot name a stored token and is refused unread.
+TOKEN_ID = re.compile(r"[0-9a-f]{16}")
+SECRET = re.compile(r"[A-Za-z0-9_-]{16,128}")
+
+
+class Action(StrEnum):
+    READ = "read campaigns"  # get, list
+    LINKS = "get summary links"
+    WRITE = "create, replace or archive campaigns"
+    PUBLISH = "publish summaries"
+    MANAGE_TOKENS = "manage tokens"
+    RUN_JOBS = "run jobs"
+
+
+# Managing tokens and running jobs are admin-only: no label scope gives them.
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    "admin": frozenset(Action),
+    "editor": frozenset({Action.READ, Action.LINKS, Action.WRITE, Action.PUBLISH}),
+    "viewer": frozenset({Action.READ, Action.LINKS}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The caller a valid token stands for. An admin covers every label; labels are then ignored."""
+
+    token_id: str
+    name: str
+    role: Role
+    labels: frozenset[str]
+
+    def covers(self, label: str) -> bool:
+        return self.role == "admin" or label in self.labels
+
+    def __repr__(self) -> str:
+        return f"Principal(token_id={self.token_id!r}, role={self.role!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredToken:
+    """A token as stored: never the token itself, only the SHA-256 (hex) of its secret."""
+
+    token_id: str
+    name: str
+    role: Role
+    labels: frozenset[str]
+    secret_sha256: str
+    created_at: str
+    created_by: str
+
+    def principal(self) -> Principal:
+        return Principal(self.token_id, self.name, self.role, self.labels)
+
+    def __repr__(self) -> str:
+        return f"StoredToken(token_id={self.token_id!r}, role={self.role!r})"
+
+
+def bootstrap_principal() -> Principal:
+    return Principal(BOOTSTRAP_TOKEN_ID, "ADMIN_TOKEN", "admin", frozenset())
+
+
+def secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_token() -> tuple[str, str, str]:
+    """(token_id, the token shown once, the digest to store)."""
+    token_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    return token_id, f"{token_id}.{secret}", secret_digest(secret)
+
+
+def split_token(token: str) -> tuple[str, str] | None:
+    """(token_id, secret) of a well-formed token string, else None."""
+    token_id, dot, secret = token.partition(".")
+    if not dot or not TOKEN_ID.fullmatch(token_id) or not SECRET.fullmatch(secret):
+        return None
+    return token_id, secret
+
+
+def is_bootstrap(token: str, admin_token: str) -> bool:
+    return hmac.compare_digest(token.encode("utf-8"), admin_token.encode("utf-8"))
+
+
+def secret_matches(secret: str, stored: StoredToken) -> bool:
+    return hmac.compare_digest(secret_digest(secret).encode("ascii"), stored.secret_sha256.encode("ascii"))
+
+
+def require(principal: Principal, action: Action, label: str | None = None, *, not_found: str = "") -> None:
+    """Allow the action or raise: NotFound when the label is outside the token's scope (exactly as a
+    missing resource: pass the same `not_found` message the caller uses for one), Forbidden when the
+    role may not do it. `label` None checks the role alone (admin-only actions, or before a body
+    names its label)."""
+    if label is not None and not principal.covers(label):
+        raise NotFound(not_found or "Not found.")
+    if action not in ROLE_ACTIONS[principal.role]:
+        raise Forbidden(f"A {principal.role} token may not {action.value}.")

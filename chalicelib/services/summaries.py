@@ -1,0 +1,38 @@
+"""Summary routes and jobs: who may publish, get links, run jobs; publishing does the work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib.domain.access import Action, Principal, require
+from chalicelib.errors import NotFound
+from chalicelib.models.campaign import Campaign
+from chalicelib.services.publishing import PublishingService
+
+
+class SummaryService:
+    def __init__(
+        self,
+        authorised: Callable[[str | None, str, Action], Campaign],
+        authenticate: Callable[[str | None], Principal],
+        publishing: Callable[[], PublishingService],
+    ) -> None:
+        self._authorised = authorised
+        self._authenticate = authenticate
+        self._publishing = publishing
+
+    def publish(self, bearer: str | None, campaign_id: str) -> dict[str, Any]:
+        campaign = self._authorised(bearer, campaign_id, Action.PUBLISH)
+        return self._publishing().publish_now(campaign)
+
+    def links(self, bearer: str | None, campaign_id: str, expires_in: str | None) -> dict[str, Any]:
+        campaign = self._authorised(bearer, campaign_id, Action.LINKS)
+        return self._publishing().links(campaign, expires_in)
+
+    def run_job(self, bearer: str | None, job: str) -> dict[str, Any]:
+        require(self._authenticate(bearer), Action.RUN_JOBS)
+        if job == "publish":
+            return {"job": job, **self._publishing().publish_due()}
+        # pull and renew-subscriptions arrive with the scheduled pulls (issue 5)
+        raise NotFound(f"No job named {job!r} here; jobs: publish.")

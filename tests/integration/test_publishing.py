@@ -1,0 +1,257 @@
+"""Contract section 6 through the routes: publish, artefacts on S3, latest.json, expiring links,
+and exact counts for a campaign created after its events arrived."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import boto3
+import pytest
+from chalice.test import Client
+
+import app as app_module
+from infra.local import senders as payloads
+from infra.local.lambda_runtime import QueuePoller
+from infra.local.senders import Senders
+from tests.conftest import unique
+from tests.integration.conftest import Stack
+from tests.integration.management_client import Api, body_of
+from tests.integration.webhook_client import send
+from tests.summary_schema import validate_summary
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+AT = NOW - timedelta(hours=2)
+PAGE, POST = "104512345678901", "104512345678901_998877665544332"
+ARTIST, TWEET, OTHER_TWEET = "1234", "1790000000000000001", "1790000000000000999"
+
+
+@pytest.fixture
+def api(stack: Stack) -> Iterator[Api]:
+    with Client(app_module.app, stage_name="local") as client:
+        yield Api(client)
+
+
+def consume(stack: Stack) -> None:
+    poller = QueuePoller(
+        sqs=boto3.client("sqs"),
+        queue_url=stack.queue_url,
+        function_name="ingest_consumer",
+        handler=app_module.ingest_consumer,
+        stop=threading.Event(),
+        batch_size=100,
+        wait_seconds=0,
+    )
+    while poller.poll_once():
+        pass
+
+
+def campaign(label: str, **changes: Any) -> dict[str, Any]:
+    body = {
+        "campaign_id": unique("campaign"),
+        "name": "Indochine: 13 tour launch",
+        "label": label,
+        "artist": "Indochine",
+        "starts_at": (NOW - timedelta(days=1)).isoformat(),
+        "ends_at": (NOW + timedelta(days=20)).isoformat(),
+        "timezone": "Europe/Paris",
+        "tracked": {"facebook": {"content": [POST]}, "x": {"content": [TWEET]}},
+    }
+    body.update(changes)
+    return body
+
+
+def s3_json(stack: Stack, key: str) -> Any:
+    return json.loads(boto3.client("s3").get_object(Bucket=stack.bucket, Key=key)["Body"].read())
+
+
+def test_a_campaign_created_after_its_events_sees_them_exactly(api: Api, stack: Stack) -> None:
+    # Given engagement already stored: tracked and untracked, inside and before the window, with an undo
+    senders = Senders(stack.secrets)
+    fan = "5550001"
+    before_window = NOW - timedelta(days=3)
+    changes = [
+        payloads.facebook_reaction(POST, AT, user_id=fan),
+        payloads.facebook_reaction(POST, AT + timedelta(minutes=1), user_id="5550002"),
+        payloads.facebook_reaction(POST, AT + timedelta(minutes=2), verb="remove", user_id=fan),
+        payloads.facebook_comment(POST, before_window),
+    ]
+    for request in (
+        senders.meta(payloads.facebook_feed(PAGE, changes)),
+        senders.x(payloads.x_likes(ARTIST, TWEET, AT, count=3)),
+        senders.x(payloads.x_likes("999", OTHER_TWEET, AT, count=4)),
+    ):
+        assert send(api.client, request).status_code == 200
+    consume(stack)
+    # When a campaign is created afterwards and published
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = campaign(unique("label"))
+    assert api.call("POST", "/campaigns", admin, body).status_code == 201
+    response = api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    # Then its summary counts exactly the distinct, attributed, in-window events, net of undos
+    assert response.status_code == 200, response.body
+    published = body_of(response)
+    latest = s3_json(stack, f"summaries/{body['label']}/{body['campaign_id']}/latest.json")
+    summary = s3_json(stack, latest["keys"]["json"])
+    validate_summary(summary)
+    assert summary["platforms"]["facebook"]["events"] == {"reaction": 1}
+    assert summary["platforms"]["x"]["events"] == {"like": 3}
+    assert summary["totals"]["events"] == 4
+    assert published["generated_at"] == latest["generated_at"] == summary["generated_at"]
+    assert set(published["links"]) == {"json", "csv", "html", "generated_at", "expires_at"}
+
+
+def test_runs_are_stored_under_their_time_and_superseded_runs_are_tagged(api: Api, stack: Stack) -> None:
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = campaign(unique("label"))
+    api.call("POST", "/campaigns", admin, body)
+    prefix = f"summaries/{body['label']}/{body['campaign_id']}/"
+    first = body_of(api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin))
+    first_keys = s3_json(stack, prefix + "latest.json")["keys"]
+    assert set(first_keys) == {"json", "csv", "html"}
+    assert all(key.startswith(f"{prefix}{first['generated_at']}/summary.") for key in first_keys.values())
+    # a second run, in the next second (runs are named after their time, to the second)
+    time.sleep(1.05)
+    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    s3 = boto3.client("s3")
+    tags = s3.get_object_tagging(Bucket=stack.bucket, Key=first_keys["json"])["TagSet"]
+    assert {"Key": "retention", "Value": "superseded"} in tags
+    latest_json = s3_json(stack, prefix + "latest.json")["keys"]["json"]
+    assert s3.get_object_tagging(Bucket=stack.bucket, Key=latest_json)["TagSet"] == []
+
+
+def test_artefacts_have_their_content_types(api: Api, stack: Stack) -> None:
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = campaign(unique("label"))
+    api.call("POST", "/campaigns", admin, body)
+    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    keys = s3_json(stack, f"summaries/{body['label']}/{body['campaign_id']}/latest.json")["keys"]
+    s3 = boto3.client("s3")
+    types = {name: s3.head_object(Bucket=stack.bucket, Key=key)["ContentType"] for name, key in keys.items()}
+    assert types == {
+        "json": "application/json",
+        "csv": "text/csv; charset=utf-8",
+        "html": "text/html; charset=utf-8",
+    }
+    csv_text = s3.get_object(Bucket=stack.bucket, Key=keys["csv"])["Body"].read().decode("utf-8-sig")
+    assert csv_text.splitlines()[0] == "section,platform,name,value,first,last,delta,as_of"
+
+
+def test_links_are_presigned_for_the_requested_time(api: Api, stack: Stack) -> None:
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = campaign(unique("label"))
+    api.call("POST", "/campaigns", admin, body)
+    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    response = api.call("GET", f"/campaigns/{body['campaign_id']}/links?expires_in=3600", admin)
+    assert response.status_code == 200
+    links = body_of(response)
+    for name in ("json", "csv", "html"):
+        query = parse_qs(urlparse(links[name]).query)
+        assert query["X-Amz-Expires"] == ["3600"]
+        assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
+    expires_at = datetime.fromisoformat(links["expires_at"].replace("Z", "+00:00"))
+    assert abs((expires_at - datetime.now(UTC)).total_seconds() - 3600) < 60
+
+
+def test_links_default_to_a_day(api: Api, stack: Stack) -> None:
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = campaign(unique("label"))
+    api.call("POST", "/campaigns", admin, body)
+    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    links = body_of(api.call("GET", f"/campaigns/{body['campaign_id']}/links", admin))
+    assert parse_qs(urlparse(links["html"]).query)["X-Amz-Expires"] == ["86400"]
+
+
+@pytest.mark.parametrize("expires_in", ["59", "604801", "abc", "-5", "3600.5"])
+def test_link_lifetimes_outside_a_minute_to_a_week_are_refused(
+    api: Api, stack: Stack, expires_in: str
+) -> None:
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = campaign(unique("label"))
+    api.call("POST", "/campaigns", admin, body)
+    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    response = api.call("GET", f"/campaigns/{body['campaign_id']}/links?expires_in={expires_in}", admin)
+    assert response.status_code == 400
+    assert "expires_in" in body_of(response)["error"]["fields"]
+
+
+@pytest.mark.parametrize("expires_in", ["60", "604800"])
+def test_link_lifetimes_at_the_bounds_are_accepted(api: Api, stack: Stack, expires_in: str) -> None:
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = campaign(unique("label"))
+    api.call("POST", "/campaigns", admin, body)
+    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    assert (
+        api.call("GET", f"/campaigns/{body['campaign_id']}/links?expires_in={expires_in}", admin).status_code
+        == 200
+    )
+
+
+def test_links_before_a_first_publish_are_404(api: Api, stack: Stack) -> None:
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = campaign(unique("label"))
+    api.call("POST", "/campaigns", admin, body)
+    response = api.call("GET", f"/campaigns/{body['campaign_id']}/links", admin)
+    assert response.status_code == 404
+
+
+def test_the_publish_job_republishes_active_campaigns_only_when_something_changed(
+    api: Api, stack: Stack
+) -> None:
+    # Given an active campaign never published, and an archived one
+    admin = stack.secrets["ADMIN_TOKEN"]
+    active, archived = campaign(unique("label")), campaign(unique("label"))
+    for body in (active, archived):
+        api.call("POST", "/campaigns", admin, body)
+    api.call("DELETE", f"/campaigns/{archived['campaign_id']}", admin)
+    run = lambda: body_of(api.call("POST", "/admin/jobs/publish", admin))  # noqa: E731
+    # When the job runs: the never-published campaign is published, the archived one is not
+    assert run()["published"] == [active["campaign_id"]]
+    # Then a run with nothing new publishes nothing
+    assert run()["published"] == []
+    # And new engagement on tracked content makes the next run republish it
+    send(api.client, Senders(stack.secrets).x(payloads.x_likes(ARTIST, TWEET, AT)))
+    consume(stack)
+    assert run()["published"] == [active["campaign_id"]]
+
+
+@pytest.mark.parametrize(
+    ("caller", "publish", "links", "job"),
+    [
+        ("admin", 200, 200, 200),
+        ("editor", 200, 200, 403),
+        ("viewer", 403, 200, 403),
+        ("editor_other", 404, 404, 403),
+        ("viewer_other", 404, 404, 403),
+        ("no_token", 401, 401, 401),
+    ],
+)
+def test_who_may_publish_get_links_and_run_jobs(
+    api: Api, stack: Stack, caller: str, publish: int, links: int, job: int
+) -> None:
+    admin = stack.secrets["ADMIN_TOKEN"]
+    label, other = unique("label"), unique("label")
+    tokens: dict[str, str | None] = {"admin": admin, "no_token": None}
+    for name, role, labels in (
+        ("editor", "editor", [label]),
+        ("viewer", "viewer", [label]),
+        ("editor_other", "editor", [other]),
+        ("viewer_other", "viewer", [other]),
+    ):
+        tokens[name] = api.create_token(admin, role, labels)[1]
+    body = campaign(label)
+    api.call("POST", "/campaigns", admin, body)
+    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    token = tokens[caller]
+    assert api.call("POST", f"/campaigns/{body['campaign_id']}/publish", token).status_code == publish
+    assert api.call("GET", f"/campaigns/{body['campaign_id']}/links", token).status_code == links
+    assert api.call("POST", "/admin/jobs/publish", token).status_code == job
+
+
+def test_an_unknown_job_is_404(api: Api, stack: Stack) -> None:
+    assert api.call("POST", "/admin/jobs/defragment", stack.secrets["ADMIN_TOKEN"]).status_code == 404

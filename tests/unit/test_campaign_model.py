@@ -1,0 +1,141 @@
+"""The campaign model at the boundary: field paths and messages, windows, ids, activity. Pure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from chalicelib.errors import ValidationFailed
+from chalicelib.models import validated
+from chalicelib.models.campaign import Campaign, CampaignBody
+
+
+def body(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "campaign_id": "indochine-13-tour",
+        "name": "Indochine: 13 tour launch",
+        "label": "columbia-fr",
+        "artist": "indochine",
+        "starts_at": "2026-11-20T00:00:00+01:00",
+        "ends_at": "2026-12-20T00:00:00+01:00",
+        "timezone": "Europe/Paris",
+        "tracked": {
+            "youtube": {"accounts": ["UCxxxxxxxxxxxxxxxxxxxxxx"], "content": ["dQw4w9WgXcQ"]},
+            "standard:linkfire": {"content": ["indochine-13"]},
+        },
+    }
+    data.update(changes)
+    return data
+
+
+def stored(**changes: Any) -> Campaign:
+    return validated(
+        Campaign,
+        {**body(**changes), "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"},
+        "c",
+    )
+
+
+def fields_of(data: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(ValidationFailed) as raised:
+        validated(CampaignBody, data, "campaign")
+    assert raised.value.fields is not None
+    return raised.value.fields
+
+
+def test_the_contract_example_validates_and_round_trips() -> None:
+    campaign = stored()
+    assert Campaign.model_validate_json(campaign.model_dump_json()) == campaign
+    assert campaign.public()["starts_at"] == "2026-11-20T00:00:00+01:00"
+    assert campaign.public()["tracked"]["standard:linkfire"] == {"accounts": [], "content": ["indochine-13"]}
+
+
+def test_a_window_of_exactly_366_days_is_allowed_and_one_second_more_is_not() -> None:
+    validated(CampaignBody, body(ends_at="2027-11-21T00:00:00+01:00"), "campaign")
+    assert "ends_at" in fields_of(body(ends_at="2027-11-21T00:00:01+01:00"))
+
+
+def test_offsets_are_compared_as_instants() -> None:
+    # 2026-11-20T00:00+01:00 is 2026-11-19T23:00Z: an end at 23:30Z is after it
+    validated(CampaignBody, body(ends_at="2026-11-19T23:30:00Z"), "campaign")
+    assert fields_of(body(ends_at="2026-11-19T22:30:00Z")) == {"ends_at": "Must be after starts_at."}
+
+
+def test_errors_name_nested_paths() -> None:
+    fields = fields_of(
+        body(
+            tracked={
+                "youtube": {"content": ["dQw4w9WgXcQ", "bad"]},
+                "x": {"accounts": ["1", "1"]},
+                "nope": {},
+            }
+        )
+    )
+    assert fields == {
+        "tracked.youtube.content.1": "Must be a video id: 11 letters, digits, - or _.",
+        "tracked.x.accounts.1": "Duplicate id 1.",
+    }
+    # An unknown key is reported once its value is valid
+    assert set(fields_of(body(tracked={"nope": {}}))) == {"tracked.nope"}
+
+
+@pytest.mark.parametrize(
+    ("platform", "kind", "value"),
+    [
+        ("facebook", "content", "104512345678901_998877665544332"),
+        ("facebook", "content", "998877665544332"),
+        ("instagram", "accounts", "17841400000000001"),
+        ("x", "content", "1790000000000000000"),
+        ("youtube", "accounts", "UC_x5XG1OV2P6uZZ5FSM9Ttw"),
+        ("youtube", "content", "-abc_123XYZ"),
+        ("tiktok", "accounts", "-000abcDEF_ghi"),
+        ("spotify", "accounts", "0TnOYISbd1XYRBk9myaseg"),
+        ("soundcloud", "accounts", "123"),
+        ("soundcloud", "content", "soundcloud:playlists:9"),
+        ("deezer", "content", "3135556"),
+        ("standard:presave.co", "content", "any id, with spaces & unicode ✓"),
+    ],
+)
+def test_real_ids_pass_the_shape_checks(platform: str, kind: str, value: str) -> None:
+    validated(CampaignBody, body(tracked={platform: {kind: [value]}}), "campaign")
+
+
+def test_the_error_list_is_capped() -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        validated(CampaignBody, body(tracked={"x": {"content": [f"a{i}" for i in range(300)]}}), "campaign")
+    assert raised.value.fields is not None
+    assert len(raised.value.fields) == 100
+    assert "first 100 of 300" in raised.value.message
+
+
+def test_an_oversized_campaign_is_refused_on_tracked() -> None:
+    ids = [f"{i:03d}" + "x" * 500 for i in range(500)]
+    fields = fields_of(body(tracked={"tiktok": {"content": ids}, "standard:a": {"content": ids}}))
+    assert list(fields) == ["tracked"]
+
+
+@pytest.mark.parametrize(
+    ("now", "archived", "active"),
+    [
+        (datetime(2026, 11, 19, 22, 59, tzinfo=UTC), False, False),
+        (datetime(2026, 11, 19, 23, 0, tzinfo=UTC), False, True),  # starts_at, inclusive
+        (datetime(2026, 12, 10, tzinfo=UTC), True, False),
+        (datetime(2026, 12, 19, 22, 59, tzinfo=UTC), False, True),
+        (datetime(2026, 12, 19, 23, 0, tzinfo=UTC), False, False),  # ends_at, exclusive
+    ],
+)
+def test_is_active_is_the_half_open_window_and_not_archived(
+    now: datetime, archived: bool, active: bool
+) -> None:
+    assert stored().model_copy(update={"archived": archived}).is_active(now) is active
+
+
+def test_tracks_matches_content_or_account_of_the_platform() -> None:
+    campaign = stored()
+    assert campaign.tracks("youtube", "", "dQw4w9WgXcQ")
+    assert campaign.tracks("youtube", "UCxxxxxxxxxxxxxxxxxxxxxx", "other")
+    assert campaign.tracks("standard:linkfire", "", "indochine-13")
+    assert not campaign.tracks("youtube", "UCother", "other")
+    assert not campaign.tracks("x", "UCxxxxxxxxxxxxxxxxxxxxxx", "dQw4w9WgXcQ")
