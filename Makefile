@@ -43,6 +43,10 @@ infra-test: $(INSTALLED)
 e2e: $(INSTALLED)
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
+## demo: the local stack, a signed day of traffic for two artists, a publish, the summary links
+demo: $(INSTALLED)
+	exec $(PY) -m infra.local.demo
+
 ## bench: print the benchmark figures (ratios against a baseline measured in the same run)
 bench: $(INSTALLED)
 	$(PY) -m bench

@@ -9,9 +9,11 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT_SECONDS = 90
@@ -56,8 +58,13 @@ class LocalStack:
         return self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
 
 
-def start(log_path: Path, extra_env: dict[str, str] | None = None) -> LocalStack:
-    port, aws_port = free_port(), free_port()
+def start(
+    log_path: Path,
+    extra_env: dict[str, str] | None = None,
+    port: int | None = None,
+    aws_port: int | None = None,
+) -> LocalStack:
+    port, aws_port = port or free_port(), aws_port or free_port()
     env = {**os.environ, "PORT": str(port), "LOCAL_AWS_PORT": str(aws_port), **(extra_env or {})}
     env.pop("AWS_ENDPOINT_URL", None)
     log = log_path.open("wb")
@@ -82,3 +89,65 @@ def start(log_path: Path, extra_env: dict[str, str] | None = None) -> LocalStack
             time.sleep(0.3)
     stack.stop()
     raise RuntimeError(f"the local stack never answered /health:\n{stack.output()}")
+
+
+# Talking to a running stack ----------------------------------------------------------------------
+
+
+def http(
+    method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
+    """One request; returns the status and the JSON answer (or the raw text)."""
+    request = urllib.request.Request(url, data=body, headers=headers or {}, method=method)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    try:
+        return status, json.loads(raw) if raw else None
+    except ValueError:
+        return status, raw.decode(errors="replace")
+
+
+def send_signed(stack: LocalStack, request: Any) -> int:
+    """POST a SignedRequest (infra.local.senders) to the stack; returns the status."""
+    return http(request.method, stack.base_url + request.path, request.body, request.headers)[0]
+
+
+def api(stack: LocalStack, method: str, path: str, token: str, body: Any = None) -> tuple[int, Any]:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    raw = None if body is None else json.dumps(body).encode()
+    return http(method, stack.base_url + path, raw, headers)
+
+
+def aws_client(stack: LocalStack, service: str) -> Any:
+    import boto3
+
+    return boto3.client(
+        service,
+        endpoint_url=stack.aws_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106 (moto takes any)
+    )
+
+
+def wait_until_ingested(stack: LocalStack, timeout_seconds: float = 120) -> None:
+    """Until the ingest queue holds no message, visible or in flight."""
+    sqs = aws_client(stack, "sqs")
+    queue_url = sqs.get_queue_url(QueueName="engagement-tracker-local-ingest")["QueueUrl"]
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        if (
+            int(attributes["ApproximateNumberOfMessages"])
+            + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+            == 0
+        ):
+            return
+        time.sleep(0.3)
+    raise TimeoutError("the ingest queue did not drain")
