@@ -21,7 +21,7 @@ from infra.local.lambda_runtime import QueuePoller
 from infra.local.senders import Senders
 from tests.conftest import unique
 from tests.integration.conftest import Stack
-from tests.integration.management_client import Api, body_of
+from tests.integration.management_client import Api, body_of, callers
 from tests.integration.webhook_client import send
 from tests.summary_schema import validate_summary
 
@@ -229,25 +229,19 @@ def test_the_publish_job_republishes_active_campaigns_only_when_something_change
         ("editor_other", 404, 404, 403),
         ("viewer_other", 404, 404, 403),
         ("no_token", 401, 401, 401),
+        ("wrong_token", 401, 401, 401),
+        ("revoked_token", 401, 401, 401),
     ],
 )
 def test_who_may_publish_get_links_and_run_jobs(
     api: Api, stack: Stack, caller: str, publish: int, links: int, job: int
 ) -> None:
     admin = stack.secrets["ADMIN_TOKEN"]
-    label, other = unique("label"), unique("label")
-    tokens: dict[str, str | None] = {"admin": admin, "no_token": None}
-    for name, role, labels in (
-        ("editor", "editor", [label]),
-        ("viewer", "viewer", [label]),
-        ("editor_other", "editor", [other]),
-        ("viewer_other", "viewer", [other]),
-    ):
-        tokens[name] = api.create_token(admin, role, labels)[1]
-    body = campaign(label)
+    who = callers(api, admin)
+    body = campaign(who.label)
     api.call("POST", "/campaigns", admin, body)
     api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
-    token = tokens[caller]
+    token = who.tokens[caller]
     assert api.call("POST", f"/campaigns/{body['campaign_id']}/publish", token).status_code == publish
     assert api.call("GET", f"/campaigns/{body['campaign_id']}/links", token).status_code == links
     assert api.call("POST", "/admin/jobs/publish", token).status_code == job
