@@ -46,13 +46,28 @@ class AwsClients:
                 self._clients[service] = client
             return client
 
-    def _create(self, service: str) -> Any:
-        import boto3
+    def s3_signed_by(self, access_key_id: str, secret_access_key: str) -> S3Client:
+        """An S3 client with static credentials, for presigned links that must outlive the role's."""
+        key = f"s3:{access_key_id}"
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                import boto3
+
+                session = boto3.session.Session(
+                    region_name=self._region,
+                    aws_access_key_id=access_key_id,
+                    aws_secret_access_key=secret_access_key,
+                )
+                client = session.client("s3", endpoint_url=self._endpoint_url, config=self._config("s3"))
+                self._clients[key] = client
+            typed: S3Client = client
+            return typed
+
+    def _config(self, service: str) -> Any:
         from botocore.config import Config
 
-        if self._session is None:
-            self._session = boto3.session.Session(region_name=self._region)
-        config = Config(
+        return Config(
             connect_timeout=CONNECT_TIMEOUT_SECONDS,
             read_timeout=READ_TIMEOUT_SECONDS,
             retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
@@ -60,7 +75,13 @@ class AwsClients:
             signature_version="s3v4" if service == "s3" else None,
             s3={"addressing_style": "path"} if self._endpoint_url and service == "s3" else None,
         )
-        return self._session.client(service, endpoint_url=self._endpoint_url, config=config)
+
+    def _create(self, service: str) -> Any:
+        import boto3
+
+        if self._session is None:
+            self._session = boto3.session.Session(region_name=self._region)
+        return self._session.client(service, endpoint_url=self._endpoint_url, config=self._config(service))
 
     @property
     def dynamodb(self) -> DynamoDBClient:

@@ -19,6 +19,8 @@ from chalicelib.services.webhooks import WebhookReceiver
 from chalicelib.settings import get_settings
 
 if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
     from chalicelib.adapters.campaigns import CampaignStore
     from chalicelib.services.access import AccessService
     from chalicelib.services.campaigns import CampaignService
@@ -96,6 +98,16 @@ def campaign_service() -> CampaignService:
     return CampaignService(campaign_store(), access_service().authenticate, utc_now)
 
 
+def link_signer() -> S3Client:
+    """Presigned links are signed with LINK_SIGNING_KEY when the stage has one, else the role."""
+    key = secrets().link_signing_key
+    clients = get_clients()
+    if not key or ":" not in key:
+        return clients.s3
+    access_key_id, secret_access_key = key.split(":", 1)
+    return clients.s3_signed_by(access_key_id, secret_access_key)
+
+
 @lru_cache(maxsize=1)
 def publishing_service() -> PublishingService:
     from chalicelib.adapters.rollup_store import DynamoRollupStore
@@ -109,7 +121,7 @@ def publishing_service() -> PublishingService:
     return PublishingService(
         campaigns=campaign_store(),
         rollups=DynamoRollupStore(clients.dynamodb, settings.table_name, time.sleep),
-        summaries=S3SummaryStore(clients.s3, settings.summary_bucket),
+        summaries=S3SummaryStore(clients.s3, settings.summary_bucket, signer=link_signer),
         renderers={"json": render_json, "csv": render_csv, "html": render_html},
         collisions=collisions,
         weights=parse_weights(settings.engagement_weights)

@@ -18,3 +18,5 @@ ADMIN_TOKEN = "ADMIN_TOKEN"  # noqa: S105 (a name, not a value)
 PSEUDONYMISATION_KEY = "PSEUDONYMISATION_KEY"
 
 ALL_SECRET_NAMES: tuple[str, ...] = (*WEBHOOK_SECRET_NAMES, ADMIN_TOKEN, PSEUDONYMISATION_KEY)
+# Optional: long-term credentials to presign summary links with (see Secrets.link_signing_key).
+LINK_SIGNING_KEY = "LINK_SIGNING_KEY"

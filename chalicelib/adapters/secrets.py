@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from chalicelib.adapters.secret_names import ADMIN_TOKEN, PSEUDONYMISATION_KEY
+from chalicelib.adapters.secret_names import ADMIN_TOKEN, LINK_SIGNING_KEY, PSEUDONYMISATION_KEY
 from chalicelib.errors import ConfigurationError, DependencyFailed
 
 if TYPE_CHECKING:
@@ -23,6 +23,10 @@ class Secrets:
     standard_webhook_secrets: str  # raw `source=whsec_...` pairs; parsed by platforms.standard
     admin_token: str
     pseudonymisation_key: str
+    # Optional `<access key id>:<secret access key>` of an IAM user that may only read summaries:
+    # links signed with the function's role expire with its temporary credentials (hours), not
+    # after the 7 days a link may ask for.
+    link_signing_key: str | None = None
 
     def __repr__(self) -> str:  # never let a secret reach a log line through repr()
         return "Secrets(<redacted>)"
@@ -64,4 +68,7 @@ class SsmSecrets:
         missing = sorted(name for name in _FIELDS if not values.get(name))
         if missing:
             raise ConfigurationError(f"Secrets missing under {self._path}: {', '.join(missing)}.")
-        return Secrets(**{field: str(values[name]) for name, field in _FIELDS.items()})
+        optional = str(values.get(LINK_SIGNING_KEY) or "") or None
+        return Secrets(
+            **{field: str(values[name]) for name, field in _FIELDS.items()}, link_signing_key=optional
+        )

@@ -9,6 +9,7 @@ is kept as long as its campaign.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,9 +36,10 @@ def campaign_prefix(label: str, campaign_id: str) -> str:
 
 
 class S3SummaryStore:
-    def __init__(self, s3: S3Client, bucket: str) -> None:
+    def __init__(self, s3: S3Client, bucket: str, signer: Callable[[], S3Client] | None = None) -> None:
         self._s3 = s3
         self._bucket = bucket
+        self._signer = signer or (lambda: s3)
 
     def publish(
         self, label: str, campaign_id: str, generated_at: str, bodies: dict[str, bytes]
@@ -92,6 +94,6 @@ class S3SummaryStore:
 
     def presign(self, key: str, expires_in_seconds: int) -> str:
         """A SigV4 presigned GET (signing is local: no request is made)."""
-        return self._s3.generate_presigned_url(
+        return self._signer().generate_presigned_url(
             "get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=expires_in_seconds
         )

@@ -249,3 +249,22 @@ def test_who_may_publish_get_links_and_run_jobs(
 
 def test_an_unknown_job_is_404(api: Api, stack: Stack) -> None:
     assert api.call("POST", "/admin/jobs/defragment", stack.secrets["ADMIN_TOKEN"]).status_code == 404
+
+
+def test_links_are_signed_with_the_link_signing_key_when_the_stage_has_one(api: Api, stack: Stack) -> None:
+    # Given a stage with long-term credentials for links (role credentials expire within hours)
+    boto3.client("ssm").put_parameter(
+        Name="/engagement-tracker/local/LINK_SIGNING_KEY",
+        Value="AKIALINKSIGNER0001:signer-secret",
+        Type="SecureString",
+        Overwrite=True,
+    )
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = campaign(unique("label"))
+    api.call("POST", "/campaigns", admin, body)
+    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    # When links are asked for a week
+    links = body_of(api.call("GET", f"/campaigns/{body['campaign_id']}/links?expires_in=604800", admin))
+    # Then they are signed by that key, not by the function's credentials
+    credential = parse_qs(urlparse(links["html"]).query)["X-Amz-Credential"][0]
+    assert credential.startswith("AKIALINKSIGNER0001/")
