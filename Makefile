@@ -9,7 +9,7 @@ STAGE ?= dev
 PACKAGE_REGION ?= us-east-1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck unit integration infra-test e2e bench package demo clean
+.PHONY: run test lint typecheck unit integration infra-test e2e chromium bench package demo clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ run: $(INSTALLED)
 	exec $(PY) -m infra.local
 
 ## test: lint, format check, strict types and the whole test suite (what CI runs)
-test: lint typecheck
+test: lint typecheck chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
@@ -40,8 +40,20 @@ integration: $(INSTALLED)
 infra-test: $(INSTALLED)
 	$(PY) -m pytest tests/infra $(PYTEST_ARGS)
 
-e2e: $(INSTALLED)
+e2e: $(INSTALLED) chromium
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+## chromium: Debian's Chromium for the browser e2e test (tests/e2e/browser.py), installed if missing
+chromium:
+	@if [ -x /usr/bin/chromium ]; then exit 0; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	else \
+		echo "The e2e tests need Debian's Chromium at /usr/bin/chromium. As root, run" >&2; \
+		echo "  apt-get update && apt-get install -y --no-install-recommends chromium" >&2; \
+		echo "(or run make as root), then try again." >&2; \
+		exit 1; \
+	fi
 
 ## demo: the local stack, a signed day of traffic for two artists, a publish, the summary links
 demo: $(INSTALLED)
