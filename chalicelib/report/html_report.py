@@ -623,10 +623,21 @@ def _counters(summary: Mapping[str, Any], clock: _Clock) -> str:
             )
             figures.append(f"<figure><figcaption>{_e(label)}</figcaption>{svg}</figure>")
         parts.append(f'<div class="multiples">{"".join(figures)}</div>')
-    else:
+    table = _counters_table(summary, clock)
+    if not found and table == NO_COUNTERS:
+        return _section("counters", "Counters", NO_COUNTERS)
+    if not found:
         parts.append('<p class="empty">No counter snapshots in the window yet: nothing to chart.</p>')
-    parts.append(_counters_table(summary, clock))
+    parts.append(table)
     return _section("counters", "Counters", "".join(parts))
+
+
+NO_COUNTERS = '<p class="empty">No counter has been pulled for this campaign yet.</p>'
+
+
+def _sentence(text: str) -> str:
+    """The text ending with one full stop, however it ended."""
+    return text.rstrip().rstrip(".") + "."
 
 
 def _counters_table(summary: Mapping[str, Any], clock: _Clock) -> str:
@@ -650,7 +661,7 @@ def _counters_table(summary: Mapping[str, Any], clock: _Clock) -> str:
                 f"<td>{clock.time_tag(counter.get('as_of'), 'no snapshot')}</td></tr>"
             )
     if not rows:
-        return '<p class="empty">No counters are tracked for this campaign.</p>'
+        return NO_COUNTERS
     head = [
         _th("Platform"),
         _th("Metric"),
@@ -692,7 +703,7 @@ def _engagement(summary: Mapping[str, Any]) -> str:
     else:
         named = f' (denominator: <span class="id">{_e(denominator)}</span>)' if denominator else ""
         rate_text = (
-            f"<p>Not available{named}: {_e(rate.get('reason') or 'no reason given')}.</p>"
+            f"<p>Not available{named}: {_e(_sentence(rate.get('reason') or 'no reason given'))}</p>"
             if rate.get("reason")
             else f"<p>Not available{named}.</p>"
         )

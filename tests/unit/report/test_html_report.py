@@ -260,7 +260,7 @@ def test_empty_series_give_sentences_not_empty_charts() -> None:
     assert not [svg for svg in page.all("svg") if svg.get("role") == "img"]
     text = " ".join(page.text)
     assert "No events in the window yet" in text
-    assert "No counter snapshots in the window yet" in text
+    assert "No counter has been pulled for this campaign yet" in text
     assert "None: no other campaign" in text
     assert "Not available: no follower counts yet." in text
     assert "No content has events yet." in text
@@ -318,3 +318,13 @@ def test_an_unknown_timezone_keeps_each_times_offset() -> None:
 def test_an_archived_campaign_says_so() -> None:
     text = " ".join(_render(make_summary(campaign={"archived": True}))[1].text)
     assert "archived" in text
+
+
+def test_a_reason_that_ends_with_a_full_stop_gets_only_one() -> None:
+    # Given the builder's own reason, a full sentence
+    summary = make_minimal_summary()
+    summary["engagement_rate"]["reason"] = "No follower count has been pulled yet."
+    # Then the page does not add a second full stop
+    markup, _ = _render(summary)
+    assert "pulled yet.." not in markup
+    assert "pulled yet." in markup
