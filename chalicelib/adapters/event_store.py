@@ -168,9 +168,14 @@ def batch_put(
     sleep: Callable[[float], None] = time.sleep,
     max_attempts: int = MAX_ATTEMPTS,
 ) -> list[Item]:
-    """Put items 25 per request, retrying unprocessed ones with jittered back-off."""
+    """Put items 25 per request, retrying unprocessed ones with jittered back-off.
+
+    DynamoDB refuses a whole BatchWriteItem whose keys repeat, which would fail a batch on every
+    retry: the last item given for a key is the one written.
+    """
     from botocore.exceptions import BotoCoreError, ClientError
 
+    items = list({(item["pk"]["S"], item["sk"]["S"]): item for item in items}.values())
     left: list[Item] = []
     for start in range(0, len(items), BATCH_WRITE_LIMIT):
         pending = [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_WRITE_LIMIT]]

@@ -199,3 +199,17 @@ def test_unknown_event_types_are_ignored_and_counted(
     assert kinds(stack) == {}
     emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
     assert any(m.get("events_ignored") == [1.0] for m in emitted)
+
+
+def test_a_batch_write_with_a_repeated_key_writes_the_last_item(stack: Stack) -> None:
+    # Given two items for one key in one write (DynamoDB would refuse the whole request)
+    from chalicelib.adapters.event_store import batch_put
+
+    first = {"pk": {"S": "TEST#1"}, "sk": {"S": "a"}, "v": {"S": "first"}}
+    last = {"pk": {"S": "TEST#1"}, "sk": {"S": "a"}, "v": {"S": "last"}}
+    # When they are put together
+    left = batch_put(boto3.client("dynamodb"), stack.table_name, [first, last], lambda _s: None)
+    # Then the write succeeds with the last one
+    assert left == []
+    stored = [i for i in table_items(stack.table_name) if i["pk"]["S"] == "TEST#1"]
+    assert [i["v"]["S"] for i in stored] == ["last"]
