@@ -1,0 +1,137 @@
+"""YouTube Data API v3 counters: `videos` and `channels` statistics, 50 ids a request, within quota.
+
+`GET {base}/videos?part=statistics&id=<ids>&key=<key>` gives `viewCount`, `likeCount` and
+`commentCount` as JSON strings; `GET {base}/channels?part=statistics&id=<ids>&key=<key>` gives
+`subscriberCount` (unless `hiddenSubscriberCount`) and `viewCount`. Metric names are the contract's
+(section 7). Every page costs one unit of the daily `UnitBudget`, charged whether or not it succeeds
+(YouTube charges invalid requests too); before the budget reaches its reserve the pull stops and
+returns the ids it did not read. A 403 `quotaExceeded` marks the day's budget spent.
+
+An id that is not a YouTube id (letters, digits, `-` and `_`) is never sent (a comma would split it)
+and counts as missing, like an id YouTube does not return (deleted or private).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from chalicelib.pulls.budget import UnitBudget
+from chalicelib.pulls.errors import BudgetExhausted, Forbidden, PullError
+from chalicelib.pulls.http import PlatformHttp
+from chalicelib.pulls.reading import Item, chunks, list_field, mapping, object_body, unique
+from chalicelib.pulls.snapshots import PullResult, Snapshot
+
+PLATFORM = "youtube"
+BATCH_SIZE = 50
+UNITS_PER_PAGE = 1
+MAX_PAGES_PER_BATCH = 5
+QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
+
+HIDDEN = "hidden by the owner"
+COMMENTS_OFF = "comments are turned off"
+
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+ReadItem = Callable[[str, dict[str, object], datetime], list[Snapshot]]
+
+
+class YouTubeStats:
+    """Counters of videos and channels through one `PlatformHttp`, spending `budget`."""
+
+    def __init__(self, http: PlatformHttp, base_url: str, api_key: str, budget: UnitBudget) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/")
+        self._key = api_key
+        self._budget = budget
+
+    def videos(self, ids: Iterable[str], now: datetime) -> PullResult:
+        """views, likes and comments of each video."""
+        return self._pull("videos", ids, now, _video_snapshots)
+
+    def channels(self, ids: Iterable[str], now: datetime) -> PullResult:
+        """followers and account_views of each channel."""
+        return self._pull("channels", ids, now, _channel_snapshots)
+
+    def _pull(self, resource: str, ids: Iterable[str], now: datetime, read: ReadItem) -> PullResult:
+        wanted = unique(ids)
+        valid = [item_id for item_id in wanted if _ID.fullmatch(item_id)]
+        missing = [item_id for item_id in wanted if not _ID.fullmatch(item_id)]
+        snapshots: list[Snapshot] = []
+        batches = chunks(valid, BATCH_SIZE)
+        for index, batch in enumerate(batches):
+            seen: set[str] = set()
+            error = self._read_batch(resource, batch, now, read=read, seen=seen, snapshots=snapshots)
+            if error is not None:
+                later = [item_id for rest in batches[index + 1 :] for item_id in rest]
+                left = [item_id for item_id in batch if item_id not in seen] + later
+                return PullResult(tuple(snapshots), tuple(left), tuple(missing), error)
+            missing.extend(item_id for item_id in batch if item_id not in seen)
+        return PullResult(tuple(snapshots), (), tuple(missing), None)
+
+    def _read_batch(
+        self,
+        resource: str,
+        batch: list[str],
+        now: datetime,
+        *,
+        read: ReadItem,
+        seen: set[str],
+        snapshots: list[Snapshot],
+    ) -> PullError | None:
+        """Read one batch's pages into `seen` and `snapshots`; the error that stopped it, if any."""
+        page_token: str | None = None
+        for _page in range(MAX_PAGES_PER_BATCH):
+            if not self._budget.can_spend(UNITS_PER_PAGE, now):
+                return BudgetExhausted(f"{PLATFORM} daily quota spent down to its reserve")
+            try:
+                body = self._page(resource, batch, page_token, now)
+                items = list_field(body, "items", f"{PLATFORM} {resource}")
+            except Forbidden as error:
+                if error.reason in QUOTA_REASONS:
+                    self._budget.exhaust(now)
+                return error
+            except PullError as error:
+                return error
+            for item in items:
+                fields = mapping(item)
+                item_id = fields.get("id")
+                if isinstance(item_id, str) and item_id in batch and item_id not in seen:
+                    seen.add(item_id)
+                    snapshots.extend(read(item_id, mapping(fields.get("statistics")), now))
+            next_token = body.get("nextPageToken")
+            if not isinstance(next_token, str) or not next_token or next_token == page_token:
+                return None
+            page_token = next_token
+        return None
+
+    def _page(
+        self, resource: str, batch: list[str], page_token: str | None, now: datetime
+    ) -> dict[str, object]:
+        params = {"part": "statistics", "id": ",".join(batch), "key": self._key}
+        if page_token:
+            params["pageToken"] = page_token
+        try:
+            body = self._http.get_json(f"{self._base}/{resource}", params)
+        finally:
+            self._budget.spend(UNITS_PER_PAGE, now)
+        return object_body(body, f"{PLATFORM} {resource}")
+
+
+def _video_snapshots(video_id: str, stats: dict[str, object], at: datetime) -> list[Snapshot]:
+    video = Item(PLATFORM, "content", video_id, at)
+    return [
+        video.count("views", stats, "viewCount"),
+        video.count("likes", stats, "likeCount", absent=HIDDEN),
+        video.count("comments", stats, "commentCount", absent=COMMENTS_OFF),
+    ]
+
+
+def _channel_snapshots(channel_id: str, stats: dict[str, object], at: datetime) -> list[Snapshot]:
+    channel = Item(PLATFORM, "account", channel_id, at)
+    if stats.get("hiddenSubscriberCount") is True:
+        followers = channel.unavailable("followers", HIDDEN)
+    else:
+        followers = channel.count("followers", stats, "subscriberCount")
+    return [followers, channel.count("account_views", stats, "viewCount")]

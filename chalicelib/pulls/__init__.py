@@ -1,0 +1,1 @@
+"""Scheduled pulls of platform counters: one HTTP client, snapshots, daily budgets."""

@@ -1,0 +1,84 @@
+"""Small readers shared by the pull clients: ids in order, batches, counts from JSON. Pure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.pulls.errors import MalformedResponse
+from chalicelib.pulls.snapshots import ItemKind, Snapshot
+
+NOT_RETURNED = "not returned by the platform"
+NOT_READABLE = "not a count the tracker can read"
+
+_DIGITS = re.compile(r"[0-9]{1,30}")
+
+
+def unique(ids: Iterable[str]) -> list[str]:
+    """The ids once each, in their first order (reading an id twice would pay for it twice)."""
+    return list(dict.fromkeys(ids))
+
+
+def chunks(items: Sequence[str], size: int) -> list[list[str]]:
+    """Consecutive batches of at most `size`; every batch but the last is full."""
+    return [list(items[start : start + size]) for start in range(0, len(items), size)]
+
+
+def as_count(value: object) -> float | None:
+    """A non-negative count given as a JSON integer or as a string of digits (YouTube); else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and value >= 0:
+        return float(value)
+    if isinstance(value, float) and value >= 0 and value.is_integer():
+        return value
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
+        return float(int(value))
+    return None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item read at one time; makes its snapshots."""
+
+    platform: str
+    kind: ItemKind
+    item_id: str
+    at: datetime
+
+    def count(
+        self, metric: str, fields: Mapping[str, object], name: str, *, absent: str = NOT_RETURNED
+    ) -> Snapshot:
+        """The snapshot of `fields[name]`: its count, else unavailable with `absent` (the field is
+        missing or null) or `NOT_READABLE` (it is there but not a count)."""
+        if fields.get(name) is None:
+            return self.unavailable(metric, absent)
+        value = as_count(fields[name])
+        if value is None:
+            return self.unavailable(metric, NOT_READABLE)
+        return Snapshot(self.platform, self.kind, self.item_id, metric, value, self.at)
+
+    def unavailable(self, metric: str, reason: str) -> Snapshot:
+        return Snapshot(self.platform, self.kind, self.item_id, metric, None, self.at, unavailable=reason)
+
+
+def object_body(body: object, what: str) -> dict[str, object]:
+    if not isinstance(body, dict):
+        raise MalformedResponse(f"{what} answered JSON that is not an object")
+    return body
+
+
+def list_field(body: Mapping[str, object], name: str, what: str) -> list[object]:
+    """`body[name]` as a list; absent or null is an empty list, anything else is malformed."""
+    value = body.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise MalformedResponse(f"{what} answered a `{name}` that is not a list")
+    return value
+
+
+def mapping(value: object) -> dict[str, object]:
+    return value if isinstance(value, dict) else {}
