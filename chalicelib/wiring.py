@@ -111,6 +111,7 @@ def link_signer() -> S3Client:
 @lru_cache(maxsize=1)
 def publishing_service() -> PublishingService:
     from chalicelib.adapters.rollup_store import DynamoRollupStore
+    from chalicelib.adapters.snapshot_store import DynamoSnapshotStore
     from chalicelib.adapters.summary_store import S3SummaryStore
     from chalicelib.domain.collisions import collisions
     from chalicelib.report.csv_report import render_csv
@@ -128,6 +129,7 @@ def publishing_service() -> PublishingService:
         if settings.engagement_weights
         else DEFAULT_WEIGHTS,
         clock=utc_now,
+        snapshots=DynamoSnapshotStore(clients.dynamodb, settings.table_name, time.sleep),
     )
 
 

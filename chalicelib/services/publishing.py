@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from chalicelib.adapters.rollup_store import Marker
 from chalicelib.adapters.summary_store import PublishedRun
+from chalicelib.domain.counters import ACCOUNT_METRICS, CONTENT_METRICS, ItemCounter, Reading, aggregate
 from chalicelib.domain.rollups import (
     HOUR,
     Rollup,
@@ -27,7 +28,7 @@ from chalicelib.domain.rollups import (
     hour_start,
     partial_quarters,
 )
-from chalicelib.domain.summary import SummaryInput, build_summary, iso, window_end
+from chalicelib.domain.summary import Freshness, SummaryInput, build_summary, iso, window_end
 from chalicelib.domain.weights import WeightTable
 from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.observability import count, logger
@@ -108,6 +109,14 @@ class Summaries(Protocol):
     def presign(self, key: str, expires_in_seconds: int) -> str: ...
 
 
+class Snapshots(Protocol):
+    def first_and_last(
+        self, platform: str, item_kind: str, item_id: str, metric: str, *, start: datetime, end: datetime
+    ) -> tuple[Reading, Reading] | None: ...
+
+    def pull_state(self, platform: str) -> tuple[datetime | None, str | None]: ...
+
+
 Renderer = Callable[[dict[str, Any]], bytes]
 CollisionFinder = Callable[[Any, list[Any]], list[dict[str, Any]]]
 
@@ -154,6 +163,7 @@ class PublishingService:
         collisions: CollisionFinder,
         weights: WeightTable,
         clock: Callable[[], datetime],
+        snapshots: Snapshots | None = None,
     ) -> None:
         self._campaigns = campaigns
         self._rollups = rollups
@@ -162,6 +172,7 @@ class PublishingService:
         self._collisions = collisions
         self._weights = weights
         self._clock = clock
+        self._snapshots = snapshots
 
     # Rollups --------------------------------------------------------------------------------------
 
@@ -207,6 +218,7 @@ class PublishingService:
         start = campaign.starts_at.astimezone(UTC)
         end = window_end(campaign.starts_at, campaign.ends_at, now).astimezone(UTC)
         public = campaign.public()
+        counters, freshness = self.counters(campaign, start, end)
         return build_summary(
             SummaryInput(
                 campaign={name: public[name] for name in SUMMARY_CAMPAIGN_FIELDS if name in public},
@@ -218,8 +230,40 @@ class PublishingService:
                 tally=self.tally(campaign, start, end),
                 weights=self._weights,
                 collisions=self._collisions(campaign, others),
+                counters=counters,
+                freshness=freshness,
             )
         )
+
+    def counters(
+        self, campaign: CampaignView, start: datetime, end: datetime
+    ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, Freshness]]:
+        """Each tracked item's first and last snapshot in the window, per platform; and the
+        platforms' pull freshness."""
+        counters: dict[str, dict[str, dict[str, Any]]] = {}
+        freshness: dict[str, Freshness] = {}
+        if self._snapshots is None or end <= start:
+            return counters, freshness
+        for platform, tracked in tracked_by_platform(campaign).items():
+            items = [("content", i, CONTENT_METRICS.get(platform, ())) for i in sorted(tracked.content)]
+            items += [("account", i, ACCOUNT_METRICS.get(platform, ())) for i in sorted(tracked.accounts)]
+            if not any(metrics for _, _, metrics in items):
+                continue  # a Standard Webhooks source has nothing to pull
+            found = [
+                ItemCounter(metric, *edges)
+                for kind, item_id, metrics in items
+                for metric in metrics
+                if (
+                    edges := self._snapshots.first_and_last(
+                        platform, kind, item_id, metric, start=start, end=end
+                    )
+                )
+            ]
+            if found:
+                counters[platform] = aggregate(found)
+            last_pull_at, last_error = self._snapshots.pull_state(platform)
+            freshness[platform] = Freshness(last_pull_at, last_error)
+        return counters, freshness
 
     def _publish(self, campaign: CampaignView, others: list[Any], now: datetime) -> PublishedRun:
         summary = self.build(campaign, others, now)

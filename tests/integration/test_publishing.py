@@ -268,3 +268,46 @@ def test_links_are_signed_with_the_link_signing_key_when_the_stage_has_one(api: 
     # Then they are signed by that key, not by the function's credentials
     credential = parse_qs(urlparse(links["html"]).query)["X-Amz-Credential"][0]
     assert credential.startswith("AKIALINKSIGNER0001/")
+
+
+def test_counters_come_from_the_first_and_last_snapshot_in_the_window(api: Api, stack: Stack) -> None:
+    # Given snapshots of the tracked tweet (two in the window, one before) and a refused Spotify count
+    from chalicelib.adapters.snapshot_store import DynamoSnapshotStore
+    from chalicelib.pulls.snapshots import Snapshot
+
+    store = DynamoSnapshotStore(boto3.client("dynamodb"), stack.table_name, lambda _s: None)
+    artist = "0TnOYISbd1XYRBk9myaseg"
+    store.save(
+        [
+            Snapshot("x", "content", TWEET, "likes", 5, NOW - timedelta(days=3)),
+            Snapshot("x", "content", TWEET, "likes", 40, NOW - timedelta(hours=20)),
+            Snapshot("x", "content", TWEET, "likes", 75, NOW - timedelta(hours=1)),
+            Snapshot(
+                "spotify",
+                "account",
+                artist,
+                "followers",
+                None,
+                NOW - timedelta(hours=1),
+                unavailable="Spotify gives no follower counts to apps without extended quota (HTTP 403).",
+            ),
+        ]
+    )
+    store.record_pull("x", NOW - timedelta(hours=1), None)
+    store.record_pull("spotify", NOW - timedelta(hours=1), "HTTP 403 from Spotify")
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = campaign(unique("label"), tracked={"x": {"content": [TWEET]}, "spotify": {"accounts": [artist]}})
+    assert api.call("POST", "/campaigns", admin, body).status_code == 201
+    # When it is published
+    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    keys = s3_json(stack, f"summaries/{body['label']}/{body['campaign_id']}/latest.json")["keys"]
+    summary = s3_json(stack, keys["json"])
+    # Then the counters hold first, last and delta in the window, and the refusal says why
+    validate_summary(summary)
+    likes = summary["platforms"]["x"]["counters"]["likes"]
+    assert (likes["first"], likes["last"], likes["delta"]) == (40, 75, 35)
+    followers = summary["platforms"]["spotify"]["counters"]["followers"]
+    assert followers["last"] is None
+    assert "extended quota" in followers["unavailable"]
+    assert summary["platforms"]["spotify"]["freshness"]["last_error"] == "HTTP 403 from Spotify"
+    assert summary["platforms"]["x"]["freshness"]["last_pull_at"] is not None

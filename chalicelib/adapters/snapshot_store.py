@@ -1,0 +1,135 @@
+"""Counter snapshots and pull freshness in DynamoDB.
+
+| item | pk | sk |
+|---|---|---|
+| snapshot | `SNAP#<platform>#<content\\|account>#<item_id>` | `<metric>#<time, to the minute>` |
+| pull state of a platform | `PULL#<platform>` | `STATE`: `last_pull_at`, `last_error` |
+
+A snapshot's time is cut to the minute of its pull, so two overlapping runs of one pull write the
+same key instead of two snapshots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.adapters.event_store import Item, batch_put, iso
+from chalicelib.domain.counters import Reading
+from chalicelib.errors import DependencyFailed
+from chalicelib.pulls.snapshots import Snapshot
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+def minute(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def snapshot_pk(platform: str, item_kind: str, item_id: str) -> str:
+    return f"SNAP#{platform}#{item_kind}#{item_id}"
+
+
+def snapshot_item(snapshot: Snapshot) -> Item:
+    at = iso(minute(snapshot.at))
+    item: Item = {
+        "pk": {"S": snapshot_pk(snapshot.platform, snapshot.item_kind, snapshot.item_id)},
+        "sk": {"S": f"{snapshot.metric}#{at}"},
+        "at": {"S": at},
+    }
+    if snapshot.value is not None:
+        item["value"] = {"N": repr(float(snapshot.value))}
+    if snapshot.unavailable is not None:
+        item["unavailable"] = {"S": snapshot.unavailable}
+    return item
+
+
+def _reading(item: dict[str, Any]) -> Reading:
+    value = item.get("value", {}).get("N")
+    return Reading(
+        at=datetime.fromisoformat(item["at"]["S"]),
+        value=float(value) if value is not None else None,
+        unavailable=item.get("unavailable", {}).get("S"),
+    )
+
+
+class DynamoSnapshotStore:
+    def __init__(self, dynamodb: DynamoDBClient, table_name: str, sleep: Callable[[float], None]) -> None:
+        self._dynamodb = dynamodb
+        self._table = table_name
+        self._sleep = sleep
+
+    def save(self, snapshots: Sequence[Snapshot]) -> None:
+        if batch_put(self._dynamodb, self._table, [snapshot_item(s) for s in snapshots], self._sleep):
+            raise DependencyFailed("Snapshots could not all be written.")
+
+    def _edge(
+        self, pk: str, metric: str, start: datetime, end: datetime, *, earliest: bool
+    ) -> Reading | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            page = self._dynamodb.query(
+                TableName=self._table,
+                KeyConditionExpression="pk = :pk AND sk BETWEEN :from AND :to",
+                ExpressionAttributeValues={
+                    ":pk": {"S": pk},
+                    ":from": {"S": f"{metric}#{iso(start)}"},
+                    ":to": {"S": f"{metric}#{iso(end - timedelta(microseconds=1))}"},  # [start, end)
+                },
+                ScanIndexForward=earliest,
+                Limit=1,
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("Snapshots could not be read.") from error
+        items = page.get("Items", [])
+        return _reading(items[0]) if items else None
+
+    def first_and_last(
+        self, platform: str, item_kind: str, item_id: str, metric: str, *, start: datetime, end: datetime
+    ) -> tuple[Reading, Reading] | None:
+        """The item's earliest and latest snapshot of the metric in [start, end): two reads of one
+        item each, whatever the history."""
+        pk = snapshot_pk(platform, item_kind, item_id)
+        first = self._edge(pk, metric, start, end, earliest=True)
+        if first is None:
+            return None
+        last = self._edge(pk, metric, start, end, earliest=False)
+        return first, last or first
+
+    def record_pull(self, platform: str, at: datetime, error: str | None) -> None:
+        """The platform's latest pull: when, and the error it ended with (None when clean)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        values: dict[str, Any] = {":at": {"S": iso(at)}}
+        expression = "SET last_pull_at = :at"
+        if error is None:
+            expression += " REMOVE last_error"
+        else:
+            expression += ", last_error = :error"
+            values[":error"] = {"S": error}
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key={"pk": {"S": f"PULL#{platform}"}, "sk": {"S": "STATE"}},
+                UpdateExpression=expression,
+                ExpressionAttributeValues=values,
+            )
+        except (BotoCoreError, ClientError) as error_:
+            raise DependencyFailed("The pull state could not be written.") from error_
+
+    def pull_state(self, platform: str) -> tuple[datetime | None, str | None]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            item = self._dynamodb.get_item(
+                TableName=self._table, Key={"pk": {"S": f"PULL#{platform}"}, "sk": {"S": "STATE"}}
+            ).get("Item")
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("The pull state could not be read.") from error
+        if not item:
+            return None, None
+        at = item.get("last_pull_at", {}).get("S")
+        return (datetime.fromisoformat(at) if at else None), item.get("last_error", {}).get("S")
