@@ -140,12 +140,18 @@ def campaign_links(campaign_id: str) -> dict[str, Any]:
 @app.route("/admin/jobs/{job}", methods=["POST"])
 @web.handles_domain_errors
 def run_job(job: str) -> dict[str, Any]:
-    return wiring.summary_service().run_job(web.bearer_token(app.current_request), job)
+    bearer = web.bearer_token(app.current_request)
+    return wiring.summary_service().run_job(bearer, job, web.seconds_left(app.lambda_context))
 
 
 @app.schedule("rate(15 minutes)", name="publish")
 def publish_job(event: CloudWatchEvent) -> dict[str, Any]:
     return wiring.publishing_service().publish_due()
+
+
+@app.schedule("rate(1 hour)", name="pull")
+def pull_job(event: CloudWatchEvent) -> dict[str, Any]:
+    return wiring.pull_service(web.seconds_left(event.context)).run()
 
 
 # The ARN is a placeholder: infra/template.json replaces it with the stack's IngestQueue by

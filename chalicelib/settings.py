@@ -49,6 +49,9 @@ class Settings:
     secrets_cache_seconds: int = 300
     # A deployment's own engagement-unit weight table (JSON); the default table when unset.
     engagement_weights: str | None = None
+    # X bills every post read: the label's own daily cap on reads (posts and users).
+    x_reads_per_day: int = 2000
+    pull_timeout_seconds: int = 10
 
     @property
     def is_local(self) -> bool:
@@ -109,6 +112,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         text_retention_days=_positive_int(env, "TEXT_RETENTION_DAYS", 30),
         secrets_cache_seconds=_positive_int(env, "SECRETS_CACHE_SECONDS", 300),
         engagement_weights=env.get("ENGAGEMENT_WEIGHTS", "").strip() or None,
+        x_reads_per_day=_positive_int(env, "X_READS_PER_DAY", 2000),
+        pull_timeout_seconds=_positive_int(env, "PULL_TIMEOUT_SECONDS", 10),
     )
 
 

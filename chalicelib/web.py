@@ -171,3 +171,12 @@ def created(body: Mapping[str, Any]) -> Response:
 
 def no_content() -> Response:
     return Response(body="", status_code=204)
+
+
+def seconds_left(lambda_context: Any) -> Callable[[], float]:
+    """The invocation's remaining time, for jobs that must stop in time (a generous default when
+    there is no Lambda context, as in some tests)."""
+    remaining = getattr(lambda_context, "get_remaining_time_in_millis", None)
+    if remaining is None:
+        return lambda: 60.0
+    return lambda: float(remaining()) / 1000.0

@@ -6,6 +6,7 @@ Nothing here runs at import; each function builds on first call and caches the r
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from chalicelib.services.access import AccessService
     from chalicelib.services.campaigns import CampaignService
     from chalicelib.services.publishing import PublishingService
+    from chalicelib.services.pulling import PullService
     from chalicelib.services.summaries import SummaryService
 
 
@@ -137,7 +139,40 @@ def publishing_service() -> PublishingService:
 def summary_service() -> SummaryService:
     from chalicelib.services.summaries import SummaryService
 
-    return SummaryService(campaign_service().authorised, access_service().authenticate, publishing_service)
+    return SummaryService(
+        campaign_service().authorised, access_service().authenticate, publishing_service, pull_service
+    )
+
+
+def pull_service(seconds_left: Callable[[], float]) -> PullService:
+    """The pull job for one invocation (`seconds_left`: the invocation's remaining time)."""
+    from chalicelib.adapters.snapshot_store import DynamoSnapshotStore
+    from chalicelib.pulls import pullers
+    from chalicelib.pulls.http import PlatformHttp
+    from chalicelib.services.pulling import PullService
+
+    settings, clients = get_settings(), get_clients()
+    endpoints = settings.endpoints
+    http = PlatformHttp(timeout_seconds=settings.pull_timeout_seconds, max_attempts=4)
+
+    def credential(name: str) -> str | None:
+        return secrets().pull.get(name)
+
+    def youtube() -> pullers.PullFunction | None:
+        key = credential("YOUTUBE_API_KEY")
+        return pullers.youtube(http, endpoints.youtube_api_base, key) if key else None
+
+    def x() -> pullers.PullFunction | None:
+        token = credential("X_BEARER_TOKEN")
+        return pullers.x(http, endpoints.x_api_base, token, settings.x_reads_per_day) if token else None
+
+    return PullService(
+        campaigns=campaign_store(),
+        store=DynamoSnapshotStore(clients.dynamodb, settings.table_name, time.sleep),
+        pullers={"youtube": youtube, "x": x},
+        clock=utc_now,
+        seconds_left=seconds_left,
+    )
 
 
 def reset() -> None:

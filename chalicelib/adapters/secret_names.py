@@ -20,3 +20,15 @@ PSEUDONYMISATION_KEY = "PSEUDONYMISATION_KEY"
 ALL_SECRET_NAMES: tuple[str, ...] = (*WEBHOOK_SECRET_NAMES, ADMIN_TOKEN, PSEUDONYMISATION_KEY)
 # Optional: long-term credentials to presign summary links with (see Secrets.link_signing_key).
 LINK_SIGNING_KEY = "LINK_SIGNING_KEY"
+# Optional pull credentials (contract section 1): a platform without them is not pulled, and its
+# freshness says so.
+PULL_CREDENTIAL_NAMES: tuple[str, ...] = (
+    "YOUTUBE_API_KEY",
+    "X_BEARER_TOKEN",
+    "META_ACCESS_TOKEN",
+    "TIKTOK_ACCESS_TOKENS",
+    "SOUNDCLOUD_CLIENT_ID",
+    "SOUNDCLOUD_CLIENT_SECRET",
+    "SPOTIFY_CLIENT_ID",
+    "SPOTIFY_CLIENT_SECRET",
+)

@@ -3,10 +3,16 @@ caching: one GetParametersByPath call per container and cache period."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from chalicelib.adapters.secret_names import ADMIN_TOKEN, LINK_SIGNING_KEY, PSEUDONYMISATION_KEY
+from chalicelib.adapters.secret_names import (
+    ADMIN_TOKEN,
+    LINK_SIGNING_KEY,
+    PSEUDONYMISATION_KEY,
+    PULL_CREDENTIAL_NAMES,
+)
 from chalicelib.errors import ConfigurationError, DependencyFailed
 
 if TYPE_CHECKING:
@@ -27,6 +33,8 @@ class Secrets:
     # links signed with the function's role expire with its temporary credentials (hours), not
     # after the 7 days a link may ask for.
     link_signing_key: str | None = None
+    # The pull credentials the stage has (PULL_CREDENTIAL_NAMES), by name.
+    pull: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # never let a secret reach a log line through repr()
         return "Secrets(<redacted>)"
@@ -69,6 +77,9 @@ class SsmSecrets:
         if missing:
             raise ConfigurationError(f"Secrets missing under {self._path}: {', '.join(missing)}.")
         optional = str(values.get(LINK_SIGNING_KEY) or "") or None
+        pull = {name: str(values[name]) for name in PULL_CREDENTIAL_NAMES if values.get(name)}
         return Secrets(
-            **{field: str(values[name]) for name, field in _FIELDS.items()}, link_signing_key=optional
+            **{name_: str(values[name]) for name, name_ in _FIELDS.items()},
+            link_signing_key=optional,
+            pull=pull,
         )

@@ -4,6 +4,7 @@
 |---|---|---|
 | snapshot | `SNAP#<platform>#<content\\|account>#<item_id>` | `<metric>#<time, to the minute>` |
 | pull state of a platform | `PULL#<platform>` | `STATE`: `last_pull_at`, `last_error` |
+| pull progress (budget, ids to resume) | `PULL#<platform>` | `PROGRESS` |
 
 A snapshot's time is cut to the minute of its pull, so two overlapping runs of one pull write the
 same key instead of two snapshots.
@@ -11,6 +12,7 @@ same key instead of two snapshots.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -119,6 +121,34 @@ class DynamoSnapshotStore:
             )
         except (BotoCoreError, ClientError) as error_:
             raise DependencyFailed("The pull state could not be written.") from error_
+
+    def load_progress(self, platform: str) -> dict[str, Any]:
+        """What a pull keeps between runs (its daily budget, the ids to resume with), as JSON."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            item = self._dynamodb.get_item(
+                TableName=self._table, Key={"pk": {"S": f"PULL#{platform}"}, "sk": {"S": "PROGRESS"}}
+            ).get("Item")
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("The pull progress could not be read.") from error
+        progress: dict[str, Any] = json.loads(item["progress"]["S"]) if item else {}
+        return progress
+
+    def save_progress(self, platform: str, progress: dict[str, Any]) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table,
+                Item={
+                    "pk": {"S": f"PULL#{platform}"},
+                    "sk": {"S": "PROGRESS"},
+                    "progress": {"S": json.dumps(progress, sort_keys=True)},
+                },
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("The pull progress could not be written.") from error
 
     def pull_state(self, platform: str) -> tuple[datetime | None, str | None]:
         from botocore.exceptions import BotoCoreError, ClientError

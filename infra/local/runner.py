@@ -188,7 +188,7 @@ def run(env: dict[str, str]) -> int:
     from moto.server import ThreadedMotoServer
 
     from infra.local.lambda_runtime import VirtualClock
-    from infra.local.stack import LOCAL_REGION, deploy, resolve_secrets, store_secrets
+    from infra.local.stack import LOCAL_REGION, deploy, pull_credentials, resolve_secrets, store_secrets
 
     endpoint = f"http://{options.host}:{options.aws_port}"
     moto = ThreadedMotoServer(ip_address=options.host, port=options.aws_port, verbose=False)
@@ -208,7 +208,9 @@ def run(env: dict[str, str]) -> int:
         session = boto3.session.Session(region_name=LOCAL_REGION)
         outputs = deploy(session.client("cloudformation", endpoint_url=endpoint))
         values, generated = resolve_secrets(env)
-        store_secrets(session.client("ssm", endpoint_url=endpoint), STAGE, values)
+        store_secrets(
+            session.client("ssm", endpoint_url=endpoint), STAGE, {**values, **pull_credentials(env)}
+        )
         secrets_file = _write_generated_secrets(values, generated)
         os.environ.update(_stage_environment(outputs, options))
         if stop.is_set():

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from chalicelib.adapters.secret_names import ALL_SECRET_NAMES, PSEUDONYMISATION_KEY
+from chalicelib.adapters.secret_names import ALL_SECRET_NAMES, PSEUDONYMISATION_KEY, PULL_CREDENTIAL_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "infra" / "template.json"
@@ -68,6 +68,11 @@ def resolve_secrets(env: dict[str, str]) -> tuple[dict[str, str], list[str]]:
             generated.append(name)
         values[name] = value
     return values, generated
+
+
+def pull_credentials(env: dict[str, str]) -> dict[str, str]:
+    """The pull credentials given in the environment (never generated: they are the platforms')."""
+    return {name: env[name].strip() for name in PULL_CREDENTIAL_NAMES if env.get(name, "").strip()}
 
 
 def store_secrets(ssm: Any, stage: str, values: dict[str, str]) -> None:

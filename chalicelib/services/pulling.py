@@ -1,0 +1,124 @@
+"""The pull job: read the counters of everything active campaigns track, store snapshots.
+
+One platform failing never stops the others; each platform's outcome is recorded as its freshness
+(`last_pull_at`, `last_error`). A run stops starting platforms when the invocation's time runs low,
+and a platform that stopped early (budget spent, an error) keeps the ids it did not read and starts
+with them next run. Snapshots are keyed by the minute of the pull, so a retried run rewrites them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from chalicelib.observability import count, logger
+from chalicelib.pulls.errors import PullError
+from chalicelib.pulls.snapshots import PullResult, Snapshot
+from chalicelib.services.publishing import tracked_by_platform
+
+# Start a platform only with this much of the invocation left (its HTTP calls are bounded by their
+# timeouts and retry budget; what it read is written at once).
+MIN_SECONDS_PER_PLATFORM = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Items:
+    content: tuple[str, ...]
+    accounts: tuple[str, ...]
+
+
+# One platform's reader: the counters of these items now; it updates its progress between runs.
+Puller = Callable[[Items, datetime, dict[str, Any]], PullResult]
+
+
+class Store(Protocol):
+    def save(self, snapshots: Sequence[Snapshot]) -> None: ...
+
+    def record_pull(self, platform: str, at: datetime, error: str | None) -> None: ...
+
+    def load_progress(self, platform: str) -> dict[str, Any]: ...
+
+    def save_progress(self, platform: str, progress: dict[str, Any]) -> None: ...
+
+
+class Campaigns(Protocol):
+    def list_all(self) -> list[Any]: ...
+
+
+def resume_first(ids: Sequence[str], remaining: Sequence[str]) -> tuple[str, ...]:
+    """The ids a previous run did not reach come first; every tracked id once."""
+    left = [i for i in remaining if i in set(ids)]
+    return tuple(dict.fromkeys([*left, *ids]))
+
+
+class PullService:
+    def __init__(
+        self,
+        *,
+        campaigns: Campaigns,
+        store: Store,
+        pullers: Mapping[str, Callable[[], Puller | None]],
+        clock: Callable[[], datetime],
+        seconds_left: Callable[[], float],
+    ) -> None:
+        self._campaigns = campaigns
+        self._store = store
+        self._pullers = pullers
+        self._clock = clock
+        self._seconds_left = seconds_left
+
+    def tracked(self, now: datetime) -> dict[str, Items]:
+        content: dict[str, set[str]] = {}
+        accounts: dict[str, set[str]] = {}
+        for campaign in self._campaigns.list_all():
+            if not campaign.is_active(now):
+                continue
+            for platform, ids in tracked_by_platform(campaign).items():
+                content.setdefault(platform, set()).update(ids.content)
+                accounts.setdefault(platform, set()).update(ids.accounts)
+        return {
+            platform: Items(tuple(sorted(content[platform])), tuple(sorted(accounts[platform])))
+            for platform in sorted(content)
+            if platform in self._pullers
+        }
+
+    def run(self) -> dict[str, Any]:
+        now = self._clock()
+        report: dict[str, Any] = {}
+        for platform, items in self.tracked(now).items():
+            if self._seconds_left() < MIN_SECONDS_PER_PLATFORM:
+                report[platform] = "deferred: the run is out of time"
+                continue
+            report[platform] = self._pull(platform, items, now)
+        return {"pulled_at": now.isoformat(), "platforms": report}
+
+    def _pull(self, platform: str, items: Items, now: datetime) -> dict[str, Any]:
+        puller = self._pullers[platform]()
+        if puller is None:
+            self._store.record_pull(platform, now, "No credentials are configured for this platform.")
+            return {"error": "no credentials"}
+        progress = self._store.load_progress(platform)
+        remaining = progress.get("remaining", {})
+        ordered = Items(
+            resume_first(items.content, remaining.get("content", [])),
+            resume_first(items.accounts, remaining.get("accounts", [])),
+        )
+        try:
+            result = puller(ordered, now, progress)
+        except PullError as error:  # one platform's outage is its own
+            self._store.record_pull(platform, now, str(error))
+            count("pulls_failed")
+            logger.info("pull failed", extra={"platform": platform, "error": type(error).__name__})
+            return {"error": str(error)}
+        self._store.save(result.snapshots)
+        self._store.save_progress(platform, progress)
+        self._store.record_pull(platform, now, str(result.error) if result.error else None)
+        count("snapshots_stored", len(result.snapshots))
+        return {
+            "snapshots": len(result.snapshots),
+            "missing": len(result.missing_ids),
+            "left_for_next_run": len(result.remaining_ids),
+            "error": str(result.error) if result.error else None,
+        }

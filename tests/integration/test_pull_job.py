@@ -1,0 +1,202 @@
+"""The pull job against loopback fakes of the platform APIs: snapshots stored, freshness recorded,
+one platform's failure leaving the others alone, and the counters in the next summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+
+import app as app_module
+from tests.conftest import unique
+from tests.fakes.platform_server import PlatformServer, Reply
+from tests.integration.conftest import Stack
+from tests.integration.management_client import Api, body_of
+from tests.integration.webhook_client import table_items
+
+NOW = datetime.now(UTC)
+VIDEO, CHANNEL = "dQw4w9WgXcQ", "UCaaaaaaaaaaaaaaaaaaaaaa"
+TWEET, USER = "1790000000000000001", "1234"
+
+
+@pytest.fixture
+def fakes(monkeypatch: pytest.MonkeyPatch) -> Iterator[PlatformServer]:
+    server = PlatformServer().start()
+    monkeypatch.setenv("YOUTUBE_API_BASE", f"{server.base_url}/youtube/v3")
+    monkeypatch.setenv("X_API_BASE", f"{server.base_url}/2")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def api(stack: Stack, fakes: PlatformServer) -> Iterator[Api]:
+    with Client(app_module.app, stage_name="local") as client:
+        yield Api(client)
+
+
+def credentials(**values: str) -> None:
+    ssm = boto3.client("ssm")
+    for name, value in values.items():
+        ssm.put_parameter(
+            Name=f"/engagement-tracker/local/{name}", Value=value, Type="SecureString", Overwrite=True
+        )
+
+
+def youtube_answers(server: PlatformServer) -> None:
+    server.reply(
+        "/youtube/v3/videos",
+        Reply(
+            200,
+            {},
+            {
+                "items": [
+                    {"id": VIDEO, "statistics": {"viewCount": "1200", "likeCount": "80", "commentCount": "7"}}
+                ]
+            },
+        ),
+    )
+    server.reply(
+        "/youtube/v3/channels",
+        Reply(
+            200,
+            {},
+            {
+                "items": [
+                    {
+                        "id": CHANNEL,
+                        "statistics": {
+                            "subscriberCount": "5000",
+                            "viewCount": "990000",
+                            "hiddenSubscriberCount": False,
+                        },
+                    }
+                ]
+            },
+        ),
+    )
+
+
+def x_answers(server: PlatformServer) -> None:
+    metrics = {
+        "like_count": 40,
+        "retweet_count": 3,
+        "reply_count": 5,
+        "quote_count": 1,
+        "impression_count": 900,
+        "bookmark_count": 2,
+    }
+    server.reply("/2/tweets", Reply(200, {}, {"data": [{"id": TWEET, "public_metrics": metrics}]}))
+    server.reply(
+        "/2/users", Reply(200, {}, {"data": [{"id": USER, "public_metrics": {"followers_count": 321}}]})
+    )
+
+
+def active_campaign(api: Api, admin: str) -> dict[str, Any]:
+    body = {
+        "campaign_id": unique("campaign"),
+        "name": "Pull check",
+        "label": unique("label"),
+        "artist": "Indochine",
+        "starts_at": (NOW - timedelta(days=1)).isoformat(),
+        "ends_at": (NOW + timedelta(days=10)).isoformat(),
+        "timezone": "Europe/Paris",
+        "tracked": {
+            "youtube": {"accounts": [CHANNEL], "content": [VIDEO]},
+            "x": {"accounts": [USER], "content": [TWEET]},
+        },
+    }
+    assert api.call("POST", "/campaigns", admin, body).status_code == 201
+    return body
+
+
+def snapshots(stack: Stack) -> dict[tuple[str, str], float]:
+    found = {}
+    for item in table_items(stack.table_name):
+        if item["pk"]["S"].startswith("SNAP#") and "value" in item:
+            found[(item["pk"]["S"], item["sk"]["S"].split("#")[0])] = float(item["value"]["N"])
+    return found
+
+
+def pull_state(stack: Stack, platform: str) -> dict[str, Any]:
+    return next(
+        i
+        for i in table_items(stack.table_name)
+        if i["pk"]["S"] == f"PULL#{platform}" and i["sk"]["S"] == "STATE"
+    )
+
+
+def test_the_pull_job_stores_snapshots_of_everything_active_campaigns_track(
+    api: Api, stack: Stack, fakes: PlatformServer
+) -> None:
+    # Given an active campaign, credentials and platforms answering
+    admin = stack.secrets["ADMIN_TOKEN"]
+    credentials(YOUTUBE_API_KEY="yt-key", X_BEARER_TOKEN="x-token")
+    youtube_answers(fakes)
+    x_answers(fakes)
+    active_campaign(api, admin)
+    # When the pull job runs
+    response = api.call("POST", "/admin/jobs/pull", admin)
+    # Then every counter of the contract's table is stored, one request per batch
+    assert response.status_code == 200, response.body
+    stored = snapshots(stack)
+    assert stored, response.body
+    assert stored[(f"SNAP#youtube#content#{VIDEO}", "views")] == 1200
+    assert stored[(f"SNAP#youtube#account#{CHANNEL}", "followers")] == 5000
+    assert stored[(f"SNAP#x#content#{TWEET}", "reposts")] == 3
+    assert stored[(f"SNAP#x#account#{USER}", "followers")] == 321
+    assert len(fakes.requests_to("/youtube/v3/videos")) == 1
+    assert len(fakes.requests_to("/2/tweets")) == 1
+    assert "last_error" not in pull_state(stack, "youtube")
+
+
+def test_one_platform_failing_does_not_stop_the_others(api: Api, stack: Stack, fakes: PlatformServer) -> None:
+    # Given X refusing the bearer token while YouTube answers
+    admin = stack.secrets["ADMIN_TOKEN"]
+    credentials(YOUTUBE_API_KEY="yt-key", X_BEARER_TOKEN="expired")
+    youtube_answers(fakes)
+    fakes.reply("/2/tweets", Reply(401, {}, {"title": "Unauthorized"}))
+    fakes.reply("/2/users", Reply(401, {}, {"title": "Unauthorized"}))
+    active_campaign(api, admin)
+    # When the pull job runs
+    report = body_of(api.call("POST", "/admin/jobs/pull", admin))
+    # Then YouTube's counters are stored and X's failure is recorded as its freshness
+    assert report["platforms"]["youtube"]["snapshots"] == 5
+    assert report["platforms"]["x"]["error"]
+    assert pull_state(stack, "x")["last_error"]["S"]
+    assert (f"SNAP#youtube#content#{VIDEO}", "views") in snapshots(stack)
+
+
+def test_a_platform_without_credentials_says_so_in_its_freshness(
+    api: Api, stack: Stack, fakes: PlatformServer
+) -> None:
+    admin = stack.secrets["ADMIN_TOKEN"]
+    credentials(YOUTUBE_API_KEY="yt-key")
+    youtube_answers(fakes)
+    body = active_campaign(api, admin)
+    api.call("POST", "/admin/jobs/pull", admin)
+    assert "No credentials" in pull_state(stack, "x")["last_error"]["S"]
+    # and the next summary shows it, with YouTube's counters
+    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    latest = json.loads(
+        boto3.client("s3")
+        .get_object(Bucket=stack.bucket, Key=f"summaries/{body['label']}/{body['campaign_id']}/latest.json")[
+            "Body"
+        ]
+        .read()
+    )
+    summary = json.loads(
+        boto3.client("s3").get_object(Bucket=stack.bucket, Key=latest["keys"]["json"])["Body"].read()
+    )
+    assert summary["platforms"]["x"]["freshness"]["last_error"].startswith("No credentials")
+    assert summary["platforms"]["youtube"]["counters"]["views"]["last"] == 1200
+
+
+def test_only_admins_run_the_pull_job(api: Api, stack: Stack) -> None:
+    admin = stack.secrets["ADMIN_TOKEN"]
+    _, editor = api.create_token(admin, "editor", [unique("label")])
+    assert api.call("POST", "/admin/jobs/pull", editor).status_code == 403

@@ -1,0 +1,140 @@
+"""The pull job's own rules, with fakes: bounded time, resuming, one platform's failure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.pulls.errors import Unavailable
+from chalicelib.pulls.snapshots import PullResult, Snapshot
+from chalicelib.services.pulling import Items, PullService, resume_first
+
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
+
+
+class FakeIds:
+    def __init__(self, content: list[str], accounts: list[str]) -> None:
+        self.content, self.accounts = content, accounts
+
+
+class FakeTracked:
+    def __init__(self, **platforms: FakeIds) -> None:
+        self._platforms = platforms
+
+    def entries(self) -> list[tuple[str, FakeIds]]:
+        return list(self._platforms.items())
+
+
+class FakeCampaign:
+    def __init__(self, active: bool = True, **platforms: FakeIds) -> None:
+        self.tracked, self._active = FakeTracked(**platforms), active
+
+    def is_active(self, now: datetime) -> bool:
+        return self._active
+
+
+class FakeStore:
+    def __init__(self) -> None:
+        self.saved: list[Snapshot] = []
+        self.pulls: dict[str, str | None] = {}
+        self.progress: dict[str, dict[str, Any]] = {}
+
+    def save(self, snapshots: Any) -> None:
+        self.saved.extend(snapshots)
+
+    def record_pull(self, platform: str, at: datetime, error: str | None) -> None:
+        self.pulls[platform] = error
+
+    def load_progress(self, platform: str) -> dict[str, Any]:
+        return dict(self.progress.get(platform, {}))
+
+    def save_progress(self, platform: str, progress: dict[str, Any]) -> None:
+        self.progress[platform] = progress
+
+
+class Campaigns:
+    def __init__(self, *campaigns: FakeCampaign) -> None:
+        self._campaigns = list(campaigns)
+
+    def list_all(self) -> list[Any]:
+        return self._campaigns
+
+
+def snapshot(item: str) -> Snapshot:
+    return Snapshot("x", "content", item, "likes", 1, NOW)
+
+
+def service(
+    store: FakeStore, pullers: dict[str, Any], seconds: list[float], *campaigns: FakeCampaign
+) -> PullService:
+    return PullService(
+        campaigns=Campaigns(*campaigns),
+        store=store,
+        pullers=pullers,
+        clock=lambda: NOW,
+        seconds_left=lambda: seconds.pop(0) if len(seconds) > 1 else seconds[0],
+    )
+
+
+def test_ids_left_by_the_last_run_come_first() -> None:
+    assert resume_first(["a", "b", "c", "d"], ["c", "gone"]) == ("c", "a", "b", "d")
+
+
+def test_only_active_campaigns_are_pulled_each_id_once() -> None:
+    calls: list[Items] = []
+    store = FakeStore()
+    pull = lambda items, now, progress: calls.append(items) or PullResult()  # noqa: E731
+    service(
+        store,
+        {"x": lambda: pull},
+        [60],
+        FakeCampaign(x=FakeIds(["t1", "t2"], ["u1"])),
+        FakeCampaign(x=FakeIds(["t2"], [])),
+        FakeCampaign(False, x=FakeIds(["old"], [])),
+    ).run()
+    assert calls == [Items(("t1", "t2"), ("u1",))]
+
+
+def test_a_platform_that_fails_is_recorded_and_the_next_one_still_runs() -> None:
+    store = FakeStore()
+
+    def broken(items: Items, now: datetime, progress: dict[str, Any]) -> PullResult:
+        raise Unavailable("youtube answered 503 three times")
+
+    def working(items: Items, now: datetime, progress: dict[str, Any]) -> PullResult:
+        return PullResult(snapshots=(snapshot("t1"),))
+
+    report = service(
+        store,
+        {"x": lambda: working, "youtube": lambda: broken},
+        [60],
+        FakeCampaign(x=FakeIds(["t1"], []), youtube=FakeIds(["v1"], [])),
+    ).run()
+    assert store.pulls == {"x": None, "youtube": "youtube answered 503 three times"}
+    assert [s.item_id for s in store.saved] == ["t1"]
+    assert report["platforms"]["youtube"]["error"]
+
+
+def test_a_run_out_of_time_defers_the_remaining_platforms() -> None:
+    store = FakeStore()
+    ok = lambda items, now, progress: PullResult()  # noqa: E731
+    report = service(
+        store,
+        {"x": lambda: ok, "youtube": lambda: ok},
+        [60, 2],
+        FakeCampaign(x=FakeIds(["t1"], []), youtube=FakeIds(["v1"], [])),
+    ).run()
+    deferred = [p for p, outcome in report["platforms"].items() if isinstance(outcome, str)]
+    assert len(deferred) == 1
+    assert deferred[0] not in store.pulls
+
+
+def test_progress_is_kept_for_the_next_run() -> None:
+    store = FakeStore()
+
+    def partial(items: Items, now: datetime, progress: dict[str, Any]) -> PullResult:
+        progress["remaining"] = {"content": ["t2"], "accounts": []}
+        return PullResult(snapshots=(snapshot("t1"),), remaining_ids=("t2",))
+
+    service(store, {"x": lambda: partial}, [60], FakeCampaign(x=FakeIds(["t1", "t2"], []))).run()
+    assert store.progress["x"]["remaining"]["content"] == ["t2"]
