@@ -1,0 +1,109 @@
+"""Spotify Web API counters: artists' `followers` and `popularity`, 50 ids a request.
+
+`GET {api}/artists?ids=<<= 50 ids>` with a client-credentials bearer token from `POST {auth}/api/token`
+(`ClientCredentials`: cached, one refresh and one retry on a 401). `followers.total` -> `followers`,
+`popularity` -> `popularity`. An id Spotify answers `null` for is missing; an id that is not a
+22-character base-62 Spotify id is never sent (Spotify would refuse the whole request) and is missing too.
+
+Since 2026-03-09 only extended-quota apps get these counters: a development-mode app gets a 403 or
+artists without the fields. That is a documented state, not a crash: on a 403 every requested artist
+gets both metrics as unavailable with the reason (and no further request is made), and a field left
+out is unavailable with the same reason. Other failures stop the pull and return the ids left.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from chalicelib.pulls.errors import Forbidden, PullError
+from chalicelib.pulls.http import PlatformHttp
+from chalicelib.pulls.reading import Item, chunks, list_field, mapping, object_body, unique
+from chalicelib.pulls.snapshots import PullResult, Snapshot
+from chalicelib.pulls.tokens import ClientCredentials, TokenCache
+
+PLATFORM = "spotify"
+BATCH_SIZE = 50
+METRICS = ("followers", "popularity")
+
+NO_QUOTA_FORBIDDEN = (
+    "Spotify returns no follower counts or popularity for apps without extended quota (HTTP 403)"
+)
+NO_QUOTA_MISSING = "Spotify returns no follower counts or popularity for apps without extended quota"
+
+_ID = re.compile(r"[0-9A-Za-z]{22}")
+
+
+class Spotify:
+    """Counters of Spotify artists through one `PlatformHttp`."""
+
+    def __init__(  # noqa: PLR0917 (the contract's six settings, in the order they are documented)
+        self,
+        http: PlatformHttp,
+        api_base: str,
+        auth_base: str,
+        client_id: str,
+        client_secret: str,
+        token_cache: TokenCache,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._http = http
+        self._api = api_base.rstrip("/")
+        self._credentials = ClientCredentials(
+            http,
+            f"{auth_base.rstrip('/')}/api/token",
+            client_id,
+            client_secret,
+            token_cache,
+            platform=PLATFORM,
+            clock=clock,
+        )
+
+    def artists(self, ids: Iterable[str], now: datetime) -> PullResult:
+        """followers and popularity of each artist."""
+        wanted = unique(ids)
+        valid = [item_id for item_id in wanted if _ID.fullmatch(item_id)]
+        missing = [item_id for item_id in wanted if not _ID.fullmatch(item_id)]
+        snapshots: list[Snapshot] = []
+        batches = chunks(valid, BATCH_SIZE)
+        for index, batch in enumerate(batches):
+            try:
+                body = object_body(self._credentials.call(self._getter(batch)), f"{PLATFORM} artists")
+                artists = list_field(body, "artists", f"{PLATFORM} artists")
+            except Forbidden:
+                for refused in (item_id for rest in batches[index:] for item_id in rest):
+                    artist = Item(PLATFORM, "account", refused, now)
+                    snapshots.extend(artist.unavailable(metric, NO_QUOTA_FORBIDDEN) for metric in METRICS)
+                return PullResult(tuple(snapshots), (), tuple(missing), None)
+            except PullError as error:
+                later = [item_id for rest in batches[index:] for item_id in rest]
+                return PullResult(tuple(snapshots), tuple(later), tuple(missing), error)
+            seen: set[str] = set()
+            for entry in artists:
+                fields = mapping(entry)
+                artist_id = fields.get("id")
+                if isinstance(artist_id, str) and artist_id in batch and artist_id not in seen:
+                    seen.add(artist_id)
+                    snapshots.extend(_artist_snapshots(artist_id, fields, now))
+            missing.extend(item_id for item_id in batch if item_id not in seen)
+        return PullResult(tuple(snapshots), (), tuple(missing), None)
+
+    def _getter(self, batch: list[str]) -> Callable[[str], Any]:
+        def get(token: str) -> Any:
+            return self._http.get_json(
+                f"{self._api}/artists", {"ids": ",".join(batch)}, {"Authorization": f"Bearer {token}"}
+            )
+
+        return get
+
+
+def _artist_snapshots(artist_id: str, fields: dict[str, object], at: datetime) -> list[Snapshot]:
+    artist = Item(PLATFORM, "account", artist_id, at)
+    return [
+        artist.count("followers", mapping(fields.get("followers")), "total", absent=NO_QUOTA_MISSING),
+        artist.count("popularity", fields, "popularity", absent=NO_QUOTA_MISSING),
+    ]
