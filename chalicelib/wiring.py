@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
     from chalicelib.adapters.campaigns import CampaignStore
+    from chalicelib.pulls.tokens import MemoryTokenCache
     from chalicelib.services.access import AccessService
     from chalicelib.services.campaigns import CampaignService
     from chalicelib.services.publishing import PublishingService
@@ -144,6 +145,14 @@ def summary_service() -> SummaryService:
     )
 
 
+@lru_cache(maxsize=1)
+def _token_cache() -> MemoryTokenCache:
+    """OAuth client-credentials tokens, kept per container (SoundCloud allows ~50 per 12 h)."""
+    from chalicelib.pulls.tokens import MemoryTokenCache
+
+    return MemoryTokenCache()
+
+
 def pull_service(seconds_left: Callable[[], float]) -> PullService:
     """The pull job for one invocation (`seconds_left`: the invocation's remaining time)."""
     from chalicelib.adapters.snapshot_store import DynamoSnapshotStore
@@ -166,10 +175,50 @@ def pull_service(seconds_left: Callable[[], float]) -> PullService:
         token = credential("X_BEARER_TOKEN")
         return pullers.x(http, endpoints.x_api_base, token, settings.x_reads_per_day) if token else None
 
+    def facebook() -> pullers.PullFunction | None:
+        token = credential("META_ACCESS_TOKEN")
+        return pullers.facebook(http, endpoints.meta_graph_base, token) if token else None
+
+    def instagram() -> pullers.PullFunction | None:
+        token = credential("META_ACCESS_TOKEN")
+        return pullers.instagram(http, endpoints.meta_graph_base, token) if token else None
+
+    def tiktok() -> pullers.PullFunction | None:
+        from chalicelib.platforms.tiktok_api import parse_tokens
+
+        raw = credential("TIKTOK_ACCESS_TOKENS")
+        return pullers.tiktok(http, endpoints.tiktok_api_base, parse_tokens(raw)) if raw else None
+
+    def client_credentials(prefix: str) -> tuple[str, str] | None:
+        client_id, secret = credential(f"{prefix}_CLIENT_ID"), credential(f"{prefix}_CLIENT_SECRET")
+        return (client_id, secret) if client_id and secret else None
+
+    def soundcloud() -> pullers.PullFunction | None:
+        pair = client_credentials("SOUNDCLOUD")
+        base, auth = endpoints.soundcloud_api_base, endpoints.soundcloud_auth_base
+        return pullers.soundcloud(http, base, auth, *pair, cache=_token_cache()) if pair else None
+
+    def spotify() -> pullers.PullFunction | None:
+        pair = client_credentials("SPOTIFY")
+        base, auth = endpoints.spotify_api_base, endpoints.spotify_auth_base
+        return pullers.spotify(http, base, auth, *pair, cache=_token_cache()) if pair else None
+
+    def deezer() -> pullers.PullFunction | None:
+        return pullers.deezer(http, endpoints.deezer_api_base)  # public API: no credentials
+
     return PullService(
         campaigns=campaign_store(),
         store=DynamoSnapshotStore(clients.dynamodb, settings.table_name, time.sleep),
-        pullers={"youtube": youtube, "x": x},
+        pullers={
+            "youtube": youtube,
+            "x": x,
+            "facebook": facebook,
+            "instagram": instagram,
+            "tiktok": tiktok,
+            "soundcloud": soundcloud,
+            "spotify": spotify,
+            "deezer": deezer,
+        },
         clock=utc_now,
         seconds_left=seconds_left,
     )
@@ -186,5 +235,6 @@ def reset() -> None:
         campaign_service,
         publishing_service,
         summary_service,
+        _token_cache,
     ):
         built.cache_clear()

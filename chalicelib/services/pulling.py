@@ -9,7 +9,7 @@ with them next run. Snapshots are keyed by the minute of the pull, so a retried 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -27,6 +27,8 @@ MIN_SECONDS_PER_PLATFORM = 5.0
 class Items:
     content: tuple[str, ...]
     accounts: tuple[str, ...]
+    # content id -> the accounts tracked beside it (TikTok reads a video with its account's token)
+    owners: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # One platform's reader: the counters of these items now; it updates its progress between runs.
@@ -72,14 +74,21 @@ class PullService:
     def tracked(self, now: datetime) -> dict[str, Items]:
         content: dict[str, set[str]] = {}
         accounts: dict[str, set[str]] = {}
+        owners: dict[str, dict[str, set[str]]] = {}
         for campaign in self._campaigns.list_all():
             if not campaign.is_active(now):
                 continue
             for platform, ids in tracked_by_platform(campaign).items():
                 content.setdefault(platform, set()).update(ids.content)
                 accounts.setdefault(platform, set()).update(ids.accounts)
+                for content_id in ids.content:
+                    owners.setdefault(platform, {}).setdefault(content_id, set()).update(ids.accounts)
         return {
-            platform: Items(tuple(sorted(content[platform])), tuple(sorted(accounts[platform])))
+            platform: Items(
+                tuple(sorted(content[platform])),
+                tuple(sorted(accounts[platform])),
+                {c: tuple(sorted(a)) for c, a in sorted(owners.get(platform, {}).items())},
+            )
             for platform in sorted(content)
             if platform in self._pullers
         }
@@ -104,6 +113,7 @@ class PullService:
         ordered = Items(
             resume_first(items.content, remaining.get("content", [])),
             resume_first(items.accounts, remaining.get("accounts", [])),
+            items.owners,
         )
         try:
             result = puller(ordered, now, progress)

@@ -200,3 +200,43 @@ def test_only_admins_run_the_pull_job(api: Api, stack: Stack) -> None:
     admin = stack.secrets["ADMIN_TOKEN"]
     _, editor = api.create_token(admin, "editor", [unique("label")])
     assert api.call("POST", "/admin/jobs/pull", editor).status_code == 403
+
+
+def test_spotify_without_extended_quota_is_unavailable_and_deezer_needs_no_credentials(
+    api: Api, stack: Stack, fakes: PlatformServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given Spotify client credentials for an app without extended quota, and Deezer's public API
+    monkeypatch.setenv("SPOTIFY_API_BASE", f"{fakes.base_url}/v1")
+    monkeypatch.setenv("SPOTIFY_AUTH_BASE", fakes.base_url)
+    monkeypatch.setenv("DEEZER_API_BASE", fakes.base_url)
+    credentials(SPOTIFY_CLIENT_ID="spotify-app", SPOTIFY_CLIENT_SECRET="spotify-secret")
+    artist, deezer_artist = "0TnOYISbd1XYRBk9myaseg", "27"
+    fakes.reply(
+        "/api/token", Reply(200, {}, {"access_token": "t", "token_type": "Bearer", "expires_in": 3600})
+    )
+    fakes.reply("/v1/artists", Reply(403, {}, {"error": {"status": 403, "message": "Forbidden"}}))
+    fakes.reply(
+        f"/artist/{deezer_artist}", Reply(200, {}, {"id": 27, "name": "Daft Punk", "nb_fan": 4200000})
+    )
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = {
+        "campaign_id": unique("campaign"),
+        "name": "Streaming",
+        "label": unique("label"),
+        "artist": "Daft Punk",
+        "starts_at": (NOW - timedelta(days=1)).isoformat(),
+        "ends_at": (NOW + timedelta(days=10)).isoformat(),
+        "timezone": "Europe/Paris",
+        "tracked": {"spotify": {"accounts": [artist]}, "deezer": {"accounts": [deezer_artist]}},
+    }
+    assert api.call("POST", "/campaigns", admin, body).status_code == 201
+    # When the pull job runs
+    assert api.call("POST", "/admin/jobs/pull", admin).status_code == 200
+    # Then Deezer's fans are stored and Spotify's followers are unavailable with the reason
+    items = {
+        (i["pk"]["S"], i["sk"]["S"].split("#")[0]): i
+        for i in table_items(stack.table_name)
+        if i["pk"]["S"].startswith("SNAP#")
+    }
+    assert float(items[(f"SNAP#deezer#account#{deezer_artist}", "fans")]["value"]["N"]) == 4200000
+    assert "extended quota" in items[(f"SNAP#spotify#account#{artist}", "followers")]["unavailable"]["S"]

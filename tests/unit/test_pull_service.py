@@ -92,7 +92,7 @@ def test_only_active_campaigns_are_pulled_each_id_once() -> None:
         FakeCampaign(x=FakeIds(["t2"], [])),
         FakeCampaign(False, x=FakeIds(["old"], [])),
     ).run()
-    assert calls == [Items(("t1", "t2"), ("u1",))]
+    assert calls == [Items(("t1", "t2"), ("u1",), {"t1": ("u1",), "t2": ("u1",)})]
 
 
 def test_a_platform_that_fails_is_recorded_and_the_next_one_still_runs() -> None:
