@@ -1,5 +1,6 @@
 """`make demo`: the local stack, a signed multi-platform day for two artists of one label (with
-duplicates), a publish, and the summary links. The stack stays up so the links open; Ctrl-C stops it.
+duplicates), a pull (from loopback fakes of the platform APIs), a publish, and the summary links.
+The stack stays up so the links open; Ctrl-C stops it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+from infra.local.fake_platforms import FakePlatforms
 from infra.local.harness import LocalStack, api, send_signed, start, wait_until_ingested
 from infra.local.stack import resolve_secrets
 from infra.local.traffic import LABEL, day_of_traffic, with_linkfire
@@ -41,7 +43,17 @@ def replay(stack: LocalStack, secrets: dict[str, str]) -> None:
         status, answer = api(stack, "POST", "/campaigns", admin, campaign)
         if status not in {201, 409}:
             raise RuntimeError(f"creating {campaign['campaign_id']}: {status} {answer}")
-    say("Counter pulls are not built yet: the summaries show webhook events only.")
+    status, pulled = api(stack, "POST", "/admin/jobs/pull", admin)
+    if status != 200:
+        raise RuntimeError(f"pulling: {status} {pulled}")
+    outcomes = ", ".join(
+        f"{platform} {outcome['snapshots']} snapshots"
+        if "snapshots" in outcome
+        else f"{platform} ({outcome['error']})"
+        for platform, outcome in pulled["platforms"].items()
+        if isinstance(outcome, dict)
+    )
+    say(f"Pulled counters from the platform fakes: {outcomes}")
     for campaign in day.campaigns:
         campaign_id = campaign["campaign_id"]
         status, published = api(stack, "POST", f"/campaigns/{campaign_id}/publish", admin)
@@ -60,8 +72,10 @@ def main() -> int:
     aws_port = int(os.environ.get("LOCAL_AWS_PORT") or 4566)
     (ROOT / ".local").mkdir(exist_ok=True)
     log = ROOT / ".local" / "demo-stack.log"
+    fakes = FakePlatforms().start()
+    say(f"Platform APIs are faked on {fakes.base_url} (loopback); no real platform is called.")
     say(f"Starting the local stack on http://127.0.0.1:{port} (its log: {log}) ...")
-    stack = start(log, secrets, port=port, aws_port=aws_port)
+    stack = start(log, {**secrets, **fakes.environment()}, port=port, aws_port=aws_port)
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -72,6 +86,7 @@ def main() -> int:
         stop.wait()
     finally:
         code = stack.stop()
+        fakes.stop()
     say("Demo stopped.")
     return 0 if code == 0 else 1
 

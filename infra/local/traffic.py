@@ -36,6 +36,8 @@ class Artist:
     tiktok: str
     tiktok_video: str
     smart_link: str
+    spotify: str
+    deezer: str
 
 
 ARTISTS = (
@@ -53,6 +55,8 @@ ARTISTS = (
         "open-indochine",
         "7300000000000000001",
         "indochine-13",
+        "0TnOYISbd1XYRBk9myaseg",
+        "1133",
     ),
     Artist(
         "angele",
@@ -68,6 +72,8 @@ ARTISTS = (
         "open-angele",
         "7300000000000000002",
         "angele-95",
+        "3QVolfxko2UyCOtexhVTli",
+        "13617079",
     ),
 )
 
@@ -97,6 +103,8 @@ def campaign_body(artist: Artist, now: datetime) -> dict[str, Any]:
             "youtube": {"accounts": [artist.channel], "content": [artist.video]},
             "tiktok": {"accounts": [artist.tiktok], "content": [artist.tiktok_video]},
             "standard:linkfire": {"content": [artist.smart_link]},
+            "spotify": {"accounts": [artist.spotify]},
+            "deezer": {"accounts": [artist.deezer]},
         },
     }
 
