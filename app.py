@@ -154,6 +154,11 @@ def pull_job(event: CloudWatchEvent) -> dict[str, Any]:
     return wiring.pull_service(web.seconds_left(event.context)).run()
 
 
+@app.schedule("rate(12 hours)", name="renew-subscriptions")
+def renew_subscriptions_job(event: CloudWatchEvent) -> dict[str, Any]:
+    return wiring.subscription_service().run()
+
+
 # The ARN is a placeholder: infra/template.json replaces it with the stack's IngestQueue by
 # reference (Chalice's merge would otherwise combine its Fn::Sub with our Fn::GetAtt).
 INGEST_QUEUE_PLACEHOLDER_ARN = "arn:aws:sqs:us-east-1:000000000000:ingest"

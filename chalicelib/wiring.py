@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from chalicelib.services.campaigns import CampaignService
     from chalicelib.services.publishing import PublishingService
     from chalicelib.services.pulling import PullService
+    from chalicelib.services.subscriptions import SubscriptionService
     from chalicelib.services.summaries import SummaryService
 
 
@@ -141,7 +142,11 @@ def summary_service() -> SummaryService:
     from chalicelib.services.summaries import SummaryService
 
     return SummaryService(
-        campaign_service().authorised, access_service().authenticate, publishing_service, pull_service
+        campaign_service().authorised,
+        access_service().authenticate,
+        publishing_service,
+        pull_service,
+        subscription_service,
     )
 
 
@@ -221,6 +226,26 @@ def pull_service(seconds_left: Callable[[], float]) -> PullService:
         },
         clock=utc_now,
         seconds_left=seconds_left,
+    )
+
+
+def subscription_service() -> SubscriptionService:
+    from chalicelib.adapters.subscriptions import DynamoSubscriptions
+    from chalicelib.errors import ConfigurationError
+    from chalicelib.pulls.http import PlatformHttp
+    from chalicelib.services.subscriptions import SubscriptionService
+
+    settings, clients = get_settings(), get_clients()
+    if not settings.public_base_url:
+        raise ConfigurationError("PUBLIC_BASE_URL is required to subscribe: it is the hub's callback.")
+    return SubscriptionService(
+        campaigns=campaign_store(),
+        store=DynamoSubscriptions(clients.dynamodb, settings.table_name),
+        hub=PlatformHttp(timeout_seconds=settings.pull_timeout_seconds, max_attempts=3),
+        hub_url=settings.endpoints.websub_hub_url,
+        callback_url=f"{settings.public_base_url}/webhooks/youtube",
+        hub_secret_key=lambda: secrets().youtube_hub_secret,
+        clock=utc_now,
     )
 
 

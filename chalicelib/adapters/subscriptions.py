@@ -3,7 +3,9 @@ when a hub verifies our intent. Item: pk `SUB#youtube`, sk `<topic>`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import DependencyFailed
 
@@ -11,6 +13,23 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 PARTITION = "SUB#youtube"
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    topic: str
+    requested_mode: str | None
+    requested_at: datetime | None
+    verified_mode: str | None
+    verified_at: datetime | None
+    lease_seconds: int | None
+
+
+def _time(item: dict[str, Any], name: str) -> datetime | None:
+    value = item.get(name, {}).get("S")
+    return datetime.fromisoformat(value) if value else None
+
+
 # The topic is the sort key, which DynamoDB caps at 1024 bytes (it answers ValidationException beyond).
 MAX_TOPIC_BYTES = 1024
 
@@ -19,6 +38,38 @@ class DynamoSubscriptions:
     def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
         self._dynamodb = dynamodb
         self._table = table_name
+
+    def all(self) -> list[Subscription]:
+        """Every topic we ever asked a hub about (one partition: a label has few channels)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        found: list[Subscription] = []
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": PARTITION}},
+            "ConsistentRead": True,
+        }
+        while True:
+            try:
+                page = self._dynamodb.query(**request)
+            except (BotoCoreError, ClientError) as error:
+                raise DependencyFailed("Subscriptions could not be read.") from error
+            for item in page.get("Items", []):
+                lease = item.get("lease_seconds", {}).get("N")
+                found.append(
+                    Subscription(
+                        topic=item["sk"]["S"],
+                        requested_mode=item.get("requested_mode", {}).get("S"),
+                        requested_at=_time(item, "requested_at"),
+                        verified_mode=item.get("verified_mode", {}).get("S"),
+                        verified_at=_time(item, "verified_at"),
+                        lease_seconds=int(lease) if lease else None,
+                    )
+                )
+            if "LastEvaluatedKey" not in page:
+                return found
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def requested_mode(self, topic: str) -> str | None:
         """The mode ('subscribe' or 'unsubscribe') last requested for the topic, or None."""

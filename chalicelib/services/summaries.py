@@ -10,6 +10,7 @@ from chalicelib.errors import NotFound
 from chalicelib.models.campaign import Campaign
 from chalicelib.services.publishing import PublishingService
 from chalicelib.services.pulling import PullService
+from chalicelib.services.subscriptions import SubscriptionService
 
 
 class SummaryService:
@@ -19,11 +20,13 @@ class SummaryService:
         authenticate: Callable[[str | None], Principal],
         publishing: Callable[[], PublishingService],
         pulling: Callable[[Callable[[], float]], PullService],
+        subscribing: Callable[[], SubscriptionService],
     ) -> None:
         self._authorised = authorised
         self._authenticate = authenticate
         self._publishing = publishing
         self._pulling = pulling
+        self._subscribing = subscribing
 
     def publish(self, bearer: str | None, campaign_id: str) -> dict[str, Any]:
         campaign = self._authorised(bearer, campaign_id, Action.PUBLISH)
@@ -39,5 +42,6 @@ class SummaryService:
             return {"job": job, **self._publishing().publish_due()}
         if job == "pull":
             return {"job": job, **self._pulling(seconds_left).run()}
-        # renew-subscriptions (YouTube WebSub) is not built yet
-        raise NotFound(f"No job named {job!r} here; jobs: publish, pull.")
+        if job == "renew-subscriptions":
+            return {"job": job, **self._subscribing().run()}
+        raise NotFound(f"No job named {job!r} here; jobs: publish, pull, renew-subscriptions.")

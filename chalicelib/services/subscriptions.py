@@ -1,0 +1,112 @@
+"""The renew-subscriptions job: keep a WebSub subscription for every YouTube channel an active
+campaign tracks, renewed at 80 % of its lease, and unsubscribe channels no longer tracked.
+
+The request is recorded before the hub is asked, because the hub verifies our intent (a GET to our
+callback, answered only for topics we requested) before or after it answers us.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from chalicelib.adapters.subscriptions import Subscription
+from chalicelib.observability import count, logger
+from chalicelib.platforms.youtube import hub_secret_for, topic_for_channel
+from chalicelib.pulls.errors import PullError
+from chalicelib.services.publishing import tracked_by_platform
+
+LEASE_SECONDS = 432_000  # 5 days, the reference hub's default (its maximum is 10)
+RENEW_AT = 0.8
+# A request the hub never verified is asked again after this long.
+UNVERIFIED_RETRY = timedelta(hours=1)
+
+
+class Store(Protocol):
+    def all(self) -> list[Subscription]: ...
+
+    def request(self, topic: str, mode: str, requested_at: str) -> None: ...
+
+
+class Hub(Protocol):
+    def post_form(self, url: str, form: Any, headers: Any = None) -> Any: ...
+
+
+class Campaigns(Protocol):
+    def list_all(self) -> list[Any]: ...
+
+
+def due(subscription: Subscription | None, now: datetime) -> bool:
+    """Whether to (re)subscribe a topic we want."""
+    if subscription is None or subscription.requested_mode != "subscribe":
+        return True
+    if subscription.verified_mode != "subscribe" or subscription.verified_at is None:
+        requested = subscription.requested_at
+        return requested is None or now - requested >= UNVERIFIED_RETRY
+    lease = timedelta(seconds=subscription.lease_seconds or LEASE_SECONDS)
+    return now >= subscription.verified_at + lease * RENEW_AT
+
+
+class SubscriptionService:
+    def __init__(
+        self,
+        *,
+        campaigns: Campaigns,
+        store: Store,
+        hub: Hub,
+        hub_url: str,
+        callback_url: str,
+        hub_secret_key: Callable[[], str],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._campaigns = campaigns
+        self._store = store
+        self._hub = hub
+        self._hub_url = hub_url
+        self._callback_url = callback_url
+        self._hub_secret_key = hub_secret_key
+        self._clock = clock
+
+    def wanted(self, now: datetime) -> set[str]:
+        """The topics of every YouTube channel an active campaign tracks."""
+        topics: set[str] = set()
+        for campaign in self._campaigns.list_all():
+            youtube = tracked_by_platform(campaign).get("youtube") if campaign.is_active(now) else None
+            if youtube is not None:
+                topics.update(topic_for_channel(channel) for channel in youtube.accounts)
+        return topics
+
+    def run(self) -> dict[str, Any]:
+        now = self._clock()
+        wanted = self.wanted(now)
+        known = {s.topic: s for s in self._store.all()}
+        subscribed: list[str] = []
+        unsubscribed: list[str] = []
+        failed: list[str] = []
+        for topic in sorted(wanted):
+            if due(known.get(topic), now):
+                (subscribed if self._ask("subscribe", topic, now) else failed).append(topic)
+        for topic, subscription in sorted(known.items()):
+            if topic not in wanted and subscription.requested_mode == "subscribe":
+                (unsubscribed if self._ask("unsubscribe", topic, now) else failed).append(topic)
+        count("subscriptions_requested", len(subscribed) + len(unsubscribed))
+        return {"subscribed": subscribed, "unsubscribed": unsubscribed, "failed": failed}
+
+    def _ask(self, mode: str, topic: str, now: datetime) -> bool:
+        self._store.request(topic, mode, now.isoformat())
+        form = {
+            "hub.mode": mode,
+            "hub.topic": topic,
+            "hub.callback": self._callback_url,
+            "hub.verify": "async",
+        }
+        if mode == "subscribe":
+            form["hub.secret"] = hub_secret_for(topic, self._hub_secret_key())
+            form["hub.lease_seconds"] = str(LEASE_SECONDS)
+        try:
+            self._hub.post_form(self._hub_url, form)
+        except PullError as error:
+            logger.info("hub refused", extra={"mode": mode, "error": type(error).__name__})
+            return False
+        return True
