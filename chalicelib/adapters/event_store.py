@@ -5,6 +5,7 @@
 | event | `EV#<platform>#<content_id>#<shard>` | `<event_id>` (LSI `by_time`: `t` = `<occurred_at>#<id>`) |
 | comment text (TTL) | same as its event | `TXT#<event_id>` |
 | dirty bucket marker | `DIRTY#<shard>` | `<platform>#<hour>#<content_id>` |
+| content to pull at the next run | `PULLSOON#<platform>` | `<content_id>` |
 
 The shard of an event comes from its id, so the key of a redelivered event is known before reading;
 hot content spreads over EVENT_SHARDS partitions. Every write is a put of a deterministic key.
@@ -103,6 +104,11 @@ def marker_item(bucket: TouchedBucket, written_at: datetime) -> Item:
         "written_at": _s(iso(written_at)),
     }
     return item
+
+
+def pull_soon_item(platform: str, content_id: str) -> Item:
+    """Asks the next pull run for this content's counters (a YouTube upload announced by WebSub)."""
+    return {"pk": _s(f"PULLSOON#{platform}"), "sk": _s(content_id)}
 
 
 class DynamoEventStore:

@@ -150,6 +150,33 @@ class DynamoSnapshotStore:
         except (BotoCoreError, ClientError) as error:
             raise DependencyFailed("The pull progress could not be written.") from error
 
+    def pull_soon(self, platform: str) -> list[str]:
+        """Content the consumer asked to pull at the next run (new uploads)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            page = self._dynamodb.query(
+                TableName=self._table,
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": f"PULLSOON#{platform}"}},
+                Limit=500,
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("The content to pull could not be read.") from error
+        return [item["sk"]["S"] for item in page.get("Items", [])]
+
+    def pulled_soon(self, platform: str, content_ids: Sequence[str]) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        for content_id in content_ids:
+            try:
+                self._dynamodb.delete_item(
+                    TableName=self._table,
+                    Key={"pk": {"S": f"PULLSOON#{platform}"}, "sk": {"S": content_id}},
+                )
+            except (BotoCoreError, ClientError) as error:
+                raise DependencyFailed("The content to pull could not be cleared.") from error
+
     def pull_state(self, platform: str) -> tuple[datetime | None, str | None]:
         from botocore.exceptions import BotoCoreError, ClientError
 

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from chalicelib.adapters.event_store import Item, Key, event_item, event_key, marker_item, text_item
+from chalicelib.adapters.event_store import (
+    Item,
+    Key,
+    event_item,
+    event_key,
+    marker_item,
+    pull_soon_item,
+    text_item,
+)
 from chalicelib.domain.events import Delivery, Normalized, Pseudonymiser, storable
 from chalicelib.domain.ingest import Candidate, StoredEvent, WritePlan, plan_writes, youtube_updates
 from chalicelib.errors import DomainError
@@ -121,6 +129,12 @@ class IngestService:
             items.append(event_item(candidate.event))
             owners[_item_key(items[-1])] = candidate.message_id
         items.extend(marker_item(bucket, now) for bucket in sorted(plan.touched, key=str))
+        # A new upload's counters are pulled at the next pull run, tracked or not yet.
+        items.extend(
+            pull_soon_item(c.event.platform, c.event.content_id)
+            for c in plan.new
+            if c.event.platform == "youtube" and c.event.kind == "content_published"
+        )
         left = self._store.put_all(items)
         if plan.rewrites and not left:
             left = self._store.put_all([event_item(c.event) for c in plan.rewrites])

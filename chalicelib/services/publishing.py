@@ -245,7 +245,12 @@ class PublishingService:
         if self._snapshots is None or end <= start:
             return counters, freshness
         for platform, tracked in tracked_by_platform(campaign).items():
-            items = [("content", i, CONTENT_METRICS.get(platform, ())) for i in sorted(tracked.content)]
+            # The content of tracked accounts counts too (a new upload of a tracked channel).
+            content = set(tracked.content)
+            if CONTENT_METRICS.get(platform):
+                for account in sorted(tracked.accounts):
+                    content.update(self._rollups.contents_of(platform, account))
+            items = [("content", i, CONTENT_METRICS.get(platform, ())) for i in sorted(content)]
             items += [("account", i, ACCOUNT_METRICS.get(platform, ())) for i in sorted(tracked.accounts)]
             if not any(metrics for _, _, metrics in items):
                 continue  # a Standard Webhooks source has nothing to pull

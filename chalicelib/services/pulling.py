@@ -44,6 +44,10 @@ class Store(Protocol):
 
     def save_progress(self, platform: str, progress: dict[str, Any]) -> None: ...
 
+    def pull_soon(self, platform: str) -> list[str]: ...
+
+    def pulled_soon(self, platform: str, content_ids: Sequence[str]) -> None: ...
+
 
 class Campaigns(Protocol):
     def list_all(self) -> list[Any]: ...
@@ -110,8 +114,9 @@ class PullService:
             return {"error": "no credentials"}
         progress = self._store.load_progress(platform)
         remaining = progress.get("remaining", {})
+        asked = self._store.pull_soon(platform)  # new uploads announced since the last run
         ordered = Items(
-            resume_first(items.content, remaining.get("content", [])),
+            resume_first(tuple(dict.fromkeys([*asked, *items.content])), remaining.get("content", [])),
             resume_first(items.accounts, remaining.get("accounts", [])),
             items.owners,
         )
@@ -124,6 +129,7 @@ class PullService:
             return {"error": str(error)}
         self._store.save(result.snapshots)
         self._store.save_progress(platform, progress)
+        self._store.pulled_soon(platform, [i for i in asked if i not in set(result.remaining_ids)])
         self._store.record_pull(platform, now, str(result.error) if result.error else None)
         count("snapshots_stored", len(result.snapshots))
         return {

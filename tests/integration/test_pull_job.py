@@ -240,3 +240,41 @@ def test_spotify_without_extended_quota_is_unavailable_and_deezer_needs_no_crede
     }
     assert float(items[(f"SNAP#deezer#account#{deezer_artist}", "fans")]["value"]["N"]) == 4200000
     assert "extended quota" in items[(f"SNAP#spotify#account#{artist}", "followers")]["unavailable"]["S"]
+
+
+def test_a_websub_push_for_a_new_upload_gets_its_counters_pulled(
+    api: Api, stack: Stack, fakes: PlatformServer
+) -> None:
+    from infra.local import senders as payloads
+    from infra.local.senders import Senders
+    from tests.integration.test_ingest_consumer import consume
+    from tests.integration.webhook_client import send
+
+    # Given a campaign tracking a channel, and the hub announcing a new upload on it
+    admin = stack.secrets["ADMIN_TOKEN"]
+    credentials(YOUTUBE_API_KEY="yt-key")
+    active_campaign(api, admin)
+    new_video = "NEWupload01"
+    body = payloads.youtube_entry(CHANNEL, new_video, NOW, NOW)
+    assert send(api.client, Senders(stack.secrets).youtube(body, CHANNEL)).status_code == 200
+    consume(stack)
+    fakes.handle(
+        "/youtube/v3/videos",
+        lambda request: Reply(
+            200,
+            {},
+            {
+                "items": [
+                    {"id": i, "statistics": {"viewCount": "10", "likeCount": "2", "commentCount": "0"}}
+                    for i in request.param("id").split(",")
+                ]
+            },
+        ),
+    )
+    fakes.reply("/youtube/v3/channels", Reply(200, {}, {"items": []}))
+    # When the pull job runs
+    api.call("POST", "/admin/jobs/pull", admin)
+    # Then the new video's counters were read and stored
+    asked = [r.param("id") for r in fakes.requests_to("/youtube/v3/videos")]
+    assert any(new_video in ids.split(",") for ids in asked)
+    assert (f"SNAP#youtube#content#{new_video}", "views") in snapshots(stack)

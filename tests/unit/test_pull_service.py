@@ -38,6 +38,7 @@ class FakeStore:
         self.saved: list[Snapshot] = []
         self.pulls: dict[str, str | None] = {}
         self.progress: dict[str, dict[str, Any]] = {}
+        self.asked: dict[str, list[str]] = {}
 
     def save(self, snapshots: Any) -> None:
         self.saved.extend(snapshots)
@@ -50,6 +51,12 @@ class FakeStore:
 
     def save_progress(self, platform: str, progress: dict[str, Any]) -> None:
         self.progress[platform] = progress
+
+    def pull_soon(self, platform: str) -> list[str]:
+        return list(self.asked.get(platform, []))
+
+    def pulled_soon(self, platform: str, content_ids: Any) -> None:
+        self.asked[platform] = [i for i in self.asked.get(platform, []) if i not in set(content_ids)]
 
 
 class Campaigns:
@@ -138,3 +145,18 @@ def test_progress_is_kept_for_the_next_run() -> None:
 
     service(store, {"x": lambda: partial}, [60], FakeCampaign(x=FakeIds(["t1", "t2"], []))).run()
     assert store.progress["x"]["remaining"]["content"] == ["t2"]
+
+
+def test_new_uploads_the_consumer_announced_are_pulled_then_cleared() -> None:
+    # Given a new upload announced by WebSub, on a tracked channel
+    store = FakeStore()
+    store.asked["youtube"] = ["new-video"]
+    calls: list[Items] = []
+    pull = lambda items, now, progress: calls.append(items) or PullResult()  # noqa: E731
+    # When the pull job runs
+    service(
+        store, {"youtube": lambda: pull}, [60], FakeCampaign(youtube=FakeIds(["old-video"], ["UCx"]))
+    ).run()
+    # Then the new video is read first, and no longer asked for
+    assert calls[0].content == ("new-video", "old-video")
+    assert store.asked["youtube"] == []
