@@ -310,7 +310,7 @@ class PublishingService:
                 self._rollups.clear(marker)
                 cleared += 1
         return {
-            "rollups_recomputed": len(refresh.rollups),
+            "rollups_changed": len(refresh.rollups),
             "published": published,
             "markers_cleared": cleared,
         }
