@@ -11,26 +11,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-KINDS: frozenset[str] = frozenset(
-    {
-        "comment",
-        "reply",
-        "reaction",
-        "like",
-        "share",
-        "repost",
-        "quote",
-        "mention",
-        "follow",
-        "unfollow",
-        "content_published",
-        "content_updated",
-        "content_removed",
-        "click",
-        "presave",
-        "other",
-    }
+# The contract's vocabulary, in the order summaries list it.
+KIND_ORDER: tuple[str, ...] = (
+    "comment",
+    "reply",
+    "reaction",
+    "like",
+    "share",
+    "repost",
+    "quote",
+    "mention",
+    "follow",
+    "unfollow",
+    "content_published",
+    "content_updated",
+    "content_removed",
+    "click",
+    "presave",
+    "other",
 )
+KINDS: frozenset[str] = frozenset(KIND_ORDER)
 
 PLATFORMS: frozenset[str] = frozenset(
     {"facebook", "instagram", "x", "youtube", "tiktok", "spotify", "soundcloud", "deezer"}

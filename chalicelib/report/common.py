@@ -10,24 +10,7 @@ from datetime import datetime, tzinfo
 from typing import TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-KIND_ORDER: tuple[str, ...] = (
-    "comment",
-    "reply",
-    "reaction",
-    "like",
-    "share",
-    "repost",
-    "quote",
-    "mention",
-    "follow",
-    "unfollow",
-    "content_published",
-    "content_updated",
-    "content_removed",
-    "click",
-    "presave",
-    "other",
-)
+from chalicelib.domain.events import KIND_ORDER
 
 PLATFORM_ORDER: tuple[str, ...] = (
     "facebook",

@@ -4,7 +4,6 @@ queue, the consumer as Lambda invokes it, and what DynamoDB then holds."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,9 +14,9 @@ from chalice.test import Client
 
 import app as app_module
 from infra.local import senders as payloads
-from infra.local.lambda_runtime import QueuePoller
 from infra.local.senders import Senders
 from tests.integration.conftest import Stack
+from tests.integration.webhook_client import consume as shared_consume
 from tests.integration.webhook_client import send, stored_events, table_items
 
 AT = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
@@ -35,18 +34,7 @@ def senders(stack: Stack) -> Senders:
 
 
 def consume(stack: Stack) -> None:
-    """Run the ingest consumer over everything queued, as the event source mapping would."""
-    poller = QueuePoller(
-        sqs=boto3.client("sqs"),
-        queue_url=stack.queue_url,
-        function_name="ingest_consumer",
-        handler=app_module.ingest_consumer,
-        stop=threading.Event(),
-        batch_size=10,
-        wait_seconds=0,
-    )
-    while poller.poll_once():
-        pass
+    shared_consume(stack.queue_url, batch_size=10)
 
 
 def kinds(stack: Stack) -> dict[tuple[str, str, bool], int]:

@@ -4,7 +4,6 @@ and exact counts for a campaign created after its events arrived."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,11 +16,11 @@ from chalice.test import Client
 
 import app as app_module
 from infra.local import senders as payloads
-from infra.local.lambda_runtime import QueuePoller
 from infra.local.senders import Senders
 from tests.conftest import unique
 from tests.integration.conftest import Stack
 from tests.integration.management_client import Api, body_of, callers
+from tests.integration.webhook_client import consume as shared_consume
 from tests.integration.webhook_client import send
 from tests.summary_schema import validate_summary
 
@@ -38,17 +37,7 @@ def api(stack: Stack) -> Iterator[Api]:
 
 
 def consume(stack: Stack) -> None:
-    poller = QueuePoller(
-        sqs=boto3.client("sqs"),
-        queue_url=stack.queue_url,
-        function_name="ingest_consumer",
-        handler=app_module.ingest_consumer,
-        stop=threading.Event(),
-        batch_size=100,
-        wait_seconds=0,
-    )
-    while poller.poll_once():
-        pass
+    shared_consume(stack.queue_url, batch_size=100)
 
 
 def campaign(label: str, **changes: Any) -> dict[str, Any]:

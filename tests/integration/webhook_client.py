@@ -67,3 +67,23 @@ def stored_events(table_name: str) -> list[dict[str, Any]]:
 
 def bucket_keys(bucket: str) -> list[str]:
     return [o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+
+def consume(queue_url: str, batch_size: int = 10) -> None:
+    """Run the ingest consumer over everything queued, as Lambda's event source mapping would."""
+    import threading
+
+    import app as app_module
+    from infra.local.lambda_runtime import QueuePoller
+
+    poller = QueuePoller(
+        sqs=boto3.client("sqs"),
+        queue_url=queue_url,
+        function_name="ingest_consumer",
+        handler=app_module.ingest_consumer,
+        stop=threading.Event(),
+        batch_size=batch_size,
+        wait_seconds=0,
+    )
+    while poller.poll_once():
+        pass
