@@ -3,7 +3,7 @@
 | item | pk | sk |
 |---|---|---|
 | event | `EV#<platform>#<content_id>#<shard>` | `<event_id>` (LSI `by_time`: `t` = `<occurred_at>#<id>`) |
-| comment text (TTL) | same as its event | `TXT#<event_id>` |
+| texts of a delivery's comments on a content (TTL) | `TXT#<platform>#<content_id>` | `<time>#<event_id>` |
 | dirty bucket marker | `DIRTY#<shard>` | `<platform>#<hour>#<content_id>` |
 | content to pull at the next run | `PULLSOON#<platform>` | `<content_id>` |
 
@@ -81,13 +81,39 @@ def event_item(event: EngagementEvent) -> Item:
     return item
 
 
-def text_item(event: EngagementEvent, retention_days: int) -> Item:
-    pk, _ = event_key(event)
-    expires = event.received_at + timedelta(days=retention_days)
+# Texts of one delivery and content share an item, kept well under DynamoDB's 400 KB.
+MAX_TEXT_ITEM_BYTES = 300_000
+
+
+def text_items(events: Sequence[EngagementEvent], retention_days: int) -> list[Item]:
+    """The texts of one delivery's events about one content, as few TTL items as fit.
+
+    DynamoDB's TTL deletes whole items, so texts cannot live on their events; one item per delivery
+    and content (rather than per comment) keeps writes low. Keys come from the events, so a retry
+    writes the same items.
+    """
+    items: list[Item] = []
+    group: list[EngagementEvent] = []
+    size = 0
+    for event in sorted(events, key=lambda e: e.event_id):
+        length = len((event.text or "").encode("utf-8", "surrogatepass"))
+        if group and size + length > MAX_TEXT_ITEM_BYTES:
+            items.append(_text_item(group, retention_days))
+            group, size = [], 0
+        group.append(event)
+        size += length
+    if group:
+        items.append(_text_item(group, retention_days))
+    return items
+
+
+def _text_item(events: Sequence[EngagementEvent], retention_days: int) -> Item:
+    first = events[0]
+    expires = max(e.received_at for e in events) + timedelta(days=retention_days)
     return {
-        "pk": _s(pk),
-        "sk": _s(f"TXT#{event.event_id}"),
-        "text": _s(event.text or ""),
+        "pk": _s(f"TXT#{first.platform}#{first.content_id}"),
+        "sk": _s(f"{iso(occurred(first))}#{first.event_id}"),
+        "texts": {"M": {e.event_id: _s(e.text or "") for e in events}},
         "expires_at": {"N": str(int(expires.timestamp()))},
     }
 

@@ -20,9 +20,9 @@ from chalicelib.adapters.event_store import (
     event_key,
     marker_item,
     pull_soon_item,
-    text_item,
+    text_items,
 )
-from chalicelib.domain.events import Delivery, Normalized, Pseudonymiser, storable
+from chalicelib.domain.events import Delivery, EngagementEvent, Normalized, Pseudonymiser, storable
 from chalicelib.domain.ingest import Candidate, StoredEvent, WritePlan, plan_writes, youtube_updates
 from chalicelib.errors import DomainError
 from chalicelib.observability import count, logger
@@ -120,11 +120,17 @@ class IngestService:
         now = self._clock()
         owners: dict[tuple[str, str], str] = {}
         items: list[Item] = []
+        with_text: dict[tuple[str, str, str], list[EngagementEvent]] = {}
         for candidate in plan.new:
             event = candidate.event
             if event.text:
-                items.append(text_item(event, self._text_retention_days))
-                owners[_item_key(items[-1])] = candidate.message_id
+                with_text.setdefault((candidate.message_id, event.platform, event.content_id), []).append(
+                    event
+                )
+        for (message_id, _, _), events in sorted(with_text.items()):
+            for item in text_items(events, self._text_retention_days):
+                items.append(item)
+                owners[_item_key(item)] = message_id
         for candidate in plan.new:
             items.append(event_item(candidate.event))
             owners[_item_key(items[-1])] = candidate.message_id

@@ -127,9 +127,9 @@ def test_actors_are_pseudonymised_and_texts_expire(client: Client, senders: Send
     items = table_items(stack.table_name)
     # Then the raw user id is stored nowhere
     assert comment["from"]["id"] not in json.dumps(items)
-    # And the text lives in its own item with a TTL 30 days after receipt
-    texts = [i for i in items if i["sk"]["S"].startswith("TXT#")]
-    assert [t["text"]["S"] for t in texts] == ["Wonderful concert"]
+    # And the text lives in an item of its own with a TTL 30 days after receipt
+    texts = [i for i in items if i["pk"]["S"].startswith("TXT#")]
+    assert [list(t["texts"]["M"].values()) for t in texts] == [[{"S": "Wonderful concert"}]]
     ttl = datetime.fromtimestamp(int(texts[0]["expires_at"]["N"]), tz=UTC)
     assert timedelta(days=29) < ttl - datetime.now(UTC) <= timedelta(days=30)
 
@@ -201,3 +201,17 @@ def test_a_batch_write_with_a_repeated_key_writes_the_last_item(stack: Stack) ->
     assert left == []
     stored = [i for i in table_items(stack.table_name) if i["pk"]["S"] == "TEST#1"]
     assert [i["v"]["S"] for i in stored] == ["last"]
+
+
+def test_the_texts_of_one_delivery_about_one_content_share_an_item(
+    client: Client, senders: Senders, stack: Stack
+) -> None:
+    # Given one delivery with three comments on one post
+    comments = [payloads.facebook_comment("104_1", AT, text=f"comment {n}") for n in range(3)]
+    send(client, senders.meta(payloads.facebook_feed("104", comments)))
+    # When it is consumed
+    consume(stack)
+    # Then one text item holds the three texts, keyed by their events
+    (texts,) = [i for i in table_items(stack.table_name) if i["pk"]["S"].startswith("TXT#")]
+    assert sorted(v["S"] for v in texts["texts"]["M"].values()) == ["comment 0", "comment 1", "comment 2"]
+    assert set(texts["texts"]["M"]) == {e["sk"]["S"] for e in stored_events(stack.table_name)}
