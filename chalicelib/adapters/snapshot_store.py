@@ -3,6 +3,7 @@
 | item | pk | sk |
 |---|---|---|
 | snapshot | `SNAP#<platform>#<content\\|account>#<item_id>` | `<metric>#<time, to the minute>` |
+| a counter's latest value of a day | `SNAPDAY#<platform>#<kind>#<item_id>` | `<metric>#<YYYY-MM-DD>` |
 | pull state of a platform | `PULL#<platform>` | `STATE`: `last_pull_at`, `last_error` |
 | pull progress (budget, ids to resume) | `PULL#<platform>` | `PROGRESS` |
 
@@ -48,6 +49,14 @@ def snapshot_item(snapshot: Snapshot) -> Item:
     return item
 
 
+def daily_item(snapshot: Snapshot) -> Item:
+    """The day's latest value of a counter: what a series over weeks reads, one item a day."""
+    item = snapshot_item(snapshot)
+    item["pk"] = {"S": "SNAPDAY#" + item["pk"]["S"].removeprefix("SNAP#")}
+    item["sk"] = {"S": f"{snapshot.metric}#{snapshot.at.astimezone(UTC).date().isoformat()}"}
+    return item
+
+
 def _reading(item: dict[str, Any]) -> Reading:
     value = item.get("value", {}).get("N")
     return Reading(
@@ -64,8 +73,33 @@ class DynamoSnapshotStore:
         self._sleep = sleep
 
     def save(self, snapshots: Sequence[Snapshot]) -> None:
-        if batch_put(self._dynamodb, self._table, [snapshot_item(s) for s in snapshots], self._sleep):
+        """Each snapshot, and its day's latest (overwritten by every later pull of the day)."""
+        items = [snapshot_item(s) for s in snapshots] + [
+            daily_item(s) for s in snapshots if s.value is not None
+        ]
+        if batch_put(self._dynamodb, self._table, items, self._sleep):
             raise DependencyFailed("Snapshots could not all be written.")
+
+    def daily(
+        self, platform: str, item_kind: str, item_id: str, metric: str, *, start: datetime, end: datetime
+    ) -> list[Reading]:
+        """The last snapshot of each UTC day in [start, end): one item a day, whatever the pulls."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            page = self._dynamodb.query(
+                TableName=self._table,
+                KeyConditionExpression="pk = :pk AND sk BETWEEN :from AND :to",
+                ExpressionAttributeValues={
+                    ":pk": {"S": f"SNAPDAY#{platform}#{item_kind}#{item_id}"},
+                    ":from": {"S": f"{metric}#{start.astimezone(UTC).date().isoformat()}"},
+                    ":to": {"S": f"{metric}#{end.astimezone(UTC).date().isoformat()}"},
+                },
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("Snapshots could not be read.") from error
+        readings = [_reading(item) for item in page.get("Items", [])]
+        return [r for r in readings if start <= r.at < end]
 
     def _edge(
         self, pk: str, metric: str, start: datetime, end: datetime, *, earliest: bool

@@ -15,7 +15,14 @@ from typing import Any, Protocol
 
 from chalicelib.adapters.rollup_store import Marker
 from chalicelib.adapters.summary_store import PublishedRun
-from chalicelib.domain.counters import ACCOUNT_METRICS, CONTENT_METRICS, ItemCounter, Reading, aggregate
+from chalicelib.domain.counters import (
+    ACCOUNT_METRICS,
+    AVERAGED,
+    CONTENT_METRICS,
+    ItemCounter,
+    Reading,
+    aggregate,
+)
 from chalicelib.domain.rollups import (
     HOUR,
     Rollup,
@@ -115,6 +122,10 @@ class Snapshots(Protocol):
     ) -> tuple[Reading, Reading] | None: ...
 
     def pull_state(self, platform: str) -> tuple[datetime | None, str | None]: ...
+
+    def daily(
+        self, platform: str, item_kind: str, item_id: str, metric: str, *, start: datetime, end: datetime
+    ) -> list[Reading]: ...
 
 
 Renderer = Callable[[dict[str, Any]], bytes]
@@ -218,7 +229,7 @@ class PublishingService:
         start = campaign.starts_at.astimezone(UTC)
         end = window_end(campaign.starts_at, campaign.ends_at, now).astimezone(UTC)
         public = campaign.public()
-        counters, freshness = self.counters(campaign, start, end)
+        counters, freshness, counter_series = self.counters(campaign, start, end)
         return build_summary(
             SummaryInput(
                 campaign={name: public[name] for name in SUMMARY_CAMPAIGN_FIELDS if name in public},
@@ -232,18 +243,20 @@ class PublishingService:
                 collisions=self._collisions(campaign, others),
                 counters=counters,
                 freshness=freshness,
+                counter_series=counter_series,
             )
         )
 
     def counters(
         self, campaign: CampaignView, start: datetime, end: datetime
-    ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, Freshness]]:
-        """Each tracked item's first and last snapshot in the window, per platform; and the
-        platforms' pull freshness."""
+    ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, Freshness], list[dict[str, Any]]]:
+        """Each tracked item's first and last snapshot in the window, per platform; the platforms'
+        pull freshness; and each counter's daily points (the day's latest, summed over items)."""
         counters: dict[str, dict[str, dict[str, Any]]] = {}
         freshness: dict[str, Freshness] = {}
+        series: list[dict[str, Any]] = []
         if self._snapshots is None or end <= start:
-            return counters, freshness
+            return counters, freshness, series
         for platform, tracked in tracked_by_platform(campaign).items():
             # The content of tracked accounts counts too (a new upload of a tracked channel).
             content = set(tracked.content)
@@ -266,9 +279,36 @@ class PublishingService:
             ]
             if found:
                 counters[platform] = aggregate(found)
+                series += self._daily_points(platform, items, {c.metric for c in found}, start, end)
             last_pull_at, last_error = self._snapshots.pull_state(platform)
             freshness[platform] = Freshness(last_pull_at, last_error)
-        return counters, freshness
+        return counters, freshness, series
+
+    def _daily_points(
+        self,
+        platform: str,
+        items: list[tuple[str, str, tuple[str, ...]]],
+        metrics: set[str],
+        start: datetime,
+        end: datetime,
+    ) -> list[dict[str, Any]]:
+        assert self._snapshots is not None
+        series = []
+        for metric in sorted(metrics):
+            by_day: dict[str, list[Reading]] = {}
+            for kind, item_id, item_metrics in items:
+                if metric in item_metrics:
+                    for reading in self._snapshots.daily(
+                        platform, kind, item_id, metric, start=start, end=end
+                    ):
+                        by_day.setdefault(reading.at.date().isoformat(), []).append(reading)
+            points = [
+                {"at": iso(max(r.at for r in readings)), "value": _combined(metric, readings)}
+                for _, readings in sorted(by_day.items())
+            ]
+            if points:
+                series.append({"platform": platform, "metric": metric, "points": points})
+        return series
 
     def _publish(self, campaign: CampaignView, others: list[Any], now: datetime) -> PublishedRun:
         summary = self.build(campaign, others, now)
@@ -331,6 +371,12 @@ class PublishingService:
         links["generated_at"] = run.generated_at
         links["expires_at"] = iso((now + timedelta(seconds=seconds)).astimezone(UTC).replace(microsecond=0))
         return links
+
+
+def _combined(metric: str, readings: list[Reading]) -> float | int:
+    values = [float(r.value) for r in readings if r.value is not None]
+    total = float(sum(values) / len(values) if metric in AVERAGED and values else sum(values))
+    return int(total) if total.is_integer() else round(total, 4)
 
 
 def parse_expires_in(raw: str | None) -> int:

@@ -300,3 +300,9 @@ def test_counters_come_from_the_first_and_last_snapshot_in_the_window(api: Api, 
     assert "extended quota" in followers["unavailable"]
     assert summary["platforms"]["spotify"]["freshness"]["last_error"] == "HTTP 403 from Spotify"
     assert summary["platforms"]["x"]["freshness"]["last_pull_at"] is not None
+    # And the counters-over-time series holds each day's latest value (nothing before the window)
+    (likes_series,) = [
+        c for c in summary["series"]["counters"] if (c["platform"], c["metric"]) == ("x", "likes")
+    ]
+    assert likes_series["points"][-1]["value"] == 75
+    assert all(point["value"] in {40, 75} for point in likes_series["points"])
