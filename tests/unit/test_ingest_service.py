@@ -87,5 +87,5 @@ def test_an_overlong_account_id_is_ignored_and_an_overlong_text_is_cut() -> None
     # then neither fails: the first is ignored, the second stored with its text cut to size
     assert outcome.failed_message_ids == ()
     assert (outcome.stored, outcome.ignored) == (1, 1)
-    texts = [item["text"]["S"] for item in store.written if "text" in item]
+    texts = [text["S"] for item in store.written if "texts" in item for text in item["texts"]["M"].values()]
     assert texts == ["t" * MAX_TEXT_CHARS]
