@@ -281,7 +281,8 @@ class PlatformHttp:
     def _decode(self, endpoint: str, status: int, data: bytes) -> Any:
         if len(data) > self._max_body:
             raise MalformedResponse(f"{endpoint} answered a body over {self._max_body} bytes", status=status)
-        if not data.strip() and status in (202, 204):
+        if status in (202, 204):
+            # Accepted / No Content carry no result: a WebSub hub answers 202 with a text line.
             return None
         try:
             return json.loads(

@@ -283,6 +283,17 @@ def test_post_form_sends_a_form_and_an_empty_202_is_none(
     assert request.body == b"hub.mode=subscribe"
 
 
+def test_a_202_with_a_text_body_is_accepted_not_malformed(
+    platform_server: PlatformServer, make_http: MakeHttp
+) -> None:
+    # given a hub that accepts with a line of text (flask-websub: "Request received: subscribe")
+    platform_server.reply(
+        "/subscribe", Reply(202, {"Content-Type": "text/html"}, b"Request received: subscribe\n")
+    )
+    # when we post a form, then it is accepted with no result to decode
+    assert make_http().post_form(f"{platform_server.base_url}/subscribe", {"hub.mode": "subscribe"}) is None
+
+
 def test_the_api_key_is_never_in_an_error_or_a_log_line(
     platform_server: PlatformServer, make_http: MakeHttp, caplog: pytest.LogCaptureFixture
 ) -> None:
