@@ -221,7 +221,12 @@ class ScheduledFunction(threading.Thread):
             if self._clock.now() < due:
                 continue
             self._invoke(due)
-            due = self._schedule.next_after(max(due, self._clock.now()))
+            # The next fire keeps the schedule's cadence (no drift by the run's own duration);
+            # fires a slow run made us miss are skipped, not made up.
+            now = self._clock.now()
+            due = self._schedule.next_after(due)
+            while due <= now:
+                due = self._schedule.next_after(due)
 
     def _invoke(self, moment: datetime) -> None:
         self.runs += 1

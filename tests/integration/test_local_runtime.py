@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -144,13 +145,18 @@ def test_a_scheduled_function_fires_on_its_rate_with_the_speed_up() -> None:
         clock=clock,
         stop=stop,
     )
-    # When it runs for about 0.55 s
+    # When it runs until it has fired four times (bounded: 5 s even on a loaded machine)
     scheduled.start()
-    time.sleep(0.55)
+    deadline = time.monotonic() + 5
+    while len(runs) < 4 and time.monotonic() < deadline:
+        time.sleep(0.02)
     stop.set()
     scheduled.join(timeout=2)
-    # Then it fired about five times, with scheduled events
-    assert 4 <= len(runs) <= 6
+    # Then it fired once per virtual minute, on the minute after the last, with scheduled events
+    assert len(runs) >= 4
+    times = [datetime.fromisoformat(run["time"].replace("Z", "+00:00")) for run in runs[:4]]
+    assert [b - a for a, b in itertools.pairwise(times)] == [timedelta(minutes=1)] * 3
+    assert times[0] == datetime(2026, 11, 26, 12, 1, 30, tzinfo=UTC)
     assert runs[0]["detail-type"] == "Scheduled Event"
 
 
