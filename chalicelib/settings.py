@@ -53,10 +53,6 @@ class Settings:
     x_reads_per_day: int = 2000
     pull_timeout_seconds: int = 10
 
-    @property
-    def is_local(self) -> bool:
-        return self.stage == "local"
-
 
 def _required(env: Mapping[str, str], name: str) -> str:
     value = env.get(name, "").strip()
