@@ -6,7 +6,6 @@ secrets. Each business outcome is one metric.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
@@ -24,9 +23,6 @@ logger = Logger(service=SERVICE_NAME)
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
 tracer = Tracer(service=SERVICE_NAME)
 
-# Invocations that record no business metric (health checks, handshakes) are normal, not a warning.
-warnings.filterwarnings("ignore", message="No application metrics to publish")
-
 
 def count(name: str, value: int = 1) -> None:
     """Add to this invocation's metric set; the middleware flushes it once, as one EMF line."""
@@ -43,35 +39,69 @@ def outcome(name: str, **dimensions: str) -> None:
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 
 
-# The Chalice event and continuation of the invocation in flight, for the once-decorated handler.
+def annotate(**values: str | int) -> None:
+    """High-cardinality context (a delivery id, a size) for this invocation's metric document.
+
+    The EMF line is a structured log line too: searchable in Logs Insights, never a dimension.
+    A webhook delivery's one line therefore says what happened and to which delivery, instead of
+    a second log line that would cost more than the rest of the delivery (see docs/decisions.md).
+    """
+    for key, value in values.items():
+        metrics.add_metadata(key=key, value=value)
+
+
+# The Chalice event and continuation of the invocation in flight, for the once-decorated tracer.
 _in_flight: ContextVar[tuple[Callable[[Any], Any], Any]] = ContextVar("in_flight")
 
 
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-@logger.inject_lambda_context(clear_state=True)
-def _observed(_lambda_event: dict[str, Any], _context: Any) -> Any:
+def _continue(_lambda_event: dict[str, Any], _context: Any) -> Any:
     get_response, event = _in_flight.get()
     return get_response(event)
 
 
+# Responses are never trace metadata: some carry a freshly issued token or a campaign's figures.
+# A disabled tracer still opens dummy subsegments; it is left out instead (about 15 us per call).
+_traced = None if tracer.disabled else tracer.capture_lambda_handler(_continue, capture_response=False)
+
+# The function's name, memory and ARN: the same for every invocation of a container.
+_container_keys: dict[str, object] = {}
+
+
+def _log_context(context: Any) -> None:
+    """What Logger.inject_lambda_context adds to every line, for a fraction of its cost: the
+    container's keys on its first invocation, then each invocation's request id and cold start."""
+    cold_start = not _container_keys
+    if cold_start:
+        _container_keys["function_name"] = getattr(context, "function_name", None)
+        _container_keys["function_memory_size"] = getattr(context, "memory_limit_in_mb", None)
+        _container_keys["function_arn"] = getattr(context, "invoked_function_arn", None)
+        logger.append_keys(**_container_keys)
+    logger.append_keys(cold_start=cold_start, function_request_id=getattr(context, "aws_request_id", None))
+
+
 def _middleware(event: Any, get_response: Callable[[Any], Any]) -> Any:
-    """Run one invocation inside the Powertools decorators.
+    """Run one invocation with the Powertools utilities: log keys, the tracer's handler segment,
+    and one EMF document flushed at the end, whatever happened.
 
-    Chalice's ConvertToMiddleware would re-apply the three decorators on every invocation (about
-    half of a webhook's in-process cost); here they are applied once, at import.
+    The Powertools decorators would do the same at roughly three times the cost per invocation
+    (most of a small webhook delivery's time), so the middleware calls the utilities directly.
     """
-    from chalice.app import Request
-
-    if isinstance(event, Request):
-        lambda_event, context = event.to_original_event(), event.lambda_context
-    else:
-        lambda_event, context = event.to_dict(), event.context
-    token = _in_flight.set((get_response, event))
+    context = getattr(event, "lambda_context", None) or getattr(event, "context", None)
+    _log_context(context)
     try:
-        return _observed(lambda_event, context)
+        if _traced is None:
+            return get_response(event)
+        original = event.to_original_event() if hasattr(event, "to_original_event") else event.to_dict()
+        token = _in_flight.set((get_response, event))
+        try:
+            return _traced(original, context)
+        finally:
+            _in_flight.reset(token)
     finally:
-        _in_flight.reset(token)
+        if metrics.metric_set:
+            metrics.flush_metrics()
+        else:
+            metrics.clear_metrics()
 
 
 def register(app: Chalice) -> None:

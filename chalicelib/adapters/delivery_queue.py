@@ -24,6 +24,8 @@ MESSAGE_VERSION = 1
 # SQS's classic 256 KiB limit, with room for the envelope: anything larger is claim-checked.
 MAX_INLINE_BODY_BYTES = 180 * 1024
 CLAIM_CHECK_PREFIX = "deliveries/"
+# Built once: json.dumps with separators would build a new encoder for every message.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
 def encode(delivery: Delivery, body_key: str | None = None) -> str:
@@ -40,7 +42,7 @@ def encode(delivery: Delivery, body_key: str | None = None) -> str:
         message["body_b64"] = base64.b64encode(delivery.body).decode("ascii")
     else:
         message["body_key"] = body_key
-    return json.dumps(message, separators=(",", ":"))
+    return _COMPACT.encode(message)
 
 
 def decode(message_body: str, read_body: Any) -> Delivery:

@@ -15,7 +15,7 @@ from chalicelib.adapters.secrets import Secrets
 from chalicelib.domain.events import Delivery
 from chalicelib.domain.webhooks import WebhookRequest, check_media_type, check_size
 from chalicelib.errors import DomainError, InvalidSignature, NotFound
-from chalicelib.observability import logger, outcome
+from chalicelib.observability import annotate, logger, outcome
 from chalicelib.platforms import meta, standard, tiktok, x, youtube
 
 ROUTE_PLATFORMS = ("meta", "x", "youtube", "tiktok", "standard")
@@ -103,11 +103,9 @@ class WebhookReceiver:
             logger.info("delivery rejected", extra={"platform": _dimension(platform), "reason": error.code})
             raise
         self._queue.enqueue(delivery)
+        # The invocation's one EMF line is this delivery's log line: its outcome, platform and id.
         outcome("delivery_accepted", platform=platform)
-        logger.info(
-            "delivery accepted",
-            extra={"platform": platform, "delivery_id": delivery.delivery_id, "bytes": len(request.body)},
-        )
+        annotate(delivery_id=delivery.delivery_id, bytes=len(request.body))
         return Accepted(delivery.delivery_id)
 
     def _verified_delivery(self, platform: str, request: WebhookRequest, source: str | None) -> Delivery:

@@ -42,15 +42,20 @@ def _lines(captured: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in captured.splitlines() if line.startswith("{")]
 
 
-def test_an_accepted_delivery_logs_its_platform_and_delivery_id(
-    client: Client, stack: Stack, emitted_logs: io.StringIO
+def test_an_accepted_delivery_is_one_line_with_its_outcome_platform_and_delivery_id(
+    client: Client, stack: Stack, capsys: pytest.CaptureFixture[str], emitted_logs: io.StringIO
 ) -> None:
-    response = send(client, Senders(stack.secrets).x(payloads.x_likes("1234", "1790", AT)))
-    logs = _lines(emitted_logs.getvalue())
-    accepted = [line for line in logs if line.get("message") == "delivery accepted"]
-    assert len(accepted) == 1
-    assert accepted[0]["platform"] == "x"
-    assert accepted[0]["delivery_id"] == json.loads(response.body)["delivery_id"]
+    # Given a valid delivery
+    request = Senders(stack.secrets).x(payloads.x_likes("1234", "1790", AT))
+    # When it is accepted
+    response = send(client, request)
+    # Then its invocation writes one line, the EMF document, which names the delivery
+    (document,) = [line for line in _lines(capsys.readouterr().out) if "_aws" in line]
+    assert document["delivery_accepted"] == [1.0]
+    assert document["platform"] == "x"
+    assert document["delivery_id"] == json.loads(response.body)["delivery_id"]
+    assert document["bytes"] == len(request.body)
+    assert emitted_logs.getvalue() == ""
 
 
 def test_each_outcome_is_one_metric_with_its_platform_and_reason(
@@ -94,10 +99,44 @@ def test_logs_never_carry_secrets_payloads_or_comment_text(
     # Then no log or metric line holds a secret, the comment text or a raw body
     output = capsys.readouterr()
     everything = output.out + output.err + emitted_logs.getvalue()
-    assert "delivery accepted" in everything  # the scan reads real log lines
+    assert '"delivery_accepted"' in everything  # the scan reads real log lines
+    assert '"delivery rejected"' in everything
     for name, secret in stack.secrets.items():
         for part in secret.split(","):
             value = part.split("=", 1)[-1]
             assert value not in everything, name
     assert COMMENT_TEXT not in everything
     assert '"entry"' not in everything
+
+
+def test_log_lines_carry_the_invocation_request_id_and_no_stale_one(
+    client: Client, stack: Stack, emitted_logs: io.StringIO
+) -> None:
+    # Given two rejected deliveries, each its own invocation
+    for _ in range(2):
+        client.http.post(
+            "/webhooks/meta",
+            headers={"Content-Type": "application/json", "X-Hub-Signature-256": "sha256=00"},
+            body=b"{}",
+        )
+    # Then each rejection's line carries its own invocation's request id and the function's name
+    rejected = [line for line in _lines(emitted_logs.getvalue()) if line["message"] == "delivery rejected"]
+    assert len(rejected) == 2
+    assert all(line["function_request_id"] for line in rejected)
+    assert rejected[0]["function_request_id"] != rejected[1]["function_request_id"]
+    assert {line["function_name"] for line in rejected} == {"api_handler"}
+    assert [line["cold_start"] for line in rejected] in ([True, False], [False, False])
+
+
+def test_with_tracing_on_an_invocation_still_answers_and_flushes_its_metrics(
+    client: Client, stack: Stack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the tracer's handler segment around every invocation, as in a deployed stage
+    traced = observability.tracer.capture_lambda_handler(observability._continue, capture_response=False)
+    monkeypatch.setattr(observability, "_traced", traced)
+    # When a delivery arrives
+    response = send(client, Senders(stack.secrets).x(payloads.x_likes("1234", "1790", AT)))
+    # Then it is answered through the segment and its one metric document is written
+    assert response.status_code == 200
+    (document,) = [line for line in _lines(capsys.readouterr().out) if "_aws" in line]
+    assert document["delivery_id"] == json.loads(response.body)["delivery_id"]
