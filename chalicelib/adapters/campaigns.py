@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib.errors import Conflict, DependencyFailed, NotFound
 from chalicelib.models.campaign import Campaign
 
@@ -31,8 +33,6 @@ class CampaignStore:
         self._table = table_name
 
     def get(self, campaign_id: str) -> Campaign | None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             item = self._dynamodb.get_item(
                 TableName=self._table, Key=_key(campaign_id), ConsistentRead=True
@@ -43,8 +43,6 @@ class CampaignStore:
 
     def list_all(self) -> list[Campaign]:
         """Every campaign, archived ones included, by campaign_id."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         campaigns: list[Campaign] = []
         kwargs: dict[str, Any] = {
             "TableName": self._table,
@@ -82,8 +80,6 @@ class CampaignStore:
         return archived
 
     def _put(self, campaign: Campaign, condition: str, failed: Exception) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             self._dynamodb.put_item(
                 TableName=self._table,

@@ -13,6 +13,8 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib.domain.events import Delivery
 from chalicelib.errors import DependencyFailed, ValidationFailed
 
@@ -82,8 +84,6 @@ class SqsDeliveryQueue:
         self._bucket = bucket
 
     def enqueue(self, delivery: Delivery) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             body_key = None
             if len(delivery.body) > MAX_INLINE_BODY_BYTES:
@@ -99,8 +99,6 @@ class SqsDeliveryQueue:
         return key
 
     def read_body(self, key: str) -> bytes:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         if not key.startswith(CLAIM_CHECK_PREFIX):
             raise ValidationFailed("A claim check must point under deliveries/.")
         try:

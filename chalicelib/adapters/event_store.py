@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib.domain.events import EngagementEvent
 from chalicelib.domain.ingest import StoredEvent, TouchedBucket, occurred
 from chalicelib.errors import DependencyFailed
@@ -152,8 +154,6 @@ class DynamoEventStore:
 
     def stored(self, keys: Sequence[Key]) -> dict[str, StoredEvent]:
         """Which of these event keys exist (by event id), with what a write plan needs of them."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         found: dict[str, StoredEvent] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), BATCH_GET_LIMIT):
@@ -205,8 +205,6 @@ def batch_put(
     DynamoDB refuses a whole BatchWriteItem whose keys repeat, which would fail a batch on every
     retry: the last item given for a key is the one written.
     """
-    from botocore.exceptions import BotoCoreError, ClientError
-
     items = list({(item["pk"]["S"], item["sk"]["S"]): item for item in items}.values())
     left: list[Item] = []
     for start in range(0, len(items), BATCH_WRITE_LIMIT):

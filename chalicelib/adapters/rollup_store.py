@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib.adapters.event_store import (
     BATCH_GET_LIMIT,
     EVENT_SHARDS,
@@ -68,8 +70,6 @@ class DynamoRollupStore:
         self._sleep = sleep
 
     def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         request: dict[str, Any] = {"TableName": self._table, **kwargs}
         while True:
             try:
@@ -103,8 +103,6 @@ class DynamoRollupStore:
 
     def clear(self, marker: Marker) -> None:
         """Delete the marker unless the consumer rewrote it since it was read."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             self._dynamodb.delete_item(
                 TableName=self._table,
@@ -193,8 +191,6 @@ class DynamoRollupStore:
         return [r for r, _ in changed]
 
     def _stored_rollups(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         found: dict[tuple[str, str], tuple[str, str]] = {}
         for start in range(0, len(keys), BATCH_GET_LIMIT):
             request: Any = {

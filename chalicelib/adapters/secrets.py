@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib.adapters.secret_names import (
     ADMIN_TOKEN,
     LINK_SIGNING_KEY,
@@ -64,7 +66,6 @@ class SsmSecrets:
     def load(self) -> Secrets:
         from aws_lambda_powertools.utilities.parameters import SSMProvider
         from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
-        from botocore.exceptions import BotoCoreError, ClientError
 
         if self._provider is None:
             self._provider = SSMProvider(boto3_client=self._ssm)

@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib.adapters.event_store import Item, batch_put, iso
 from chalicelib.domain.counters import Reading
 from chalicelib.errors import DependencyFailed
@@ -84,8 +86,6 @@ class DynamoSnapshotStore:
         self, platform: str, item_kind: str, item_id: str, metric: str, *, start: datetime, end: datetime
     ) -> list[Reading]:
         """The last snapshot of each UTC day in [start, end): one item a day, whatever the pulls."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             page = self._dynamodb.query(
                 TableName=self._table,
@@ -104,8 +104,6 @@ class DynamoSnapshotStore:
     def _edge(
         self, pk: str, metric: str, start: datetime, end: datetime, *, earliest: bool
     ) -> Reading | None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             page = self._dynamodb.query(
                 TableName=self._table,
@@ -137,8 +135,6 @@ class DynamoSnapshotStore:
 
     def record_pull(self, platform: str, at: datetime, error: str | None) -> None:
         """The platform's latest pull: when, and the error it ended with (None when clean)."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         values: dict[str, Any] = {":at": {"S": iso(at)}}
         expression = "SET last_pull_at = :at"
         if error is None:
@@ -158,8 +154,6 @@ class DynamoSnapshotStore:
 
     def load_progress(self, platform: str) -> dict[str, Any]:
         """What a pull keeps between runs (its daily budget, the ids to resume with), as JSON."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             item = self._dynamodb.get_item(
                 TableName=self._table, Key={"pk": {"S": f"PULL#{platform}"}, "sk": {"S": "PROGRESS"}}
@@ -170,8 +164,6 @@ class DynamoSnapshotStore:
         return progress
 
     def save_progress(self, platform: str, progress: dict[str, Any]) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             self._dynamodb.put_item(
                 TableName=self._table,
@@ -186,8 +178,6 @@ class DynamoSnapshotStore:
 
     def pull_soon(self, platform: str) -> list[str]:
         """Content the consumer asked to pull at the next run (new uploads)."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             page = self._dynamodb.query(
                 TableName=self._table,
@@ -200,8 +190,6 @@ class DynamoSnapshotStore:
         return [item["sk"]["S"] for item in page.get("Items", [])]
 
     def pulled_soon(self, platform: str, content_ids: Sequence[str]) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         for content_id in content_ids:
             try:
                 self._dynamodb.delete_item(
@@ -212,8 +200,6 @@ class DynamoSnapshotStore:
                 raise DependencyFailed("The content to pull could not be cleared.") from error
 
     def pull_state(self, platform: str) -> tuple[datetime | None, str | None]:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             item = self._dynamodb.get_item(
                 TableName=self._table, Key={"pk": {"S": f"PULL#{platform}"}, "sk": {"S": "STATE"}}

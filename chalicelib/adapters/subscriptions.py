@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib.errors import DependencyFailed
 
 if TYPE_CHECKING:
@@ -41,8 +43,6 @@ class DynamoSubscriptions:
 
     def all(self) -> list[Subscription]:
         """Every topic we ever asked a hub about (one partition: a label has few channels)."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         found: list[Subscription] = []
         request: dict[str, Any] = {
             "TableName": self._table,
@@ -73,8 +73,6 @@ class DynamoSubscriptions:
 
     def requested_mode(self, topic: str) -> str | None:
         """The mode ('subscribe' or 'unsubscribe') last requested for the topic, or None."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         if len(topic.encode("utf-8", "surrogatepass")) > MAX_TOPIC_BYTES:
             return None  # no key can hold it, so we never requested it (and a lookup would fail)
         try:
@@ -90,8 +88,6 @@ class DynamoSubscriptions:
 
     def request(self, topic: str, mode: str, requested_at: str) -> None:
         """Record that we asked the hub to (un)subscribe the topic."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             self._dynamodb.update_item(
                 TableName=self._table,
@@ -104,8 +100,6 @@ class DynamoSubscriptions:
 
     def verified(self, topic: str, mode: str, lease_seconds: int | None, verified_at: str) -> None:
         """Record the hub's verification of intent (and the lease it granted)."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         values = {":mode": {"S": mode}, ":at": {"S": verified_at}}
         expression = "SET verified_mode = :mode, verified_at = :at"
         if lease_seconds is not None:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib.errors import DependencyFailed
 
 if TYPE_CHECKING:
@@ -44,8 +46,6 @@ class S3SummaryStore:
     def publish(
         self, label: str, campaign_id: str, generated_at: str, bodies: dict[str, bytes]
     ) -> PublishedRun:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         prefix = campaign_prefix(label, campaign_id)
         keys = {name: f"{prefix}{generated_at}/{ARTEFACTS[name][0]}" for name in ARTEFACTS}
         try:
@@ -76,8 +76,6 @@ class S3SummaryStore:
         return PublishedRun(generated_at, keys)
 
     def latest(self, label: str, campaign_id: str) -> PublishedRun | None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         key = f"{campaign_prefix(label, campaign_id)}latest.json"
         try:
             body = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib.domain.access import ROLES, Role, StoredToken
 from chalicelib.errors import Conflict, DependencyFailed
 
@@ -26,8 +28,6 @@ class DynamoTokens:
         self._table = table_name
 
     def get(self, token_id: str) -> StoredToken | None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             item = self._dynamodb.get_item(
                 TableName=self._table, Key=_key(token_id), ConsistentRead=True
@@ -48,8 +48,6 @@ class DynamoTokens:
 
     def put(self, token: StoredToken) -> None:
         """Store a new token; an existing token_id is a Conflict (never overwritten)."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         item: dict[str, AttributeValueTypeDef] = {
             **_key(token.token_id),
             "name": {"S": token.name},
@@ -72,8 +70,6 @@ class DynamoTokens:
 
     def delete(self, token_id: str) -> bool:
         """Delete the token; False when there was none."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             self._dynamodb.delete_item(
                 TableName=self._table, Key=_key(token_id), ConditionExpression="attribute_exists(pk)"

@@ -21,14 +21,15 @@ class WebhookRequest:
     body: bytes
     headers: Mapping[str, str] = field(default_factory=dict)  # keys lower-case
     query: Mapping[str, str] = field(default_factory=dict)
+    # `Content-Type` without its parameters, lower-case; "" when absent.
+    media_type: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        raw = self.headers.get("content-type") or ""
+        object.__setattr__(self, "media_type", raw.split(";", 1)[0].strip().lower())
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
-
-    @property
-    def media_type(self) -> str:
-        raw = self.header("content-type") or ""
-        return raw.split(";", 1)[0].strip().lower()
 
 
 def check_size(request: WebhookRequest) -> None:
