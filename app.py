@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 from chalice.app import Chalice, CloudWatchEvent, Response, SQSEvent
@@ -16,8 +15,9 @@ app = Chalice(app_name="engagement-tracker", configure_logs=False)
 # Chalice's logger would share its name with the Powertools logger and set it to ERROR, silencing
 # every structured line; as a child it logs through the Powertools JSON handler instead.
 app.log = logging.getLogger(f"{observability.SERVICE_NAME}.chalice")
-# Debug answers carry stack traces: only ever on the local stack.
-app.debug = os.environ.get("STAGE") == "local"
+# Never Chalice's debug mode, even locally: it answers an unexpected error with a plain-text stack
+# trace, where the contract wants its JSON error body (the log line keeps the trace).
+app.debug = False
 observability.register(app)
 app.register_middleware(web.contract_error_shape, "http")
 

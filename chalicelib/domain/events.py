@@ -44,6 +44,21 @@ MAX_CONTENT_ID_BYTES = 512
 MAX_ACCOUNT_ID_BYTES = 512
 MAX_TEXT_CHARS = 20_000
 
+# The times the tracker handles. Rollups add hours, summaries move to any time zone: near datetime's
+# limits (years 1 and 9999) that arithmetic overflows. No platform predates 2000, and no campaign
+# runs past 2199, so an event dated outside is ignored and a campaign outside is refused.
+EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_TIME = datetime(2200, 1, 1, tzinfo=UTC)
+SUPPORTED_TIMES = "from 2000-01-01 to 2199-12-31 (UTC)"
+
+
+def is_supported_time(moment: datetime) -> bool:
+    """Whether an aware time lies within EARLIEST_TIME (included) and LATEST_TIME (excluded)."""
+    try:
+        return EARLIEST_TIME <= moment.astimezone(UTC) < LATEST_TIME
+    except OverflowError:  # year 1 with a positive offset has no UTC equivalent
+        return False
+
 
 def _utf8_length(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
@@ -54,8 +69,11 @@ def storable_content_id(content_id: str) -> bool:
 
 
 def storable(event: EngagementEvent) -> EngagementEvent | None:
-    """The event as it can be stored: None when an id is too long for the store, its text cut to size."""
+    """The event as it can be stored: None when an id is too long for the store or its time is out of
+    the supported range; its text cut to size."""
     if not storable_content_id(event.content_id) or _utf8_length(event.account_id) > MAX_ACCOUNT_ID_BYTES:
+        return None
+    if event.occurred_at is not None and not is_supported_time(event.occurred_at):
         return None
     if event.text is not None and len(event.text) > MAX_TEXT_CHARS:
         return replace(event, text=event.text[:MAX_TEXT_CHARS])

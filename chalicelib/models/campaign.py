@@ -27,6 +27,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from chalicelib.domain.events import SUPPORTED_TIMES, is_supported_time
+
 PLATFORMS: tuple[str, ...] = (
     "facebook",
     "instagram",
@@ -87,6 +89,8 @@ def _instant(value: Any) -> datetime:
         raise ValueError(f"Must be {example}.")  # noqa: TRY004 (pydantic reports ValueError, not TypeError)
     if parsed.utcoffset() is None:
         raise ValueError(f"Must have an offset: {example}.")
+    if not is_supported_time(parsed):
+        raise ValueError(f"Must be {SUPPORTED_TIMES}.")
     return parsed
 
 

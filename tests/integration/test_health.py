@@ -1,6 +1,9 @@
 """GET /health through Chalice's test client, against the moto stack."""
 
 import json
+import os
+import subprocess
+import sys
 
 from chalice.test import Client
 
@@ -30,3 +33,31 @@ def test_a_missing_setting_answers_a_json_500_without_details(stack: Stack, monk
     # Then the caller sees a configuration error, never a stack trace
     assert response.status_code == 500
     assert json.loads(response.body)["error"]["code"] == "configuration_error"
+
+
+def test_an_unexpected_error_answers_json_without_a_stack_trace_even_locally(
+    stack: Stack, monkeypatch
+) -> None:
+    # Given a view that fails in a way nobody planned for, on the local stage
+    def broken() -> None:
+        raise RuntimeError("/secret/path/to/code.py line 42")
+
+    monkeypatch.setattr("chalicelib.services.health.status", broken)
+    with Client(app, stage_name="local") as client:
+        response = client.http.get("/health")
+    # Then the answer is the contract's JSON error, with nothing of the failure in it
+    assert response.status_code == 500
+    assert response.headers["Content-Type"] == "application/json"
+    assert json.loads(response.body) == {
+        "error": {"code": "internal_error", "message": "An internal error occurred."}
+    }
+
+
+def test_the_local_stage_does_not_run_in_chalices_debug_mode() -> None:
+    # Given the app imported as the local stack imports it
+    env = {**os.environ, "STAGE": "local"}
+    probe = "import app; print(app.app.debug)"
+    command = [sys.executable, "-c", probe]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    # Then an unexpected error would not be answered with a stack trace
+    assert result.stdout.strip() == "False"

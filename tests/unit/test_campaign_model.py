@@ -63,6 +63,30 @@ def test_offsets_are_compared_as_instants() -> None:
     assert fields_of(body(ends_at="2026-11-19T22:30:00Z")) == {"ends_at": "Must be after starts_at."}
 
 
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at", "field"),
+    [
+        ("0001-01-01T00:00:00Z", "0001-02-01T00:00:00Z", "starts_at"),
+        ("0001-01-01T00:00:00+14:00", "2026-01-01T00:00:00Z", "starts_at"),
+        ("1999-12-31T23:59:59Z", "2000-01-15T00:00:00Z", "starts_at"),
+        ("9999-12-01T00:00:00Z", "9999-12-31T23:59:59-14:00", "ends_at"),
+        ("2199-12-01T00:00:00Z", "2200-01-01T00:00:00Z", "ends_at"),
+    ],
+)
+def test_a_window_outside_the_supported_years_is_refused_on_its_field(
+    starts_at: str, ends_at: str, field: str
+) -> None:
+    # Given a window at the edge of the calendar, where hour and time zone arithmetic overflows
+    fields = fields_of(body(starts_at=starts_at, ends_at=ends_at))
+    # Then it is a validation error on that field, not a crash at publish time
+    assert fields[field] == "Must be from 2000-01-01 to 2199-12-31 (UTC)."
+
+
+def test_the_first_and_last_supported_instants_are_accepted() -> None:
+    validated(CampaignBody, body(starts_at="2000-01-01T00:00:00Z", ends_at="2000-02-01T00:00:00Z"), "c")
+    validated(CampaignBody, body(starts_at="2199-12-01T00:00:00Z", ends_at="2199-12-31T23:59:59Z"), "c")
+
+
 def test_errors_name_nested_paths() -> None:
     fields = fields_of(
         body(

@@ -89,3 +89,31 @@ def test_an_overlong_account_id_is_ignored_and_an_overlong_text_is_cut() -> None
     assert (outcome.stored, outcome.ignored) == (1, 1)
     texts = [text["S"] for item in store.written if "texts" in item for text in item["texts"]["M"].values()]
     assert texts == ["t" * MAX_TEXT_CHARS]
+
+
+def test_an_event_dated_outside_the_supported_years_is_ignored_not_stored() -> None:
+    # given signed Standard Webhooks clicks dated year 9999, 1999 and 2026
+    def click(webhook_id: str, timestamp: str) -> Delivery:
+        body = {"type": "engagement.click", "timestamp": timestamp, "data": {"content_id": "l-1"}}
+        return Delivery("standard", webhook_id, json.dumps(body).encode(), NOW, source="demo")
+
+    deliveries = {
+        "m-1": click("w-1", "9999-12-31T23:30:00Z"),
+        "m-2": click("w-2", "1999-12-31T23:59:59Z"),
+        "m-3": click("w-3", "2026-11-26T10:00:00Z"),
+    }
+    store = RecordingStore()
+    service = IngestService(
+        store=store,
+        decode=deliveries.__getitem__,
+        pseudonymiser=lambda: keyed_pseudonymiser(b"test-key"),
+        text_retention_days=30,
+        clock=lambda: NOW,
+    )
+    # when the consumer processes them
+    outcome = service.process([QueuedMessage(m, m) for m in deliveries])
+    # then only the 2026 click is stored (a year-9999 hour would overflow every later rollup)
+    assert outcome.failed_message_ids == ()
+    assert (outcome.stored, outcome.ignored) == (1, 2)
+    times = [item["occurred_at"]["S"] for item in store.written if "occurred_at" in item]
+    assert times == ["2026-11-26T10:00:00.000000+00:00"]
