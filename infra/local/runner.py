@@ -102,17 +102,35 @@ def _serve(app_obj: Any, options: Options) -> Any:
     from chalice.local import (
         ChaliceRequestHandler,
         CustomLocalChalice,
+        ForbiddenError,
         LocalChalice,
         LocalDevServer,
         ThreadedHTTPServer,
     )
 
+    from infra.local import gateway
     from infra.local.lambda_runtime import INVOCATION_LOCK
 
     class OneInvocationAtATime(ChaliceRequestHandler):
+        """Chalice's local gateway, one invocation at a time, answering as the deployed API's
+        GatewayResponses do."""
+
         def _generic_handle(self) -> None:
+            refusal = gateway.length_refusal(self.headers.get("content-length"))
+            if refusal is not None:
+                self.close_connection = True  # the unread body must not be taken for a next request
+                self._answer(refusal)
+                return
             with INVOCATION_LOCK:
                 super()._generic_handle()
+
+        def _send_error_response(self, error: Any) -> None:
+            # No authorizers here: Chalice's 403 means no route matched (API Gateway's
+            # MISSING_AUTHENTICATION_TOKEN); anything else it raises is the gateway failing.
+            self._answer(gateway.NO_ROUTE if isinstance(error, ForbiddenError) else gateway.INTERNAL_ERROR)
+
+        def _answer(self, answer: gateway.GatewayAnswer) -> None:
+            self._send_http_response(answer.status, {"Content-Type": "application/json"}, answer.body())
 
         do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 

@@ -19,12 +19,15 @@ STACK_NAME = "engagement-tracker-local"
 
 
 def resources_template(path: Path = TEMPLATE) -> dict[str, Any]:
-    """The merge template minus what only makes sense inside Chalice's package: SAM Globals and
-    the partial entries that patch Chalice's own functions (they have no Type)."""
+    """The merge template minus what only makes sense inside Chalice's package: SAM Globals, the
+    partial entries that patch Chalice's own functions (they have no Type), and the API Gateway
+    responses of Chalice's REST API (locally, infra.local.gateway gives the same answers)."""
     template: dict[str, Any] = json.loads(path.read_text())
     template.pop("Globals", None)
     template["Resources"] = {
-        name: resource for name, resource in template["Resources"].items() if "Type" in resource
+        name: resource
+        for name, resource in template["Resources"].items()
+        if "Type" in resource and not resource["Type"].startswith("AWS::ApiGateway::")
     }
     return template
 

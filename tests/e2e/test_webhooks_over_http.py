@@ -3,6 +3,7 @@ events through the real queue and consumer; a forged one stores nothing."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -96,3 +97,51 @@ def test_a_forged_delivery_is_refused_with_a_json_error(local_stack: LocalStack)
     assert status == 401
     assert answer["error"]["code"] == "invalid_signature"
     assert all(e["content_id"]["S"] != "forged" for e in _events(local_stack))
+
+
+def _raw_post(stack: LocalStack, path: str, content_length: str) -> tuple[int, Any]:
+    """A POST whose Content-Length header says what the test wants, whatever the body is."""
+    connection = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=10)
+    try:
+        connection.putrequest("POST", path)
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", content_length)
+        connection.endheaders(b"{}")
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    ("content_length", "status", "code"),
+    [("99999999999", 413, "payload_too_large"), ("abc", 400, "bad_request"), ("-1", 400, "bad_request")],
+)
+def test_a_lying_content_length_is_answered_in_the_contract_shape_and_the_server_lives_on(
+    local_stack: LocalStack, content_length: str, status: int, code: str
+) -> None:
+    # When a request announces a body it does not send, or one no gateway would take
+    answer = _raw_post(local_stack, "/webhooks/meta", content_length)
+    # Then it is refused as API Gateway would, without reading gigabytes, and the server still answers
+    assert answer == (status, {"error": {"code": code, "message": answer[1]["error"]["message"]}})
+    with urllib.request.urlopen(local_stack.base_url + "/health", timeout=10) as health:
+        assert health.status == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/nope"), ("POST", "/webhooks/standard/demo/extra"), ("GET", "/campaigns/x/y/z")],
+)
+def test_a_path_no_route_matches_is_a_404_in_the_contract_shape(
+    local_stack: LocalStack, method: str, path: str
+) -> None:
+    # When a request names no route (with or without a bearer token)
+    headers = {"Content-Type": "application/json", "Authorization": "Bearer whatever"}
+    request = urllib.request.Request(
+        local_stack.base_url + path, data=b"{}" if method == "POST" else None, headers=headers, method=method
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    # Then it is a 404 with the contract's error body, not API Gateway's 403
+    assert refused.value.code == 404
+    assert json.load(refused.value)["error"]["code"] == "not_found"

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from infra.local import gateway
+
 GUARDED_SERVICES = ("dynamodb:", "s3:", "sqs:", "ssm:")
 
 
@@ -152,6 +154,41 @@ def test_each_stage_has_its_own_policy_naming_its_own_resources(stage: str) -> N
     assert all(
         f"engagement-tracker-{stage}" in r or f"engagement-tracker/{stage}" in r for r in data_resources
     )
+
+
+def _gateway_responses(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    responses = _of_type(resources, "AWS::ApiGateway::GatewayResponse").values()
+    return {r["Properties"]["ResponseType"]: r["Properties"] for r in responses}
+
+
+@pytest.mark.parametrize(
+    ("response_type", "answer"),
+    [
+        ("MISSING_AUTHENTICATION_TOKEN", gateway.NO_ROUTE),
+        ("REQUEST_TOO_LARGE", gateway.REQUEST_TOO_LARGE),
+        ("DEFAULT_5XX", gateway.INTERNAL_ERROR),
+    ],
+)
+def test_api_gateways_own_answers_are_the_local_servers(
+    resources: dict[str, Any], response_type: str, answer: gateway.GatewayAnswer
+) -> None:
+    # Given the deployed API's gateway response of this type
+    response = _gateway_responses(resources)[response_type]
+    # Then it answers what the local server answers: a path no route matches is a 404, not
+    # API Gateway's 403 "Missing Authentication Token", in the contract's error shape
+    assert response["RestApiId"] == {"Ref": "RestAPI"}
+    assert "RestAPI" in resources
+    assert json.loads(response["ResponseTemplates"]["application/json"]) == json.loads(answer.body())
+    if response_type != "DEFAULT_5XX":
+        assert response["StatusCode"] == str(answer.status)
+
+
+def test_every_other_gateway_refusal_has_the_contract_error_shape(resources: dict[str, Any]) -> None:
+    # Given API Gateway's default 4xx answer, with its error message filled in as API Gateway does
+    template = _gateway_responses(resources)["DEFAULT_4XX"]["ResponseTemplates"]["application/json"]
+    body = template.replace("$context.error.messageString", json.dumps('Invalid "request" body'))
+    # Then it is {"error": {"code", "message"}}
+    assert json.loads(body) == {"error": {"code": "request_refused", "message": 'Invalid "request" body'}}
 
 
 def test_cfn_lint_reports_no_errors(packaged: Path) -> None:
