@@ -1,9 +1,8 @@
 """summary.csv: the summary's figures for a spreadsheet (contract section 6).
 
-Encoding: UTF-8 with a byte-order mark. Excel opens a BOM-less CSV in the machine's ANSI code page, which
-garbles every accented campaign, artist or metric name ("Indochine : 13 tour" survives, "Björk" does not);
-with the BOM, Excel, LibreOffice, Numbers and Google Sheets all read UTF-8, and Python reads it back with
-`encoding="utf-8-sig"`. Rows end with CRLF (RFC 4180, the csv module's default).
+Encoding: UTF-8 without a byte-order mark, so that the first line is exactly the contract's header row
+(a BOM would make the first column `\ufeffsection` for every reader that does not strip it). Rows end
+with CRLF (RFC 4180, the csv module's default).
 
 Columns `section,platform,name,value,first,last,delta,as_of`; rows, in this order:
 
@@ -160,9 +159,9 @@ def _rows(summary: Mapping[str, Any]) -> Iterator[Row]:
 
 
 def render_csv(summary: Mapping[str, Any]) -> bytes:
-    """summary.csv for a summary.json v1 dict: UTF-8 with a BOM, CRLF rows, the header first."""
+    """summary.csv for a summary.json v1 dict: UTF-8, CRLF rows, the header first."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(HEADER)
     writer.writerows(_rows(summary))
-    return buffer.getvalue().encode("utf-8-sig")
+    return buffer.getvalue().encode("utf-8")

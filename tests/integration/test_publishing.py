@@ -127,7 +127,7 @@ def test_artefacts_have_their_content_types(api: Api, stack: Stack) -> None:
         "csv": "text/csv; charset=utf-8",
         "html": "text/html; charset=utf-8",
     }
-    csv_text = s3.get_object(Bucket=stack.bucket, Key=keys["csv"])["Body"].read().decode("utf-8-sig")
+    csv_text = s3.get_object(Bucket=stack.bucket, Key=keys["csv"])["Body"].read().decode("utf-8")
     assert csv_text.splitlines()[0] == "section,platform,name,value,first,last,delta,as_of"
 
 

@@ -16,8 +16,8 @@ from tests.unit.report.factories import make_minimal_summary, make_summary
 def _render(summary: dict[str, Any]) -> list[dict[str, str]]:
     validate_summary(summary)
     data = render_csv(summary)
-    assert data.startswith(b"\xef\xbb\xbf")
-    text = data.decode("utf-8-sig")
+    text = data.decode("utf-8")
+    assert text.startswith(",".join(HEADER) + "\r\n")  # the contract's header, no byte-order mark
     assert text.endswith("\r\n")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[0] == list(HEADER)
@@ -32,7 +32,7 @@ def _find(rows: list[dict[str, str]], section: str, platform: str, name: str) ->
 
 
 def test_the_header_row_is_exactly_the_contracts() -> None:
-    first_line = render_csv(make_summary()).decode("utf-8-sig").split("\r\n", 1)[0]
+    first_line = render_csv(make_summary()).decode("utf-8").split("\r\n", 1)[0]
     assert first_line == "section,platform,name,value,first,last,delta,as_of"
 
 
@@ -64,7 +64,7 @@ def test_negative_numbers_stay_numbers() -> None:
     followers = _find(rows, "counters", "x", "followers_count")
     assert followers["delta"] == "-130"
     assert _find(rows, "weights", "", "unfollow")["value"] == "-5"
-    raw = render_csv(make_summary()).decode("utf-8-sig")
+    raw = render_csv(make_summary()).decode("utf-8")
     assert "'-" not in raw
 
 
@@ -164,7 +164,7 @@ def test_neutralise_keeps_plain_numbers_and_harmless_text(text: str, shown: str)
     assert neutralise(text) == shown
 
 
-def test_utf8_names_survive_with_a_bom_for_excel() -> None:
+def test_utf8_names_survive_as_plain_utf8() -> None:
     summary = make_summary(
         platforms={
             "deezer": {
@@ -176,7 +176,7 @@ def test_utf8_names_survive_with_a_bom_for_excel() -> None:
         }
     )
     data = render_csv(summary)
-    assert data[:3] == b"\xef\xbb\xbf"
+    assert data.startswith(b"section,")
     assert "écoutes_été".encode() in data
     rows = _render(summary)
     assert _find(rows, "counters", "deezer", "écoutes_été")["delta"] == "2"
