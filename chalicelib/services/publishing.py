@@ -187,9 +187,10 @@ class PublishingService:
 
     # Rollups --------------------------------------------------------------------------------------
 
-    def refresh(self) -> Refresh:
-        """Recompute the rollup of every bucket a marker names, from the bucket's events."""
-        markers = self._rollups.markers()
+    def refresh(self, wanted: Callable[[Marker], bool] | None = None) -> Refresh:
+        """Recompute the rollup of every bucket a marker names (or only those `wanted`), from the
+        bucket's events."""
+        markers = [m for m in self._rollups.markers() if wanted is None or wanted(m)]
         buckets = sorted({(m.platform, m.content_id, m.hour) for m in markers})
         rollups = [
             compute_rollup(
@@ -323,8 +324,11 @@ class PublishingService:
         return run
 
     def publish_now(self, campaign: CampaignView) -> dict[str, Any]:
-        """POST /campaigns/{id}/publish: roll up what changed, then publish this campaign."""
-        self.refresh()  # markers stay for the scheduled run, which republishes the others
+        """POST /campaigns/{id}/publish: roll up what changed for this campaign, then publish it.
+
+        Only its own buckets are recomputed, so that the answer does not wait for every other
+        campaign's traffic; all markers stay for the scheduled run, which republishes the others."""
+        self.refresh(wanted=_concerning(campaign))
         now = self._clock().replace(microsecond=0)
         others = [c for c in self._campaigns.list_all() if c.campaign_id != campaign.campaign_id]
         run = self._publish(campaign, others, now)
@@ -388,6 +392,22 @@ def parse_expires_in(raw: str | None) -> int:
     if not raw.isascii() or not raw.isdigit() or not MIN_LINK_SECONDS <= int(raw) <= MAX_LINK_SECONDS:
         raise ValidationFailed(message, fields={"expires_in": message})
     return int(raw)
+
+
+def _concerning(campaign: CampaignView) -> Callable[[Marker], bool]:
+    """Whether a dirty bucket can change this campaign's summary: an hour of its window, on a
+    platform it tracks, of content it tracks; any content when it tracks accounts there, since the
+    account a content belongs to is known only once its rollup is computed."""
+    tracked = tracked_by_platform(campaign)
+    start, end = hour_start(campaign.starts_at), campaign.ends_at.astimezone(UTC)
+
+    def concerns(marker: Marker) -> bool:
+        ids = tracked.get(marker.platform)
+        if ids is None or not start <= marker.hour < end:
+            return False
+        return bool(ids.accounts) or marker.content_id in ids.content
+
+    return concerns
 
 
 def _touched_by(campaign: CampaignView, rollups: Iterable[Rollup]) -> bool:

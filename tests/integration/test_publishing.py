@@ -306,3 +306,36 @@ def test_counters_come_from_the_first_and_last_snapshot_in_the_window(api: Api, 
     ]
     assert likes_series["points"][-1]["value"] == 75
     assert all(point["value"] in {40, 75} for point in likes_series["points"])
+
+
+def _rollup_hours(stack: Stack, platform: str, content_id: str) -> list[str]:
+    items = boto3.client("dynamodb").query(
+        TableName=stack.table_name,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"RU#{platform}#{content_id}"}},
+    )["Items"]
+    return [item["sk"]["S"] for item in items]
+
+
+def test_publishing_one_campaign_rolls_up_only_its_own_buckets(api: Api, stack: Stack) -> None:
+    # Given likes on the tweet one campaign tracks and on a tweet only another campaign tracks
+    admin = stack.secrets["ADMIN_TOKEN"]
+    mine = campaign(unique("label"), tracked={"x": {"content": [TWEET]}})
+    theirs = campaign(unique("label"), tracked={"x": {"content": [OTHER_TWEET]}})
+    for body in (mine, theirs):
+        api.call("POST", "/campaigns", admin, body)
+    senders = Senders(stack.secrets)
+    send(api.client, senders.x(payloads.x_likes(ARTIST, TWEET, AT, count=2)))
+    send(api.client, senders.x(payloads.x_likes(ARTIST, OTHER_TWEET, AT, count=3)))
+    consume(stack)
+    # When the first campaign is published on demand
+    published = body_of(api.call("POST", f"/campaigns/{mine['campaign_id']}/publish", admin))
+    # Then its summary counts its likes, and the other campaign's bucket waits for the scheduled run
+    summary = s3_json(
+        stack, f"summaries/{mine['label']}/{mine['campaign_id']}/{published['generated_at']}/summary.json"
+    )
+    assert summary["platforms"]["x"]["events"]["like"] == 2
+    assert _rollup_hours(stack, "x", OTHER_TWEET) == []
+    # And the scheduled run rolls it up and publishes the other campaign with its likes
+    assert theirs["campaign_id"] in body_of(api.call("POST", "/admin/jobs/publish", admin))["published"]
+    assert len(_rollup_hours(stack, "x", OTHER_TWEET)) == 1
