@@ -217,13 +217,17 @@ class PublishingService:
             for account in sorted(tracked.accounts):
                 contents.update(self._rollups.contents_of(platform, account))
             for content_id in sorted(contents):
-                for rollup in self._rollups.rollups(
+                rollups = self._rollups.rollups(
                     platform, content_id, hour_start(start), hour_start(end - timedelta(microseconds=1))
-                ):
+                )
+                for rollup in rollups:
                     add_rollup(tally, rollup, tracked, start, end)
+                # An hour without a rollup had no events: its cut quarter needs no event reads.
+                hours = {rollup.hour for rollup in rollups}
                 for edge_start, edge_end in edges:
-                    events = self._rollups.events_between(platform, content_id, edge_start, edge_end)
-                    add_events(tally, events, tracked, edge_start, edge_end)
+                    if hour_start(edge_start) in hours:
+                        events = self._rollups.events_between(platform, content_id, edge_start, edge_end)
+                        add_events(tally, events, tracked, edge_start, edge_end)
         return tally
 
     def build(self, campaign: CampaignView, others: list[Any], now: datetime) -> dict[str, Any]:
