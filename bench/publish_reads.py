@@ -59,30 +59,6 @@ class Ids:
     content: tuple[str, ...]
 
 
-def _partition_scoped_queries() -> None:
-    """moto answers every query by sorting and scanning the whole table (about 5 s per query at
-    200,000 items). The table and its local index share the partition key, so the answer is the same
-    when only that partition is scanned, which is what DynamoDB does. This speeds up the emulator for
-    this benchmark only; the items returned, which are what is counted, are the same."""
-    from moto.dynamodb.models.table import Table
-
-    original = Table.query
-
-    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
-        conditions = kwargs.get("hash_key_conditions") or []
-        value = next((v for attribute, v in conditions if attribute == "pk"), args[0] if args else None)
-        if value is None:
-            return original(self, *args, **kwargs)
-        partition = list(self.items.get(value, {}).values())
-        self.all_items = lambda: sorted(partition, key=lambda item: item.range_key)
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            del self.all_items
-
-    Table.query = query  # type: ignore[method-assign]
-
-
 def run(history: int = 200_000, new: int = 100) -> dict[str, float]:
     os.environ.update(
         {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"}
@@ -104,8 +80,10 @@ def run(history: int = 200_000, new: int = 100) -> dict[str, float]:
     from chalicelib.domain.rollups import StoredEventView, compute_rollup, hour_start
     from chalicelib.domain.weights import DEFAULT_WEIGHTS
     from chalicelib.services.publishing import PublishingService, render_json
+    from infra.local.moto_fidelity import scope_queries_to_their_partition
 
-    _partition_scoped_queries()
+    # moto scans the whole table for every query; DynamoDB reads the partition. Same answers.
+    scope_queries_to_their_partition()
     with mock_aws():
         from infra.local.stack import deploy
 

@@ -206,9 +206,11 @@ def run(env: dict[str, str]) -> int:
     from moto.server import ThreadedMotoServer
 
     from infra.local.lambda_runtime import VirtualClock
+    from infra.local.moto_fidelity import scope_queries_to_their_partition
     from infra.local.stack import LOCAL_REGION, deploy, pull_credentials, resolve_secrets, store_secrets
 
     endpoint = f"http://{options.host}:{options.aws_port}"
+    scope_queries_to_their_partition()  # a query costs its partition, as in DynamoDB
     moto = ThreadedMotoServer(ip_address=options.host, port=options.aws_port, verbose=False)
     moto.start()
     server = None
