@@ -2,13 +2,14 @@
 
 | item | pk | sk |
 |---|---|---|
-| snapshot | `SNAP#<platform>#<content\\|account>#<item_id>` | `<metric>#<time, to the minute>` |
+| snapshot | `SNAP#<platform>#<content\\|account>#<item_id>` | `<metric>#<its pull's time, UTC, µs>` |
 | a counter's latest value of a day | `SNAPDAY#<platform>#<kind>#<item_id>` | `<metric>#<YYYY-MM-DD>` |
-| pull state of a platform | `PULL#<platform>` | `STATE`: `last_pull_at`, `last_error` |
+| pull state | `PULL#<platform>` | `STATE`: `last_pull_at`, `last_error`, `snapshots_written_at` |
 | pull progress (budget, ids to resume) | `PULL#<platform>` | `PROGRESS` |
 
-A snapshot's time is cut to the minute of its pull, so two overlapping runs of one pull write the
-same key instead of two snapshots.
+A snapshot is keyed by the full time of its pull, so every pull is its own reading (two pulls in one
+minute are two snapshots: the window's first and last are the real ones), while writing the same
+reading again (a retried batch) rewrites the same item.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 
-def minute(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+def key_time(moment: datetime) -> str:
+    """A time in a snapshot's sort key: UTC, fixed width, so that string order is time order."""
+    return iso(moment.astimezone(UTC))
 
 
 def snapshot_pk(platform: str, item_kind: str, item_id: str) -> str:
@@ -38,7 +40,7 @@ def snapshot_pk(platform: str, item_kind: str, item_id: str) -> str:
 
 
 def snapshot_item(snapshot: Snapshot) -> Item:
-    at = iso(minute(snapshot.at))
+    at = key_time(snapshot.at)
     item: Item = {
         "pk": {"S": snapshot_pk(snapshot.platform, snapshot.item_kind, snapshot.item_id)},
         "sk": {"S": f"{snapshot.metric}#{at}"},
@@ -110,8 +112,8 @@ class DynamoSnapshotStore:
                 KeyConditionExpression="pk = :pk AND sk BETWEEN :from AND :to",
                 ExpressionAttributeValues={
                     ":pk": {"S": pk},
-                    ":from": {"S": f"{metric}#{iso(start)}"},
-                    ":to": {"S": f"{metric}#{iso(end - timedelta(microseconds=1))}"},  # [start, end)
+                    ":from": {"S": f"{metric}#{key_time(start)}"},
+                    ":to": {"S": f"{metric}#{key_time(end - timedelta(microseconds=1))}"},  # [start, end)
                 },
                 ScanIndexForward=earliest,
                 Limit=1,
@@ -133,10 +135,16 @@ class DynamoSnapshotStore:
         last = self._edge(pk, metric, start, end, earliest=False)
         return first, last or first
 
-    def record_pull(self, platform: str, at: datetime, error: str | None) -> None:
-        """The platform's latest pull: when, and the error it ended with (None when clean)."""
+    def record_pull(
+        self, platform: str, at: datetime, error: str | None, *, written_at: datetime | None = None
+    ) -> None:
+        """The platform's latest pull: when, and the error it ended with (None when clean); with
+        `written_at`, when the snapshots it stored were written (what the publish job compares)."""
         values: dict[str, Any] = {":at": {"S": iso(at)}}
         expression = "SET last_pull_at = :at"
+        if written_at is not None:
+            expression += ", snapshots_written_at = :written"
+            values[":written"] = {"S": key_time(written_at)}
         if error is None:
             expression += " REMOVE last_error"
         else:
@@ -199,14 +207,21 @@ class DynamoSnapshotStore:
             except (BotoCoreError, ClientError) as error:
                 raise DependencyFailed("The content to pull could not be cleared.") from error
 
-    def pull_state(self, platform: str) -> tuple[datetime | None, str | None]:
+    def _state(self, platform: str) -> dict[str, Any]:
         try:
             item = self._dynamodb.get_item(
                 TableName=self._table, Key={"pk": {"S": f"PULL#{platform}"}, "sk": {"S": "STATE"}}
             ).get("Item")
         except (BotoCoreError, ClientError) as error:
             raise DependencyFailed("The pull state could not be read.") from error
-        if not item:
-            return None, None
+        return dict(item or {})
+
+    def pull_state(self, platform: str) -> tuple[datetime | None, str | None]:
+        item = self._state(platform)
         at = item.get("last_pull_at", {}).get("S")
         return (datetime.fromisoformat(at) if at else None), item.get("last_error", {}).get("S")
+
+    def snapshots_written_at(self, platform: str) -> datetime | None:
+        """When the platform's latest snapshots were written (None before its first): one read."""
+        at = self._state(platform).get("snapshots_written_at", {}).get("S")
+        return datetime.fromisoformat(at) if at else None

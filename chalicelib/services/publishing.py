@@ -2,7 +2,8 @@
 
 Cost grows with new work, not history (invariant 5): a run reads the dirty-bucket markers, recomputes
 only those buckets' rollups from their events, then sums rollups (one item per content and hour) for
-each campaign, reading events one by one only in the quarters the window's edges cut.
+each campaign, reading events one by one only in the quarters the window's edges cut. New counter
+snapshots are noticed from one item per pulled platform (when its latest snapshots were written).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from chalicelib.observability import count, logger
 # buckets are rolled up now and again next run; only older markers are cleared.
 MARKER_MIN_AGE = timedelta(seconds=60)
 MIN_LINK_SECONDS, MAX_LINK_SECONDS, DEFAULT_LINK_SECONDS = 60, 604_800, 86_400
+RUN_TIME_STEP = timedelta(seconds=1)
 
 
 class TrackedIds(Protocol):
@@ -122,6 +124,8 @@ class Snapshots(Protocol):
     ) -> tuple[Reading, Reading] | None: ...
 
     def pull_state(self, platform: str) -> tuple[datetime | None, str | None]: ...
+
+    def snapshots_written_at(self, platform: str) -> datetime | None: ...
 
     def daily(
         self, platform: str, item_kind: str, item_id: str, metric: str, *, start: datetime, end: datetime
@@ -333,22 +337,23 @@ class PublishingService:
         Only its own buckets are recomputed, so that the answer does not wait for every other
         campaign's traffic; all markers stay for the scheduled run, which republishes the others."""
         self.refresh(wanted=_concerning(campaign))
-        now = self._clock().replace(microsecond=0)
+        now = _run_time(self._clock())
         others = [c for c in self._campaigns.list_all() if c.campaign_id != campaign.campaign_id]
         run = self._publish(campaign, others, now)
         return {"generated_at": run.generated_at, "links": self._links(run, DEFAULT_LINK_SECONDS, now)}
 
     def publish_due(self) -> dict[str, Any]:
-        """The scheduled job: republish active campaigns whose buckets changed (or never published)."""
+        """The scheduled job: republish active campaigns whose buckets changed, whose platforms got
+        new snapshots since their latest run, or that were never published."""
         refresh = self.refresh()
-        now = self._clock().replace(microsecond=0)
+        now = _run_time(self._clock())
         campaigns = self._campaigns.list_all()
+        written: dict[str, datetime | None] = {}  # platform -> its snapshots' write time, read once
         published = []
         for campaign in campaigns:
             if not campaign.is_active(now):
                 continue
-            changed = _touched_by(campaign, refresh.rollups)
-            if changed or self._summaries.latest(campaign.label, campaign.campaign_id) is None:
+            if _touched_by(campaign, refresh.rollups) or self._has_new_snapshots(campaign, written):
                 others = [c for c in campaigns if c.campaign_id != campaign.campaign_id]
                 self._publish(campaign, others, now)
                 published.append(campaign.campaign_id)
@@ -362,6 +367,26 @@ class PublishingService:
             "published": published,
             "markers_cleared": cleared,
         }
+
+    def _has_new_snapshots(self, campaign: CampaignView, written: dict[str, datetime | None]) -> bool:
+        """Never published, or a platform it tracks wrote snapshots after its latest run read them.
+        A run stamped G read at some moment of the second before G (`_run_time`): a write in that
+        second may have come after the read, so it counts as new (at worst, one extra run)."""
+        latest = self._summaries.latest(campaign.label, campaign.campaign_id)
+        if latest is None:
+            return True
+        if self._snapshots is None:
+            return False
+        published_at = datetime.fromisoformat(latest.generated_at)
+        for platform, _ in campaign.tracked.entries():
+            if platform not in CONTENT_METRICS and platform not in ACCOUNT_METRICS:
+                continue  # never pulled (a Standard Webhooks source)
+            if platform not in written:
+                written[platform] = self._snapshots.snapshots_written_at(platform)
+            at = written[platform]
+            if at is not None and at > published_at - RUN_TIME_STEP:
+                return True
+        return False
 
     # Links ----------------------------------------------------------------------------------------
 
@@ -379,6 +404,14 @@ class PublishingService:
         links["generated_at"] = run.generated_at
         links["expires_at"] = iso((now + timedelta(seconds=seconds)).astimezone(UTC).replace(microsecond=0))
         return links
+
+
+def _run_time(moment: datetime) -> datetime:
+    """A run's `generated_at`: the whole second at or after the moment it starts reading, so that
+    its window (which ends at generated_at, exclusive) holds everything stored before the run, such
+    as the readings of a pull that finished a moment earlier in the same second."""
+    whole = moment.replace(microsecond=0)
+    return whole if whole == moment else whole + RUN_TIME_STEP
 
 
 def _combined(metric: str, readings: list[Reading]) -> float | int:

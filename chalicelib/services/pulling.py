@@ -3,7 +3,9 @@
 One platform failing never stops the others; each platform's outcome is recorded as its freshness
 (`last_pull_at`, `last_error`). A run stops starting platforms when the invocation's time runs low,
 and a platform that stopped early (budget spent, an error) keeps the ids it did not read and starts
-with them next run. Snapshots are keyed by the minute of the pull, so a retried run rewrites them.
+with them next run. Each pull's snapshots carry its time, so each pull is its own reading; the
+platform's state also says when its latest snapshots were written, which is how the publish job knows
+a campaign has new counters to show.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ Puller = Callable[[Items, datetime, dict[str, Any]], PullResult]
 class Store(Protocol):
     def save(self, snapshots: Sequence[Snapshot]) -> None: ...
 
-    def record_pull(self, platform: str, at: datetime, error: str | None) -> None: ...
+    def record_pull(
+        self, platform: str, at: datetime, error: str | None, *, written_at: datetime | None = None
+    ) -> None: ...
 
     def load_progress(self, platform: str) -> dict[str, Any]: ...
 
@@ -128,9 +132,13 @@ class PullService:
             logger.info("pull failed", extra={"platform": platform, "error": type(error).__name__})
             return {"error": str(error)}
         self._store.save(result.snapshots)
+        # Read after the write: a publish that started later saw these snapshots.
+        written_at = self._clock() if result.snapshots else None
         self._store.save_progress(platform, progress)
         self._store.pulled_soon(platform, [i for i in asked if i not in set(result.remaining_ids)])
-        self._store.record_pull(platform, now, str(result.error) if result.error else None)
+        self._store.record_pull(
+            platform, now, str(result.error) if result.error else None, written_at=written_at
+        )
         count("snapshots_stored", len(result.snapshots))
         return {
             "snapshots": len(result.snapshots),

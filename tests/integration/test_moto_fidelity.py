@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-PROBE = r'''
+PROBE = r"""
 import json, boto3
 from moto import mock_aws
 from infra.local.moto_fidelity import scope_queries_to_their_partition
@@ -51,7 +51,7 @@ with mock_aws():
     scope_queries_to_their_partition()
     after = [pages(dynamodb, table, q) for q in QUERIES]
     print(json.dumps({"same": before == after, "items": sum(len(p) for q in after for p in q)}))
-'''
+"""
 
 
 def test_scoped_queries_answer_exactly_what_moto_answers_unscoped() -> None:

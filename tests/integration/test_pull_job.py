@@ -4,6 +4,7 @@ one platform's failure leaving the others alone, and the counters in the next su
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -81,9 +82,9 @@ def youtube_answers(server: PlatformServer) -> None:
     )
 
 
-def x_answers(server: PlatformServer) -> None:
+def x_answers(server: PlatformServer, likes: int = 40) -> None:
     metrics = {
-        "like_count": 40,
+        "like_count": likes,
         "retweet_count": 3,
         "reply_count": 5,
         "quote_count": 1,
@@ -128,6 +129,13 @@ def pull_state(stack: Stack, platform: str) -> dict[str, Any]:
         for i in table_items(stack.table_name)
         if i["pk"]["S"] == f"PULL#{platform}" and i["sk"]["S"] == "STATE"
     )
+
+
+def latest_summary(stack: Stack, campaign: dict[str, Any]) -> Any:
+    s3 = boto3.client("s3")
+    prefix = f"summaries/{campaign['label']}/{campaign['campaign_id']}/"
+    latest = json.loads(s3.get_object(Bucket=stack.bucket, Key=f"{prefix}latest.json")["Body"].read())
+    return json.loads(s3.get_object(Bucket=stack.bucket, Key=latest["keys"]["json"])["Body"].read())
 
 
 def test_the_pull_job_stores_snapshots_of_everything_active_campaigns_track(
@@ -278,3 +286,49 @@ def test_a_websub_push_for_a_new_upload_gets_its_counters_pulled(
     asked = [r.param("id") for r in fakes.requests_to("/youtube/v3/videos")]
     assert any(new_video in ids.split(",") for ids in asked)
     assert (f"SNAP#youtube#content#{new_video}", "views") in snapshots(stack)
+
+
+def test_each_pull_is_its_own_reading_in_the_next_summary(
+    api: Api, stack: Stack, fakes: PlatformServer
+) -> None:
+    # Given two pulls a moment apart (the same minute, most likely), X's likes going from 40 to 55
+    admin = stack.secrets["ADMIN_TOKEN"]
+    credentials(X_BEARER_TOKEN="x-token")
+    x_answers(fakes, likes=40)
+    x_answers(fakes, likes=55)
+    body = active_campaign(api, admin)
+    pull = lambda: body_of(api.call("POST", "/admin/jobs/pull", admin))  # noqa: E731
+    pull()
+    second = datetime.fromisoformat(pull()["pulled_at"])
+    # When the campaign is published
+    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    # Then its likes go from the first pull's reading to the second's, as of the second pull's time
+    likes = latest_summary(stack, body)["platforms"]["x"]["counters"]["likes"]
+    assert (likes["first"], likes["last"], likes["delta"]) == (40, 55, 15)
+    assert datetime.fromisoformat(likes["as_of"]) == second
+
+
+def test_new_snapshots_make_the_publish_job_republish_with_the_new_counters(
+    api: Api, stack: Stack, fakes: PlatformServer
+) -> None:
+    # Given an active campaign pulled and published, and a publish run with nothing new since
+    admin = stack.secrets["ADMIN_TOKEN"]
+    credentials(X_BEARER_TOKEN="x-token")
+    x_answers(fakes, likes=40)
+    x_answers(fakes, likes=55)
+    body = active_campaign(api, admin)
+    publish = lambda: body_of(api.call("POST", "/admin/jobs/publish", admin))["published"]  # noqa: E731
+    api.call("POST", "/admin/jobs/pull", admin)
+    assert publish() == [body["campaign_id"]]
+    # (a run stamped in the second of the pull cannot tell whether it read first: once the clock
+    # has moved past that second, at most one more run republishes, then runs settle)
+    time.sleep(1.05 - datetime.now(UTC).microsecond / 1_000_000)
+    publish()
+    assert publish() == []
+    # When X's counters are pulled again (no new event) and the publish job runs
+    api.call("POST", "/admin/jobs/pull", admin)
+    published = publish()
+    # Then the campaign is republished, and its latest summary holds the new figures
+    assert published == [body["campaign_id"]]
+    likes = latest_summary(stack, body)["platforms"]["x"]["counters"]["likes"]
+    assert (likes["first"], likes["last"]) == (40, 55)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.pulls.errors import Unavailable
@@ -37,14 +37,18 @@ class FakeStore:
     def __init__(self) -> None:
         self.saved: list[Snapshot] = []
         self.pulls: dict[str, str | None] = {}
+        self.written_at: dict[str, datetime | None] = {}
         self.progress: dict[str, dict[str, Any]] = {}
         self.asked: dict[str, list[str]] = {}
 
     def save(self, snapshots: Any) -> None:
         self.saved.extend(snapshots)
 
-    def record_pull(self, platform: str, at: datetime, error: str | None) -> None:
+    def record_pull(
+        self, platform: str, at: datetime, error: str | None, *, written_at: datetime | None = None
+    ) -> None:
         self.pulls[platform] = error
+        self.written_at[platform] = written_at
 
     def load_progress(self, platform: str) -> dict[str, Any]:
         return dict(self.progress.get(platform, {}))
@@ -160,3 +164,28 @@ def test_new_uploads_the_consumer_announced_are_pulled_then_cleared() -> None:
     # Then the new video is read first, and no longer asked for
     assert calls[0].content == ("new-video", "old-video")
     assert store.asked["youtube"] == []
+
+
+def test_the_time_after_writing_a_platform_s_snapshots_is_recorded_for_the_publish_job() -> None:
+    # Given a clock that moves while X is read
+    store = FakeStore()
+    times = iter([NOW, NOW + timedelta(seconds=7)])
+    read = lambda items, now, progress: PullResult(snapshots=(snapshot("t1"),))  # noqa: E731
+    pulls = PullService(
+        campaigns=Campaigns(FakeCampaign(x=FakeIds(["t1"], []))),
+        store=store,
+        pullers={"x": lambda: read},
+        clock=lambda: next(times),
+        seconds_left=lambda: 60,
+    )
+    # When the pull job runs
+    pulls.run()
+    # Then X's state says when its snapshots were written: after the write, not the pull's start
+    assert store.written_at["x"] == NOW + timedelta(seconds=7)
+
+
+def test_a_pull_that_stored_no_snapshot_records_no_write_time() -> None:
+    store = FakeStore()
+    empty = lambda items, now, progress: PullResult(missing_ids=("t1",))  # noqa: E731
+    service(store, {"x": lambda: empty}, [60], FakeCampaign(x=FakeIds(["t1"], []))).run()
+    assert store.written_at["x"] is None

@@ -1,0 +1,161 @@
+"""The publish job's choice of campaigns, with fakes: new counter snapshots since a campaign's latest
+run make it due (contract section 6: "when something changed (new events or new snapshots)")."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chalicelib.adapters.summary_store import PublishedRun
+from chalicelib.domain.weights import DEFAULT_WEIGHTS
+from chalicelib.models.campaign import Campaign
+from chalicelib.services.publishing import PublishingService, render_json
+
+NOW = datetime(2026, 11, 26, 10, 15, tzinfo=UTC)
+LAST_RUN = NOW - timedelta(minutes=15)
+
+
+def campaign(campaign_id: str, tracked: dict[str, Any]) -> Campaign:
+    return Campaign.model_validate(
+        {
+            "campaign_id": campaign_id,
+            "name": campaign_id.title(),
+            "label": "columbia-fr",
+            "artist": "Indochine",
+            "starts_at": "2026-11-20T00:00:00Z",
+            "ends_at": "2026-12-20T00:00:00Z",
+            "timezone": "Europe/Paris",
+            "tracked": tracked,
+            "created_at": "2026-11-01T00:00:00Z",
+            "updated_at": "2026-11-01T00:00:00Z",
+        }
+    )
+
+
+X_ACCOUNT = {"x": {"accounts": ["1234"]}}
+
+
+class Campaigns:
+    def __init__(self, *campaigns: Campaign) -> None:
+        self._campaigns = list(campaigns)
+
+    def list_all(self) -> list[Any]:
+        return self._campaigns
+
+
+class NoEvents:
+    """Rollups with no dirty markers: no campaign has new events."""
+
+    def markers(self) -> list[Any]:
+        return []
+
+    def clear(self, marker: Any) -> None:
+        raise AssertionError("there is no marker to clear")
+
+    def events_between(self, platform: str, content_id: str, start: datetime, end: datetime) -> list[Any]:
+        return []
+
+    def rollups(self, platform: str, content_id: str, first_hour: datetime, last_hour: datetime) -> list[Any]:
+        return []
+
+    def contents_of(self, platform: str, account_id: str) -> list[str]:
+        return []
+
+    def save(self, rollups: Any) -> list[Any]:
+        return []
+
+
+class Summaries:
+    """Every campaign already published at LAST_RUN."""
+
+    def __init__(self) -> None:
+        self.published: list[str] = []
+
+    def publish(
+        self, label: str, campaign_id: str, generated_at: str, bodies: dict[str, bytes]
+    ) -> PublishedRun:
+        self.published.append(campaign_id)
+        return PublishedRun(generated_at, {})
+
+    def latest(self, label: str, campaign_id: str) -> PublishedRun | None:
+        return PublishedRun(LAST_RUN.isoformat().replace("+00:00", "Z"), {})
+
+    def presign(self, key: str, expires_in_seconds: int) -> str:
+        return ""
+
+
+class Snapshots:
+    """No stored reading; each platform's latest snapshot write time, and who asked for it."""
+
+    def __init__(self, **written_at: datetime) -> None:
+        self._written_at = written_at
+        self.asked: list[str] = []
+
+    def first_and_last(self, platform: str, item_kind: str, item_id: str, metric: str, **_: datetime) -> None:
+        return None
+
+    def pull_state(self, platform: str) -> tuple[datetime | None, str | None]:
+        return None, None
+
+    def snapshots_written_at(self, platform: str) -> datetime | None:
+        self.asked.append(platform)
+        return self._written_at.get(platform)
+
+    def daily(self, platform: str, item_kind: str, item_id: str, metric: str, **_: datetime) -> list[Any]:
+        return []
+
+
+def publish_due(snapshots: Snapshots, *campaigns: Campaign) -> list[str]:
+    summaries = Summaries()
+    PublishingService(
+        campaigns=Campaigns(*campaigns),
+        rollups=NoEvents(),
+        summaries=summaries,
+        renderers={"json": render_json},
+        collisions=lambda c, o: [],
+        weights=DEFAULT_WEIGHTS,
+        clock=lambda: NOW,
+        snapshots=snapshots,
+    ).publish_due()
+    return summaries.published
+
+
+def test_snapshots_written_since_the_latest_run_republish_a_campaign_tracking_the_platform() -> None:
+    # Given a campaign tracking an X account, published at LAST_RUN, and X pulled since
+    snapshots = Snapshots(x=LAST_RUN + timedelta(minutes=5))
+    # When the publish job runs, with no new events
+    published = publish_due(snapshots, campaign("tour", X_ACCOUNT))
+    # Then the campaign is republished
+    assert published == ["tour"]
+
+
+def test_snapshots_written_before_the_latest_run_do_not_republish() -> None:
+    snapshots = Snapshots(x=LAST_RUN - timedelta(seconds=1))
+    assert publish_due(snapshots, campaign("tour", X_ACCOUNT)) == []
+
+
+def test_snapshots_written_in_the_second_before_the_latest_runs_stamp_republish() -> None:
+    # Given a run stamped LAST_RUN (the whole second after it started reading), and a write in the
+    # second before that stamp, which may have landed after the run read
+    snapshots = Snapshots(x=LAST_RUN - timedelta(microseconds=300_000))
+    # Then the next run republishes, so the snapshots cannot be missed
+    assert publish_due(snapshots, campaign("tour", X_ACCOUNT)) == ["tour"]
+
+
+def test_snapshots_of_a_platform_the_campaign_does_not_track_do_not_republish_it() -> None:
+    snapshots = Snapshots(youtube=LAST_RUN + timedelta(minutes=5))
+    assert publish_due(snapshots, campaign("tour", X_ACCOUNT)) == []
+
+
+def test_each_platform_s_write_time_is_read_once_per_run() -> None:
+    # Given three campaigns, two tracking X, one of them also a Standard Webhooks source (never pulled)
+    snapshots = Snapshots()
+    campaigns = (
+        campaign("tour", {**X_ACCOUNT, "standard:linkfire": {"content": ["indochine-13"]}}),
+        campaign("single", X_ACCOUNT),
+        campaign("video", {"youtube": {"content": ["dQw4w9WgXcQ"]}}),
+    )
+    # When the publish job runs
+    publish_due(snapshots, *campaigns)
+    # Then X's and YouTube's write times are each read once, the Standard source's never
+    assert sorted(snapshots.asked) == ["x", "youtube"]
