@@ -100,7 +100,7 @@ def test_logs_never_carry_secrets_payloads_or_comment_text(
     output = capsys.readouterr()
     everything = output.out + output.err + emitted_logs.getvalue()
     assert '"delivery_accepted"' in everything  # the scan reads real log lines
-    assert '"delivery rejected"' in everything
+    assert '"request rejected"' in everything
     for name, secret in stack.secrets.items():
         for part in secret.split(","):
             value = part.split("=", 1)[-1]
@@ -120,7 +120,7 @@ def test_log_lines_carry_the_invocation_request_id_and_no_stale_one(
             body=b"{}",
         )
     # Then each rejection's line carries its own invocation's request id and the function's name
-    rejected = [line for line in _lines(emitted_logs.getvalue()) if line["message"] == "delivery rejected"]
+    rejected = [line for line in _lines(emitted_logs.getvalue()) if line["message"] == "request rejected"]
     assert len(rejected) == 2
     assert all(line["function_request_id"] for line in rejected)
     assert rejected[0]["function_request_id"] != rejected[1]["function_request_id"]
@@ -140,3 +140,20 @@ def test_with_tracing_on_an_invocation_still_answers_and_flushes_its_metrics(
     assert response.status_code == 200
     (document,) = [line for line in _lines(capsys.readouterr().out) if "_aws" in line]
     assert document["delivery_id"] == json.loads(response.body)["delivery_id"]
+
+
+def test_a_rejected_delivery_is_one_log_line_and_one_metric_document(
+    client: Client, stack: Stack, capsys: pytest.CaptureFixture[str], emitted_logs: io.StringIO
+) -> None:
+    # When a forged delivery is refused
+    client.http.post(
+        "/webhooks/x",
+        headers={"Content-Type": "application/json", "x-twitter-webhooks-signature": "sha256=AA=="},
+        body=b"{}",
+    )
+    # Then one line says what was answered, and one EMF document which platform and why
+    (line,) = _lines(emitted_logs.getvalue())
+    assert (line["message"], line["status"]) == ("request rejected", 401)
+    assert line["error_code"] == "invalid_signature"
+    (document,) = [doc for doc in _lines(capsys.readouterr().out) if "_aws" in doc]
+    assert (document["platform"], document["reason"]) == ("x", "invalid_signature")
