@@ -129,6 +129,12 @@ def _serve(app_obj: Any, options: Options) -> Any:
             # MISSING_AUTHENTICATION_TOKEN); anything else it raises is the gateway failing.
             self._answer(gateway.NO_ROUTE if isinstance(error, ForbiddenError) else gateway.INTERNAL_ERROR)
 
+        def log_request(self, code: Any = "-", size: Any = "-") -> None:
+            # The request line without its query: a Meta handshake's holds the verify token.
+            path, _, query = self.path.partition("?")
+            line = f"{self.command} {path}{'?...' if query else ''} {self.request_version}"
+            self.log_message('"%s" %s %s', line, str(code), str(size))
+
         def _answer(self, answer: gateway.GatewayAnswer) -> None:
             self._send_http_response(answer.status, {"Content-Type": "application/json"}, answer.body())
 

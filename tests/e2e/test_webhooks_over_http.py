@@ -7,6 +7,7 @@ import http.client
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -145,3 +146,17 @@ def test_a_path_no_route_matches_is_a_404_in_the_contract_shape(
     # Then it is a 404 with the contract's error body, not API Gateway's 403
     assert refused.value.code == 404
     assert json.load(refused.value)["error"]["code"] == "not_found"
+
+
+def test_the_local_servers_access_log_never_shows_the_meta_verify_token(local_stack: LocalStack) -> None:
+    # Given Meta's subscription handshake, which carries the verify token in its query string
+    token = secrets_of(local_stack)["META_VERIFY_TOKEN"]
+    handshake = {"hub.mode": "subscribe", "hub.verify_token": token, "hub.challenge": "42"}
+    query = urllib.parse.urlencode(handshake)
+    with urllib.request.urlopen(f"{local_stack.base_url}/webhooks/meta?{query}", timeout=10) as answer:
+        assert answer.read() == b"42"
+    # Then the stack's output logs the request without the token
+    time.sleep(0.2)
+    output = local_stack.output()
+    assert '"GET /webhooks/meta?... HTTP/1.1" 200' in output
+    assert token not in output
