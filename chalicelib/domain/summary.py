@@ -72,7 +72,7 @@ def build_summary(data: SummaryInput) -> dict[str, Any]:
         "weights": data.weights.as_json(),
         "engagement_rate": _engagement_rate(units, data.counters),
         "series": _series(data, start, end),
-        "top_content": _top_content(data.tally),
+        "top_content": _top_content(data.tally, data.campaign.get("tracked") or {}),
         "collisions": data.collisions,
     }
 
@@ -175,15 +175,30 @@ def content_url(platform: str, content_id: str) -> str | None:
     return None
 
 
-def _top_content(tally: Tally) -> list[dict[str, Any]]:
+def account_url(platform: str, account_id: str) -> str | None:
+    """A link to an account on its platform, where its id alone makes one."""
+    if platform == "youtube":
+        return f"https://www.youtube.com/channel/{account_id}"
+    if platform == "x":
+        return f"https://x.com/i/user/{account_id}"
+    if platform == "facebook":
+        return f"https://www.facebook.com/{account_id}"
+    return None
+
+
+def _top_content(tally: Tally, tracked: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The most engaged content. Account-level events (an X follow) stand on the account's id, so a
+    tracked account that is not also tracked content links to the account, not to a post."""
+
+    def url(platform: str, content_id: str) -> str | None:
+        ids = tracked.get(platform) or {}
+        if content_id in (ids.get("accounts") or ()) and content_id not in (ids.get("content") or ()):
+            return account_url(platform, content_id)
+        return content_url(platform, content_id)
+
     ranked = sorted(tally.by_content.items(), key=lambda item: (-item[1], item[0]))
     return [
-        {
-            "platform": platform,
-            "content_id": content_id,
-            "events": count,
-            "url": content_url(platform, content_id),
-        }
+        {"platform": platform, "content_id": content_id, "events": count, "url": url(platform, content_id)}
         for (platform, content_id), count in ranked[:TOP_CONTENT]
         if count > 0
     ]

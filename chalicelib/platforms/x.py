@@ -216,13 +216,20 @@ def _classify_tweet(tweet: Json, tweet_id: str, account_id: str) -> tuple[str, s
     return None
 
 
+def _by_the_subscribed_user(actor_id: str | None, context: _Context) -> bool:
+    """AAA also reports what the subscribed user does (its likes, its follows and unfollows of
+    others): the artist's own activity, not engagement it received, so it is ignored."""
+    return bool(context.account_id) and actor_id == context.account_id
+
+
 def _favorite_event(favorite: Json, context: _Context) -> EngagementEvent | None:
     favorite_id = as_id(favorite.get("id"))
     liked = _status_id(favorite.get("favorited_status"))
-    if favorite_id is None or liked is None:
+    liker = _user_id(favorite)
+    if favorite_id is None or liked is None or _by_the_subscribed_user(liker, context):
         return None
     return context.event(
-        "like", liked, ("favorite", favorite_id), actor_id=_user_id(favorite), occurred_at=_aaa_time(favorite)
+        "like", liked, ("favorite", favorite_id), actor_id=liker, occurred_at=_aaa_time(favorite)
     )
 
 
@@ -232,6 +239,8 @@ def _follow_event(follow: Json, context: _Context) -> EngagementEvent | None:
     source = as_id(as_object(follow.get("source")).get("id"))
     target = as_id(as_object(follow.get("target")).get("id"))
     if not isinstance(kind, str) or kind not in _FOLLOW_TYPES or source is None or target is None:
+        return None
+    if _by_the_subscribed_user(source, context):
         return None
     identity = ("follow", kind, source, target, as_id(follow.get("created_timestamp")) or "")
     content_id = context.account_id or target

@@ -135,3 +135,30 @@ def test_top_content_ranks_by_net_events_with_links() -> None:
     top = summary(tally, start, start + timedelta(days=2), start + timedelta(days=1))["top_content"]
     assert [(t["platform"], t["content_id"]) for t in top] == [("x", "123"), ("youtube", "vid-a")]
     assert top[1]["url"] == "https://www.youtube.com/watch?v=vid-a"
+
+
+def test_a_tracked_account_in_top_content_links_to_the_account_not_a_post() -> None:
+    # Given follows of a tracked X account (account-level events stand on the account's id)
+    start = datetime(2026, 11, 20, tzinfo=PARIS)
+    tally = Tally()
+    tally.add("x", "4242", "follow", start.astimezone(UTC), 2)
+    tally.add("x", "1790000000000000001", "like", start.astimezone(UTC), 1)
+    tracked = {"x": {"accounts": ["4242"], "content": ["1790000000000000001"]}}
+    # When the summary is built
+    top = build_summary(
+        SummaryInput(
+            campaign={"campaign_id": "c", "tracked": tracked},
+            platforms=("x",),
+            starts_at=start,
+            ends_at=start + timedelta(days=2),
+            timezone="Europe/Paris",
+            generated_at=start + timedelta(days=1),
+            tally=tally,
+            weights=DEFAULT_WEIGHTS,
+        )
+    )["top_content"]
+    # Then the account links to its profile, and the post to the post
+    assert [t["url"] for t in top] == [
+        "https://x.com/i/user/4242",
+        "https://x.com/i/web/status/1790000000000000001",
+    ]

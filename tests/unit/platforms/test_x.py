@@ -605,6 +605,27 @@ def test_follow_events_are_account_level_follows_and_unfollows(kind: str) -> Non
     assert event.occurred_at == OCCURRED_AT
 
 
+@pytest.mark.parametrize("kind", ["follow", "unfollow"])
+def test_the_subscribed_users_own_follows_and_unfollows_are_ignored(kind: str) -> None:
+    # given the artist following or unfollowing someone (AAA reports both directions)
+    activity = follow(kind, source={"id": ACCOUNT_ID}, target={"id": _unique()})
+    # when it is normalised
+    result = normalize(aaa_body(follow_events=[activity]))
+    # then it is the artist's own activity, not engagement received
+    assert (result.events, result.ignored) == ((), 1)
+
+
+def test_the_subscribed_users_own_likes_are_ignored() -> None:
+    # given the artist liking a fan's post, and a fan liking the artist's post
+    own = favorite(user=user(ACCOUNT_ID), favorited_status=tweet(user=user(_unique())))
+    received = favorite()
+    # when they are normalised
+    result = normalize(aaa_body(favorite_events=[own, received]))
+    # then only the fan's like counts
+    assert [event.content_id for event in result.events] == [received["favorited_status"]["id_str"]]
+    assert result.ignored == 1
+
+
 def test_follow_unfollow_follow_again_are_three_events() -> None:
     # given a fan who follows, unfollows and follows again
     source = {"id": _unique()}
