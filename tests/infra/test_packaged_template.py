@@ -130,6 +130,15 @@ def test_functions_run_the_prod_stage_with_tracing(resources: dict[str, Any]) ->
         assert function["Properties"]["Tracing"] == "Active", name
 
 
+def test_the_job_functions_outlast_a_slow_platform_call(resources: dict[str, Any]) -> None:
+    # A hub or platform call may take PULL_TIMEOUT_SECONDS (10 by default) per attempt: a job that
+    # makes several must not be cut off by the function's own timeout after the first slow answer.
+    functions = _of_type(resources, "AWS::Serverless::Function")
+    timeouts = {name: f["Properties"]["Timeout"] for name, f in functions.items()}
+    for job in ("RenewSubscriptions", "Pull", "Publish"):
+        assert timeouts[job] >= 60, (job, timeouts)
+
+
 def test_the_lambda_package_holds_only_app_chalicelib_and_dependencies(packaged: Path) -> None:
     names = zipfile.ZipFile(packaged / "deployment.zip").namelist()
     top_level = {name.split("/", 1)[0] for name in names}
