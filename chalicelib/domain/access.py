@@ -115,4 +115,5 @@ def require(principal: Principal, action: Action, label: str | None = None, *, n
     if label is not None and not principal.covers(label):
         raise NotFound(not_found or "Not found.")
     if action not in ROLE_ACTIONS[principal.role]:
-        raise Forbidden(f"A {principal.role} token may not {action.value}.")
+        article = "An" if principal.role[:1] in "aeiou" else "A"
+        raise Forbidden(f"{article} {principal.role} token may not {action.value}.")

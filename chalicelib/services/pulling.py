@@ -142,6 +142,8 @@ class PullService:
         count("snapshots_stored", len(result.snapshots))
         return {
             "snapshots": len(result.snapshots),
+            # Readings the platform refused (Spotify without extended quota): stored with the reason.
+            "unavailable": sum(1 for snapshot in result.snapshots if snapshot.value is None),
             "missing": len(result.missing_ids),
             "left_for_next_run": len(result.remaining_ids),
             "error": str(result.error) if result.error else None,

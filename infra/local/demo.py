@@ -48,6 +48,7 @@ def replay(stack: LocalStack, secrets: dict[str, str]) -> None:
         raise RuntimeError(f"pulling: {status} {pulled}")
     outcomes = ", ".join(
         f"{platform} {outcome['snapshots']} snapshots"
+        + (f" ({outcome['unavailable']} unavailable)" if outcome.get("unavailable") else "")
         if "snapshots" in outcome
         else f"{platform} ({outcome['error']})"
         for platform, outcome in pulled["platforms"].items()

@@ -189,3 +189,13 @@ def test_a_pull_that_stored_no_snapshot_records_no_write_time() -> None:
     empty = lambda items, now, progress: PullResult(missing_ids=("t1",))  # noqa: E731
     service(store, {"x": lambda: empty}, [60], FakeCampaign(x=FakeIds(["t1"], []))).run()
     assert store.written_at["x"] is None
+
+
+def test_the_report_counts_the_readings_a_platform_refused() -> None:
+    # Given Spotify answering one follower count and refusing the popularity (no extended quota)
+    refused = Snapshot("spotify", "account", "a1", "popularity", None, NOW, unavailable="HTTP 403")
+    read = lambda items, now, progress: PullResult(snapshots=(snapshot("t1"), refused))  # noqa: E731
+    # When the pull job runs
+    report = service(FakeStore(), {"x": lambda: read}, [60], FakeCampaign(x=FakeIds(["t1"], []))).run()
+    # Then its report says how many of the stored readings are unavailable
+    assert (report["platforms"]["x"]["snapshots"], report["platforms"]["x"]["unavailable"]) == (2, 1)
