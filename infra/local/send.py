@@ -53,7 +53,16 @@ def main() -> int:
     parser.add_argument("--channel", default="", help="YouTube channel id the feed is for")
     parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
     args = parser.parse_args()
-    request = sign(args.platform, sys.stdin.buffer.read(), Senders(load_secrets()), args.source, args.channel)
+    body = sys.stdin.buffer.read()
+    try:
+        request = sign(args.platform, body, Senders(load_secrets()), args.source, args.channel)
+    except KeyError as missing:
+        print(
+            f"No {missing.args[0]} to sign with: start the stack with `make run` (it writes {SECRETS_FILE})"
+            f" or export {missing.args[0]}.",
+            file=sys.stderr,
+        )
+        return 2
     http = urllib.request.Request(  # noqa: S310 (the local stack's own URL)
         args.url + request.path, data=request.body, headers=request.headers, method="POST"
     )
