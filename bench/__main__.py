@@ -14,6 +14,7 @@ BENCHMARKS = (
     "ingest_requests",
     "local_throughput",
     "pull_requests",
+    "publish_latency",
     "publish_reads",  # a few minutes: 200,000 events in moto
 )
 

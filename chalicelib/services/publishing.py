@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from chalicelib.adapters.rollup_store import Marker
 from chalicelib.adapters.summary_store import PublishedRun
@@ -45,6 +46,11 @@ from chalicelib.observability import count, logger
 # buckets are rolled up now and again next run; only older markers are cleared.
 MARKER_MIN_AGE = timedelta(seconds=60)
 MIN_LINK_SECONDS, MAX_LINK_SECONDS, DEFAULT_LINK_SECONDS = 60, 604_800, 86_400
+# Reads a publish makes at once (below botocore's pool of 10 connections per client).
+READ_CONCURRENCY = 8
+Events = list[StoredEventView]
+_Job = TypeVar("_Job")
+_Read = TypeVar("_Read")
 RUN_TIME_STEP = timedelta(seconds=1)
 
 
@@ -179,6 +185,7 @@ class PublishingService:
         weights: WeightTable,
         clock: Callable[[], datetime],
         snapshots: Snapshots | None = None,
+        read_concurrency: int = READ_CONCURRENCY,
     ) -> None:
         self._campaigns = campaigns
         self._rollups = rollups
@@ -188,6 +195,15 @@ class PublishingService:
         self._weights = weights
         self._clock = clock
         self._snapshots = snapshots
+        self._read_concurrency = read_concurrency
+
+    def _read_all(self, read: Callable[[_Job], _Read], jobs: Sequence[_Job]) -> list[_Read]:
+        """`read` of every job, in the jobs' order. The reads are independent DynamoDB round trips:
+        made concurrently, a campaign of many items publishes in a fraction of the time."""
+        if self._read_concurrency <= 1 or len(jobs) <= 1:
+            return [read(job) for job in jobs]
+        with ThreadPoolExecutor(max_workers=min(self._read_concurrency, len(jobs))) as pool:
+            return list(pool.map(read, jobs))
 
     # Rollups --------------------------------------------------------------------------------------
 
@@ -196,16 +212,13 @@ class PublishingService:
         bucket's events."""
         markers = [m for m in self._rollups.markers() if wanted is None or wanted(m)]
         buckets = sorted({(m.platform, m.content_id, m.hour) for m in markers})
-        rollups = [
-            compute_rollup(
-                platform,
-                content_id,
-                hour,
-                self._rollups.events_between(platform, content_id, hour, hour + HOUR),
-            )
-            for platform, content_id, hour in buckets
-        ]
-        changed = self._rollups.save(rollups)
+
+        def recompute(bucket: tuple[str, str, datetime]) -> Rollup:
+            platform, content_id, hour = bucket
+            events = self._rollups.events_between(platform, content_id, hour, hour + HOUR)
+            return compute_rollup(platform, content_id, hour, events)
+
+        changed = self._rollups.save(self._read_all(recompute, buckets))
         count("rollups_changed", len(changed))
         return Refresh(markers, changed)
 
@@ -216,23 +229,45 @@ class PublishingService:
         if end <= start:
             return tally
         edges = partial_quarters(start, end)
-        for platform, tracked in tracked_by_platform(campaign).items():
-            contents = set(tracked.content)
-            for account in sorted(tracked.accounts):
-                contents.update(self._rollups.contents_of(platform, account))
-            for content_id in sorted(contents):
-                rollups = self._rollups.rollups(
-                    platform, content_id, hour_start(start), hour_start(end - timedelta(microseconds=1))
+        first_hour, last_hour = hour_start(start), hour_start(end - timedelta(microseconds=1))
+
+        def read(job: tuple[str, str]) -> tuple[list[Rollup], list[tuple[datetime, datetime, Events]]]:
+            platform, content_id = job
+            rollups = self._rollups.rollups(platform, content_id, first_hour, last_hour)
+            # An hour without a rollup had no events: its cut quarter needs no event reads.
+            hours = {rollup.hour for rollup in rollups}
+            cut = [
+                (
+                    edge_start,
+                    edge_end,
+                    self._rollups.events_between(platform, content_id, edge_start, edge_end),
                 )
-                for rollup in rollups:
-                    add_rollup(tally, rollup, tracked, start, end)
-                # An hour without a rollup had no events: its cut quarter needs no event reads.
-                hours = {rollup.hour for rollup in rollups}
-                for edge_start, edge_end in edges:
-                    if hour_start(edge_start) in hours:
-                        events = self._rollups.events_between(platform, content_id, edge_start, edge_end)
-                        add_events(tally, events, tracked, edge_start, edge_end)
+                for edge_start, edge_end in edges
+                if hour_start(edge_start) in hours
+            ]
+            return rollups, cut
+
+        tracked = tracked_by_platform(campaign)
+        jobs = [
+            (platform, content_id)
+            for platform, ids in tracked.items()
+            for content_id in self._contents(platform, ids)
+        ]
+        for (platform, _), (rollups, cut) in zip(jobs, self._read_all(read, jobs), strict=True):
+            for rollup in rollups:
+                add_rollup(tally, rollup, tracked[platform], start, end)
+            for edge_start, edge_end, events in cut:
+                add_events(tally, events, tracked[platform], edge_start, edge_end)
         return tally
+
+    def _contents(self, platform: str, tracked: Tracked) -> list[str]:
+        """The content a campaign tracks on a platform, and the content of the accounts it tracks."""
+        contents = set(tracked.content)
+        for found in self._read_all(
+            lambda account: self._rollups.contents_of(platform, account), sorted(tracked.accounts)
+        ):
+            contents.update(found)
+        return sorted(contents)
 
     def build(self, campaign: CampaignView, others: list[Any], now: datetime) -> dict[str, Any]:
         start = campaign.starts_at.astimezone(UTC)
@@ -266,25 +301,30 @@ class PublishingService:
         series: list[dict[str, Any]] = []
         if self._snapshots is None or end <= start:
             return counters, freshness, series
+        snapshots = self._snapshots
         for platform, tracked in tracked_by_platform(campaign).items():
             # The content of tracked accounts counts too (a new upload of a tracked channel).
-            content = set(tracked.content)
-            if CONTENT_METRICS.get(platform):
-                for account in sorted(tracked.accounts):
-                    content.update(self._rollups.contents_of(platform, account))
-            items = [("content", i, CONTENT_METRICS.get(platform, ())) for i in sorted(content)]
+            content = (
+                self._contents(platform, tracked)
+                if CONTENT_METRICS.get(platform)
+                else sorted(tracked.content)
+            )
+            items = [("content", i, CONTENT_METRICS.get(platform, ())) for i in content]
             items += [("account", i, ACCOUNT_METRICS.get(platform, ())) for i in sorted(tracked.accounts)]
             if not any(metrics for _, _, metrics in items):
                 continue  # a Standard Webhooks source has nothing to pull
+            wanted = [(kind, item_id, metric) for kind, item_id, metrics in items for metric in metrics]
+
+            def edges_of(
+                job: tuple[str, str, str], platform: str = platform
+            ) -> tuple[Reading, Reading] | None:
+                kind, item_id, metric = job
+                return snapshots.first_and_last(platform, kind, item_id, metric, start=start, end=end)
+
             found = [
                 ItemCounter(metric, *edges)
-                for kind, item_id, metrics in items
-                for metric in metrics
-                if (
-                    edges := self._snapshots.first_and_last(
-                        platform, kind, item_id, metric, start=start, end=end
-                    )
-                )
+                for (_, _, metric), edges in zip(wanted, self._read_all(edges_of, wanted), strict=True)
+                if edges
             ]
             if found:
                 counters[platform] = aggregate(found)
@@ -302,15 +342,18 @@ class PublishingService:
         end: datetime,
     ) -> list[dict[str, Any]]:
         assert self._snapshots is not None
+        snapshots = self._snapshots
         series = []
         for metric in sorted(metrics):
+            wanted = [(kind, item_id) for kind, item_id, item_metrics in items if metric in item_metrics]
+
+            def daily(job: tuple[str, str], metric: str = metric) -> list[Reading]:
+                return snapshots.daily(platform, job[0], job[1], metric, start=start, end=end)
+
             by_day: dict[str, list[Reading]] = {}
-            for kind, item_id, item_metrics in items:
-                if metric in item_metrics:
-                    for reading in self._snapshots.daily(
-                        platform, kind, item_id, metric, start=start, end=end
-                    ):
-                        by_day.setdefault(reading.at.date().isoformat(), []).append(reading)
+            for readings in self._read_all(daily, wanted):
+                for reading in readings:
+                    by_day.setdefault(reading.at.date().isoformat(), []).append(reading)
             points = [
                 {"at": iso(max(r.at for r in readings)), "value": _combined(metric, readings)}
                 for _, readings in sorted(by_day.items())

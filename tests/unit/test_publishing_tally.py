@@ -3,6 +3,8 @@ read only where a rollup says the hour had any."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,7 +12,7 @@ from chalicelib.domain.rollups import Rollup, StoredEventView
 from chalicelib.domain.weights import DEFAULT_WEIGHTS
 from chalicelib.models import validated
 from chalicelib.models.campaign import Campaign
-from chalicelib.services.publishing import PublishingService
+from chalicelib.services.publishing import READ_CONCURRENCY, PublishingService
 
 START = datetime(2026, 11, 20, 10, 7, tzinfo=UTC)  # cuts the 10:00 quarter
 END = datetime(2026, 11, 20, 14, 52, tzinfo=UTC)  # cuts the 14:45 quarter
@@ -40,8 +42,8 @@ class FakeRollups:
         return []
 
 
-def _campaign() -> Campaign:
-    body = {
+def _body() -> dict[str, Any]:
+    return {
         "campaign_id": "c-1",
         "name": "Launch",
         "label": "columbia-fr",
@@ -53,12 +55,16 @@ def _campaign() -> Campaign:
         "created_at": START.isoformat(),
         "updated_at": START.isoformat(),
     }
-    return validated(Campaign, body, "campaign")
 
 
-def _service(rollups: FakeRollups) -> PublishingService:
+def _campaign(**changes: Any) -> Campaign:
+    return validated(Campaign, {**_body(), **changes}, "campaign")
+
+
+def _service(rollups: FakeRollups, read_concurrency: int = READ_CONCURRENCY) -> PublishingService:
     unused: Any = None
     return PublishingService(
+        read_concurrency=read_concurrency,
         campaigns=unused,
         rollups=rollups,
         summaries=unused,
@@ -97,3 +103,48 @@ def test_edges_in_hours_with_a_rollup_are_read_event_by_event_and_counted_exactl
     # Then only the cut quarter of that hour is read, and only the like inside the window counts
     assert rollups.event_reads == [(START, datetime(2026, 11, 20, 10, 15, tzinfo=UTC))]
     assert tally.events[("x", "like")] == 1
+
+
+class SlowRollups(FakeRollups):
+    """Every read takes a while, like a DynamoDB round trip; counts how many are in flight at once."""
+
+    def __init__(self, rollups: list[Rollup]) -> None:
+        super().__init__(rollups, [])
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self.most_in_flight = 0
+
+    def rollups(
+        self, platform: str, content_id: str, first_hour: datetime, last_hour: datetime
+    ) -> list[Rollup]:
+        with self._lock:
+            self._in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self._in_flight)
+        time.sleep(0.01)
+        with self._lock:
+            self._in_flight -= 1
+        return [
+            r
+            for r in super().rollups(platform, content_id, first_hour, last_hour)
+            if r.content_id == content_id
+        ]
+
+
+def test_many_items_are_read_concurrently_and_tallied_as_if_read_one_by_one() -> None:
+    # Given a campaign tracking 24 posts, each liked in the middle of the window
+    posts = [f"17900000000000000{n:02d}" for n in range(24)]
+    hour = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    stored = [
+        Rollup("x", post, hour, {"1234": {"like": [n, 0, 0, 0]}}, {"1234": hour})
+        for n, post in enumerate(posts)
+    ]
+    campaign = _campaign(tracked={"x": {"content": posts}})
+    # When it is tallied with concurrent reads, and with reads one by one
+    concurrent_store, one_by_one_store = SlowRollups(stored), SlowRollups(stored)
+    concurrent = _service(concurrent_store).tally(campaign, START, END)
+    one_by_one = _service(one_by_one_store, read_concurrency=1).tally(campaign, START, END)
+    # Then the reads overlapped, and the tallies are the same
+    assert concurrent_store.most_in_flight > 1
+    assert one_by_one_store.most_in_flight == 1
+    assert concurrent.by_content == one_by_one.by_content
+    assert concurrent.events[("x", "like")] == sum(range(24))
