@@ -164,26 +164,29 @@ def _series(data: SummaryInput, start: datetime, end: datetime) -> dict[str, Any
     }
 
 
+# Links made from an id alone, where the platform has such a link.
+_CONTENT_URLS = {
+    "youtube": "https://www.youtube.com/watch?v={}",
+    "x": "https://x.com/i/web/status/{}",
+    "facebook": "https://www.facebook.com/{}",
+}
+_ACCOUNT_URLS = {
+    "youtube": "https://www.youtube.com/channel/{}",
+    "x": "https://x.com/i/user/{}",
+    "facebook": "https://www.facebook.com/{}",
+}
+
+
 def content_url(platform: str, content_id: str) -> str | None:
     """A link to the content on its platform, where its id alone makes one."""
-    if platform == "youtube":
-        return f"https://www.youtube.com/watch?v={content_id}"
-    if platform == "x":
-        return f"https://x.com/i/web/status/{content_id}"
-    if platform == "facebook":
-        return f"https://www.facebook.com/{content_id}"
-    return None
+    template = _CONTENT_URLS.get(platform)
+    return None if template is None else template.format(content_id)
 
 
 def account_url(platform: str, account_id: str) -> str | None:
     """A link to an account on its platform, where its id alone makes one."""
-    if platform == "youtube":
-        return f"https://www.youtube.com/channel/{account_id}"
-    if platform == "x":
-        return f"https://x.com/i/user/{account_id}"
-    if platform == "facebook":
-        return f"https://www.facebook.com/{account_id}"
-    return None
+    template = _ACCOUNT_URLS.get(platform)
+    return None if template is None else template.format(account_id)
 
 
 def _top_content(tally: Tally, tracked: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -288,15 +288,20 @@ def test_a_websub_push_for_a_new_upload_gets_its_counters_pulled(
     assert (f"SNAP#youtube#content#{new_video}", "views") in snapshots(stack)
 
 
-def test_each_pull_is_its_own_reading_in_the_next_summary(
-    api: Api, stack: Stack, fakes: PlatformServer
-) -> None:
-    # Given two pulls a moment apart (the same minute, most likely), X's likes going from 40 to 55
+def x_likes_going_from_40_to_55(api: Api, stack: Stack, fakes: PlatformServer) -> tuple[str, dict[str, Any]]:
+    """An active campaign tracking X, whose fake answers 40 likes to the first pull, 55 to the next."""
     admin = stack.secrets["ADMIN_TOKEN"]
     credentials(X_BEARER_TOKEN="x-token")
     x_answers(fakes, likes=40)
     x_answers(fakes, likes=55)
-    body = active_campaign(api, admin)
+    return admin, active_campaign(api, admin)
+
+
+def test_each_pull_is_its_own_reading_in_the_next_summary(
+    api: Api, stack: Stack, fakes: PlatformServer
+) -> None:
+    # Given two pulls a moment apart (the same minute, most likely), X's likes going from 40 to 55
+    admin, body = x_likes_going_from_40_to_55(api, stack, fakes)
     pull = lambda: body_of(api.call("POST", "/admin/jobs/pull", admin))  # noqa: E731
     pull()
     second = datetime.fromisoformat(pull()["pulled_at"])
@@ -312,11 +317,7 @@ def test_new_snapshots_make_the_publish_job_republish_with_the_new_counters(
     api: Api, stack: Stack, fakes: PlatformServer
 ) -> None:
     # Given an active campaign pulled and published, and a publish run with nothing new since
-    admin = stack.secrets["ADMIN_TOKEN"]
-    credentials(X_BEARER_TOKEN="x-token")
-    x_answers(fakes, likes=40)
-    x_answers(fakes, likes=55)
-    body = active_campaign(api, admin)
+    admin, body = x_likes_going_from_40_to_55(api, stack, fakes)
     publish = lambda: body_of(api.call("POST", "/admin/jobs/publish", admin))["published"]  # noqa: E731
     api.call("POST", "/admin/jobs/pull", admin)
     assert publish() == [body["campaign_id"]]

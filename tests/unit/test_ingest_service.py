@@ -4,7 +4,7 @@ not written, so it can never fail its batch on every retry (poison)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from chalicelib.adapters.event_store import Item, Key
@@ -35,6 +35,16 @@ class RecordingStore:
         return []
 
 
+def ingest_service(store: RecordingStore, decode: Callable[[str], Delivery]) -> IngestService:
+    return IngestService(
+        store=store,
+        decode=decode,
+        pseudonymiser=lambda: keyed_pseudonymiser(b"test-key"),
+        text_retention_days=30,
+        clock=lambda: NOW,
+    )
+
+
 def x_replies(*replied_to: str) -> bytes:
     tweets = [
         {"id_str": f"70{n}", "text": "hi", "in_reply_to_status_id_str": tweet, "user": {"id_str": "6001"}}
@@ -48,13 +58,7 @@ def test_an_event_whose_content_id_no_key_can_hold_is_ignored_not_failed() -> No
     longest, overlong = "1" * MAX_CONTENT_ID_BYTES, "x" * (MAX_CONTENT_ID_BYTES + 1)
     delivery = Delivery(platform="x", delivery_id="d-1", body=x_replies(longest, overlong), received_at=NOW)
     store = RecordingStore()
-    service = IngestService(
-        store=store,
-        decode=lambda _body: delivery,
-        pseudonymiser=lambda: keyed_pseudonymiser(b"test-key"),
-        text_retention_days=30,
-        clock=lambda: NOW,
-    )
+    service = ingest_service(store, lambda _body: delivery)
     # when the consumer processes it
     outcome = service.process([QueuedMessage("m-1", "queued")])
     # then the storable event is written, the overlong one ignored, and the message does not fail
@@ -75,13 +79,7 @@ def test_an_overlong_account_id_is_ignored_and_an_overlong_text_is_cut() -> None
         "m-2": Delivery("x", "d-2", json.dumps(huge_text).encode(), NOW),
     }
     store = RecordingStore()
-    service = IngestService(
-        store=store,
-        decode=deliveries.__getitem__,
-        pseudonymiser=lambda: keyed_pseudonymiser(b"test-key"),
-        text_retention_days=30,
-        clock=lambda: NOW,
-    )
+    service = ingest_service(store, deliveries.__getitem__)
     # when the consumer processes both
     outcome = service.process([QueuedMessage(m, m) for m in deliveries])
     # then neither fails: the first is ignored, the second stored with its text cut to size
@@ -103,13 +101,7 @@ def test_an_event_dated_outside_the_supported_years_is_ignored_not_stored() -> N
         "m-3": click("w-3", "2026-11-26T10:00:00Z"),
     }
     store = RecordingStore()
-    service = IngestService(
-        store=store,
-        decode=deliveries.__getitem__,
-        pseudonymiser=lambda: keyed_pseudonymiser(b"test-key"),
-        text_retention_days=30,
-        clock=lambda: NOW,
-    )
+    service = ingest_service(store, deliveries.__getitem__)
     # when the consumer processes them
     outcome = service.process([QueuedMessage(m, m) for m in deliveries])
     # then only the 2026 click is stored (a year-9999 hour would overflow every later rollup)
