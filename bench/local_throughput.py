@@ -42,10 +42,9 @@ def _stored_events(dynamodb: Any, table: str) -> int:
 
 
 def run(deliveries: int = 300, likes_per_delivery: int = 10) -> dict[str, float]:
-    import boto3
 
     from infra.local import senders as payloads
-    from infra.local.harness import start
+    from infra.local.harness import aws_client, start
     from infra.local.senders import Senders
     from infra.local.stack import resolve_secrets
 
@@ -59,13 +58,7 @@ def run(deliveries: int = 300, likes_per_delivery: int = 10) -> dict[str, float]
             for n in range(deliveries)
         ]
         expected = deliveries * likes_per_delivery
-        dynamodb = boto3.client(
-            "dynamodb",
-            endpoint_url=stack.aws_endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
+        dynamodb = aws_client(stack, "dynamodb")
         table = "engagement-tracker-local"
 
         health_count = 300

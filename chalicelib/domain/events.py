@@ -32,9 +32,19 @@ KIND_ORDER: tuple[str, ...] = (
 )
 KINDS: frozenset[str] = frozenset(KIND_ORDER)
 
-PLATFORMS: frozenset[str] = frozenset(
-    {"facebook", "instagram", "x", "youtube", "tiktok", "spotify", "soundcloud", "deezer"}
+# The platforms a campaign tracks by name, in the order campaigns and summaries list them
+# (Standard Webhooks sources are `standard:<source>` on top).
+PLATFORM_ORDER: tuple[str, ...] = (
+    "facebook",
+    "instagram",
+    "x",
+    "youtube",
+    "tiktok",
+    "spotify",
+    "soundcloud",
+    "deezer",
 )
+PLATFORMS: frozenset[str] = frozenset(PLATFORM_ORDER)
 
 # A content id is part of the storage keys (an event's partition key holds at most 2048 bytes, a dirty
 # marker's sort key 1024 with the platform and the hour), and a stored item holds at most 400 KB. Real

@@ -27,18 +27,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from chalicelib.domain.events import SUPPORTED_TIMES, is_supported_time
+from chalicelib.domain.events import PLATFORM_ORDER, SUPPORTED_TIMES, is_supported_time
 
-PLATFORMS: tuple[str, ...] = (
-    "facebook",
-    "instagram",
-    "x",
-    "youtube",
-    "tiktok",
-    "spotify",
-    "soundcloud",
-    "deezer",
-)
 STANDARD_PREFIX = "standard:"
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 STANDARD_SOURCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -239,7 +229,7 @@ class TrackedMap(BaseModel):
                     "unknown_platform",
                     "Unknown key: expected one of {platforms} or standard:<source> (source: 1 to 64 "
                     "letters, digits, '.', '_' or '-', starting with a letter or digit).",
-                    {"platforms": ", ".join(PLATFORMS), "at": key},
+                    {"platforms": ", ".join(PLATFORM_ORDER), "at": key},
                 )
         return self
 
@@ -248,14 +238,14 @@ class TrackedMap(BaseModel):
         return {key: value for key, value in handler(self).items() if value is not None}
 
     def get(self, platform: str) -> Tracked | None:
-        if platform in PLATFORMS:
+        if platform in PLATFORM_ORDER:
             value: Tracked | None = getattr(self, platform)
             return value
         return (self.__pydantic_extra__ or {}).get(platform)
 
     def entries(self) -> list[tuple[str, Tracked]]:
         """(platform, tracked) for every platform present: the eight in order, then standard sources."""
-        named = [(p, t) for p in PLATFORMS if (t := getattr(self, p)) is not None]
+        named = [(p, t) for p in PLATFORM_ORDER if (t := getattr(self, p)) is not None]
         return named + sorted((self.__pydantic_extra__ or {}).items())
 
 

@@ -35,7 +35,7 @@ def decode(raw: bytes, invalid: Invalid = body_not_json, *, keep_lone_surrogates
     `keep_lone_surrogates` says the caller repairs or refuses them value by value (`as_id`, `user_text`).
     """
     try:
-        value = _STRICT.decode(raw.decode("utf-8"))
+        value = strict_loads(raw.decode("utf-8"))
         if not keep_lone_surrogates:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
     except (ValueError, RecursionError) as error:  # UnicodeError and JSONDecodeError are ValueErrors
@@ -64,6 +64,12 @@ def _finite_float(text: str) -> float:
 
 # Built once: json.loads with hooks would build a new decoder for every body.
 _STRICT = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
+
+
+def strict_loads(text: str) -> object:
+    """JSON without NaN, Infinity or out-of-range numbers: ValueError (or RecursionError) otherwise.
+    Webhook bodies and the platforms' API answers are both read with it."""
+    return _STRICT.decode(text)
 
 
 # --- values ---------------------------------------------------------------------------------------

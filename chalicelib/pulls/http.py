@@ -24,7 +24,6 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
-import math
 import random
 import re
 import time
@@ -35,6 +34,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import urllib3
 from urllib3.exceptions import HTTPError as TransportError
 
+from chalicelib.platforms._json import strict_loads
 from chalicelib.pulls.errors import (
     Forbidden,
     MalformedResponse,
@@ -285,9 +285,7 @@ class PlatformHttp:
             # Accepted / No Content carry no result: a WebSub hub answers 202 with a text line.
             return None
         try:
-            return json.loads(
-                data.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite_float
-            )
+            return strict_loads(data.decode("utf-8"))
         except (ValueError, RecursionError):  # UnicodeError and JSONDecodeError are ValueErrors
             raise MalformedResponse(f"{endpoint} answered {status} with a body that is not JSON") from None
 
@@ -384,17 +382,6 @@ def _reason(data: bytes) -> str | None:
 
 def _iso(moment: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
-
-
-def _reject_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError("number out of range")
-    return value
 
 
 __all__ = ["PlatformHttp", "PullError", "safe_target"]

@@ -10,18 +10,7 @@ from datetime import datetime, tzinfo
 from typing import TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from chalicelib.domain.events import KIND_ORDER
-
-PLATFORM_ORDER: tuple[str, ...] = (
-    "facebook",
-    "instagram",
-    "x",
-    "youtube",
-    "tiktok",
-    "spotify",
-    "soundcloud",
-    "deezer",
-)
+from chalicelib.domain.events import KIND_ORDER, PLATFORM_ORDER
 
 _PLATFORM_NAMES = {
     "facebook": "Facebook",

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from chalicelib.adapters.rollup_store import Marker
@@ -224,7 +225,15 @@ class PublishingService:
 
     # Summaries ------------------------------------------------------------------------------------
 
-    def tally(self, campaign: CampaignView, start: datetime, end: datetime) -> Tally:
+    def tally(
+        self,
+        campaign: CampaignView,
+        start: datetime,
+        end: datetime,
+        contents: Mapping[str, list[str]] | None = None,
+    ) -> Tally:
+        """The campaign's event counts in [start, end); `contents` (per platform, from
+        `tracked_contents`) saves reading the account index again."""
         tally = Tally()
         if end <= start:
             return tally
@@ -248,11 +257,8 @@ class PublishingService:
             return rollups, cut
 
         tracked = tracked_by_platform(campaign)
-        jobs = [
-            (platform, content_id)
-            for platform, ids in tracked.items()
-            for content_id in self._contents(platform, ids)
-        ]
+        contents = contents if contents is not None else self.tracked_contents(campaign)
+        jobs = [(platform, content_id) for platform in tracked for content_id in contents[platform]]
         for (platform, _), (rollups, cut) in zip(jobs, self._read_all(read, jobs), strict=True):
             for rollup in rollups:
                 add_rollup(tally, rollup, tracked[platform], start, end)
@@ -260,20 +266,25 @@ class PublishingService:
                 add_events(tally, events, tracked[platform], edge_start, edge_end)
         return tally
 
-    def _contents(self, platform: str, tracked: Tracked) -> list[str]:
-        """The content a campaign tracks on a platform, and the content of the accounts it tracks."""
-        contents = set(tracked.content)
-        for found in self._read_all(
-            lambda account: self._rollups.contents_of(platform, account), sorted(tracked.accounts)
-        ):
-            contents.update(found)
-        return sorted(contents)
+    def tracked_contents(self, campaign: CampaignView) -> dict[str, list[str]]:
+        """Per platform, the content the campaign tracks and the content of the accounts it tracks
+        (a new upload of a tracked channel counts too)."""
+        contents: dict[str, list[str]] = {}
+        for platform, tracked in tracked_by_platform(campaign).items():
+            found = set(tracked.content)
+            for of_account in self._read_all(
+                partial(self._rollups.contents_of, platform), sorted(tracked.accounts)
+            ):
+                found.update(of_account)
+            contents[platform] = sorted(found)
+        return contents
 
     def build(self, campaign: CampaignView, others: list[Any], now: datetime) -> dict[str, Any]:
         start = campaign.starts_at.astimezone(UTC)
         end = window_end(campaign.starts_at, campaign.ends_at, now).astimezone(UTC)
         public = campaign.public()
-        counters, freshness, counter_series = self.counters(campaign, start, end)
+        contents = self.tracked_contents(campaign)
+        counters, freshness, counter_series = self.counters(campaign, start, end, contents)
         return build_summary(
             SummaryInput(
                 campaign={name: public[name] for name in SUMMARY_CAMPAIGN_FIELDS if name in public},
@@ -282,7 +293,7 @@ class PublishingService:
                 ends_at=campaign.ends_at,
                 timezone=campaign.timezone,
                 generated_at=now,
-                tally=self.tally(campaign, start, end),
+                tally=self.tally(campaign, start, end, contents),
                 weights=self._weights,
                 collisions=self._collisions(campaign, others),
                 counters=counters,
@@ -292,7 +303,11 @@ class PublishingService:
         )
 
     def counters(
-        self, campaign: CampaignView, start: datetime, end: datetime
+        self,
+        campaign: CampaignView,
+        start: datetime,
+        end: datetime,
+        contents: Mapping[str, list[str]] | None = None,
     ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, Freshness], list[dict[str, Any]]]:
         """Each tracked item's first and last snapshot in the window, per platform; the platforms'
         pull freshness; and each counter's daily points (the day's latest, summed over items)."""
@@ -302,14 +317,9 @@ class PublishingService:
         if self._snapshots is None or end <= start:
             return counters, freshness, series
         snapshots = self._snapshots
+        contents = contents if contents is not None else self.tracked_contents(campaign)
         for platform, tracked in tracked_by_platform(campaign).items():
-            # The content of tracked accounts counts too (a new upload of a tracked channel).
-            content = (
-                self._contents(platform, tracked)
-                if CONTENT_METRICS.get(platform)
-                else sorted(tracked.content)
-            )
-            items = [("content", i, CONTENT_METRICS.get(platform, ())) for i in content]
+            items = [("content", i, CONTENT_METRICS.get(platform, ())) for i in contents[platform]]
             items += [("account", i, ACCOUNT_METRICS.get(platform, ())) for i in sorted(tracked.accounts)]
             if not any(metrics for _, _, metrics in items):
                 continue  # a Standard Webhooks source has nothing to pull

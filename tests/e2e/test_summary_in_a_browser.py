@@ -10,11 +10,10 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
 
 from infra.local import senders as payloads
-from infra.local.harness import ROOT, LocalStack
+from infra.local.harness import ROOT, LocalStack, aws_client
 from infra.local.senders import Senders
 from tests.e2e.browser import Visit, chromium, visit
 from tests.e2e.conftest import secrets_of
@@ -44,13 +43,7 @@ def _call(
 
 
 def _stored_events(stack: LocalStack) -> int:
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=stack.aws_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    dynamodb = aws_client(stack, "dynamodb")
     items = dynamodb.scan(TableName="engagement-tracker-local")["Items"]
     return sum(1 for i in items if i["pk"]["S"].startswith("EV#") and not i["sk"]["S"].startswith("TXT#"))
 

@@ -12,11 +12,10 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
 
 from infra.local import senders as payloads
-from infra.local.harness import LocalStack
+from infra.local.harness import LocalStack, aws_client
 from infra.local.senders import Senders, SignedRequest
 from tests.e2e.conftest import secrets_of
 
@@ -36,13 +35,7 @@ def _post(stack: LocalStack, request: SignedRequest) -> tuple[int, Any]:
 
 
 def _events(stack: LocalStack) -> list[dict[str, Any]]:
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=stack.aws_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    dynamodb = aws_client(stack, "dynamodb")
     items = dynamodb.scan(TableName="engagement-tracker-local")["Items"]
     return [i for i in items if i["pk"]["S"].startswith("EV#") and not i["sk"]["S"].startswith("TXT#")]
 
