@@ -73,10 +73,20 @@ def main() -> int:
     aws_port = int(os.environ.get("LOCAL_AWS_PORT") or 4566)
     (ROOT / ".local").mkdir(exist_ok=True)
     log = ROOT / ".local" / "demo-stack.log"
+    log.unlink(missing_ok=True)  # this run's log only
     fakes = FakePlatforms().start()
     say(f"Platform APIs are faked on {fakes.base_url} (loopback); no real platform is called.")
     say(f"Starting the local stack on http://127.0.0.1:{port} (its log: {log}) ...")
-    stack = start(log, {**secrets, **fakes.environment()}, port=port, aws_port=aws_port)
+    # The demo's own state, new at each run (its traffic is "today's"); the stack still writes
+    # .local/stack.json and .local/secrets.env, so `infra.local.send` talks to it.
+    demo_state = {"LOCAL_STATE_DIR": str(ROOT / ".local" / "demo-state"), "RESET": "1"}
+    stack = start(
+        log,
+        {**secrets, **fakes.environment(), **demo_state},
+        port=port,
+        aws_port=aws_port,
+        local_dir=ROOT / ".local",
+    )
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

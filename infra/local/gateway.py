@@ -30,6 +30,30 @@ BAD_CONTENT_LENGTH = GatewayAnswer(400, "bad_request", "Content-Length must be a
 INTERNAL_ERROR = GatewayAnswer(500, "internal_error", "An internal error occurred.")
 
 
+_PROTOCOL_CODES = {
+    400: "bad_request",
+    414: "uri_too_long",
+    431: "request_header_fields_too_large",
+}
+
+
+def protocol_refusal(status: int) -> GatewayAnswer:
+    """A request the HTTP layer refuses before any route is looked at (a request line over 64 KiB,
+    bad syntax, too many headers), in the contract's error shape. Client input never earns a 5xx
+    (contract section 2), so an unsupported HTTP version is a 400 too."""
+    from http import HTTPStatus
+
+    if status >= 500:
+        return GatewayAnswer(400, "bad_request", "The request was refused: unsupported HTTP version.")
+
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Bad request"
+    code = _PROTOCOL_CODES.get(status, "bad_request")
+    return GatewayAnswer(status, code, f"The request was refused: {phrase.lower()}.")
+
+
 def length_refusal(content_length: str | None) -> GatewayAnswer | None:
     """The answer to a request whose body must not be read: a Content-Length that is not a number,
     or more than the gateway takes (reading it would hold gigabytes in memory)."""

@@ -39,6 +39,7 @@ class LocalStack:
     aws_port: int
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
+    local_dir: Path | None = None
 
     @property
     def base_url(self) -> str:
@@ -57,17 +58,37 @@ class LocalStack:
             os.killpg(self.process.pid, signal.SIGTERM)
         return self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
 
+    def kill(self) -> None:
+        """SIGKILL to the whole process group: no clean-up of any kind, as a crash or `kill -9`."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        while time.monotonic() < deadline and not all(map(port_is_closed, (self.port, self.aws_port))):
+            time.sleep(0.1)
+
 
 def start(
     log_path: Path,
     extra_env: dict[str, str] | None = None,
     port: int | None = None,
     aws_port: int | None = None,
+    local_dir: Path | None = None,
 ) -> LocalStack:
+    """Start the local stack and wait for /health. Its state, secrets and descriptor go to
+    `local_dir` (default: a `local` folder beside the log), so that tests never touch the
+    developer's `.local/`; starting again with the same `local_dir` restores that state."""
     port, aws_port = port or free_port(), aws_port or free_port()
-    env = {**os.environ, "PORT": str(port), "LOCAL_AWS_PORT": str(aws_port), **(extra_env or {})}
+    local_dir = local_dir or log_path.parent / "local"
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "LOCAL_AWS_PORT": str(aws_port),
+        "LOCAL_DIR": str(local_dir),
+        **(extra_env or {}),
+    }
     env.pop("AWS_ENDPOINT_URL", None)
-    log = log_path.open("wb")
+    log = log_path.open("ab")
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.local"],
         cwd=ROOT,
@@ -76,7 +97,9 @@ def start(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    stack = LocalStack(process=process, port=port, aws_port=aws_port, log_path=log_path, env=env)
+    stack = LocalStack(
+        process=process, port=port, aws_port=aws_port, log_path=log_path, env=env, local_dir=local_dir
+    )
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -95,12 +118,16 @@ def start(
 
 
 def http(
-    method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    method: str,
+    url: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout_seconds: float = 30,
 ) -> tuple[int, Any]:
     """One request; returns the status and the JSON answer (or the raw text)."""
     request = urllib.request.Request(url, data=body, headers=headers or {}, method=method)  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(request, timeout=timeout_seconds) as response:  # noqa: S310 (loopback)
             status, raw = response.status, response.read()
     except urllib.error.HTTPError as error:
         status, raw = error.code, error.read()
@@ -115,10 +142,12 @@ def send_signed(stack: LocalStack, request: Any) -> int:
     return http(request.method, stack.base_url + request.path, request.body, request.headers)[0]
 
 
-def api(stack: LocalStack, method: str, path: str, token: str, body: Any = None) -> tuple[int, Any]:
+def api(
+    stack: LocalStack, method: str, path: str, token: str, body: Any = None, timeout_seconds: float = 30
+) -> tuple[int, Any]:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     raw = None if body is None else json.dumps(body).encode()
-    return http(method, stack.base_url + path, raw, headers)
+    return http(method, stack.base_url + path, raw, headers, timeout_seconds)
 
 
 def aws_client(stack: LocalStack, service: str) -> Any:

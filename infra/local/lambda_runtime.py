@@ -1,6 +1,7 @@
 """What the Lambda service does around our functions, rebuilt for the local stack:
 an SQS event source mapping (poll, invoke with real records, delete what did not fail) and
-EventBridge schedules (fire each scheduled function when its expression says).
+EventBridge schedules (fire each scheduled function when its expression says). The handlers they
+invoke run in the functions' own containers (infra.local.containers), one invocation at a time each.
 """
 
 from __future__ import annotations
@@ -19,17 +20,6 @@ from infra.local.schedules import parse
 log = logging.getLogger("local.runtime")
 
 Handler = Callable[[dict[str, Any], Any], Any]
-
-# Lambda runs one invocation at a time per container, and Powertools keeps per-invocation state
-# (metric set, dimensions, log keys) in module globals. The local stack runs every function in one
-# process, so it runs one invocation at a time too: otherwise an HTTP request's metric dimensions
-# would label the consumer's metrics, and their EMF documents would merge.
-INVOCATION_LOCK = threading.RLock()
-
-
-def invoke(handler: Handler, event: dict[str, Any], context: Any) -> Any:
-    with INVOCATION_LOCK:
-        return handler(event, context)
 
 
 class LambdaContext:
@@ -98,6 +88,7 @@ class QueuePoller(threading.Thread):
         stop: threading.Event,
         batch_size: int = 10,
         wait_seconds: int = 1,
+        idle_seconds: float = 0.2,
     ) -> None:
         super().__init__(name=f"poller-{function_name}", daemon=True)
         self._sqs = sqs
@@ -107,6 +98,8 @@ class QueuePoller(threading.Thread):
         self._stop_event = stop
         self._batch_size = batch_size
         self._wait_seconds = wait_seconds
+        # Without a long poll, how long an empty queue waits before the next receive.
+        self._idle_seconds = idle_seconds if wait_seconds == 0 else 0.0
         attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
         self._queue_arn = attributes["Attributes"]["QueueArn"]
         self._region = sqs.meta.region_name
@@ -114,7 +107,8 @@ class QueuePoller(threading.Thread):
     def run(self) -> None:
         while not self._stop_event.is_set():
             try:
-                self.poll_once()
+                if self.poll_once() == 0 and self._idle_seconds:
+                    self._stop_event.wait(self._idle_seconds)
             except Exception as error:  # the loop must survive a moto hiccup; say so in one line
                 log.warning("queue poll failed: %s: %s", type(error).__name__, error)
                 self._stop_event.wait(1)
@@ -148,7 +142,7 @@ class QueuePoller(threading.Thread):
             return 0
         event = sqs_event(messages, self._queue_arn, self._region)
         try:
-            response = invoke(self._handler, event, LambdaContext(self._function_name))
+            response = self._handler(event, LambdaContext(self._function_name))
         except Exception as error:
             log.warning("consumer %s failed its whole batch: %s", self._function_name, type(error).__name__)
             return 0
@@ -214,9 +208,11 @@ class ScheduledFunction(threading.Thread):
         self._clock = clock
         self._stop_event = stop
         self.runs = 0
+        # EventBridge counts a rate from when the rule is created, not from when a thread starts.
+        self._first_due = self._schedule.next_after(clock.now())
 
     def run(self) -> None:
-        due = self._schedule.next_after(self._clock.now())
+        due = self._first_due
         while not self._stop_event.wait(min(1.0, self._clock.real_seconds_until(due))):
             if self._clock.now() < due:
                 continue
@@ -231,8 +227,8 @@ class ScheduledFunction(threading.Thread):
     def _invoke(self, moment: datetime) -> None:
         self.runs += 1
         try:
-            result = invoke(
-                self._handler, scheduled_event(self.function_name, moment), LambdaContext(self.function_name)
+            result = self._handler(
+                scheduled_event(self.function_name, moment), LambdaContext(self.function_name)
             )
             log.info("scheduled %s ran: %s", self.function_name, json.dumps(result, default=str)[:300])
         except Exception as error:

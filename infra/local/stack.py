@@ -32,19 +32,46 @@ def resources_template(path: Path = TEMPLATE) -> dict[str, Any]:
     return template
 
 
+def template_body() -> str:
+    return json.dumps(resources_template(), sort_keys=True)
+
+
 def deploy(cloudformation: Any, stage: str = "local", timeout_seconds: float = 60) -> dict[str, str]:
     """Create the stack and return its outputs (TableName, SummaryBucketName, IngestQueueUrl, ...)."""
     cloudformation.create_stack(
         StackName=STACK_NAME,
-        TemplateBody=json.dumps(resources_template()),
+        TemplateBody=template_body(),
         Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage}],
     )
+    return _settled(cloudformation, "CREATE_COMPLETE", timeout_seconds)
+
+
+def existing(cloudformation: Any, timeout_seconds: float = 60) -> dict[str, str]:
+    """The outputs of the stack a restored local AWS already holds, brought up to date first when
+    infra/template.json changed since it was created (moto applies what it supports of an update)."""
+    deployed = cloudformation.get_template(StackName=STACK_NAME)["TemplateBody"]
+    current = template_body()
+    if (json.loads(deployed) if isinstance(deployed, str) else deployed) != json.loads(current):
+        cloudformation.update_stack(
+            StackName=STACK_NAME,
+            TemplateBody=current,
+            Parameters=[{"ParameterKey": "Stage", "UsePreviousValue": True}],
+        )
+        return _settled(cloudformation, "UPDATE_COMPLETE", timeout_seconds)
+    return _outputs(cloudformation.describe_stacks(StackName=STACK_NAME)["Stacks"][0])
+
+
+def _outputs(stack: dict[str, Any]) -> dict[str, str]:
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+
+
+def _settled(cloudformation: Any, done: str, timeout_seconds: float) -> dict[str, str]:
     deadline = time.monotonic() + timeout_seconds
     while True:
         stack = cloudformation.describe_stacks(StackName=STACK_NAME)["Stacks"][0]
         status = stack["StackStatus"]
-        if status == "CREATE_COMPLETE":
-            return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        if status == done:
+            return _outputs(stack)
         if not status.endswith("IN_PROGRESS") or time.monotonic() > deadline:
             raise RuntimeError(f"stack {STACK_NAME} ended in {status}")
         time.sleep(0.2)
@@ -59,18 +86,45 @@ def _generated(name: str) -> str:
     return secrets.token_urlsafe(24)
 
 
-def resolve_secrets(env: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Each secret from its environment variable when set, else generated; returns the values and
-    the names that were generated."""
+def resolve_secrets(
+    env: dict[str, str], saved: dict[str, str] | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """Each secret from its environment variable when set, else the value saved with the local
+    state (so a restart keeps its admin token and signing secrets), else generated; returns the
+    values and the names that were generated now."""
     values: dict[str, str] = {}
     generated: list[str] = []
     for name in ALL_SECRET_NAMES:
-        value = env.get(name, "").strip()
+        value = env.get(name, "").strip() or (saved or {}).get(name, "").strip()
         if not value:
             value = _generated(name)
             generated.append(name)
         values[name] = value
     return values, generated
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """`NAME=value` lines (comments and blank lines skipped); empty when the file does not exist."""
+    values: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            name, separator, value = line.partition("=")
+            if separator and not line.lstrip().startswith("#"):
+                values[name.strip()] = value
+    return values
+
+
+def write_env_file(path: Path, values: dict[str, str], header: str) -> None:
+    """Write `NAME=value` lines readable by the owner only (mode 600), replacing the file at once."""
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(f"# {header}\n")
+        out.writelines(f"{name}={value}\n" for name, value in values.items())
+    os.replace(partial, path)
 
 
 def pull_credentials(env: dict[str, str]) -> dict[str, str]:
