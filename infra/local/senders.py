@@ -18,6 +18,15 @@ from typing import Any
 _sequence = itertools.count(1)
 
 
+class UnknownSource(LookupError):
+    """No Standard Webhooks key is registered under this source."""
+
+    def __init__(self, source: str, known: list[str]) -> None:
+        super().__init__(f"no Standard Webhooks key for source {source!r}")
+        self.source = source
+        self.known = sorted(set(known))
+
+
 def _next_id() -> int:
     return next(_sequence) * 1_000 + uuid.uuid4().int % 1_000
 
@@ -84,11 +93,13 @@ class Senders:
         return SignedRequest("POST", f"/webhooks/standard/{source}", body, headers)
 
     def _standard_key(self, source: str) -> bytes:
+        known = []
         for entry in self.secrets["STANDARD_WEBHOOK_SECRETS"].split(","):
             name, _, key = entry.strip().partition("=")
             if name == source:
                 return base64.b64decode(key.removeprefix("whsec_"))
-        raise KeyError(f"no Standard Webhooks key for source {source!r}")
+            known.append(name)
+        raise UnknownSource(source, known)
 
 
 # Payloads in each platform's documented shape -------------------------------------------------------
