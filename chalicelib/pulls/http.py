@@ -212,15 +212,20 @@ class PlatformHttp:
                     response.release_conn()
             except TransportError as error:  # refused, reset, timed out, protocol
                 problem = type(error).__name__
+                timeout = self._timeout_seconds if _timed_out(error) else None
                 self._log_retry(call, endpoint, attempt, None, problem)
                 if attempt >= self._max_attempts:
                     raise Unavailable(
                         f"{endpoint} failed after {attempt} attempts ({problem})",
                         attempts=attempt,
-                        timeout_seconds=self._timeout_seconds if _timed_out(error) else None,
+                        timeout_seconds=timeout,
                         problem=problem,
                     ) from None
-                waited += self._back_off(endpoint, attempt, None, waited, status=None, reason=None)
+                try:
+                    waited += self._back_off(endpoint, attempt, None, waited, status=None, reason=None)
+                except Unavailable as gave_up:  # the next try would wait too long: say why it failed
+                    gave_up.timeout_seconds, gave_up.problem = timeout, problem
+                    raise
                 continue
 
             self._note_window(endpoint, response_headers)

@@ -225,6 +225,21 @@ def test_an_unreachable_platform_names_the_network_failure(make_http: MakeHttp) 
     assert error.answered is False
 
 
+def test_a_network_failure_whose_next_try_is_too_far_still_names_it(make_http: MakeHttp) -> None:
+    # given a refused connection, and a call that may not wait for a second attempt
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    http = make_http(max_attempts=3, max_wait_seconds=0.0)
+    # when it gives up before its attempts run out
+    error = failure_of(lambda: http.get_json(f"http://127.0.0.1:{port}/artist/27"))
+    # then the sentence still says what kept the answer away
+    assert (
+        describe_pull(error, "deezer")
+        == "Deezer could not be reached (NewConnectionError) at GET /artist/27."
+    )
+
+
 def test_an_unreadable_answer_says_so(platform_server: PlatformServer, make_http: MakeHttp) -> None:
     platform_server.reply("/artist/27", Reply(200, {}, "NaN"))
     error = failure_of(lambda: make_http().get_json(f"{platform_server.base_url}/artist/27"))
