@@ -73,10 +73,12 @@ class Snapshots:
         _round_trip()
         return [Reading(START + timedelta(days=day, hours=20), 10.0 + day) for day in range(3)]
 
-    def pull_state(self, platform: str) -> tuple[datetime | None, str | None]:
+    def pull_state(self, platform: str) -> Any:
+        from chalicelib.domain.freshness import PullState
+
         self.reads += 1
         _round_trip()
-        return NOW - timedelta(minutes=20), None
+        return PullState(reached_at=NOW - timedelta(minutes=20))
 
 
 def _build(read_concurrency: int) -> tuple[float, int]:

@@ -162,6 +162,7 @@ def pull_service(seconds_left: Callable[[], float]) -> PullService:
     """The pull job for one invocation (`seconds_left`: the invocation's remaining time)."""
     from chalicelib.adapters.snapshot_store import DynamoSnapshotStore
     from chalicelib.pulls import pullers
+    from chalicelib.pulls.errors import Misconfigured, NoCredentials
     from chalicelib.pulls.http import PlatformHttp
     from chalicelib.services.pulling import PullService
 
@@ -169,46 +170,52 @@ def pull_service(seconds_left: Callable[[], float]) -> PullService:
     endpoints = settings.endpoints
     http = PlatformHttp(timeout_seconds=settings.pull_timeout_seconds, max_attempts=4)
 
-    def credential(name: str) -> str | None:
-        return secrets().pull.get(name)
+    def credentials(*names: str) -> list[str]:
+        """The values of the named pull secrets; `NoCredentials` naming those that are not set (a
+        platform without them is not called)."""
+        values = {name: secrets().pull.get(name) for name in names}
+        missing = [name for name, value in values.items() if not value]
+        if missing:
+            raise NoCredentials(*missing)
+        return [values[name] or "" for name in names]
 
-    def youtube() -> pullers.PullFunction | None:
-        key = credential("YOUTUBE_API_KEY")
-        return pullers.youtube(http, endpoints.youtube_api_base, key) if key else None
+    def youtube() -> pullers.PullFunction:
+        (key,) = credentials("YOUTUBE_API_KEY")
+        return pullers.youtube(http, endpoints.youtube_api_base, key)
 
-    def x() -> pullers.PullFunction | None:
-        token = credential("X_BEARER_TOKEN")
-        return pullers.x(http, endpoints.x_api_base, token, settings.x_reads_per_day) if token else None
+    def x() -> pullers.PullFunction:
+        (token,) = credentials("X_BEARER_TOKEN")
+        return pullers.x(http, endpoints.x_api_base, token, settings.x_reads_per_day)
 
-    def facebook() -> pullers.PullFunction | None:
-        token = credential("META_ACCESS_TOKEN")
-        return pullers.facebook(http, endpoints.meta_graph_base, token) if token else None
+    def facebook() -> pullers.PullFunction:
+        (token,) = credentials("META_ACCESS_TOKEN")
+        return pullers.facebook(http, endpoints.meta_graph_base, token)
 
-    def instagram() -> pullers.PullFunction | None:
-        token = credential("META_ACCESS_TOKEN")
-        return pullers.instagram(http, endpoints.meta_graph_base, token) if token else None
+    def instagram() -> pullers.PullFunction:
+        (token,) = credentials("META_ACCESS_TOKEN")
+        return pullers.instagram(http, endpoints.meta_graph_base, token)
 
-    def tiktok() -> pullers.PullFunction | None:
+    def tiktok() -> pullers.PullFunction:
         from chalicelib.platforms.tiktok_api import parse_tokens
 
-        raw = credential("TIKTOK_ACCESS_TOKENS")
-        return pullers.tiktok(http, endpoints.tiktok_api_base, parse_tokens(raw)) if raw else None
+        (raw,) = credentials("TIKTOK_ACCESS_TOKENS")
+        try:
+            tokens = parse_tokens(raw)
+        except ValueError as error:  # names the entry's position, never a token
+            raise Misconfigured(str(error)) from None
+        return pullers.tiktok(http, endpoints.tiktok_api_base, tokens)
 
-    def client_credentials(prefix: str) -> tuple[str, str] | None:
-        client_id, secret = credential(f"{prefix}_CLIENT_ID"), credential(f"{prefix}_CLIENT_SECRET")
-        return (client_id, secret) if client_id and secret else None
-
-    def soundcloud() -> pullers.PullFunction | None:
-        pair = client_credentials("SOUNDCLOUD")
+    def soundcloud() -> pullers.PullFunction:
+        client_id, secret = credentials("SOUNDCLOUD_CLIENT_ID", "SOUNDCLOUD_CLIENT_SECRET")
         base, auth = endpoints.soundcloud_api_base, endpoints.soundcloud_auth_base
-        return pullers.soundcloud(http, base, auth, *pair, cache=_token_cache()) if pair else None
+        return pullers.soundcloud(http, base, auth, client_id, secret, cache=_token_cache())
 
-    def spotify() -> pullers.PullFunction | None:
-        pair = client_credentials("SPOTIFY")
+    def spotify() -> pullers.PullFunction:
+        client_id, secret = credentials("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET")
         base, auth = endpoints.spotify_api_base, endpoints.spotify_auth_base
-        return pullers.spotify(http, base, auth, *pair, cache=_token_cache()) if pair else None
+        return pullers.spotify(http, base, auth, client_id, secret, cache=_token_cache())
 
-    def deezer() -> pullers.PullFunction | None:
+    def deezer() -> pullers.PullFunction:
         return pullers.deezer(http, endpoints.deezer_api_base)  # public API: no credentials
 
     return PullService(

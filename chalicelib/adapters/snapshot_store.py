@@ -4,12 +4,19 @@
 |---|---|---|
 | snapshot | `SNAP#<platform>#<content\\|account>#<item_id>` | `<metric>#<its pull's time, UTC, µs>` |
 | a counter's latest value of a day | `SNAPDAY#<platform>#<kind>#<item_id>` | `<metric>#<YYYY-MM-DD>` |
-| pull state | `PULL#<platform>` | `STATE`: `last_pull_at`, `last_error`, `snapshots_written_at` |
+| pull state | `PULL#<platform>` | `STATE` (see below) |
 | pull progress (budget, ids to resume) | `PULL#<platform>` | `PROGRESS` |
 
 A snapshot is keyed by the full time of its pull, so every pull is its own reading (two pulls in one
 minute are two snapshots: the window's first and last are the real ones), while writing the same
 reading again (a retried batch) rewrites the same item.
+
+The pull state says when a pull last ran (`last_pull_at`, every attempt), when one last got an answer
+from the platform (`reached_at`, NULL until one did), the latest failure since its latest clean pull
+(`last_error`, the sentence a summary shows, and `last_error_at`), and when its latest snapshots were
+written (`snapshots_written_at`). A state written before `reached_at` existed has only `last_pull_at`,
+which then counted every attempt: it is read as the latest reach, except after the old "no
+credentials" sentence.
 """
 
 from __future__ import annotations
@@ -23,11 +30,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.adapters.event_store import Item, batch_put, iso
 from chalicelib.domain.counters import Reading
+from chalicelib.domain.freshness import PullState
 from chalicelib.errors import DependencyFailed
 from chalicelib.pulls.snapshots import Snapshot
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+# What the pull job recorded for a platform without credentials before `reached_at` existed.
+LEGACY_NO_CREDENTIALS = "No credentials are configured for this platform."
 
 
 def key_time(moment: datetime) -> str:
@@ -59,6 +70,11 @@ def daily_item(snapshot: Snapshot) -> Item:
     item["pk"] = {"S": "SNAPDAY#" + item["pk"]["S"].removeprefix("SNAP#")}
     item["sk"] = {"S": f"{snapshot.metric}#{snapshot.at.astimezone(UTC).date().isoformat()}"}
     return item
+
+
+def _time(item: dict[str, Any], name: str) -> datetime | None:
+    value = item.get(name, {}).get("S")
+    return datetime.fromisoformat(value) if value else None
 
 
 def _reading(item: dict[str, Any]) -> Reading:
@@ -136,19 +152,31 @@ class DynamoSnapshotStore:
         return first, last or first
 
     def record_pull(
-        self, platform: str, at: datetime, error: str | None, *, written_at: datetime | None = None
+        self,
+        platform: str,
+        at: datetime,
+        error: str | None,
+        *,
+        reached: bool = True,
+        written_at: datetime | None = None,
     ) -> None:
-        """The platform's latest pull: when, and the error it ended with (None when clean); with
-        `written_at`, when the snapshots it stored were written (what the publish job compares)."""
+        """The platform's latest pull: when, whether it reached the platform (got any answer), and
+        the failure it met (None when clean, which clears the previous one); with `written_at`, when
+        the snapshots it stored were written (what the publish job compares)."""
         values: dict[str, Any] = {":at": {"S": iso(at)}}
         expression = "SET last_pull_at = :at"
+        if reached:
+            expression += ", reached_at = :at"
+        else:  # NULL until a pull reaches it: tells a new state from one written before reached_at
+            expression += ", reached_at = if_not_exists(reached_at, :never)"
+            values[":never"] = {"NULL": True}
         if written_at is not None:
             expression += ", snapshots_written_at = :written"
             values[":written"] = {"S": key_time(written_at)}
         if error is None:
-            expression += " REMOVE last_error"
+            expression += " REMOVE last_error, last_error_at"
         else:
-            expression += ", last_error = :error"
+            expression += ", last_error = :error, last_error_at = :at"
             values[":error"] = {"S": error}
         try:
             self._dynamodb.update_item(
@@ -216,10 +244,16 @@ class DynamoSnapshotStore:
             raise DependencyFailed("The pull state could not be read.") from error
         return dict(item or {})
 
-    def pull_state(self, platform: str) -> tuple[datetime | None, str | None]:
+    def pull_state(self, platform: str) -> PullState:
         item = self._state(platform)
-        at = item.get("last_pull_at", {}).get("S")
-        return (datetime.fromisoformat(at) if at else None), item.get("last_error", {}).get("S")
+        attempted_at = _time(item, "last_pull_at")
+        error = item.get("last_error", {}).get("S")
+        if "reached_at" in item:
+            reached_at = _time(item, "reached_at")
+        else:  # written before reached_at: every attempt set last_pull_at
+            reached_at = None if error == LEGACY_NO_CREDENTIALS else attempted_at
+        error_at = _time(item, "last_error_at") or (attempted_at if error else None)
+        return PullState(reached_at=reached_at, error=error, error_at=error_at)
 
     def snapshots_written_at(self, platform: str) -> datetime | None:
         """When the platform's latest snapshots were written (None before its first): one read."""

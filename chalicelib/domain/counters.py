@@ -1,6 +1,7 @@
 """Counters in a summary: for each tracked item, its earliest and latest snapshot in the window;
 `first` and `last` summed over the campaign's items (popularity averaged), `delta = last - first`,
-`as_of` the newest snapshot's time; `null` with `unavailable` when the platform refused. Pure.
+`as_of` the newest snapshot's time; all four `null` with `unavailable` when the platform refused
+(there is no reading to date, only the reason of the newest refusal). Pure.
 """
 
 from __future__ import annotations
@@ -65,7 +66,6 @@ def aggregate(counters: Iterable[ItemCounter]) -> dict[str, dict[str, Any]]:
     result: dict[str, dict[str, Any]] = {}
     for metric, items in sorted(by_metric.items()):
         usable = [c for c in items if c.first.value is not None and c.last.value is not None]
-        as_of = _iso(max(c.last.at for c in items))
         if not usable:
             newest = max(items, key=lambda c: c.last.at)
             reason = newest.last.unavailable or newest.first.unavailable or "The platform gave no value."
@@ -73,7 +73,7 @@ def aggregate(counters: Iterable[ItemCounter]) -> dict[str, dict[str, Any]]:
                 "first": None,
                 "last": None,
                 "delta": None,
-                "as_of": as_of,
+                "as_of": None,
                 "unavailable": reason,
             }
             continue

@@ -8,6 +8,9 @@ with `{"error": {"type", "message", "code"}}`:
 - code 800 (`no data`) is an artist that does not exist: missing;
 - any other code stops the pull (`Unavailable` for 700 "service busy", else `Rejected`).
 
+Each of these failures carries Deezer's own error (`own_error`: its code, type and message, the
+message only when it is a plain phrase), which a summary's `last_error` names.
+
 Deezer allows about 50 requests per 5 s: the client keeps a sliding window of its own requests and
 sleeps (injected `sleep` and `clock`) before one that would exceed it. The pacing is per client, so one
 client should serve a whole pull. An id that is not a decimal Deezer id is never sent and is missing.
@@ -21,8 +24,15 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from chalicelib.pulls.errors import MalformedResponse, PullError, RateLimited, Rejected, Unavailable
-from chalicelib.pulls.http import PlatformHttp
+from chalicelib.pulls.errors import (
+    MalformedResponse,
+    PullError,
+    RateLimited,
+    Rejected,
+    Unavailable,
+    plain,
+)
+from chalicelib.pulls.http import PlatformHttp, endpoint_of
 from chalicelib.pulls.reading import Item, mapping, object_body, unique
 from chalicelib.pulls.snapshots import PullResult, Snapshot
 
@@ -90,7 +100,8 @@ class Deezer:
         while True:
             attempt += 1
             self._pace()
-            body = object_body(self._http.get_json(f"{self._base}/artist/{artist_id}"), f"{PLATFORM} artist")
+            url = f"{self._base}/artist/{artist_id}"
+            body = object_body(self._http.get_json(url), f"{PLATFORM} artist")
             if body.get("error") is None:
                 return body
             error = mapping(body.get("error"))
@@ -98,13 +109,16 @@ class Deezer:
             if code == NO_DATA_CODE:
                 raise _NoData
             if code != QUOTA_CODE:
-                raise _failure(code, error.get("type"))
+                raise _failure(error, endpoint_of("GET", url))
             if attempt > self._quota_retries:
                 raise RateLimited(
                     f"GET {PLATFORM} artist answered quota exceeded after {attempt} attempts",
                     retry_at=self._clock() + QUOTA_PAUSE_SECONDS,
                     status=200,
                     reason="QuotaLimitExceeded",
+                    endpoint=endpoint_of("GET", url),
+                    attempts=attempt,
+                    own_error=own_error(error),
                 )
             self._sleep(QUOTA_PAUSE_SECONDS)
 
@@ -123,12 +137,31 @@ class Deezer:
         self._sent.append(now)
 
 
-def _failure(code: object, kind: object) -> PullError:
-    reason = kind if isinstance(kind, str) and _TYPE.fullmatch(kind) else None
+def own_error(error: dict[str, object]) -> str:
+    """Deezer's error object in words: `4 (Exception: Quota limit exceeded)`; a part that is not a
+    plain code or phrase is left out."""
+    code, kind, message = error.get("code"), _type(error.get("type")), plain(error.get("message"))
+    named = str(code) if isinstance(code, int) and not isinstance(code, bool) else "without a code"
+    words = ": ".join(part for part in (kind, message) if part)
+    return f"{named} ({words})" if words else named
+
+
+def _type(kind: object) -> str | None:
+    return kind if isinstance(kind, str) and _TYPE.fullmatch(kind) else None
+
+
+def _failure(error: dict[str, object], endpoint: str) -> PullError:
+    code, reason = error.get("code"), _type(error.get("type"))
     readable = code if isinstance(code, int) and not isinstance(code, bool) else None
     if readable is None:
-        return MalformedResponse(f"GET {PLATFORM} artist answered an error without a readable code")
+        return MalformedResponse(
+            f"GET {PLATFORM} artist answered an error without a readable code",
+            status=200,
+            endpoint=endpoint,
+            own_error=own_error(error),
+        )
     message = f"GET {PLATFORM} artist answered error {readable}"
+    words = own_error(error)
     if readable == BUSY_CODE:
-        return Unavailable(message, status=200, reason=reason)
-    return Rejected(message, status=200, reason=reason)
+        return Unavailable(message, status=200, reason=reason, endpoint=endpoint, own_error=words)
+    return Rejected(message, status=200, reason=reason, endpoint=endpoint, own_error=words)

@@ -8,7 +8,9 @@
 Since 2026-03-09 only extended-quota apps get these counters: a development-mode app gets a 403 or
 artists without the fields. That is a documented state, not a crash: on a 403 every requested artist
 gets both metrics as unavailable with the reason (and no further request is made), and a field left
-out is unavailable with the same reason. Other failures stop the pull and return the ids left.
+out is unavailable with the same reason. Either way the result's `error` is the refusal (a
+`Forbidden`, with nothing left to read), so that the platform's `last_error` says it. Other failures
+stop the pull and return the ids left.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.pulls.errors import Forbidden, PullError
-from chalicelib.pulls.http import PlatformHttp
+from chalicelib.pulls.http import PlatformHttp, endpoint_of
 from chalicelib.pulls.reading import Item, chunks, list_field, mapping, object_body, unique
 from chalicelib.pulls.snapshots import PullResult, Snapshot
 from chalicelib.pulls.tokens import ClientCredentials, TokenCache
@@ -33,6 +35,7 @@ NO_QUOTA_FORBIDDEN = (
     "Spotify returns no follower counts or popularity for apps without extended quota (HTTP 403)"
 )
 NO_QUOTA_MISSING = "Spotify returns no follower counts or popularity for apps without extended quota"
+REFUSAL = "Apps without extended quota get no follower counts or popularity from Spotify"
 
 _ID = re.compile(r"[0-9A-Za-z]{22}")
 
@@ -69,16 +72,18 @@ class Spotify:
         valid = [item_id for item_id in wanted if _ID.fullmatch(item_id)]
         missing = [item_id for item_id in wanted if not _ID.fullmatch(item_id)]
         snapshots: list[Snapshot] = []
+        refusal: PullError | None = None
         batches = chunks(valid, BATCH_SIZE)
         for index, batch in enumerate(batches):
             try:
                 body = object_body(self._credentials.call(self._getter(batch)), f"{PLATFORM} artists")
                 artists = list_field(body, "artists", f"{PLATFORM} artists")
-            except Forbidden:
+            except Forbidden as error:
                 for refused in (item_id for rest in batches[index:] for item_id in rest):
                     artist = Item(PLATFORM, "account", refused, now)
                     snapshots.extend(artist.unavailable(metric, NO_QUOTA_FORBIDDEN) for metric in METRICS)
-                return PullResult(tuple(snapshots), (), tuple(missing), None)
+                error.detail = REFUSAL
+                return PullResult(tuple(snapshots), (), tuple(missing), error)
             except PullError as error:
                 later = [item_id for rest in batches[index:] for item_id in rest]
                 return PullResult(tuple(snapshots), tuple(later), tuple(missing), error)
@@ -88,9 +93,21 @@ class Spotify:
                 artist_id = fields.get("id")
                 if isinstance(artist_id, str) and artist_id in batch and artist_id not in seen:
                     seen.add(artist_id)
-                    snapshots.extend(_artist_snapshots(artist_id, fields, now))
+                    read = _artist_snapshots(artist_id, fields, now)
+                    snapshots.extend(read)
+                    if refusal is None and any(s.unavailable == NO_QUOTA_MISSING for s in read):
+                        refusal = self._left_out()
             missing.extend(item_id for item_id in batch if item_id not in seen)
-        return PullResult(tuple(snapshots), (), tuple(missing), None)
+        return PullResult(tuple(snapshots), (), tuple(missing), refusal)
+
+    def _left_out(self) -> Forbidden:
+        """The quiet refusal: artists answered without their counters."""
+        return Forbidden(
+            f"GET {PLATFORM} artists answered without followers or popularity",
+            status=200,
+            endpoint=endpoint_of("GET", f"{self._api}/artists"),
+            detail=f"It left out the counters: {REFUSAL[0].lower()}{REFUSAL[1:]}",
+        )
 
     def _getter(self, batch: list[str]) -> Callable[[str], Any]:
         def get(token: str) -> Any:

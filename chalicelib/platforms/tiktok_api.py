@@ -13,7 +13,9 @@ answers a new token (or raises a `PullError`), and the request is retried once w
 `rate_limit_exceeded` is retried by `PlatformHttp`, honouring `Retry-After`.
 
 An account without a token, or whose token is refused even after a refresh, gets its counters as
-unavailable with the reason; the other accounts are still read. Tokens never appear in messages.
+unavailable with the reason; the other accounts are still read, and the result's `error` is that
+refusal (`NoCredentials` for a missing token), so that the platform's `last_error` says it. An error
+TikTok put in its envelope carries its code and message (`own_error`). Tokens never appear in messages.
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ from typing import Any, NoReturn
 from chalicelib.pulls.errors import (
     Forbidden,
     MalformedResponse,
+    NoCredentials,
     PullError,
     RateLimited,
     Rejected,
     Unauthorized,
     Unavailable,
+    plain,
 )
-from chalicelib.pulls.http import PlatformHttp
+from chalicelib.pulls.http import PlatformHttp, endpoint_of
 from chalicelib.pulls.reading import Item, chunks, list_field, mapping, object_body, unique
 from chalicelib.pulls.snapshots import PullResult, Snapshot
 
@@ -52,6 +56,7 @@ RATE_LIMIT_PAUSE_SECONDS = 60.0
 NO_CREDENTIAL = "no TikTok access token for this account (TIKTOK_ACCESS_TOKENS)"
 CREDENTIAL_REFUSED = "TikTok refused this account's access token (authorization expired or revoked)"
 NOT_AUTHORIZED = "the account did not grant the tracker this data (TikTok scope missing)"
+TOKENS_VARIABLE = "TIKTOK_ACCESS_TOKENS"
 
 _VIDEO_ID = re.compile(r"[0-9]{1,32}")
 _CODE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
@@ -103,12 +108,12 @@ class TikTokDisplay:
             for video_id in valid:
                 video = Item(PLATFORM, "content", video_id, now)
                 snapshots.extend(video.unavailable(metric, NO_CREDENTIAL) for metric, _ in VIDEO_METRICS)
-            return PullResult(tuple(snapshots), (), tuple(missing), None)
+            return PullResult(tuple(snapshots), (), tuple(missing), NoCredentials(TOKENS_VARIABLE))
         url = f"{self._base}/video/query/"
         batches = chunks(valid, BATCH_SIZE)
         for index, batch in enumerate(batches):
             try:
-                data = self._authorized(open_id, now, self._video_query(url, batch))
+                data = self._authorized(open_id, now, self._video_query(url, batch), endpoint_of("POST", url))
                 videos = list_field(data, "videos", f"{PLATFORM} video/query")
             except PullError as error:
                 later = [item_id for rest in batches[index:] for item_id in rest]
@@ -136,40 +141,47 @@ class TikTokDisplay:
         """followers of each account, each read with its own token."""
         wanted = unique(open_ids)
         snapshots: list[Snapshot] = []
+        refusal: PullError | None = None
         url = f"{self._base}/user/info/"
         for position, open_id in enumerate(wanted):
             account = Item(PLATFORM, "account", open_id, now)
             if open_id not in self._tokens:
                 snapshots.append(account.unavailable("followers", NO_CREDENTIAL))
+                refusal = refusal or NoCredentials(TOKENS_VARIABLE)
                 continue
             try:
                 data = self._authorized(
                     open_id,
                     now,
                     lambda token: self._http.get_json(url, {"fields": USER_FIELDS}, _bearer(token)),
+                    endpoint_of("GET", url),
                 )
-            except Unauthorized:
+            except Unauthorized as error:
                 snapshots.append(account.unavailable("followers", CREDENTIAL_REFUSED))
+                refusal = refusal or error
                 continue
-            except Forbidden:
+            except Forbidden as error:
                 snapshots.append(account.unavailable("followers", NOT_AUTHORIZED))
+                refusal = refusal or error
                 continue
             except PullError as error:
                 return PullResult(tuple(snapshots), tuple(wanted[position:]), (), error)
             user = mapping(data.get("user"))
             snapshots.append(account.count("followers", user, "follower_count"))
-        return PullResult(tuple(snapshots), (), (), None)
+        return PullResult(tuple(snapshots), (), (), refusal)
 
-    def _authorized(self, open_id: str, now: datetime, request: Callable[[str], Any]) -> dict[str, object]:
+    def _authorized(
+        self, open_id: str, now: datetime, request: Callable[[str], Any], endpoint: str
+    ) -> dict[str, object]:
         """The `data` of `request(token)`; after a refused token, one refresh and one retry."""
         try:
-            return _unwrap(_refused_as_unauthorized(request, self._tokens[open_id]), now)
+            return _unwrap(_refused_as_unauthorized(request, self._tokens[open_id]), now, endpoint)
         except Unauthorized:
             if self._refresh is None:
                 raise
         token = self._refresh(open_id)
         self._tokens[open_id] = token
-        return _unwrap(_refused_as_unauthorized(request, token), now)
+        return _unwrap(_refused_as_unauthorized(request, token), now, endpoint)
 
 
 def _refused_as_unauthorized(request: Callable[[str], Any], token: str) -> Any:
@@ -178,36 +190,47 @@ def _refused_as_unauthorized(request: Callable[[str], Any], token: str) -> Any:
         return request(token)
     except Rejected as error:
         if error.reason == "access_token_invalid":
-            raise Unauthorized(error.message, status=error.status, reason=error.reason) from None
+            raise Unauthorized(
+                error.message,
+                status=error.status,
+                reason=error.reason,
+                endpoint=error.endpoint,
+                attempts=error.attempts,
+            ) from None
         raise
 
 
-def _unwrap(body: Any, now: datetime) -> dict[str, object]:
+def _unwrap(body: Any, now: datetime, endpoint: str) -> dict[str, object]:
     """TikTok's envelope: `data` when `error.code` is "ok", else the failure the code names."""
     envelope = object_body(body, PLATFORM)
     error = envelope.get("error")
     code = mapping(error).get("code", "ok") if error is not None else "ok"
     if code != "ok":
-        _raise_code(code, now)
+        _raise_code(mapping(error), now, endpoint)
     data = envelope.get("data")
     if not isinstance(data, dict):
-        raise MalformedResponse(f"{PLATFORM} answered without a `data` object")
+        raise MalformedResponse(f"{PLATFORM} answered without a `data` object", status=200, endpoint=endpoint)
     return data
 
 
-def _raise_code(code: object, now: datetime) -> NoReturn:
+def _raise_code(error: dict[str, object], now: datetime, endpoint: str) -> NoReturn:
+    code = error.get("code")
     reason = code if isinstance(code, str) and _CODE.fullmatch(code) else None
     message = f"{PLATFORM} answered error {reason or 'with an unreadable code'}"
+    words = plain(error.get("message"))
+    own = f"{reason or 'with an unreadable code'}" + (f" ({words})" if words else "")
     if reason == "access_token_invalid":
-        raise Unauthorized(message, status=200, reason=reason)
+        raise Unauthorized(message, status=200, reason=reason, endpoint=endpoint, own_error=own)
     if reason in ("scope_not_authorized", "scope_permission_missed"):
-        raise Forbidden(message, status=200, reason=reason)
+        raise Forbidden(message, status=200, reason=reason, endpoint=endpoint, own_error=own)
     if reason == "rate_limit_exceeded":
         retry_at = now.timestamp() + RATE_LIMIT_PAUSE_SECONDS
-        raise RateLimited(message, retry_at=retry_at, status=200, reason=reason)
+        raise RateLimited(
+            message, retry_at=retry_at, status=200, reason=reason, endpoint=endpoint, own_error=own
+        )
     if reason == "internal_error":
-        raise Unavailable(message, status=200, reason=reason)
-    raise Rejected(message, status=200, reason=reason)
+        raise Unavailable(message, status=200, reason=reason, endpoint=endpoint, own_error=own)
+    raise Rejected(message, status=200, reason=reason, endpoint=endpoint, own_error=own)
 
 
 def _bearer(token: str) -> dict[str, str]:

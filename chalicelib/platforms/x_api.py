@@ -92,7 +92,8 @@ class XMetrics:
         while start < len(valid):
             affordable = self._budget.available(now) // units
             if affordable < 1:
-                error = BudgetExhausted(f"{PLATFORM} daily read budget spent down to its reserve")
+                cap = f"the label's cap of {self._budget.daily_limit} X reads a day (X_READS_PER_DAY)"
+                error = BudgetExhausted(f"{cap} is reached")
                 return PullResult(tuple(snapshots), tuple(valid[start:]), tuple(missing), error)
             batch = valid[start : start + min(BATCH_SIZE, affordable)]
             try:

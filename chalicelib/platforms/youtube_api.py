@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from chalicelib.pulls.budget import UnitBudget
-from chalicelib.pulls.errors import BudgetExhausted, Forbidden, PullError
+from chalicelib.pulls.errors import DAILY_QUOTA_REASONS, BudgetExhausted, Forbidden, PullError
 from chalicelib.pulls.http import PlatformHttp
 from chalicelib.pulls.reading import Item, chunks, list_field, mapping, object_body, unique
 from chalicelib.pulls.snapshots import PullResult, Snapshot
@@ -27,7 +27,7 @@ PLATFORM = "youtube"
 BATCH_SIZE = 50
 UNITS_PER_PAGE = 1
 MAX_PAGES_PER_BATCH = 5
-QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
+QUOTA_REASONS = DAILY_QUOTA_REASONS
 
 HIDDEN = "hidden by the owner"
 COMMENTS_OFF = "comments are turned off"
@@ -84,7 +84,10 @@ class YouTubeStats:
         page_token: str | None = None
         for _page in range(MAX_PAGES_PER_BATCH):
             if not self._budget.can_spend(UNITS_PER_PAGE, now):
-                return BudgetExhausted(f"{PLATFORM} daily quota spent down to its reserve")
+                return BudgetExhausted(
+                    f"the Data API quota of {self._budget.daily_limit} units a day (Pacific time) is used "
+                    f"down to the tracker's reserve of {self._budget.reserve}"
+                )
             try:
                 body = self._page(resource, batch, page_token, now)
                 items = list_field(body, "items", f"{PLATFORM} {resource}")

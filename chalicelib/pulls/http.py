@@ -16,7 +16,12 @@ decides what is retried and how long to wait.
   body (a WebSub hub's answer) is None.
 
 Secrets never leave: errors and log lines name the method, host and path only (no query string, where
-YouTube's key and Meta's token travel), never a header, a form field or a response body.
+YouTube's key and Meta's token travel), never a header, a form field or a response body. Each error
+also carries its `endpoint` (method and path), its `attempts` and, for a timeout, the timeout, from
+which `chalicelib.pulls.failures` writes the sentence a summary shows.
+
+Log lines name the call they belong to (`call`, "pull" unless the caller says otherwise, e.g. "hub
+subscribe"): `<call> request failed` for an attempt that will be retried or given up.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from typing import Any, NoReturn
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import urllib3
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 from urllib3.exceptions import HTTPError as TransportError
 
 from chalicelib.platforms._json import strict_loads
@@ -101,6 +107,7 @@ class PlatformHttp:
         if timeout_seconds <= 0 or max_attempts < 1 or max_wait_seconds < 0:
             raise ValueError("timeout_seconds > 0, max_attempts >= 1 and max_wait_seconds >= 0")
         self._timeout = urllib3.Timeout(connect=timeout_seconds, read=timeout_seconds)
+        self._timeout_seconds = timeout_seconds
         self._max_attempts = max_attempts
         self._sleep = sleep
         self._clock = clock
@@ -116,9 +123,14 @@ class PlatformHttp:
     # --- the three shapes of request ----------------------------------------------------------------
 
     def get_json(
-        self, url: str, params: Params | None = None, headers: Mapping[str, str] | None = None
+        self,
+        url: str,
+        params: Params | None = None,
+        headers: Mapping[str, str] | None = None,
+        *,
+        call: str = "pull",
     ) -> Any:
-        return self._call("GET", _with_query(url, params), None, headers, None)
+        return self._call("GET", _with_query(url, params), None, headers, None, call=call)
 
     def post_json(
         self,
@@ -126,13 +138,18 @@ class PlatformHttp:
         body: Any,
         params: Params | None = None,
         headers: Mapping[str, str] | None = None,
+        *,
+        call: str = "pull",
     ) -> Any:
         payload = json.dumps(body, separators=(",", ":"), allow_nan=False).encode("utf-8")
-        return self._call("POST", _with_query(url, params), payload, headers, "application/json")
+        return self._call("POST", _with_query(url, params), payload, headers, "application/json", call=call)
 
-    def post_form(self, url: str, form: Params, headers: Mapping[str, str] | None = None) -> Any:
+    def post_form(
+        self, url: str, form: Params, headers: Mapping[str, str] | None = None, *, call: str = "pull"
+    ) -> Any:
+        """`call` names the request in log lines (a WebSub hub's "hub subscribe", not a pull)."""
         payload = urlencode({name: str(value) for name, value in form.items()}).encode("ascii")
-        return self._call("POST", url, payload, headers, "application/x-www-form-urlencoded")
+        return self._call("POST", url, payload, headers, "application/x-www-form-urlencoded", call=call)
 
     # --- the loop -------------------------------------------------------------------------------------
 
@@ -143,13 +160,32 @@ class PlatformHttp:
         payload: bytes | None,
         extra_headers: Mapping[str, str] | None,
         content_type: str | None,
+        *,
+        call: str,
     ) -> Any:
         target = safe_target(url)
         endpoint = f"{method} {target}"
+        where = endpoint_of(method, url)
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **(extra_headers or {})}
         if content_type:
             headers["Content-Type"] = content_type
-        waited = self._wait_for_window(endpoint)
+        try:
+            return self._attempts(method, url, payload, headers, endpoint=endpoint, call=call)
+        except PullError as error:
+            error.endpoint = where
+            raise
+
+    def _attempts(
+        self,
+        method: str,
+        url: str,
+        payload: bytes | None,
+        headers: Mapping[str, str],
+        *,
+        endpoint: str,
+        call: str,
+    ) -> Any:
+        waited = self._wait_for_window(endpoint, call)
         attempt = 0
         while True:
             attempt += 1
@@ -176,10 +212,20 @@ class PlatformHttp:
                     response.release_conn()
             except TransportError as error:  # refused, reset, timed out, protocol
                 problem = type(error).__name__
-                self._log_retry(endpoint, attempt, None, problem)
+                timeout = self._timeout_seconds if _timed_out(error) else None
+                self._log_retry(call, endpoint, attempt, None, problem)
                 if attempt >= self._max_attempts:
-                    raise Unavailable(f"{endpoint} failed after {attempt} attempts ({problem})") from None
-                waited += self._back_off(endpoint, attempt, None, waited, status=None, reason=None)
+                    raise Unavailable(
+                        f"{endpoint} failed after {attempt} attempts ({problem})",
+                        attempts=attempt,
+                        timeout_seconds=timeout,
+                        problem=problem,
+                    ) from None
+                try:
+                    waited += self._back_off(endpoint, attempt, None, waited, status=None, reason=None)
+                except Unavailable as gave_up:  # the next try would wait too long: say why it failed
+                    gave_up.timeout_seconds, gave_up.problem = timeout, problem
+                    raise
                 continue
 
             self._note_window(endpoint, response_headers)
@@ -188,12 +234,12 @@ class PlatformHttp:
             reason = _reason(data)
             if status == 429 or status >= 500:
                 not_before = _not_before(response_headers, self._clock())
-                self._log_retry(endpoint, attempt, status, reason)
+                self._log_retry(call, endpoint, attempt, status, reason)
                 if attempt >= self._max_attempts:
                     self._give_up(endpoint, attempt, status, reason, not_before)
                 waited += self._back_off(endpoint, attempt, not_before, waited, status=status, reason=reason)
                 continue
-            _raise_final(endpoint, status, reason)
+            _raise_final(endpoint, status, reason, attempt)
 
     def _back_off(
         self,
@@ -220,12 +266,14 @@ class PlatformHttp:
                     status=status,
                     reason=reason,
                     retry_at=retry_at if not_before is not None else None,
+                    attempts=attempt,
                 )
             raise RateLimited(
                 f"{endpoint} is rate limited until {_iso(retry_at)}",
                 retry_at=retry_at,
                 status=status,
                 reason=reason,
+                attempts=attempt,
             )
         self._sleep(delay)
         return delay
@@ -239,12 +287,14 @@ class PlatformHttp:
                 f"{endpoint} still rate limited after {attempt} attempts",
                 retry_at=retry_at,
                 reason=reason,
+                attempts=attempt,
             )
         raise Unavailable(
             f"{endpoint} answered {status} after {attempt} attempts",
             status=status,
             reason=reason,
             retry_at=not_before,
+            attempts=attempt,
         )
 
     # --- x-rate-limit windows -----------------------------------------------------------------------
@@ -258,7 +308,7 @@ class PlatformHttp:
         elif remaining is not None and remaining > 0:
             self._closed_until.pop(endpoint, None)
 
-    def _wait_for_window(self, endpoint: str) -> float:
+    def _wait_for_window(self, endpoint: str, call: str) -> float:
         """Sleep until the endpoint's spent window resets, if it is spent; return how long."""
         until = self._closed_until.get(endpoint)
         if until is None:
@@ -271,7 +321,10 @@ class PlatformHttp:
             raise RateLimited(
                 f"{endpoint}: its rate-limit window is spent until {_iso(until)}", retry_at=until, status=None
             )
-        logger.info("pull waits for a rate-limit window", extra={"endpoint": endpoint, "delay_s": delay})
+        logger.info(
+            f"{call} waits for a rate-limit window",
+            extra={"call": call, "endpoint": endpoint, "delay_s": delay},
+        )
         self._sleep(delay)
         del self._closed_until[endpoint]
         return delay
@@ -287,12 +340,22 @@ class PlatformHttp:
         try:
             return strict_loads(data.decode("utf-8"))
         except (ValueError, RecursionError):  # UnicodeError and JSONDecodeError are ValueErrors
-            raise MalformedResponse(f"{endpoint} answered {status} with a body that is not JSON") from None
+            raise MalformedResponse(
+                f"{endpoint} answered {status} with a body that is not JSON", status=status
+            ) from None
 
-    def _log_retry(self, endpoint: str, attempt: int, status: int | None, reason: str | None) -> None:
+    def _log_retry(
+        self, call: str, endpoint: str, attempt: int, status: int | None, reason: str | None
+    ) -> None:
         logger.warning(
-            "pull request failed",
-            extra={"endpoint": endpoint, "attempt": attempt, "status": status, "reason": reason},
+            f"{call} request failed",
+            extra={
+                "call": call,
+                "endpoint": endpoint,
+                "attempt": attempt,
+                "status": status,
+                "reason": reason,
+            },
         )
 
 
@@ -308,6 +371,19 @@ def safe_target(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
+def endpoint_of(method: str, url: str) -> str:
+    """`METHOD /path`: what a failure's sentence names (no host, credentials, query or fragment)."""
+    return f"{method} {urlsplit(url).path or '/'}"
+
+
+def _timed_out(error: TransportError) -> bool:
+    """A connect or read timeout; a refused connection is a `NewConnectionError`, which urllib3
+    makes a subclass of `ConnectTimeoutError` for old callers' sake."""
+    if isinstance(error, NewConnectionError):
+        return False
+    return isinstance(error, ConnectTimeoutError | ReadTimeoutError)
+
+
 def _with_query(url: str, params: Params | None) -> str:
     if not params:
         return url
@@ -315,13 +391,13 @@ def _with_query(url: str, params: Params | None) -> str:
     return f"{url}{'&' if '?' in url else '?'}{query}"
 
 
-def _raise_final(endpoint: str, status: int, reason: str | None) -> NoReturn:
+def _raise_final(endpoint: str, status: int, reason: str | None, attempts: int) -> NoReturn:
     message = f"{endpoint} answered {status}"
     if status == 401:
-        raise Unauthorized(message, status=status, reason=reason)
+        raise Unauthorized(message, status=status, reason=reason, attempts=attempts)
     if status == 403:
-        raise Forbidden(message, status=status, reason=reason)
-    raise Rejected(message, status=status, reason=reason)
+        raise Forbidden(message, status=status, reason=reason, attempts=attempts)
+    raise Rejected(message, status=status, reason=reason, attempts=attempts)
 
 
 def _not_before(headers: Mapping[str, str], now: float) -> float | None:
@@ -384,4 +460,4 @@ def _iso(moment: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
 
 
-__all__ = ["PlatformHttp", "PullError", "safe_target"]
+__all__ = ["PlatformHttp", "PullError", "endpoint_of", "safe_target"]

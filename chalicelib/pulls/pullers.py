@@ -14,10 +14,11 @@ from chalicelib.platforms.deezer_api import Deezer
 from chalicelib.platforms.meta_api import MetaGraph
 from chalicelib.platforms.soundcloud_api import SoundCloud
 from chalicelib.platforms.spotify_api import Spotify
-from chalicelib.platforms.tiktok_api import TikTokDisplay
+from chalicelib.platforms.tiktok_api import TOKENS_VARIABLE, TikTokDisplay
 from chalicelib.platforms.x_api import XMetrics
 from chalicelib.platforms.youtube_api import YouTubeStats
 from chalicelib.pulls.budget import UnitBudget
+from chalicelib.pulls.errors import NoCredentials
 from chalicelib.pulls.http import PlatformHttp
 from chalicelib.pulls.snapshots import PullResult
 from chalicelib.pulls.tokens import TokenCache
@@ -27,7 +28,10 @@ PullFunction = Callable[[Any, datetime, dict[str, Any]], PullResult]
 
 
 def merge(*results: PullResult) -> PullResult:
-    errors = [r.error for r in results if r.error is not None]
+    """One result of several reads; its error is the first that stopped a read (ids left), else the
+    first met on the way (a refusal)."""
+    stopped = [r.error for r in results if r.error is not None and r.remaining_ids]
+    errors = stopped or [r.error for r in results if r.error is not None]
     return PullResult(
         snapshots=tuple(s for r in results for s in r.snapshots),
         remaining_ids=tuple(i for r in results for i in r.remaining_ids),
@@ -107,7 +111,8 @@ def tiktok(http: PlatformHttp, base_url: str, tokens: Mapping[str, str]) -> Pull
             "content": [i for r in results[:-1] for i in r.remaining_ids],
             "accounts": list(results[-1].remaining_ids),
         }
-        return merge(*results, PullResult(missing_ids=tuple(unowned)))
+        no_token = NoCredentials(TOKENS_VARIABLE) if unowned else None
+        return merge(*results, PullResult(missing_ids=tuple(unowned), error=no_token))
 
     return pull
 

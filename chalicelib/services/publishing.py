@@ -26,6 +26,7 @@ from chalicelib.domain.counters import (
     Reading,
     aggregate,
 )
+from chalicelib.domain.freshness import ItemKey, PullState, campaign_freshness
 from chalicelib.domain.rollups import (
     HOUR,
     Rollup,
@@ -130,7 +131,7 @@ class Snapshots(Protocol):
         self, platform: str, item_kind: str, item_id: str, metric: str, *, start: datetime, end: datetime
     ) -> tuple[Reading, Reading] | None: ...
 
-    def pull_state(self, platform: str) -> tuple[datetime | None, str | None]: ...
+    def pull_state(self, platform: str) -> PullState: ...
 
     def snapshots_written_at(self, platform: str) -> datetime | None: ...
 
@@ -310,7 +311,9 @@ class PublishingService:
         contents: Mapping[str, list[str]] | None = None,
     ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, Freshness], list[dict[str, Any]]]:
         """Each tracked item's first and last snapshot in the window, per platform; the platforms'
-        pull freshness; and each counter's daily points (the day's latest, summed over items)."""
+        pull freshness for this campaign (`campaign_freshness`: a failure shows unless every item the
+        campaign tracks there was read well since); and each counter's daily points (the day's
+        latest, summed over items)."""
         counters: dict[str, dict[str, dict[str, Any]]] = {}
         freshness: dict[str, Freshness] = {}
         series: list[dict[str, Any]] = []
@@ -331,16 +334,31 @@ class PublishingService:
                 kind, item_id, metric = job
                 return snapshots.first_and_last(platform, kind, item_id, metric, start=start, end=end)
 
-            found = [
-                ItemCounter(metric, *edges)
-                for (_, _, metric), edges in zip(wanted, self._read_all(edges_of, wanted), strict=True)
-                if edges
-            ]
+            found: list[ItemCounter] = []
+            good_since: dict[ItemKey, datetime] = {}
+            for (kind, item_id, metric), edges in zip(wanted, self._read_all(edges_of, wanted), strict=True):
+                if edges is None:
+                    continue
+                found.append(ItemCounter(metric, *edges))
+                latest = edges[1]
+                if latest.value is not None:
+                    key = (kind, item_id)
+                    good_since[key] = max(good_since.get(key, latest.at), latest.at)
             if found:
                 counters[platform] = aggregate(found)
                 series += self._daily_points(platform, items, {c.metric for c in found}, start, end)
-            last_pull_at, last_error = self._snapshots.pull_state(platform)
-            freshness[platform] = Freshness(last_pull_at, last_error)
+            # The items the pull job reads for this campaign (an account's other content is not).
+            pulled = [
+                (kind, item_id)
+                for kind, ids, metrics in (
+                    ("content", tracked.content, CONTENT_METRICS),
+                    ("account", tracked.accounts, ACCOUNT_METRICS),
+                )
+                if metrics.get(platform)
+                for item_id in sorted(ids)
+            ]
+            state = self._snapshots.pull_state(platform)
+            freshness[platform] = campaign_freshness(state, pulled, good_since, end)
         return counters, freshness, series
 
     def _daily_points(

@@ -1,7 +1,10 @@
 """The pull job: read the counters of everything active campaigns track, store snapshots.
 
-One platform failing never stops the others; each platform's outcome is recorded as its freshness
-(`last_pull_at`, `last_error`). A run stops starting platforms when the invocation's time runs low,
+One platform failing never stops the others; each platform's outcome is recorded as its freshness:
+whether the pull reached it (got any answer), and the failure it met, in the sentence a summary shows
+(`chalicelib.pulls.failures`), or none, which clears the previous one. A platform without credentials
+is not called and records `no credentials configured (<VARIABLE>)`: its puller factory raises
+`NoCredentials` (or `Misconfigured`). A run stops starting platforms when the invocation's time runs low,
 and a platform that stopped early (budget spent, an error) keeps the ids it did not read and starts
 with them next run. Each pull's snapshots carry its time, so each pull is its own reading; the
 platform's state also says when its latest snapshots were written, which is how the publish job knows
@@ -17,6 +20,7 @@ from typing import Any, Protocol
 
 from chalicelib.observability import count, logger
 from chalicelib.pulls.errors import PullError
+from chalicelib.pulls.failures import describe_pull
 from chalicelib.pulls.snapshots import PullResult, Snapshot
 from chalicelib.services.publishing import tracked_by_platform
 
@@ -35,13 +39,21 @@ class Items:
 
 # One platform's reader: the counters of these items now; it updates its progress between runs.
 Puller = Callable[[Items, datetime, dict[str, Any]], PullResult]
+# Makes a platform's reader, or raises `NoCredentials` / `Misconfigured` without calling anything.
+PullerFactory = Callable[[], Puller]
 
 
 class Store(Protocol):
     def save(self, snapshots: Sequence[Snapshot]) -> None: ...
 
     def record_pull(
-        self, platform: str, at: datetime, error: str | None, *, written_at: datetime | None = None
+        self,
+        platform: str,
+        at: datetime,
+        error: str | None,
+        *,
+        reached: bool = True,
+        written_at: datetime | None = None,
     ) -> None: ...
 
     def load_progress(self, platform: str) -> dict[str, Any]: ...
@@ -69,7 +81,7 @@ class PullService:
         *,
         campaigns: Campaigns,
         store: Store,
-        pullers: Mapping[str, Callable[[], Puller | None]],
+        pullers: Mapping[str, PullerFactory],
         clock: Callable[[], datetime],
         seconds_left: Callable[[], float],
     ) -> None:
@@ -112,10 +124,12 @@ class PullService:
         return {"pulled_at": now.isoformat(), "platforms": report}
 
     def _pull(self, platform: str, items: Items, now: datetime) -> dict[str, Any]:
-        puller = self._pullers[platform]()
-        if puller is None:
-            self._store.record_pull(platform, now, "No credentials are configured for this platform.")
-            return {"error": "no credentials"}
+        try:
+            puller = self._pullers[platform]()
+        except PullError as error:  # nothing configured to call it with: it was not asked
+            sentence = describe_pull(error, platform)
+            self._store.record_pull(platform, now, sentence, reached=False)
+            return {"error": sentence}
         progress = self._store.load_progress(platform)
         remaining = progress.get("remaining", {})
         asked = self._store.pull_soon(platform)  # new uploads announced since the last run
@@ -127,18 +141,22 @@ class PullService:
         try:
             result = puller(ordered, now, progress)
         except PullError as error:  # one platform's outage is its own
-            self._store.record_pull(platform, now, str(error))
+            sentence = describe_pull(error, platform)
+            self._store.record_pull(platform, now, sentence, reached=error.answered)
             count("pulls_failed")
             logger.info("pull failed", extra={"platform": platform, "error": type(error).__name__})
-            return {"error": str(error)}
+            return {"error": sentence}
         self._store.save(result.snapshots)
         # Read after the write: a publish that started later saw these snapshots.
         written_at = self._clock() if result.snapshots else None
         self._store.save_progress(platform, progress)
         self._store.pulled_soon(platform, [i for i in asked if i not in set(result.remaining_ids)])
-        self._store.record_pull(
-            platform, now, str(result.error) if result.error else None, written_at=written_at
-        )
+        met = result.error
+        failure = describe_pull(met, platform) if met is not None else None
+        self._store.record_pull(platform, now, failure, reached=reached(result), written_at=written_at)
+        if met is not None:
+            count("pulls_failed")
+            logger.info("pull failed", extra={"platform": platform, "error": type(met).__name__})
         count("snapshots_stored", len(result.snapshots))
         return {
             "snapshots": len(result.snapshots),
@@ -146,5 +164,14 @@ class PullService:
             "unavailable": sum(1 for snapshot in result.snapshots if snapshot.value is None),
             "missing": len(result.missing_ids),
             "left_for_next_run": len(result.remaining_ids),
-            "error": str(result.error) if result.error else None,
+            "error": failure,
         }
+
+
+def reached(result: PullResult) -> bool:
+    """Whether a pull got any answer from its platform: no failure, a failure that came as an answer
+    (not a timeout, a network failure, a spent budget or a missing token, whose readings are stored
+    unavailable without asking), or a count read before the failure."""
+    if result.error is None or result.error.answered:
+        return True
+    return any(snapshot.value is not None for snapshot in result.snapshots)

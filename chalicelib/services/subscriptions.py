@@ -3,6 +3,12 @@ campaign tracks, renewed at 80 % of its lease, and unsubscribe channels no longe
 
 The request is recorded before the hub is asked, because the hub verifies our intent (a GET to our
 callback, answered only for topics we requested) before or after it answers us.
+
+A request the hub did not accept is answered per topic in `failed`: `{topic, mode, status, reason,
+error}`, `status` the hub's HTTP status (null when it never answered), `reason` its short reason or
+the status's name (or the network failure's kind), `error` the sentence (`chalicelib.pulls.failures`).
+Log lines name the call (`hub subscribe`, `hub unsubscribe`) and never hold the form: `hub.secret`
+travels in it.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from chalicelib.adapters.subscriptions import Subscription
 from chalicelib.observability import count, logger
 from chalicelib.platforms.youtube import hub_secret_for, topic_for_channel
 from chalicelib.pulls.errors import PullError
+from chalicelib.pulls.failures import describe, reason_of
 from chalicelib.services.publishing import tracked_by_platform
 
 LEASE_SECONDS = 432_000  # 5 days, the reference hub's default (its maximum is 10)
@@ -30,7 +37,7 @@ class Store(Protocol):
 
 
 class Hub(Protocol):
-    def post_form(self, url: str, form: Any, headers: Any = None) -> Any: ...
+    def post_form(self, url: str, form: Any, headers: Any = None, *, call: str = ...) -> Any: ...
 
 
 class Campaigns(Protocol):
@@ -83,17 +90,19 @@ class SubscriptionService:
         known = {s.topic: s for s in self._store.all()}
         subscribed: list[str] = []
         unsubscribed: list[str] = []
-        failed: list[str] = []
+        failed: list[dict[str, Any]] = []
         for topic in sorted(wanted):
             if due(known.get(topic), now):
-                (subscribed if self._ask("subscribe", topic, now) else failed).append(topic)
+                self._ask("subscribe", topic, now, done=subscribed, failed=failed)
         for topic, subscription in sorted(known.items()):
             if topic not in wanted and subscription.requested_mode == "subscribe":
-                (unsubscribed if self._ask("unsubscribe", topic, now) else failed).append(topic)
+                self._ask("unsubscribe", topic, now, done=unsubscribed, failed=failed)
         count("subscriptions_requested", len(subscribed) + len(unsubscribed))
         return {"subscribed": subscribed, "unsubscribed": unsubscribed, "failed": failed}
 
-    def _ask(self, mode: str, topic: str, now: datetime) -> bool:
+    def _ask(
+        self, mode: str, topic: str, now: datetime, *, done: list[str], failed: list[dict[str, Any]]
+    ) -> None:
         self._store.request(topic, mode, now.isoformat())
         form = {
             "hub.mode": mode,
@@ -104,9 +113,21 @@ class SubscriptionService:
         if mode == "subscribe":
             form["hub.secret"] = hub_secret_for(topic, self._hub_secret_key())
             form["hub.lease_seconds"] = str(LEASE_SECONDS)
+        call = f"hub {mode}"
         try:
-            self._hub.post_form(self._hub_url, form)
+            self._hub.post_form(self._hub_url, form, call=call)
         except PullError as error:
-            logger.info("hub refused", extra={"mode": mode, "error": type(error).__name__})
-            return False
-        return True
+            why = {
+                "topic": topic,
+                "mode": mode,
+                "status": error.status,
+                "reason": reason_of(error),
+                "error": describe(error, "The hub"),
+            }
+            failed.append(why)
+            logger.warning(
+                f"{call} failed",
+                extra={"call": call, "topic": topic, "status": why["status"], "reason": why["reason"]},
+            )
+            return
+        done.append(topic)

@@ -19,6 +19,7 @@ from tests.fakes.platform_server import PlatformServer, Reply
 from tests.integration.conftest import Stack
 from tests.integration.management_client import Api, body_of
 from tests.integration.webhook_client import table_items
+from tests.summary_schema import validate_summary
 
 NOW = datetime.now(UTC)
 VIDEO, CHANNEL = "dQw4w9WgXcQ", "UCaaaaaaaaaaaaaaaaaaaaaa"
@@ -182,25 +183,22 @@ def test_one_platform_failing_does_not_stop_the_others(api: Api, stack: Stack, f
 def test_a_platform_without_credentials_says_so_in_its_freshness(
     api: Api, stack: Stack, fakes: PlatformServer
 ) -> None:
+    # Given YouTube's key but no X bearer token
     admin = stack.secrets["ADMIN_TOKEN"]
     credentials(YOUTUBE_API_KEY="yt-key")
     youtube_answers(fakes)
     body = active_campaign(api, admin)
+    # When the pull job runs and the campaign is published
     api.call("POST", "/admin/jobs/pull", admin)
-    assert "No credentials" in pull_state(stack, "x")["last_error"]["S"]
-    # and the next summary shows it, with YouTube's counters
     api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
-    latest = json.loads(
-        boto3.client("s3")
-        .get_object(Bucket=stack.bucket, Key=f"summaries/{body['label']}/{body['campaign_id']}/latest.json")[
-            "Body"
-        ]
-        .read()
+    # Then X's freshness names the missing variable, and no pull reached X; YouTube's counters show
+    summary = latest_summary(stack, body)
+    validate_summary(summary)
+    assert (
+        summary["platforms"]["x"]["freshness"]["last_error"] == "no credentials configured (X_BEARER_TOKEN)"
     )
-    summary = json.loads(
-        boto3.client("s3").get_object(Bucket=stack.bucket, Key=latest["keys"]["json"])["Body"].read()
-    )
-    assert summary["platforms"]["x"]["freshness"]["last_error"].startswith("No credentials")
+    assert summary["platforms"]["x"]["freshness"]["last_pull_at"] is None
+    assert fakes.requests_to("/2/tweets") == []
     assert summary["platforms"]["youtube"]["counters"]["views"]["last"] == 1200
 
 
@@ -333,3 +331,149 @@ def test_new_snapshots_make_the_publish_job_republish_with_the_new_counters(
     assert published == [body["campaign_id"]]
     likes = latest_summary(stack, body)["platforms"]["x"]["counters"]["likes"]
     assert (likes["first"], likes["last"]) == (40, 55)
+
+
+DEEZER_ARTIST, OTHER_DEEZER_ARTIST = "27", "28"
+SPOTIFY_ARTIST = "0TnOYISbd1XYRBk9myaseg"
+
+
+@pytest.fixture
+def streaming(fakes: PlatformServer, monkeypatch: pytest.MonkeyPatch) -> PlatformServer:
+    """Deezer's and Spotify's APIs on the fake server."""
+    monkeypatch.setenv("SPOTIFY_API_BASE", f"{fakes.base_url}/v1")
+    monkeypatch.setenv("SPOTIFY_AUTH_BASE", fakes.base_url)
+    monkeypatch.setenv("DEEZER_API_BASE", fakes.base_url)
+    return fakes
+
+
+def streaming_campaign(api: Api, admin: str, tracked: dict[str, Any]) -> dict[str, Any]:
+    body = {
+        "campaign_id": unique("campaign"),
+        "name": "Streaming",
+        "label": unique("label"),
+        "artist": "Daft Punk",
+        "starts_at": (NOW - timedelta(days=1)).isoformat(),
+        "ends_at": (NOW + timedelta(days=10)).isoformat(),
+        "timezone": "Europe/Paris",
+        "tracked": tracked,
+    }
+    assert api.call("POST", "/campaigns", admin, body).status_code == 201
+    return body
+
+
+def pull_and_publish(api: Api, admin: str, *campaigns: dict[str, Any]) -> None:
+    assert api.call("POST", "/admin/jobs/pull", admin).status_code == 200
+    for body in campaigns:
+        assert api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin).status_code == 200
+
+
+def deezer_fans(fans: int = 4_200_000) -> Reply:
+    return Reply(200, {}, {"id": 27, "name": "Daft Punk", "nb_fan": fans})
+
+
+DEEZER_ERROR = Reply(
+    200, {}, {"error": {"type": "ParameterException", "message": "Wrong parameter", "code": 500}}
+)
+
+
+def test_deezers_error_inside_an_http_200_is_the_last_error(
+    api: Api, stack: Stack, streaming: PlatformServer
+) -> None:
+    # Given Deezer answering an error object with HTTP 200 for the tracked artist
+    streaming.reply(f"/artist/{DEEZER_ARTIST}", DEEZER_ERROR)
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = streaming_campaign(api, admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
+    # When the pull job runs and the campaign is published
+    pull_and_publish(api, admin, body)
+    # Then Deezer's freshness names its own error, and the pull did reach Deezer
+    freshness = latest_summary(stack, body)["platforms"]["deezer"]["freshness"]
+    assert freshness["last_error"] == (
+        "Deezer answered HTTP 200 with its own error 500 (ParameterException: Wrong parameter)"
+        f" to GET /artist/{DEEZER_ARTIST}."
+    )
+    assert freshness["last_pull_at"] is not None
+
+
+def test_a_later_good_reading_clears_the_last_error(
+    api: Api, stack: Stack, streaming: PlatformServer
+) -> None:
+    # Given a pull that met Deezer's error on this campaign's artist
+    streaming.reply(f"/artist/{DEEZER_ARTIST}", DEEZER_ERROR, deezer_fans())
+    streaming.handle(f"/artist/{OTHER_DEEZER_ARTIST}", lambda request: DEEZER_ERROR)
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = streaming_campaign(api, admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
+    other = streaming_campaign(api, admin, {"deezer": {"accounts": [OTHER_DEEZER_ARTIST]}})
+    pull_and_publish(api, admin, body)
+    assert latest_summary(stack, body)["platforms"]["deezer"]["freshness"]["last_error"]
+    # When the next pull reads that artist well (and fails again, on the other campaign's artist)
+    time.sleep(1.05 - datetime.now(UTC).microsecond / 1_000_000)  # a run of its own (new generated_at)
+    pull_and_publish(api, admin, body, other)
+    # Then this campaign's error is gone and its fans show; the other campaign keeps its error
+    deezer = latest_summary(stack, body)["platforms"]["deezer"]
+    assert deezer["freshness"]["last_error"] is None
+    assert deezer["counters"]["fans"]["last"] == 4_200_000
+    assert latest_summary(stack, other)["platforms"]["deezer"]["freshness"]["last_error"]
+
+
+def test_spotifys_403_is_a_refusal_beside_all_null_unavailable_counters(
+    api: Api, stack: Stack, streaming: PlatformServer
+) -> None:
+    # Given a Spotify app without extended quota (403), as in the demo
+    credentials(SPOTIFY_CLIENT_ID="spotify-app", SPOTIFY_CLIENT_SECRET="spotify-secret")
+    streaming.reply("/api/token", Reply(200, {}, {"access_token": "t", "expires_in": 3600}))
+    streaming.handle("/v1/artists", lambda request: Reply(403, {}, {"error": {"status": 403}}))
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = streaming_campaign(api, admin, {"spotify": {"accounts": [SPOTIFY_ARTIST]}})
+    # When the pull job runs and the campaign is published
+    pull_and_publish(api, admin, body)
+    # Then the refusal is Spotify's last error, and its counters are null, as_of included
+    summary = latest_summary(stack, body)
+    validate_summary(summary)
+    spotify = summary["platforms"]["spotify"]
+    assert spotify["freshness"]["last_error"] == (
+        "Spotify refused the request: it answered HTTP 403 (Forbidden) to GET /v1/artists."
+        " Apps without extended quota get no follower counts or popularity from Spotify."
+    )
+    followers = spotify["counters"]["followers"]
+    assert (followers["first"], followers["last"], followers["delta"], followers["as_of"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert "extended quota" in followers["unavailable"]
+
+
+def test_client_credentials_half_configured_name_the_missing_variable(
+    api: Api, stack: Stack, streaming: PlatformServer
+) -> None:
+    # Given a Spotify client id without its secret
+    credentials(SPOTIFY_CLIENT_ID="spotify-app")
+    admin = stack.secrets["ADMIN_TOKEN"]
+    body = streaming_campaign(api, admin, {"spotify": {"accounts": [SPOTIFY_ARTIST]}})
+    # When the pull job runs and the campaign is published
+    pull_and_publish(api, admin, body)
+    # Then Spotify was not asked, and its freshness names the secret that is missing
+    freshness = latest_summary(stack, body)["platforms"]["spotify"]["freshness"]
+    assert freshness == {
+        "last_event_at": None,
+        "last_pull_at": None,
+        "last_error": "no credentials configured (SPOTIFY_CLIENT_SECRET)",
+    }
+    assert streaming.requests_to("/api/token") == []
+
+
+def test_a_failure_on_other_campaigns_ids_is_not_this_campaigns_news(
+    api: Api, stack: Stack, streaming: PlatformServer
+) -> None:
+    # Given two campaigns on Deezer: the first artist is read, then Deezer fails on the second's
+    streaming.reply(f"/artist/{DEEZER_ARTIST}", deezer_fans())
+    streaming.reply(f"/artist/{OTHER_DEEZER_ARTIST}", DEEZER_ERROR)
+    admin = stack.secrets["ADMIN_TOKEN"]
+    read = streaming_campaign(api, admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
+    failed = streaming_campaign(api, admin, {"deezer": {"accounts": [OTHER_DEEZER_ARTIST]}})
+    # When the pull job runs and both are published
+    pull_and_publish(api, admin, read, failed)
+    # Then only the campaign whose artist was not read shows the failure
+    assert latest_summary(stack, read)["platforms"]["deezer"]["freshness"]["last_error"] is None
+    assert "own error 500" in latest_summary(stack, failed)["platforms"]["deezer"]["freshness"]["last_error"]

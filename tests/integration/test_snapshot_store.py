@@ -71,3 +71,49 @@ def test_a_pull_that_wrote_nothing_keeps_the_last_write_time(store: DynamoSnapsh
     # Then the write time of the latest snapshots is still the first pull's
     assert store.snapshots_written_at("x") == written_at
     assert store.snapshots_written_at("youtube") is None
+
+
+def test_a_failure_is_recorded_with_its_time_and_a_clean_pull_clears_it(store: DynamoSnapshotStore) -> None:
+    # Given a pull that reached X and failed, then a clean one
+    failure = "X answered HTTP 503 (Service Unavailable) to GET /2/tweets after 4 attempts."
+    store.record_pull("x", START, failure)
+    failed = store.pull_state("x")
+    store.record_pull("x", END, None)
+    # Then the failure was kept with its pull's time, and the clean pull cleared it
+    assert (failed.reached_at, failed.error, failed.error_at) == (START, failure, START)
+    assert (store.pull_state("x").reached_at, store.pull_state("x").error) == (END, None)
+
+
+def test_a_pull_that_did_not_reach_the_platform_keeps_the_latest_that_did(store: DynamoSnapshotStore) -> None:
+    # Given a pull that reached X, then one that timed out
+    store.record_pull("x", START, None)
+    store.record_pull("x", END, "X timed out: no answer within 10 s to GET /2/tweets.", reached=False)
+    # Then the latest pull that reached X is still the first, and the timeout is the error
+    state = store.pull_state("x")
+    assert (state.reached_at, state.error_at) == (START, END)
+
+
+def test_a_platform_never_reached_has_no_pull_time(store: DynamoSnapshotStore) -> None:
+    store.record_pull("x", START, "no credentials configured (X_BEARER_TOKEN)", reached=False)
+    assert store.pull_state("x").reached_at is None
+
+
+def test_a_state_from_before_reached_at_reads_its_pull_time_unless_it_had_no_credentials(
+    store: DynamoSnapshotStore, stack: Stack
+) -> None:
+    # Given states written by the previous version: a clean pull of X, and YouTube without credentials
+    dynamodb = boto3.client("dynamodb")
+    for platform, extra in (
+        ("x", {}),
+        ("youtube", {"last_error": {"S": "No credentials are configured for this platform."}}),
+    ):
+        item = {
+            "pk": {"S": f"PULL#{platform}"},
+            "sk": {"S": "STATE"},
+            "last_pull_at": {"S": START.isoformat()},
+        }
+        dynamodb.put_item(TableName=stack.table_name, Item={**item, **extra})
+    # Then X's pull time is its latest reach, and YouTube was never reached
+    assert store.pull_state("x").reached_at == START
+    assert store.pull_state("youtube").reached_at is None
+    assert store.pull_state("youtube").error_at == START

@@ -3,6 +3,8 @@ of intent answered by the webhook route."""
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, quote
@@ -104,4 +106,51 @@ def test_a_hub_that_refuses_is_reported_and_retried_next_run(
     hub.reply("/subscribe", Reply(400, {}, {"error": "bad callback"}))
     admin = stack.secrets["ADMIN_TOKEN"]
     campaign(api, admin)
-    assert body_of(api.call("POST", "/admin/jobs/renew-subscriptions", admin))["failed"] == [TOPIC]
+    assert [
+        f["topic"] for f in body_of(api.call("POST", "/admin/jobs/renew-subscriptions", admin))["failed"]
+    ] == [TOPIC]
+
+
+def test_a_refused_subscription_says_per_topic_why_with_the_status_and_reason(
+    api: Api, stack: Stack, hub: PlatformServer
+) -> None:
+    # Given a hub refusing the subscription request with a 400 and a plain-text body
+    hub.reply("/subscribe", Reply(400, {"Content-Type": "text/plain"}, b"Invalid value for hub.callback"))
+    admin = stack.secrets["ADMIN_TOKEN"]
+    campaign(api, admin)
+    # When the job runs
+    report = body_of(api.call("POST", "/admin/jobs/renew-subscriptions", admin))
+    # Then the answer names the topic, the call, the hub's status and reason, in a sentence
+    assert report["failed"] == [
+        {
+            "topic": TOPIC,
+            "mode": "subscribe",
+            "status": 400,
+            "reason": "Bad Request",
+            "error": "The hub answered HTTP 400 (Bad Request) to POST /subscribe.",
+        }
+    ]
+    assert report["subscribed"] == []
+
+
+def test_a_hub_that_keeps_failing_is_logged_as_the_subscribe_call_without_its_secret(
+    api: Api, stack: Stack, hub: PlatformServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a hub answering 503 to every request
+    hub.reply("/subscribe", *[Reply(503, {}, {"error": "down"})] * 3)
+    admin = stack.secrets["ADMIN_TOKEN"]
+    campaign(api, admin)
+    # When the job runs, every log line captured
+    with caplog.at_level(logging.DEBUG):
+        report = body_of(api.call("POST", "/admin/jobs/renew-subscriptions", admin))
+    # Then the topic failed with the hub's status, the log lines say it was the hub subscribe call,
+    # and neither the lines nor the answer hold hub.secret
+    (failure,) = report["failed"]
+    assert (failure["status"], failure["reason"]) == (503, "down")
+    messages = [record.getMessage() for record in caplog.records]
+    assert "hub subscribe request failed" in messages
+    assert "hub subscribe failed" in messages
+    assert not any("pull" in message for message in messages)
+    secret = hub_secret_for(TOPIC, stack.secrets["YOUTUBE_HUB_SECRET"])
+    assert all(secret not in f"{record.getMessage()} {record.__dict__}" for record in caplog.records)
+    assert secret not in json.dumps(report)

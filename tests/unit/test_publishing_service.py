@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.adapters.summary_store import PublishedRun
+from chalicelib.domain.freshness import PullState
 from chalicelib.domain.weights import DEFAULT_WEIGHTS
 from chalicelib.models.campaign import Campaign
 from chalicelib.services.publishing import PublishingService, render_json
@@ -94,8 +95,8 @@ class Snapshots:
     def first_and_last(self, platform: str, item_kind: str, item_id: str, metric: str, **_: datetime) -> None:
         return None
 
-    def pull_state(self, platform: str) -> tuple[datetime | None, str | None]:
-        return None, None
+    def pull_state(self, platform: str) -> PullState:
+        return PullState()
 
     def snapshots_written_at(self, platform: str) -> datetime | None:
         self.asked.append(platform)

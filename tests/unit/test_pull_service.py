@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.pulls.errors import Unavailable
+from chalicelib.pulls.errors import Forbidden, Misconfigured, NoCredentials, Unavailable
 from chalicelib.pulls.snapshots import PullResult, Snapshot
 from chalicelib.services.pulling import Items, PullService, resume_first
 
@@ -37,6 +37,7 @@ class FakeStore:
     def __init__(self) -> None:
         self.saved: list[Snapshot] = []
         self.pulls: dict[str, str | None] = {}
+        self.reached: dict[str, bool] = {}
         self.written_at: dict[str, datetime | None] = {}
         self.progress: dict[str, dict[str, Any]] = {}
         self.asked: dict[str, list[str]] = {}
@@ -45,9 +46,16 @@ class FakeStore:
         self.saved.extend(snapshots)
 
     def record_pull(
-        self, platform: str, at: datetime, error: str | None, *, written_at: datetime | None = None
+        self,
+        platform: str,
+        at: datetime,
+        error: str | None,
+        *,
+        reached: bool = True,
+        written_at: datetime | None = None,
     ) -> None:
         self.pulls[platform] = error
+        self.reached[platform] = reached
         self.written_at[platform] = written_at
 
     def load_progress(self, platform: str) -> dict[str, Any]:
@@ -110,7 +118,7 @@ def test_a_platform_that_fails_is_recorded_and_the_next_one_still_runs() -> None
     store = FakeStore()
 
     def broken(items: Items, now: datetime, progress: dict[str, Any]) -> PullResult:
-        raise Unavailable("youtube answered 503 three times")
+        raise Unavailable("youtube answered 503 three times", status=503, attempts=3)
 
     def working(items: Items, now: datetime, progress: dict[str, Any]) -> PullResult:
         return PullResult(snapshots=(snapshot("t1"),))
@@ -121,7 +129,10 @@ def test_a_platform_that_fails_is_recorded_and_the_next_one_still_runs() -> None
         [60],
         FakeCampaign(x=FakeIds(["t1"], []), youtube=FakeIds(["v1"], [])),
     ).run()
-    assert store.pulls == {"x": None, "youtube": "youtube answered 503 three times"}
+    assert store.pulls == {
+        "x": None,
+        "youtube": "YouTube answered HTTP 503 (Service Unavailable) after 3 attempts.",
+    }
     assert [s.item_id for s in store.saved] == ["t1"]
     assert report["platforms"]["youtube"]["error"]
 
@@ -199,3 +210,95 @@ def test_the_report_counts_the_readings_a_platform_refused() -> None:
     report = service(FakeStore(), {"x": lambda: read}, [60], FakeCampaign(x=FakeIds(["t1"], []))).run()
     # Then its report says how many of the stored readings are unavailable
     assert (report["platforms"]["x"]["snapshots"], report["platforms"]["x"]["unavailable"]) == (2, 1)
+
+
+def test_a_platform_without_credentials_is_not_called_and_names_the_missing_variable() -> None:
+    # Given no X bearer token: X's puller factory says which variable is missing
+    store = FakeStore()
+
+    def no_token() -> Any:
+        raise NoCredentials("X_BEARER_TOKEN")
+
+    # When the pull job runs
+    report = service(store, {"x": no_token}, [60], FakeCampaign(x=FakeIds(["t1"], []))).run()
+    # Then X's failure is exactly the contract's sentence, and no pull reached X
+    assert store.pulls["x"] == "no credentials configured (X_BEARER_TOKEN)"
+    assert store.reached["x"] is False
+    assert report["platforms"]["x"] == {"error": "no credentials configured (X_BEARER_TOKEN)"}
+
+
+def test_a_malformed_credential_is_that_platform_s_failure_not_the_run_s() -> None:
+    # Given TikTok's tokens unusable as configured, and X fine
+    store = FakeStore()
+
+    def bad_tokens() -> Any:
+        raise Misconfigured("TIKTOK_ACCESS_TOKENS entry 2 is not open_id=token")
+
+    ok = lambda items, now, progress: PullResult(snapshots=(snapshot("t1"),))  # noqa: E731
+    # When the pull job runs
+    service(
+        store,
+        {"tiktok": bad_tokens, "x": lambda: ok},
+        [60],
+        FakeCampaign(tiktok=FakeIds(["v1"], []), x=FakeIds(["t1"], [])),
+    ).run()
+    # Then TikTok says what is wrong (never a token) and X is still pulled
+    assert store.pulls["tiktok"] == (
+        "TikTok is misconfigured: TIKTOK_ACCESS_TOKENS entry 2 is not open_id=token."
+    )
+    assert store.pulls["x"] is None
+
+
+def test_a_failure_met_on_the_way_is_recorded_with_what_was_read() -> None:
+    # Given Spotify answering 403 (a refusal) with every reading stored unavailable
+    store = FakeStore()
+    refusal = Forbidden(
+        "GET spotify artists answered 403", status=403, endpoint="GET /v1/artists", detail="No quota"
+    )
+    refused = Snapshot("spotify", "account", "a1", "followers", None, NOW, unavailable="refused")
+    read = lambda items, now, progress: PullResult(snapshots=(refused,), error=refusal)  # noqa: E731
+    # When the pull job runs
+    report = service(store, {"spotify": lambda: read}, [60], FakeCampaign(spotify=FakeIds([], ["a1"]))).run()
+    # Then the refusal is the platform's failure, and the pull did reach Spotify
+    expected = "Spotify refused the request: it answered HTTP 403 (Forbidden) to GET /v1/artists. No quota."
+    assert store.pulls["spotify"] == expected
+    assert store.reached["spotify"] is True
+    assert report["platforms"]["spotify"]["error"] == expected
+
+
+def test_a_pull_that_never_got_an_answer_did_not_reach_the_platform() -> None:
+    # Given YouTube timing out on its first request
+    store = FakeStore()
+    timeout = Unavailable("GET youtube failed", timeout_seconds=10, attempts=4, problem="ReadTimeoutError")
+    read = lambda items, now, progress: PullResult(remaining_ids=("v1",), error=timeout)  # noqa: E731
+    # When the pull job runs
+    service(store, {"youtube": lambda: read}, [60], FakeCampaign(youtube=FakeIds(["v1"], []))).run()
+    # Then the timeout is recorded, as a pull that did not reach YouTube
+    assert store.pulls["youtube"] == "YouTube timed out: no answer within 10 s after 4 attempts."
+    assert store.reached["youtube"] is False
+
+
+def test_a_clean_pull_clears_the_previous_failure() -> None:
+    # Given X failed last run
+    store = FakeStore()
+    store.pulls["x"] = "X answered HTTP 503 (Service Unavailable) to GET /2/tweets."
+    read = lambda items, now, progress: PullResult(snapshots=(snapshot("t1"),))  # noqa: E731
+    # When a pull reads everything
+    service(store, {"x": lambda: read}, [60], FakeCampaign(x=FakeIds(["t1"], []))).run()
+    # Then X's failure is cleared
+    assert store.pulls["x"] is None
+    assert store.reached["x"] is True
+
+
+def test_readings_stored_unavailable_without_asking_did_not_reach_the_platform() -> None:
+    # Given TikTok tokens that hold none of the tracked accounts: its readings are stored unavailable
+    store = FakeStore()
+    no_token = Snapshot("tiktok", "account", "open-1", "followers", None, NOW, unavailable="no token")
+    read = lambda items, now, progress: PullResult(  # noqa: E731
+        snapshots=(no_token,), error=NoCredentials("TIKTOK_ACCESS_TOKENS")
+    )
+    # When the pull job runs
+    service(store, {"tiktok": lambda: read}, [60], FakeCampaign(tiktok=FakeIds([], ["open-1"]))).run()
+    # Then TikTok's failure names the variable, and no pull reached TikTok
+    assert store.pulls["tiktok"] == "no credentials configured (TIKTOK_ACCESS_TOKENS)"
+    assert store.reached["tiktok"] is False

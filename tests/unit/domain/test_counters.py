@@ -30,15 +30,17 @@ def test_popularity_is_averaged_not_summed() -> None:
     assert result["popularity"]["last"] == 60
 
 
-def test_a_refused_counter_is_null_with_its_reason() -> None:
-    result = aggregate(
-        [counter("followers", None, None, reason="Spotify gives no followers to this app (HTTP 403).")]
-    )
+def test_a_refused_counter_is_all_null_as_of_included_with_its_reason() -> None:
+    # given an item whose every reading in the window was refused
+    refused = counter("followers", None, None, reason="Spotify gives no followers to this app (HTTP 403).")
+    # when the counters are aggregated
+    result = aggregate([refused])
+    # then first, last, delta and as_of are null (no reading to date), and the reason says why
     assert result["followers"] == {
         "first": None,
         "last": None,
         "delta": None,
-        "as_of": "2026-11-21T00:00:00Z",
+        "as_of": None,
         "unavailable": "Spotify gives no followers to this app (HTTP 403).",
     }
 

@@ -13,9 +13,10 @@ from chalicelib.platforms.spotify_api import (
     BATCH_SIZE,
     NO_QUOTA_FORBIDDEN,
     NO_QUOTA_MISSING,
+    REFUSAL,
     Spotify,
 )
-from chalicelib.pulls.errors import MalformedResponse, Unauthorized
+from chalicelib.pulls.errors import Forbidden, MalformedResponse, Unauthorized
 from chalicelib.pulls.snapshots import Snapshot
 from chalicelib.pulls.tokens import MemoryTokenCache
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
@@ -106,7 +107,22 @@ def test_a_403_makes_every_artist_unavailable_with_the_reason(
     assert {(s.value, s.unavailable) for s in result.snapshots} == {(None, NO_QUOTA_FORBIDDEN)}
     assert {s.item_id for s in result.snapshots} == set(ids)
     assert len(platform_server.requests_to(ARTISTS)) == 1
-    assert result.complete
+    assert result.remaining_ids == ()
+
+
+def test_a_403_is_reported_as_the_refusal_it_is(
+    platform_server: PlatformServer, make_http: MakeHttp, fake_time: FakeTime
+) -> None:
+    # given a development-mode app Spotify answers 403
+    platform_server.reply(TOKEN_PATH, token_reply())
+    platform_server.handle(ARTISTS, lambda request: Reply(403, {}, {"error": {"status": 403}}))
+    # when artists are pulled
+    result = client(platform_server, make_http, fake_time).artists(artist_ids(2), NOW)
+    # then the result's error is the refusal, with what it means for the counters, and nothing is left
+    assert isinstance(result.error, Forbidden)
+    assert result.error.endpoint == "GET /v1/artists"
+    assert result.error.detail == REFUSAL
+    assert result.remaining_ids == ()
 
 
 def test_missing_fields_are_unavailable_with_the_reason(
@@ -123,6 +139,21 @@ def test_missing_fields_are_unavailable_with_the_reason(
         ("followers", None, NO_QUOTA_MISSING),
         ("popularity", None, NO_QUOTA_MISSING),
     }
+
+
+def test_counters_left_out_are_reported_as_a_refusal(
+    platform_server: PlatformServer, make_http: MakeHttp, fake_time: FakeTime
+) -> None:
+    # given a development-mode answer without followers and popularity
+    (artist,) = artist_ids(1)
+    platform_server.reply(TOKEN_PATH, token_reply())
+    platform_server.reply(ARTISTS, Reply(200, {}, {"artists": [{"id": artist, "name": "Band"}]}))
+    # when it is pulled
+    result = client(platform_server, make_http, fake_time).artists([artist], NOW)
+    # then the result's error is that quiet refusal
+    assert isinstance(result.error, Forbidden)
+    assert (result.error.status, result.error.endpoint) == (200, "GET /v1/artists")
+    assert result.remaining_ids == ()
 
 
 def test_an_artist_answered_null_is_missing(

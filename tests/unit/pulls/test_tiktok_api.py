@@ -19,7 +19,13 @@ from chalicelib.platforms.tiktok_api import (
     TikTokDisplay,
     parse_tokens,
 )
-from chalicelib.pulls.errors import MalformedResponse, RateLimited, Rejected, Unauthorized
+from chalicelib.pulls.errors import (
+    MalformedResponse,
+    NoCredentials,
+    RateLimited,
+    Rejected,
+    Unauthorized,
+)
 from chalicelib.pulls.snapshots import Snapshot
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
 from tests.unit.pulls.conftest import FakeTime, MakeHttp
@@ -344,7 +350,31 @@ def test_an_account_refused_after_refresh_is_unavailable_and_the_others_are_read
     assert by_id[OPEN_ID].unavailable == CREDENTIAL_REFUSED
     assert by_id[OTHER_ID].value == 98000.0
     assert refresh.calls == [OPEN_ID]
-    assert result.complete
+    assert result.remaining_ids == ()
+
+
+def test_an_account_refused_after_refresh_is_the_results_error(
+    platform_server: PlatformServer, make_http: MakeHttp
+) -> None:
+    # given the first account's authorization revoked, and the second fine
+    platform_server.reply(USER, refused(), refused(), user_reply(98000))
+    # when both are pulled
+    result = client(platform_server, make_http, Refresher()).users([OPEN_ID, OTHER_ID], NOW)
+    # then the refusal is the result's error, though nothing is left to read
+    assert isinstance(result.error, Unauthorized)
+    assert result.error.endpoint == "GET /v2/user/info/"
+    assert result.remaining_ids == ()
+
+
+def test_an_account_without_a_token_names_the_variable_that_lacks_it(
+    platform_server: PlatformServer, make_http: MakeHttp
+) -> None:
+    # given an account the tracker has no token for
+    # when its followers are pulled
+    result = client(platform_server, make_http).users(["unknown-open-id"], NOW)
+    # then the result's error says which variable holds no token for it
+    assert isinstance(result.error, NoCredentials)
+    assert result.error.variables == ("TIKTOK_ACCESS_TOKENS",)
 
 
 def test_parse_tokens_reads_pairs() -> None:

@@ -91,6 +91,11 @@ BROKEN = [
         "refused",
         "$.platforms.facebook.counters.followers",
     ),
+    (
+        "platforms.spotify.counters.followers.as_of",
+        "2026-11-26T09:00:04Z",
+        "$.platforms.spotify.counters.followers.as_of",
+    ),
     ("platforms.facebook.freshness.last_error", 500, "$.platforms.facebook.freshness.last_error"),
     ("totals.events", "1463", "$.totals.events"),
     ("weights.effective_from", "2026-10-01T00:00:00Z", "$.weights.effective_from"),
