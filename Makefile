@@ -16,7 +16,8 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
-## run: the local stack (moto, the infra/ stack, the API, consumers and schedules) in the foreground
+## run: the local stack (moto, the infra/ stack, the API, consumers and schedules) in the foreground;
+##      its state survives restarts under .local/state (`make run RESET=1` starts empty)
 run: $(INSTALLED)
 	exec $(PY) -m infra.local
 

@@ -16,6 +16,7 @@ BENCHMARKS = (
     "pull_requests",
     "publish_latency",
     "publish_reads",  # a few minutes: 200,000 events in moto
+    "local_restart",  # a few minutes: 100,000 events through the local stack, then restarts
 )
 
 
