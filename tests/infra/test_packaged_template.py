@@ -147,24 +147,6 @@ def test_the_lambda_package_holds_only_app_chalicelib_and_dependencies(packaged:
     assert not top_level & {"infra", "tests", "bench", "docs", ".chalice"}
 
 
-@pytest.mark.parametrize("stage", ["local", "dev", "prod"])
-def test_each_stage_has_its_own_policy_naming_its_own_resources(stage: str) -> None:
-    root = Path(__file__).resolve().parents[2]
-    config = json.loads((root / ".chalice" / "config.json").read_text())["stages"][stage]
-    assert config["autogen_policy"] is False
-    policy = json.loads((root / ".chalice" / config["iam_policy_file"]).read_text())
-    data_resources = [
-        r
-        for s in policy["Statement"]
-        if any(a.startswith(GUARDED_SERVICES) for a in s["Action"])
-        for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
-    ]
-    assert data_resources
-    assert all(
-        f"engagement-tracker-{stage}" in r or f"engagement-tracker/{stage}" in r for r in data_resources
-    )
-
-
 def _gateway_responses(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
     responses = _of_type(resources, "AWS::ApiGateway::GatewayResponse").values()
     return {r["Properties"]["ResponseType"]: r["Properties"] for r in responses}
