@@ -110,8 +110,7 @@ def test_visibility_timeout_is_at_least_six_times_the_consumer_timeout(resources
 
 
 def test_an_alarm_watches_the_dead_letter_depth(resources: dict[str, Any]) -> None:
-    (alarm,) = _of_type(resources, "AWS::CloudWatch::Alarm").values()
-    properties = alarm["Properties"]
+    properties = resources["DeadLetterQueueAlarm"]["Properties"]
     assert properties["MetricName"] == "ApproximateNumberOfMessagesVisible"
     assert properties["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["IngestDeadLetterQueue", "QueueName"]}
     assert properties["AlarmActions"]
