@@ -177,8 +177,8 @@ class Scenario:
         comment = payloads.facebook_comment(POST, AT, text="Quand la tournée ?")
         self.send(client, self.senders.meta(payloads.facebook_feed(PAGE, [comment])))
         self.send(client, self.senders.x(payloads.x_likes(ARTIST, TWEET, AT, count=2)))
-        self.send(client, self.senders.tiktok(payloads.tiktok_publish("open-1", "v-1", AT)))
-        stamp = int(self.clock.now().timestamp())
+        stamp = int(self.clock.now().timestamp())  # signed "now" by the functions' clock
+        self.send(client, self.senders.tiktok(payloads.tiktok_publish("open-1", "v-1", AT), at=stamp))
         presave = payloads.standard_engagement("presave", "album-1", AT)
         self.send(client, self.senders.standard("demo", presave, at=stamp))
         # over 180 KiB: the body goes to S3 and the message carries its key (claim check)
