@@ -4,12 +4,17 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# checkov pins its own boto3, so it lives in a venv of its own, inside .venv (ignored like it).
+CHECKOV_VENV := $(VENV)/checkov
+CHECKOV_INSTALLED := $(CHECKOV_VENV)/.installed-$(shell cksum < requirements-checkov.txt | cut -d' ' -f1)
+# The stages deployed to AWS, whose packaged templates checkov checks.
+CHECKOV_STAGES := dev prod
 STAGE ?= dev
 # chalice package needs a region to start; the template itself only uses AWS::Region.
 PACKAGE_REGION ?= us-east-1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck unit integration infra-test e2e chromium bench package demo clean
+.PHONY: run test lint typecheck checkov unit integration infra-test e2e chromium bench package demo clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,8 +26,13 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 run: $(INSTALLED)
 	exec $(PY) -m infra.local
 
-## test: lint, format check, strict types and the whole test suite (what CI runs)
-test: lint typecheck chromium
+$(CHECKOV_INSTALLED): requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	@rm -f $(CHECKOV_VENV)/.installed-* && touch $@
+
+## test: lint, format check, strict types, checkov on the packages and the whole test suite (what CI runs)
+test: lint typecheck checkov chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
@@ -31,6 +41,14 @@ lint: $(INSTALLED)
 
 typecheck: $(INSTALLED)
 	$(PY) -m mypy
+
+## checkov: checkov's CloudFormation checks on each deployed stage's package; .checkov.yaml skips a few, with reasons
+checkov: $(INSTALLED) $(CHECKOV_INSTALLED)
+	@for stage in $(CHECKOV_STAGES); do \
+		$(MAKE) --no-print-directory package STAGE=$$stage >/dev/null || exit 1; \
+		echo "checkov: build/$$stage/sam.json"; \
+		$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml --file build/$$stage/sam.json || exit 1; \
+	done
 
 unit: $(INSTALLED)
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)

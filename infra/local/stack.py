@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import secrets
 import time
 from pathlib import Path
@@ -20,16 +21,48 @@ STACK_NAME = "engagement-tracker-local"
 
 def resources_template(path: Path = TEMPLATE) -> dict[str, Any]:
     """The merge template minus what only makes sense inside Chalice's package: SAM Globals, the
-    partial entries that patch Chalice's own functions (they have no Type), and the API Gateway
-    responses of Chalice's REST API (locally, infra.local.gateway gives the same answers)."""
+    partial entries that patch Chalice's own functions and API (they have no Type), API Gateway's
+    resources (locally, infra.local.gateway gives the gateway responses' answers), and whatever
+    names a resource that is not there, such as the alarms on Chalice's functions."""
     template: dict[str, Any] = json.loads(path.read_text())
     template.pop("Globals", None)
-    template["Resources"] = {
+    resources = {
         name: resource
         for name, resource in template["Resources"].items()
         if "Type" in resource and not resource["Type"].startswith("AWS::ApiGateway::")
     }
+    known = set(template.get("Parameters", {}))
+    while dangling := {name for name, r in resources.items() if _references(r) - known - set(resources)}:
+        resources = {name: r for name, r in resources.items() if name not in dangling}
+    template["Resources"] = resources
+    template["Outputs"] = {
+        name: output
+        for name, output in template.get("Outputs", {}).items()
+        if not _references(output) - known - set(resources)
+    }
     return template
+
+
+def _references(node: Any) -> set[str]:
+    """The logical names a piece of template refers to (Ref, Fn::GetAtt, Fn::Sub, DependsOn),
+    pseudo parameters (AWS::...) aside."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(value[0] if isinstance(value, list) else str(value).split(".")[0])
+            elif key == "Fn::Sub":
+                text = value[0] if isinstance(value, list) else value
+                found |= {name.split(".")[0] for name in re.findall(r"\$\{([^}!]+)\}", text)}
+            elif key == "DependsOn":
+                found |= {value} if isinstance(value, str) else set(value)
+            found |= _references(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _references(item)
+    return {name for name in found if not name.startswith("AWS::")}
 
 
 def template_body() -> str:

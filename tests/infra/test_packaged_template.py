@@ -110,8 +110,7 @@ def test_visibility_timeout_is_at_least_six_times_the_consumer_timeout(resources
 
 
 def test_an_alarm_watches_the_dead_letter_depth(resources: dict[str, Any]) -> None:
-    (alarm,) = _of_type(resources, "AWS::CloudWatch::Alarm").values()
-    properties = alarm["Properties"]
+    properties = resources["DeadLetterQueueAlarm"]["Properties"]
     assert properties["MetricName"] == "ApproximateNumberOfMessagesVisible"
     assert properties["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["IngestDeadLetterQueue", "QueueName"]}
     assert properties["AlarmActions"]
@@ -145,24 +144,6 @@ def test_the_lambda_package_holds_only_app_chalicelib_and_dependencies(packaged:
     assert "app.py" in top_level
     assert "chalicelib" in top_level
     assert not top_level & {"infra", "tests", "bench", "docs", ".chalice"}
-
-
-@pytest.mark.parametrize("stage", ["local", "dev", "prod"])
-def test_each_stage_has_its_own_policy_naming_its_own_resources(stage: str) -> None:
-    root = Path(__file__).resolve().parents[2]
-    config = json.loads((root / ".chalice" / "config.json").read_text())["stages"][stage]
-    assert config["autogen_policy"] is False
-    policy = json.loads((root / ".chalice" / config["iam_policy_file"]).read_text())
-    data_resources = [
-        r
-        for s in policy["Statement"]
-        if any(a.startswith(GUARDED_SERVICES) for a in s["Action"])
-        for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
-    ]
-    assert data_resources
-    assert all(
-        f"engagement-tracker-{stage}" in r or f"engagement-tracker/{stage}" in r for r in data_resources
-    )
 
 
 def _gateway_responses(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -200,12 +181,21 @@ def test_every_other_gateway_refusal_has_the_contract_error_shape(resources: dic
     assert json.loads(body) == {"error": {"code": "request_refused", "message": 'Invalid "request" body'}}
 
 
+# cfn-lint's exit status is a bit mask of what it found: 2 errors, 4 warnings, 8 informational.
+CFN_LINT_ERRORS, CFN_LINT_FINDINGS = 2, 2 | 4 | 8
+
+
 def test_cfn_lint_reports_no_errors(packaged: Path) -> None:
+    # cfn-lint has no `python -m cfnlint` entry point: run its console script beside this Python,
+    # and fail on any other status (a tool that did not run must not read as "no errors").
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
     result = subprocess.run(
-        [sys.executable, "-m", "cfnlint", "--format", "parseable", str(packaged / "sam.json")],
+        [str(cfn_lint), "--format", "parseable", str(packaged / "sam.json")],
         capture_output=True,
         text=True,
         check=False,  # cfn-lint exits non-zero for warnings too; errors are judged below
     )
+    assert result.returncode & ~CFN_LINT_FINDINGS == 0, result.stderr
     errors = [line for line in result.stdout.splitlines() if ":E" in line]
     assert errors == [], result.stdout
+    assert not result.returncode & CFN_LINT_ERRORS, result.stdout

@@ -1,0 +1,362 @@
+"""Each function's role grants exactly what its code asks of AWS: every route, the queue consumer
+and the three jobs run against moto with every botocore call recorded as the IAM action and ARN it
+is authorised against, then judged by the packaged role of the function that made it.
+
+A call the role does not grant would fail in production only, as a 5xx, a retried batch or a job
+that dies every run; a grant no call uses is privilege nobody needs. Both fail here."""
+
+from __future__ import annotations
+
+import ast
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+
+from infra.local import senders as payloads
+from infra.local.lambda_runtime import LambdaContext, scheduled_event, sqs_event
+from infra.local.senders import Senders, SignedRequest
+from infra.local.stack import deploy, resolve_secrets, store_secrets
+from tests.fakes.platform_server import PlatformServer, Reply
+from tests.infra.aws_calls import FUNCTIONS, Call, CallRecorder, Grant, for_stage, role_grants
+
+ROOT = Path(__file__).resolve().parents[2]
+REGION = "us-east-1"
+JOBS = ("publish", "pull", "renew-subscriptions")
+LOCAL = f"{REGION}:123456789012"
+
+# What Lambda itself does with a function's role, which no line of our code calls.
+RUNTIME_CALLS = {
+    "logs": [
+        Call("logs:CreateLogGroup", f"arn:aws:logs:{LOCAL}:log-group:/aws/lambda/fn"),
+        Call("logs:CreateLogStream", f"arn:aws:logs:{LOCAL}:log-group:/aws/lambda/fn:log-stream:s"),
+        Call("logs:PutLogEvents", f"arn:aws:logs:{LOCAL}:log-group:/aws/lambda/fn:log-stream:s"),
+    ],
+    "traces": [Call("xray:PutTraceSegments", "*"), Call("xray:PutTelemetryRecords", "*")],
+    # the SQS event source mapping polls and deletes with the consumer's role
+    "queue poller": [
+        Call(f"sqs:{action}", f"arn:aws:sqs:{LOCAL}:engagement-tracker-local-ingest")
+        for action in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
+    ],
+    # a job invocation that failed every retry lands in the jobs' dead-letter queue
+    "job dead letters": [Call("sqs:SendMessage", f"arn:aws:sqs:{LOCAL}:engagement-tracker-local-jobs-dlq")],
+}
+
+
+def runtime_calls(function: str) -> list[Call]:
+    calls = RUNTIME_CALLS["logs"] + RUNTIME_CALLS["traces"]
+    if function == "ingest_consumer":
+        calls += RUNTIME_CALLS["queue poller"]
+    if function in JOBS:
+        calls += RUNTIME_CALLS["job dead letters"]
+    return calls
+
+
+# The scenario: every function, every kind of call --------------------------------------------------
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+AT = NOW - timedelta(hours=2)
+CHANNEL, VIDEO, NEW_VIDEO = "UCaaaaaaaaaaaaaaaaaaaaaa", "dQw4w9WgXcQ", "aaaaaaaaaaa"
+PAGE, POST = "104512345678901", "104512345678901_998877665544332"
+ARTIST, TWEET = "1234", "1790000000000000001"
+TOPIC = f"https://www.youtube.com/xml/feeds/videos.xml?channel_id={CHANNEL}"
+
+
+class Clock:
+    """The functions' clock (wiring.utc_now), moved forward so that markers age and runs differ."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+class Scenario:
+    def __init__(self, recorder: CallRecorder, clock: Clock, secrets: dict[str, str], queue_url: str) -> None:
+        import app as app_module
+
+        self.app = app_module
+        self.recorder = recorder
+        self.clock = clock
+        self.secrets = secrets
+        self.senders = Senders(secrets)
+        self.queue_url = queue_url
+        self.admin = secrets["ADMIN_TOKEN"]
+        self.campaign_id = "permissions-check"
+        self._container: str | None = None
+
+    def running(self, function: str) -> Any:
+        """Record as `function`; a switch of function starts from cold caches, as a new container
+        would (a secret the API read must not spare the consumer its own read)."""
+        if function != self._container:
+            _reset_caches()
+            self._container = function
+        return self.recorder.running(function)
+
+    def run(self, client: Client) -> None:
+        self.management(client)
+        self.webhooks(client)
+        self.consume()
+        renewed = self.job("renew-subscriptions", self.app.renew_subscriptions_job)
+        assert renewed["subscribed"] == [TOPIC]
+        self.websub(client)
+        self.consume()
+        self.pull()
+        self.clock.offset = timedelta(minutes=2)  # the consumer's markers are now old enough to clear
+        published = self.job("publish", self.app.publish_job)
+        assert published["published"] == [self.campaign_id]
+        assert published["markers_cleared"] > 0
+        self.clock.offset = timedelta(minutes=3)
+        self.pull()  # new snapshots make the campaign due again
+        self.clock.offset = timedelta(minutes=4)
+        republished = self.job("publish", self.app.publish_job)  # this run supersedes the first
+        assert republished["published"] == [self.campaign_id]
+        self.webhooks(client)
+        self.consume()
+        self.clock.offset = timedelta(minutes=6)
+        self.on_demand(client)
+
+    def http(
+        self, client: Client, method: str, path: str, body: Any = None, expect: int = 200, token: str = ""
+    ) -> Any:
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token or self.admin}"}
+        raw = b"" if body is None else json.dumps(body).encode()
+        with self.running("api_handler"):
+            response = client.http.request(method, path, headers=headers, body=raw)
+        assert response.status_code == expect, (method, path, response.status_code, response.body)
+        return json.loads(response.body) if response.body else None
+
+    def send(self, client: Client, request: SignedRequest) -> None:
+        with self.running("api_handler"):
+            if request.method == "POST":
+                response = client.http.post(request.path, headers=request.headers, body=request.body)
+            else:
+                response = client.http.get(request.path, headers=request.headers)
+        assert response.status_code == 200, (request.path, response.status_code, response.body)
+
+    def management(self, client: Client) -> None:
+        self.http(client, "GET", "/health")
+        editor = {"name": "e", "role": "editor", "labels": ["l"]}
+        issued = self.http(client, "POST", "/admin/tokens", editor, expect=201)
+        self.http(client, "GET", "/campaigns", token=issued["token"])  # a token of the table, read
+        self.http(client, "DELETE", f"/admin/tokens/{issued['token_id']}", expect=204)
+        campaign = {
+            "campaign_id": self.campaign_id,
+            "name": "Permissions",
+            "label": "l",
+            "artist": "Indochine",
+            "starts_at": (NOW - timedelta(days=1)).isoformat(),
+            "ends_at": (NOW + timedelta(days=10)).isoformat(),
+            "timezone": "Europe/Paris",
+            "tracked": {
+                "youtube": {"accounts": [CHANNEL], "content": [VIDEO, NEW_VIDEO]},
+                "facebook": {"content": [POST]},
+                "x": {"content": [TWEET]},
+                "standard:demo": {"content": ["album-1"]},
+            },
+        }
+        self.http(client, "POST", "/campaigns", campaign, expect=201)
+        self.http(client, "GET", "/campaigns?active=true")
+        self.http(client, "PUT", f"/campaigns/{self.campaign_id}", {**campaign, "name": "Permissions 2"})
+        self.http(client, "GET", f"/campaigns/{self.campaign_id}")
+        # no summary yet: S3 must say "no such key" (404), not "access denied" (a 5xx here)
+        self.http(client, "GET", f"/campaigns/{self.campaign_id}/links", expect=404)
+
+    def webhooks(self, client: Client) -> None:
+        verify = self.secrets["META_VERIFY_TOKEN"]
+        handshake = f"/webhooks/meta?hub.mode=subscribe&hub.verify_token={verify}&hub.challenge=1"
+        self.send(client, SignedRequest("GET", handshake, b""))
+        self.send(client, SignedRequest("GET", "/webhooks/x?crc_token=abc", b""))
+        comment = payloads.facebook_comment(POST, AT, text="Quand la tournée ?")
+        self.send(client, self.senders.meta(payloads.facebook_feed(PAGE, [comment])))
+        self.send(client, self.senders.x(payloads.x_likes(ARTIST, TWEET, AT, count=2)))
+        stamp = int(self.clock.now().timestamp())  # signed "now" by the functions' clock
+        self.send(client, self.senders.tiktok(payloads.tiktok_publish("open-1", "v-1", AT), at=stamp))
+        presave = payloads.standard_engagement("presave", "album-1", AT)
+        self.send(client, self.senders.standard("demo", presave, at=stamp))
+        # over 180 KiB: the body goes to S3 and the message carries its key (claim check)
+        large = [payloads.facebook_comment(POST, AT, text="x" * 400) for _ in range(600)]
+        body = payloads.facebook_feed(PAGE, large)
+        assert len(body) > 180 * 1024
+        self.send(client, self.senders.meta(body))
+
+    def websub(self, client: Client) -> None:
+        query = (
+            f"hub.mode=subscribe&hub.topic={quote(TOPIC, safe='')}&hub.challenge=c&hub.lease_seconds=432000"
+        )
+        self.send(client, SignedRequest("GET", f"/webhooks/youtube?{query}", b""))
+        upload = payloads.youtube_entry(CHANNEL, NEW_VIDEO, AT, AT)
+        self.send(client, self.senders.youtube(upload, CHANNEL))
+
+    def consume(self) -> None:
+        """What the event source mapping does: receive (not recorded), invoke (recorded), delete."""
+        sqs = boto3.client("sqs", region_name=REGION)
+        arn = sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])
+        while True:
+            messages = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages")
+            if not messages:
+                return
+            event = sqs_event(messages, arn["Attributes"]["QueueArn"], REGION)
+            with self.running("ingest_consumer"):
+                outcome = self.app.ingest_consumer(event, LambdaContext("ingest_consumer"))
+            assert outcome == {"batchItemFailures": []}
+            for message in messages:
+                sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def pull(self) -> None:
+        report = self.job("pull", self.app.pull_job)
+        assert report["platforms"]["youtube"]["snapshots"] > 0, report
+
+    def job(self, name: str, handler: Any) -> Any:
+        with self.running(name):
+            return handler(scheduled_event(name, self.clock.now()), LambdaContext(name, 300))
+
+    def on_demand(self, client: Client) -> None:
+        published = self.http(client, "POST", f"/campaigns/{self.campaign_id}/publish")
+        assert published["links"]["json"].startswith("https://")
+        self.http(client, "GET", f"/campaigns/{self.campaign_id}/links?expires_in=600")
+        for job in ("publish", "pull", "renew-subscriptions"):
+            self.http(client, "POST", f"/admin/jobs/{job}")
+        self.http(client, "DELETE", f"/campaigns/{self.campaign_id}", expect=204)
+
+
+def _reset_caches() -> None:
+    from chalicelib import wiring
+    from chalicelib.aws import get_clients
+    from chalicelib.settings import get_settings
+
+    for clear in (get_settings.cache_clear, get_clients.cache_clear, wiring.reset):
+        clear()
+
+
+@pytest.fixture(scope="module")
+def recording() -> CallRecorder:
+    """Run the scenario once for the module: the calls each function made (in local-stage names)
+    and the lines of chalicelib/ that made them."""
+    from chalicelib import wiring
+
+    recorder = CallRecorder()
+    clock = Clock()
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+            patch.delenv(name, raising=False)
+        for name, value in {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+        }.items():
+            patch.setenv(name, value)
+        _reset_caches()
+        server = PlatformServer().start()
+        try:
+            with mock_aws():
+                outputs = deploy(boto3.client("cloudformation", region_name=REGION), stage="local")
+                secrets, _ = resolve_secrets({})
+                store_secrets(boto3.client("ssm", region_name=REGION), "local", secrets)
+                store_secrets(boto3.client("ssm", region_name=REGION), "local", {"YOUTUBE_API_KEY": "k"})
+                for name, value in {
+                    "STAGE": "local",
+                    "TABLE_NAME": outputs["TableName"],
+                    "SUMMARY_BUCKET": outputs["SummaryBucketName"],
+                    "INGEST_QUEUE_URL": outputs["IngestQueueUrl"],
+                    "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
+                    "POWERTOOLS_TRACE_DISABLED": "true",
+                    "YOUTUBE_API_BASE": f"{server.base_url}/youtube/v3",
+                    "WEBSUB_HUB_URL": f"{server.base_url}/subscribe",
+                }.items():
+                    patch.setenv(name, value)
+                _youtube_and_hub(server)
+                patch.setattr(wiring, "utc_now", clock.now)
+                recorder.install(patch)
+                scenario = Scenario(recorder, clock, secrets, outputs["IngestQueueUrl"])
+                with Client(scenario.app.app, stage_name="local") as client:
+                    scenario.run(client)
+        finally:
+            server.stop()
+            _reset_caches()
+    return recorder
+
+
+@pytest.fixture
+def recorded(recording: CallRecorder) -> dict[str, set[Call]]:
+    return dict(recording.calls)
+
+
+def _youtube_and_hub(server: PlatformServer) -> None:
+    video = {"viewCount": "1200", "likeCount": "80", "commentCount": "7"}
+    channel = {"subscriberCount": "5000", "viewCount": "990000", "hiddenSubscriberCount": False}
+    videos = {"items": [{"id": VIDEO, "statistics": video}]}
+    channels = {"items": [{"id": CHANNEL, "statistics": channel}]}
+    server.handle("/youtube/v3/videos", lambda _request: Reply(200, {}, videos))
+    server.handle("/youtube/v3/channels", lambda _request: Reply(200, {}, channels))
+    server.handle("/subscribe", lambda _request: Reply(202, {}, None))
+
+
+# The judgements --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_call_a_function_makes_is_granted_to_its_role(
+    function: str, recorded: dict[str, set[Call]], resources: dict[str, Any]
+) -> None:
+    # Given the calls the function's code made through the scenario, named as in the prod stage
+    grants = role_grants(resources, FUNCTIONS[function])
+    calls = {for_stage(call, "prod") for call in recorded[function]}
+    assert calls, f"the scenario never ran {function}"
+    # Then its packaged role allows each of them (and what Lambda does with the role)
+    calls |= {for_stage(call, "prod") for call in runtime_calls(function)}
+    denied = [call for call in sorted(calls) if not any(grant.allows(call) for grant in grants)]
+    assert denied == [], "\n".join(map(str, denied))
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_no_function_is_granted_an_action_it_never_uses(
+    function: str, recorded: dict[str, set[Call]], resources: dict[str, Any]
+) -> None:
+    # Given everything the function did, and what Lambda does with its role
+    used = {for_stage(call, "prod") for call in [*recorded[function], *runtime_calls(function)]}
+    # Then every action of every statement of its role is used on that statement's resources
+    unused = [
+        (grant.sid, action)
+        for grant in role_grants(resources, FUNCTIONS[function])
+        for action in grant.actions
+        if not any(Grant(grant.sid, (action,), grant.resources).allows(call) for call in used)
+    ]
+    assert unused == []
+
+
+def _client_operations(service: str) -> dict[str, str]:
+    """snake_case method -> API operation of a botocore client (no request is made)."""
+    client = boto3.client(service, region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    return dict(client.meta.method_to_api_mapping)
+
+
+def test_the_scenario_makes_every_aws_call_the_code_contains(recording: CallRecorder) -> None:
+    # Given every call in chalicelib/ of a DynamoDB, S3, SQS or SSM client method (a presigned URL
+    # included), found in the source
+    methods = set().union(*(_client_operations(s) for s in ("dynamodb", "s3", "sqs", "ssm")))
+    in_code: set[tuple[str, int]] = set()
+    for path in (ROOT / "chalicelib").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            called = (
+                node.func.attr if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else ""
+            )
+            if called in methods or called == "generate_presigned_url":
+                in_code.add((str(path.relative_to(ROOT)), node.lineno))
+    assert len(in_code) >= 20, sorted(in_code)  # the scan does find the adapters' calls
+    # Then the scenario made each of them (so the grants above were judged on all of them)
+    missing = sorted(in_code - recording.sites)
+    assert missing == [], f"extend the scenario to reach these calls: {missing}"
+
+
+def test_the_scenario_runs_every_function(recorded: dict[str, set[Call]]) -> None:
+    # Then no function is judged on nothing (a scenario that stopped early would pass the above)
+    assert set(recorded) == set(FUNCTIONS)
