@@ -158,12 +158,54 @@ def test_crc_without_a_token_is_invalid(query: dict[str, str]) -> None:
         x.crc_response(query, "consumer-secret-for-tests")
 
 
-def test_crc_with_a_non_ascii_token_still_answers() -> None:
-    # given a token with characters that cannot be encoded as they are
+def test_crc_answers_the_longest_token_of_xs_shape() -> None:
+    # given a token of 255 characters of X's alphabet
+    token = ("AZaz09+/=_-" * 24)[:255]
     # when it is answered
-    answer = x.crc_response({"crc_token": "é\ud800"}, "consumer-secret-for-tests")
-    # then an answer of the usual form is given, no exception
+    answer = x.crc_response({"crc_token": token}, "consumer-secret-for-tests")
+    # then it gets a response token
     assert answer["response_token"].startswith("sha256=")
+
+
+HOSTILE_CRC_TOKENS = [
+    '{"for_user_id": "1234", "favorite_events": []}',
+    "[]",
+    "abc\n",
+    "abc\r\n",
+    "\nabc",
+    "a" * 256,
+    "a b",
+    "abc.def",
+    "é",
+    "\ud800",
+    "abc\x00",
+    "abc%",
+]
+
+
+@pytest.mark.parametrize("token", HOSTILE_CRC_TOKENS)
+def test_crc_refuses_a_token_outside_xs_shape(token: str) -> None:
+    # given a CRC request whose token is not of the shape X sends (a JSON body, a trailing newline...)
+    # when / then it is malformed
+    with pytest.raises(ValidationFailed) as raised:
+        x.crc_response({"crc_token": token}, "consumer-secret-for-tests")
+    assert raised.value.fields == {"crc_token": "must match ^[A-Za-z0-9+/=_-]{1,255}$"}
+
+
+def test_crc_computes_no_hmac_for_a_refused_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given an HMAC that records every use
+    computed: list[bytes] = []
+
+    def spy(key: bytes, message: bytes, digestmod: Any) -> Any:
+        computed.append(message)
+        raise AssertionError("no HMAC may be computed")
+
+    monkeypatch.setattr(x.hmac, "new", spy)
+    # when a CRC request carries a JSON body as its token
+    with pytest.raises(ValidationFailed):
+        x.crc_response({"crc_token": '{"for_user_id": "1"}'}, "consumer-secret-for-tests")
+    # then nothing was signed
+    assert computed == []
 
 
 # --- signature ------------------------------------------------------------------------------------
