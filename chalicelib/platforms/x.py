@@ -114,14 +114,23 @@ def normalize(delivery: Delivery, pseudonymise: Pseudonymiser) -> Normalized:
 
 
 def _parse(body: bytes) -> Json:
-    """An XAA envelope (`data`) or an AAA body (arrays of activities keyed by kind)."""
+    """An XAA envelope (`data`) or an AAA body (`for_user_id` and arrays of activities keyed by kind).
+
+    An object with neither is not a delivery of X's at all and is refused; an AAA body whose arrays are
+    all of kinds we do not count is a delivery, accepted and counted as ignored.
+    """
     document = decode(body, keep_lone_surrogates=True)
     if not isinstance(document, dict):
         raise ValidationFailed("The body must be a JSON object.")
     if "data" in document:
         _check_xaa(document["data"])
-    else:
+    elif "for_user_id" in document:
         _check_aaa(document)
+    else:
+        raise ValidationFailed(
+            'The body is neither an Account Activity body ("for_user_id") nor an X Activity envelope '
+            '("data").'
+        )
     return document
 
 
@@ -134,8 +143,7 @@ def _check_xaa(data: object) -> None:
 
 
 def _check_aaa(document: Json) -> None:
-    """`for_user_id` is absent on some AAA bodies (a revoke), so only its type is checked."""
-    if "for_user_id" in document and not as_id(document["for_user_id"]):
+    if not as_id(document["for_user_id"]):
         raise ValidationFailed('"for_user_id" must be a user id.')
     for key in _AAA_HANDLERS:
         if key in document and not isinstance(document[key], list):
