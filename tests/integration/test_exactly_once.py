@@ -96,30 +96,20 @@ def _meta(draw: Any) -> Delivery:
 
 
 def _instagram(draw: Any) -> Delivery:
+    """One comment in any of Meta's three Instagram shapes: an envelope, an array of envelopes, or an
+    array of bare changes; the same comment in two shapes is the same event."""
     comment = draw(st.integers(1, 5))
-    body = payloads.dumps(
-        {
-            "object": "instagram",
-            "entry": [
-                {
-                    "id": "178",
-                    "time": payloads.unix(T0),
-                    "changes": [
-                        {
-                            "field": "comments",
-                            "value": {
-                                "id": f"ig{comment}",
-                                "from": {"id": f"f{comment}"},
-                                "media": {"id": "m1"},
-                                "text": "wow",
-                            },
-                        }
-                    ],
-                }
-            ],
-        }
-    )
-    return _delivery("meta", body)
+    change = {
+        "field": "comments",
+        "value": {"id": f"ig{comment}", "from": {"id": f"f{comment}"}, "media": {"id": "m1"}, "text": "wow"},
+    }
+    envelope = {
+        "object": "instagram",
+        "entry": [{"id": "178", "time": payloads.unix(T0), "changes": [change]}],
+    }
+    shape = draw(st.sampled_from(["envelope", "array_of_envelopes", "array_of_changes"]))
+    document: Any = {"envelope": envelope, "array_of_envelopes": [envelope], "array_of_changes": [change]}
+    return _delivery("meta", payloads.dumps(document[shape]))
 
 
 def _x(draw: Any) -> Delivery:

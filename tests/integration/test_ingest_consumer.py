@@ -75,6 +75,21 @@ def test_every_push_platform_becomes_engagement_events(
     }
 
 
+def test_instagram_comments_are_counted_in_each_of_metas_three_shapes(
+    client: Client, senders: Senders, stack: Stack
+) -> None:
+    # Given three distinct comments, as an envelope, an array of envelopes and an array of changes
+    envelope = json.loads(payloads.instagram_comments("178", "179"))
+    in_array = json.loads(payloads.instagram_comments("178", "179"))
+    bare_changes = json.loads(payloads.instagram_comments("178", "179"))["entry"][0]["changes"]
+    for body in (envelope, [in_array], bare_changes):
+        assert send(client, senders.meta(payloads.dumps(body))).status_code == 200
+    # When the consumer runs
+    consume(stack)
+    # Then all three are stored as Instagram comments
+    assert kinds(stack) == {("instagram", "comment", False): 3}
+
+
 def test_duplicate_deliveries_store_each_event_once(client: Client, senders: Senders, stack: Stack) -> None:
     request = senders.x(payloads.x_likes("1234", "1790", AT, count=2))
     for _ in range(3):
@@ -184,6 +199,21 @@ def test_unknown_event_types_are_ignored_and_counted(
     body = payloads.dumps({"for_user_id": "1234", "direct_message_events": [{"id": "1"}]})
     send(client, senders.x(body))
     consume(stack)
+    assert kinds(stack) == {}
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert any(m.get("events_ignored") == [1.0] for m in emitted)
+
+
+def test_a_meta_envelope_of_an_object_not_counted_is_accepted_and_ignored(
+    client: Client, senders: Senders, stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a signed Meta envelope of an object the tracker does not count
+    change = {"field": "name", "value": {"name": "New name"}}
+    body = payloads.dumps({"object": "user", "entry": [{"id": "1", "time": 1, "changes": [change]}]})
+    # When it is delivered and consumed
+    assert send(client, senders.meta(body)).status_code == 200
+    consume(stack)
+    # Then nothing is stored and its change is counted as ignored
     assert kinds(stack) == {}
     emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
     assert any(m.get("events_ignored") == [1.0] for m in emitted)

@@ -178,6 +178,32 @@ def test_invalid_json_after_a_valid_signature_is_400(client: Client, senders: Se
     assert_nothing_stored(stack)
 
 
+NOT_ENVELOPES = [
+    ("meta", b"[]"),
+    ("meta", b"{}"),
+    ("meta", b'{"object": "page"}'),
+    ("meta", b"[1, 2]"),
+    ("meta", b'[{"object": "instagram"}]'),
+    ("x", b"{}"),
+    ("x", b"[]"),
+    ("x", b'{"favorite_events": []}'),
+]
+
+
+@pytest.mark.parametrize(("platform", "body"), NOT_ENVELOPES)
+def test_a_signed_body_that_is_not_the_platforms_envelope_is_400(
+    client: Client, senders: Senders, stack: Stack, platform: str, body: bytes
+) -> None:
+    # Given a validly signed body that is not a delivery of the platform's at all
+    request = senders.meta(body) if platform == "meta" else senders.x(body)
+    # When it is delivered
+    response = send(client, request)
+    # Then it is malformed, and nothing is stored
+    assert response.status_code == 400
+    assert body_of(response)["error"]["code"] == "validation_failed"
+    assert_nothing_stored(stack)
+
+
 # Handshakes ---------------------------------------------------------------------------------------------
 
 
