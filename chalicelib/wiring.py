@@ -65,6 +65,7 @@ def webhook_receiver() -> WebhookReceiver:
 def ingest_service() -> IngestService:
     from chalicelib.adapters.delivery_queue import SqsDeliveryQueue, decode
     from chalicelib.adapters.event_store import DynamoEventStore
+    from chalicelib.adapters.subscriptions import DynamoSubscriptions
 
     settings, clients = get_settings(), get_clients()
     queue = SqsDeliveryQueue(clients.sqs, clients.s3, settings.ingest_queue_url, settings.summary_bucket)
@@ -74,6 +75,7 @@ def ingest_service() -> IngestService:
         pseudonymiser=pseudonymiser,
         text_retention_days=settings.text_retention_days,
         clock=utc_now,
+        subscriptions=DynamoSubscriptions(clients.dynamodb, settings.table_name),
     )
 
 
