@@ -82,11 +82,13 @@ def ingest_service() -> IngestService:
 @lru_cache(maxsize=1)
 def access_service() -> AccessService:
     from chalicelib.adapters.tokens import DynamoTokens
-    from chalicelib.services.access import AccessService
+    from chalicelib.services.access import AccessService, BootstrapSecret
 
     settings, clients = get_settings(), get_clients()
     tokens = DynamoTokens(clients.dynamodb, settings.table_name)
-    return AccessService(tokens, lambda: secrets().admin_token, utc_now)
+    # The admin token's age is bounded by BootstrapSecret, not by the secrets cache: it reads fresh.
+    bootstrap = BootstrapSecret(lambda: _secrets_store().load(fresh=True).admin_token, time.time)
+    return AccessService(tokens, bootstrap, utc_now)
 
 
 @lru_cache(maxsize=1)
