@@ -65,6 +65,7 @@ def webhook_receiver() -> WebhookReceiver:
 def ingest_service() -> IngestService:
     from chalicelib.adapters.delivery_queue import SqsDeliveryQueue, decode
     from chalicelib.adapters.event_store import DynamoEventStore
+    from chalicelib.adapters.subscriptions import DynamoSubscriptions
 
     settings, clients = get_settings(), get_clients()
     queue = SqsDeliveryQueue(clients.sqs, clients.s3, settings.ingest_queue_url, settings.summary_bucket)
@@ -74,17 +75,20 @@ def ingest_service() -> IngestService:
         pseudonymiser=pseudonymiser,
         text_retention_days=settings.text_retention_days,
         clock=utc_now,
+        subscriptions=DynamoSubscriptions(clients.dynamodb, settings.table_name),
     )
 
 
 @lru_cache(maxsize=1)
 def access_service() -> AccessService:
     from chalicelib.adapters.tokens import DynamoTokens
-    from chalicelib.services.access import AccessService
+    from chalicelib.services.access import AccessService, BootstrapSecret
 
     settings, clients = get_settings(), get_clients()
     tokens = DynamoTokens(clients.dynamodb, settings.table_name)
-    return AccessService(tokens, lambda: secrets().admin_token, utc_now)
+    # The admin token's age is bounded by BootstrapSecret, not by the secrets cache: it reads fresh.
+    bootstrap = BootstrapSecret(lambda: _secrets_store().load(fresh=True).admin_token, time.time)
+    return AccessService(tokens, bootstrap, utc_now)
 
 
 @lru_cache(maxsize=1)

@@ -63,7 +63,9 @@ class SsmSecrets:
         self._max_age_seconds = max_age_seconds
         self._provider: object | None = None
 
-    def load(self) -> Secrets:
+    def load(self, *, fresh: bool = False) -> Secrets:
+        """The secrets, from the cache unless it is older than max_age; `fresh` reads SSM now (and
+        refreshes the cache), for a caller that must bound the age of what it trusts."""
         from aws_lambda_powertools.utilities.parameters import SSMProvider
         from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
@@ -71,7 +73,9 @@ class SsmSecrets:
             self._provider = SSMProvider(boto3_client=self._ssm)
         assert isinstance(self._provider, SSMProvider)
         try:
-            values = self._provider.get_multiple(self._path, decrypt=True, max_age=self._max_age_seconds)
+            values = self._provider.get_multiple(
+                self._path, decrypt=True, max_age=self._max_age_seconds, force_fetch=fresh
+            )
         except (BotoCoreError, ClientError, GetParameterError) as error:
             raise DependencyFailed("The secrets store is unavailable.") from error
         missing = sorted(name for name in _FIELDS if not values.get(name))

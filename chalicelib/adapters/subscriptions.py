@@ -1,8 +1,10 @@
 """WebSub subscription records: which topics we asked a hub for (the renew job writes them), read
-when a hub verifies our intent. Item: pk `SUB#youtube`, sk `<topic>`."""
+when a hub verifies our intent, and by the ingest consumer to tell whether a delivery's topic has a
+live subscription. Item: pk `SUB#youtube`, sk `<topic>`."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import DependencyFailed
+from chalicelib.platforms.youtube import live_until
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -85,6 +88,34 @@ class DynamoSubscriptions:
         except (BotoCoreError, ClientError) as error:
             raise DependencyFailed("Subscriptions could not be read.") from error
         return item["requested_mode"]["S"] if item and "requested_mode" in item else None
+
+    def live_until(self, topics: Collection[str]) -> dict[str, datetime]:
+        """Until when each topic's subscription is live (youtube.live_until); topics that are not
+        live are absent. One read per topic: a batch's YouTube deliveries name a label's few channels."""
+        live: dict[str, datetime] = {}
+        for topic in topics:
+            if len(topic.encode("utf-8", "surrogatepass")) > MAX_TOPIC_BYTES:
+                continue  # no key can hold it, so we never subscribed to it
+            try:
+                item = self._dynamodb.get_item(
+                    TableName=self._table,
+                    Key={"pk": {"S": PARTITION}, "sk": {"S": topic}},
+                    ProjectionExpression="verified_mode, verified_at, lease_seconds",
+                    ConsistentRead=True,
+                ).get("Item")
+            except (BotoCoreError, ClientError) as error:
+                raise DependencyFailed("Subscriptions could not be read.") from error
+            if not item:
+                continue
+            lease = item.get("lease_seconds", {}).get("N")
+            until = live_until(
+                item.get("verified_mode", {}).get("S"),
+                _time(item, "verified_at"),
+                int(lease) if lease else None,
+            )
+            if until is not None:
+                live[topic] = until
+        return live
 
     def request(self, topic: str, mode: str, requested_at: str) -> None:
         """Record that we asked the hub to (un)subscribe the topic."""

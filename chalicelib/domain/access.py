@@ -1,7 +1,8 @@
 """Who may do what: bearer-token principals, their roles and the one authorisation decision. Pure.
 
 A token string is `<token_id>.<secret>`: the id names the stored token (one GetItem), the secret is
-stored only as its SHA-256. The stage's ADMIN_TOKEN secret is the bootstrap admin.
+stored only as its SHA-256. The stage's ADMIN_TOKEN secret is the bootstrap admin, presented as
+`bootstrap.<ADMIN_TOKEN>` (the same format, with the id `bootstrap`) or as the bare value.
 """
 
 from __future__ import annotations
@@ -99,8 +100,22 @@ def split_token(token: str) -> tuple[str, str] | None:
     return token_id, secret
 
 
+def bootstrap_secret(token: str) -> str | None:
+    """The ADMIN_TOKEN value a bearer presents, or None when it is an issued token's string.
+
+    `bootstrap.<value>` is the documented form; the bare value is accepted too. A string of an issued
+    token's shape is never compared with ADMIN_TOKEN, so issued tokens never need the secret.
+    """
+    token_id, dot, secret = token.partition(".")
+    if dot and token_id == BOOTSTRAP_TOKEN_ID:
+        return secret
+    return None if split_token(token) is not None else token
+
+
 def is_bootstrap(token: str, admin_token: str) -> bool:
-    return hmac.compare_digest(token.encode("utf-8"), admin_token.encode("utf-8"))
+    """Constant-time; a header's lone surrogate is kept as its own bytes, never raised on."""
+    presented = token.encode("utf-8", "surrogatepass")
+    return bool(token) and hmac.compare_digest(presented, admin_token.encode("utf-8", "surrogatepass"))
 
 
 def secret_matches(secret: str, stored: StoredToken) -> bool:

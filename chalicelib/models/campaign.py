@@ -159,10 +159,29 @@ SoundCloudContentIds = Annotated[
 ]
 
 
+class _UnknownKey:
+    """Stands for the value of a `tracked` key that is neither a platform nor `standard:<source>`."""
+
+
+_UNKNOWN_KEY = _UnknownKey()
+
+
 class Tracked(BaseModel):
     """What a campaign tracks on one platform: its accounts and its content (both optional)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_under_an_unknown_key(cls, data: Any) -> Any:
+        if data is _UNKNOWN_KEY:
+            raise PydanticCustomError(
+                "unknown_platform",
+                "Unknown key: expected one of {platforms} or standard:<source> (source: 1 to 64 "
+                "letters, digits, '.', '_' or '-', starting with a letter or digit).",
+                {"platforms": ", ".join(PLATFORM_ORDER)},
+            )
+        return data
 
     accounts: AnyIds = Field(default_factory=list)
     content: AnyIds = Field(default_factory=list)
@@ -220,18 +239,15 @@ class TrackedMap(BaseModel):
     soundcloud: SoundCloudTracked | None = None
     deezer: DigitsTracked | None = None
 
-    @model_validator(mode="after")
-    def _standard_keys_only(self) -> TrackedMap:
-        for key in self.__pydantic_extra__ or {}:
-            source = key.removeprefix(STANDARD_PREFIX)
-            if not key.startswith(STANDARD_PREFIX) or not STANDARD_SOURCE.fullmatch(source):
-                raise PydanticCustomError(
-                    "unknown_platform",
-                    "Unknown key: expected one of {platforms} or standard:<source> (source: 1 to 64 "
-                    "letters, digits, '.', '_' or '-', starting with a letter or digit).",
-                    {"platforms": ", ".join(PLATFORM_ORDER), "at": key},
-                )
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _mark_unknown_keys(cls, data: Any) -> Any:
+        """An unknown key's value becomes a marker that Tracked refuses, so each unknown key is
+        reported in the same pass as every other error of the body (an "after" validator would run
+        only once everything else was valid)."""
+        if not isinstance(data, dict):
+            return data
+        return {key: _UNKNOWN_KEY if _is_unknown_key(key) else value for key, value in data.items()}
 
     @model_serializer(mode="wrap")
     def _present_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -247,6 +263,13 @@ class TrackedMap(BaseModel):
         """(platform, tracked) for every platform present: the eight in order, then standard sources."""
         named = [(p, t) for p in PLATFORM_ORDER if (t := getattr(self, p)) is not None]
         return named + sorted((self.__pydantic_extra__ or {}).items())
+
+
+def _is_unknown_key(key: object) -> bool:
+    if not isinstance(key, str) or key in TrackedMap.model_fields:
+        return False
+    source = key.removeprefix(STANDARD_PREFIX)
+    return not key.startswith(STANDARD_PREFIX) or not STANDARD_SOURCE.fullmatch(source)
 
 
 # The campaign --------------------------------------------------------------------------------------

@@ -73,42 +73,72 @@ def validate(body: bytes) -> None:
 
 def normalize(delivery: Delivery, pseudonymise: Pseudonymiser) -> Normalized:
     """Every counted change becomes one event; the others (unknown or malformed) are `ignored`."""
-    meta_object, entries = _parse(delivery.body)
-    platform = _PLATFORM_BY_OBJECT.get(meta_object)
     events: list[EngagementEvent] = []
     ignored = 0
-    for raw_entry in entries:
-        entry = as_object(raw_entry)
-        changes = entry.get("changes")
-        if platform is None or not isinstance(changes, list):
-            ignored += len(changes) if isinstance(changes, list) else 1
-            continue
-        context = _Context(platform, as_id(entry.get("id")) or "", delivery.received_at, pseudonymise)
-        for change in changes:
-            event = _change_event(as_object(change), context)
-            if event is None:
-                ignored += 1
-            else:
-                events.append(event)
+    for meta_object, entries in _parse(delivery.body):
+        platform = _PLATFORM_BY_OBJECT.get(meta_object)
+        for raw_entry in entries:
+            entry = as_object(raw_entry)
+            changes = entry.get("changes")
+            if platform is None or not isinstance(changes, list):
+                ignored += len(changes) if isinstance(changes, list) else 1
+                continue
+            context = _Context(platform, as_id(entry.get("id")) or "", delivery.received_at, pseudonymise)
+            for change in changes:
+                event = _change_event(as_object(change), context)
+                if event is None:
+                    ignored += 1
+                else:
+                    events.append(event)
     return Normalized(events=tuple(events), ignored=ignored)
 
 
 # --- envelope -------------------------------------------------------------------------------------
 
+Envelope = tuple[str, list[object]]  # Meta's `object` and its `entry` list
+_NOT_AN_ENVELOPE = (
+    'The body must be a Meta envelope (an object with an "object" and an "entry" list), a non-empty '
+    "array of such envelopes, or a non-empty array of Instagram changes."
+)
 
-def _parse(body: bytes) -> tuple[str, list[object]]:
-    """The `object` and `entry` list; an Instagram array of bare changes becomes one entry without id."""
+
+def _parse(body: bytes) -> list[Envelope]:
+    """The body's envelopes, in the three shapes Meta sends: one envelope object, an array of envelope
+    objects (Instagram), or an array of bare Instagram `{"field", "value"}` changes, read as one
+    Instagram entry without id. Anything else is not a delivery of Meta's and is refused."""
     document = decode(body, keep_lone_surrogates=True)
-    if isinstance(document, list):
-        return "instagram", [{"changes": document}]
-    if not isinstance(document, dict):
-        raise ValidationFailed("The body must be a JSON object, or an array of Instagram changes.")
+    if isinstance(document, dict):
+        return [_envelope(document)]
+    if not isinstance(document, list) or not document:
+        raise ValidationFailed(_NOT_AN_ENVELOPE)
+    if all(_is_envelope(item) for item in document):
+        return [_envelope(item) for item in document]
+    if all(_is_change(item) for item in document):
+        return [("instagram", [{"changes": document}])]
+    raise ValidationFailed(_NOT_AN_ENVELOPE)
+
+
+def _envelope(document: Json) -> Envelope:
     meta_object, entries = document.get("object"), document.get("entry")
     if not isinstance(meta_object, str) or not meta_object:
         raise ValidationFailed('The body has no "object" saying what changed.')
     if not isinstance(entries, list):
         raise ValidationFailed('The body has no "entry" list.')
     return meta_object, entries
+
+
+def _is_envelope(item: object) -> bool:
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("object"), str)
+        and bool(item["object"])
+        and isinstance(item.get("entry"), list)
+    )
+
+
+def _is_change(item: object) -> bool:
+    """A bare change names its field; its value is judged later, with the other changes."""
+    return isinstance(item, dict) and isinstance(item.get("field"), str)
 
 
 # --- changes --------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,13 +30,15 @@ from chalicelib.domain.events import (
     parse_iso8601,
     utc_from_unix,
 )
-from chalicelib.domain.webhooks import WebhookRequest, lenient_utf8, require_equal
+from chalicelib.domain.webhooks import WebhookRequest, require_equal
 from chalicelib.errors import ValidationFailed
 from chalicelib.platforms._json import Json, as_id, as_object, decode, user_text
 
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
 PLATFORM = "x"
+# What X sends as a crc_token (base64 or base64url of random bytes); fullmatch, so no trailing newline.
+CRC_TOKEN = re.compile(r"[A-Za-z0-9+/=_-]{1,255}")
 
 # AAA top-level keys that describe the delivery rather than carry events.
 _AAA_METADATA_KEYS = frozenset({"for_user_id", "user_has_blocked", "users", "apps"})
@@ -63,11 +66,20 @@ _XAA_REFERENCE_TYPES = {
 
 
 def crc_response(query: Mapping[str, str], consumer_secret: str) -> dict[str, str]:
-    """Challenge-Response Check: prove we hold the consumer secret, or X disables the webhook."""
+    """Challenge-Response Check: prove we hold the consumer secret, or X disables the webhook.
+
+    The answer is HMAC-SHA256(consumer secret, token), exactly the signature X puts on a body: signing
+    any caller's string would let anyone forge deliveries. So only tokens of the shape X sends are
+    answered, and no HMAC is computed for anything else. No JSON value X could deliver fits that
+    shape (an X body is an object, and `{` is outside it).
+    """
     token = query.get("crc_token")
-    if not token:
-        raise ValidationFailed("The CRC check needs a crc_token.")
-    digest = hmac.new(consumer_secret.encode("utf-8"), lenient_utf8(token), hashlib.sha256).digest()
+    if token is None or CRC_TOKEN.fullmatch(token) is None:
+        raise ValidationFailed(
+            "The crc_token must be 1 to 255 letters, digits, '+', '/', '=', '_' or '-'.",
+            fields={"crc_token": "must match ^[A-Za-z0-9+/=_-]{1,255}$"},
+        )
+    digest = hmac.new(consumer_secret.encode("utf-8"), token.encode("ascii"), hashlib.sha256).digest()
     return {"response_token": "sha256=" + base64.b64encode(digest).decode("ascii")}
 
 
@@ -102,14 +114,23 @@ def normalize(delivery: Delivery, pseudonymise: Pseudonymiser) -> Normalized:
 
 
 def _parse(body: bytes) -> Json:
-    """An XAA envelope (`data`) or an AAA body (arrays of activities keyed by kind)."""
+    """An XAA envelope (`data`) or an AAA body (`for_user_id` and arrays of activities keyed by kind).
+
+    An object with neither is not a delivery of X's at all and is refused; an AAA body whose arrays are
+    all of kinds we do not count is a delivery, accepted and counted as ignored.
+    """
     document = decode(body, keep_lone_surrogates=True)
     if not isinstance(document, dict):
         raise ValidationFailed("The body must be a JSON object.")
     if "data" in document:
         _check_xaa(document["data"])
-    else:
+    elif "for_user_id" in document:
         _check_aaa(document)
+    else:
+        raise ValidationFailed(
+            'The body is neither an Account Activity body ("for_user_id") nor an X Activity envelope '
+            '("data").'
+        )
     return document
 
 
@@ -122,8 +143,7 @@ def _check_xaa(data: object) -> None:
 
 
 def _check_aaa(document: Json) -> None:
-    """`for_user_id` is absent on some AAA bodies (a revoke), so only its type is checked."""
-    if "for_user_id" in document and not as_id(document["for_user_id"]):
+    if not as_id(document["for_user_id"]):
         raise ValidationFailed('"for_user_id" must be a user id.')
     for key in _AAA_HANDLERS:
         if key in document and not isinstance(document[key], list):

@@ -2,6 +2,8 @@
 
 Each subscription gets its own `hub.secret`, derived from one configured key and the topic, so the
 receiver can recompute it from the delivery's `Link` header without storing secrets per channel.
+Whoever holds a topic's secret (the hub) can sign any body for that topic, so an entry counts only for
+the topic's own channel, and only while we hold a live subscription to the topic (`live_until`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import hmac
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from defusedxml import ElementTree as SafeElementTree
@@ -47,6 +49,12 @@ _SIGNATURE = re.compile(r"(sha1|sha256|sha384|sha512)=([0-9a-f]+)")
 _LINK = re.compile(r"<([^>]*)>([^,]*)")
 _REL = re.compile(r';\s*rel\s*=\s*"?([^";]*)"?', re.IGNORECASE)
 _LEASE = re.compile(r"[0-9]{1,10}")
+_TOPIC = re.compile(r"https://www\.youtube\.com/xml/feeds/videos\.xml\?channel_id=([A-Za-z0-9_-]{1,64})")
+
+LEASE_SECONDS = 432_000  # what we ask for: 5 days, the reference hub's default
+# The reference hub's maximum (10 days): a longer lease recorded from a verification (which anyone
+# can send for a topic we asked for) keeps a subscription live no longer than this.
+MAX_LEASE_SECONDS = 864_000
 
 Mode = Literal["subscribe", "unsubscribe"]
 
@@ -77,7 +85,11 @@ def hub_secret_for(topic: str, key: str) -> str:
 
 def topic_of(request: WebhookRequest) -> str | None:
     """The topic a content delivery is for, from `Link: <hub>; rel="hub", <topic>; rel="self"`."""
-    header = request.header("link")
+    return topic_of_link(request.header("link"))
+
+
+def topic_of_link(header: str | None) -> str | None:
+    """The `rel="self"` target of a `Link` header (kept with the queued delivery), or None."""
     if header is None or not header.isascii():
         return None
     for match in _LINK.finditer(header):
@@ -85,6 +97,23 @@ def topic_of(request: WebhookRequest) -> str | None:
         if rel is not None and "self" in rel.group(1).lower().split() and match.group(1):
             return match.group(1)
     return None
+
+
+def channel_of_topic(topic: str | None) -> str | None:
+    """The channel id of a YouTube channel feed topic; None for any other topic."""
+    match = _TOPIC.fullmatch(topic) if topic is not None else None
+    return match.group(1) if match else None
+
+
+def live_until(
+    verified_mode: str | None, verified_at: datetime | None, lease_seconds: int | None
+) -> datetime | None:
+    """Until when a subscription is live: the hub verified our subscribe, and its lease (the one it
+    granted, else the one we asked for, at most MAX_LEASE_SECONDS) has not run out. None: not live."""
+    if verified_mode != "subscribe" or verified_at is None:
+        return None
+    lease = min(lease_seconds or LEASE_SECONDS, MAX_LEASE_SECONDS)
+    return verified_at + timedelta(seconds=lease)
 
 
 def parse_intent(query: Mapping[str, str]) -> Intent:
@@ -119,7 +148,10 @@ def validate(body: bytes) -> None:
 
 
 def normalize(delivery: Delivery, pseudonymise: Pseudonymiser) -> Normalized:
-    """One event per entry or tombstone; feeds name no actor, so `pseudonymise` goes unused."""
+    """One event per entry or tombstone of the topic's own channel (the `Link` header kept with the
+    delivery names the topic); entries of any other channel, or of a delivery without a channel topic,
+    are ignored. Feeds name no actor, so `pseudonymise` goes unused."""
+    channel = channel_of_topic(topic_of_link(delivery.headers.get("link")))
     events: list[EngagementEvent] = []
     ignored = 0
     for item in _parse_feed(delivery.body):
@@ -129,7 +161,7 @@ def normalize(delivery: Delivery, pseudonymise: Pseudonymiser) -> Normalized:
             event = _removed(item, delivery.received_at)
         else:
             continue  # the feed's own title, links and updated time
-        if event is None:
+        if event is None or channel is None or event.account_id != channel:
             ignored += 1
         else:
             events.append(event)

@@ -90,9 +90,15 @@ class CampaignService:
             for name, value in (("campaign_id", campaign_id), ("label", current.label))
             if name in data and data[name] != value
         }
+        try:
+            submitted = self._body({**data, "campaign_id": campaign_id, "label": current.label})
+        except ValidationFailed as error:
+            if not changed:
+                raise
+            # One 400 lists every problem: the ids that cannot change and whatever else is wrong.
+            raise ValidationFailed(error.message, fields={**changed, **(error.fields or {})}) from error
         if changed:
             raise ValidationFailed("A campaign's campaign_id and label cannot be changed.", fields=changed)
-        submitted = self._body({**data, "campaign_id": campaign_id, "label": current.label})
         campaign = Campaign(
             **dict(submitted),
             archived=current.archived,

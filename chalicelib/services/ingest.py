@@ -4,11 +4,15 @@ A whole SQS batch is normalised, then its events are checked and written togethe
 100 events, one write per 25 items), so AWS requests grow with events, not with messages. A message
 whose events could not all be written is reported as a batch item failure; SQS redelivers it and
 the deterministic keys make the retry converge.
+
+A YouTube delivery counts only when its topic had a live subscription when it was received; the
+receiver answers it 200 without looking (its hot path stays free of reads), and the consumer reads the
+subscriptions of a batch's YouTube topics once per batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -59,6 +63,10 @@ class EventStore(Protocol):
     def put_all(self, items: Sequence[Item]) -> list[Item]: ...
 
 
+class Subscriptions(Protocol):
+    def live_until(self, topics: Collection[str]) -> Mapping[str, datetime]: ...
+
+
 class IngestService:
     def __init__(
         self,
@@ -67,12 +75,15 @@ class IngestService:
         pseudonymiser: Callable[[], Pseudonymiser],
         text_retention_days: int,
         clock: Callable[[], datetime],
+        *,
+        subscriptions: Subscriptions,
     ) -> None:
         self._store = store
         self._decode = decode
         self._pseudonymiser = pseudonymiser
         self._text_retention_days = text_retention_days
         self._clock = clock
+        self._subscriptions = subscriptions
 
     def process(self, messages: Sequence[QueuedMessage]) -> IngestOutcome:
         candidates, failed, ignored = self._normalise(messages)
@@ -91,28 +102,51 @@ class IngestService:
         candidates: list[Candidate] = []
         failed: set[str] = set()
         ignored = 0
-        pseudonymise = self._pseudonymiser()
+        deliveries: list[tuple[str, Delivery]] = []
         for message in messages:
             try:
-                delivery = self._decode(message.body)
-                normalized = NORMALIZERS[delivery.platform](delivery, pseudonymise)
+                deliveries.append((message.message_id, self._decode(message.body)))
+            except DomainError as error:
+                failed.add(self._unreadable(message.message_id, error.code))
+        live = self._live_topics(delivery for _, delivery in deliveries)
+        pseudonymise = self._pseudonymiser()
+        for message_id, delivery in deliveries:
+            normalizer = NORMALIZERS.get(delivery.platform)
+            if normalizer is None:
+                failed.add(self._unreadable(message_id, "unknown_platform"))
+                continue
+            try:
+                normalized = normalizer(delivery, pseudonymise)
             except (DomainError, KeyError) as error:
-                # Poison: it will be retried, then parked in the dead-letter queue for a human.
-                failed.add(message.message_id)
-                count("messages_unreadable")
-                logger.warning(
-                    "queued message unreadable",
-                    extra={
-                        "message_id": message.message_id,
-                        "reason": getattr(error, "code", "unknown_platform"),
-                    },
-                )
+                failed.add(self._unreadable(message_id, getattr(error, "code", "unreadable")))
+                continue
+            if delivery.platform == "youtube" and not _live_at_receipt(delivery, live):
+                # A topic we hold no live subscription to: whoever signed it, nothing of it counts.
+                ignored += normalized.ignored + len(normalized.events)
                 continue
             # An event the store cannot hold would fail its whole batch on every retry: ignore it.
             kept = [e for e in map(storable, normalized.events) if e is not None]
             ignored += normalized.ignored + len(normalized.events) - len(kept)
-            candidates.extend(Candidate(event, message.message_id) for event in kept)
+            candidates.extend(Candidate(event, message_id) for event in kept)
         return candidates, failed, ignored
+
+    @staticmethod
+    def _unreadable(message_id: str, reason: str) -> str:
+        """Poison: it will be retried, then parked in the dead-letter queue for a human."""
+        count("messages_unreadable")
+        logger.warning("queued message unreadable", extra={"message_id": message_id, "reason": reason})
+        return message_id
+
+    def _live_topics(self, deliveries: Iterable[Delivery]) -> Mapping[str, datetime]:
+        """Until when each YouTube topic of the batch is live; no read for a batch without YouTube."""
+        topics = {
+            topic
+            for delivery in deliveries
+            if delivery.platform == "youtube"
+            and (topic := _topic(delivery)) is not None
+            and youtube.channel_of_topic(topic) is not None  # no other topic can count anyway
+        }
+        return self._subscriptions.live_until(topics) if topics else {}
 
     def _write(self, plan: WritePlan) -> set[str]:
         """Texts, then events, then dirty markers; YouTube first-revision rewrites last, once the
@@ -158,6 +192,16 @@ class IngestService:
         count("events_ignored", ignored)
         count("messages_failed", len(failed))
         return IngestOutcome(tuple(sorted(failed)), stored, plan.duplicates, ignored)
+
+
+def _topic(delivery: Delivery) -> str | None:
+    return youtube.topic_of_link(delivery.headers.get("link"))
+
+
+def _live_at_receipt(delivery: Delivery, live: Mapping[str, datetime]) -> bool:
+    topic = _topic(delivery)
+    until = live.get(topic) if topic is not None else None
+    return until is not None and delivery.received_at < until
 
 
 def _item_key(item: Item) -> tuple[str, str]:

@@ -19,12 +19,11 @@ from typing import Any, Protocol
 
 from chalicelib.adapters.subscriptions import Subscription
 from chalicelib.observability import count, logger
-from chalicelib.platforms.youtube import hub_secret_for, topic_for_channel
+from chalicelib.platforms.youtube import LEASE_SECONDS, hub_secret_for, topic_for_channel
 from chalicelib.pulls.errors import PullError
 from chalicelib.pulls.failures import describe, reason_of
 from chalicelib.services.publishing import tracked_by_platform
 
-LEASE_SECONDS = 432_000  # 5 days, the reference hub's default (its maximum is 10)
 RENEW_AT = 0.8
 # A request the hub never verified is asked again after this long.
 UNVERIFIED_RETRY = timedelta(hours=1)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from chalicelib.adapters.secret_names import ALL_SECRET_NAMES
-from infra.local.harness import LocalStack, start
+from infra.local.harness import LocalStack, aws_client, http, start
 from infra.local.stack import resolve_secrets
 
 
@@ -21,3 +21,19 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
 
 def secrets_of(stack: LocalStack) -> dict[str, str]:
     return {name: stack.env[name] for name in ALL_SECRET_NAMES}
+
+
+def subscribe_live(stack: LocalStack, channel_id: str) -> None:
+    """What the renew job and the hub do for a channel, so that its deliveries count: record our
+    subscribe request in the stack's table, then answer the hub's verification of intent over HTTP."""
+    from urllib.parse import quote
+
+    from chalicelib.adapters.subscriptions import DynamoSubscriptions
+    from chalicelib.platforms.youtube import topic_for_channel
+
+    topic = topic_for_channel(channel_id)
+    table = DynamoSubscriptions(aws_client(stack, "dynamodb"), "engagement-tracker-local")
+    table.request(topic, "subscribe", "2026-01-01T00:00:00+00:00")
+    query = f"hub.mode=subscribe&hub.topic={quote(topic, safe='')}&hub.challenge=c&hub.lease_seconds=432000"
+    status, _ = http("GET", f"{stack.base_url}/webhooks/youtube?{query}")
+    assert status == 200

@@ -17,7 +17,7 @@ import pytest
 from infra.local import senders as payloads
 from infra.local.harness import LocalStack, aws_client
 from infra.local.senders import Senders, SignedRequest
-from tests.e2e.conftest import secrets_of
+from tests.e2e.conftest import secrets_of, subscribe_live
 
 pytestmark = pytest.mark.e2e
 AT = datetime.now(UTC) - timedelta(hours=2)
@@ -51,7 +51,8 @@ def _wait_for(stack: LocalStack, count: int, timeout_seconds: float = 30) -> lis
 
 
 def test_signed_deliveries_from_every_platform_are_stored_once(local_stack: LocalStack) -> None:
-    # Given one signed delivery per push platform, each sent twice
+    # Given one signed delivery per push platform, each sent twice (YouTube's of a subscribed channel)
+    subscribe_live(local_stack, "UCabc")
     senders = Senders(secrets_of(local_stack))
     requests = [
         senders.meta(payloads.facebook_feed("104", [payloads.facebook_comment("104_1", AT)])),

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import datetime
 
+import boto3
 import pytest
 from chalice.test import Client
 
 from app import app
+from chalicelib.adapters.secrets import SsmSecrets
+from chalicelib.adapters.tokens import DynamoTokens
+from chalicelib.services.access import AccessService, BootstrapSecret
 from tests.conftest import unique
 from tests.integration.conftest import Stack
 from tests.integration.management_client import CALLERS, Api, body_of, callers
@@ -181,3 +186,48 @@ def test_a_token_never_reaches_the_logs(api: Api, stack: Stack, capsys: pytest.C
     logs = output.out + output.err
     assert token.split(".", 1)[1] not in logs
     assert admin_token(stack) not in logs
+
+
+# The bootstrap admin: its token format, and a rotation of the ADMIN_TOKEN secret -------------------------
+
+
+def test_the_admin_token_works_in_the_documented_token_format(api: Api, stack: Stack) -> None:
+    # Given the printed ADMIN_TOKEN, presented as <token_id>.<secret> with the id bootstrap
+    response = api.call("GET", "/campaigns", f"bootstrap.{admin_token(stack)}")
+    # Then it is the admin
+    assert response.status_code == 200
+
+
+def _rotate_admin_token(new_value: str) -> None:
+    boto3.client("ssm").put_parameter(
+        Name="/engagement-tracker/local/ADMIN_TOKEN", Value=new_value, Type="SecureString", Overwrite=True
+    )
+
+
+def test_a_rotated_admin_token_works_at_once_though_the_secrets_cache_holds_the_old_one(
+    api: Api, stack: Stack
+) -> None:
+    # Given a container whose secrets cache (SECRETS_CACHE_SECONDS, 300) holds the old ADMIN_TOKEN
+    assert api.client.http.get("/webhooks/x?crc_token=warm").status_code == 200
+    # When the secret is rotated in SSM and the new value is presented
+    _rotate_admin_token("rotated-admin-token-0123456789")
+    response = api.call("GET", "/campaigns", "bootstrap.rotated-admin-token-0123456789")
+    # Then it is the admin, and the old value is refused
+    assert response.status_code == 200
+    assert api.call("GET", "/campaigns", admin_token(stack)).status_code == 401
+
+
+def test_the_bootstrap_check_reads_ssm_past_the_secrets_cache(stack: Stack) -> None:
+    # Given the stage's secrets read once through the cache, then ADMIN_TOKEN rotated in SSM
+    store = SsmSecrets(boto3.client("ssm"), "/engagement-tracker/local", max_age_seconds=300)
+    assert store.load().admin_token == admin_token(stack)
+    _rotate_admin_token("rotated-admin-token-abcdefghij")
+    clock = [1_000_000.0]
+    bootstrap = BootstrapSecret(lambda: store.load(fresh=True).admin_token, lambda: clock[0])
+    access = AccessService(DynamoTokens(boto3.client("dynamodb"), stack.table_name), bootstrap, datetime.now)
+    # When the cache is asked again, and the bootstrap check is
+    cached = store.load().admin_token
+    found = access.authenticate("rotated-admin-token-abcdefghij")
+    # Then the cache still holds the old value, but the check saw the new one in SSM
+    assert cached == admin_token(stack)
+    assert found.token_id == "bootstrap"

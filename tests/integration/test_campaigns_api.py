@@ -367,6 +367,29 @@ def test_every_bad_field_is_reported_at_once(api: Api, who: Callers, stack: Stac
     assert set(body_of(response)["error"]["fields"]) == {"name", "timezone", "ends_at"}
 
 
+def test_unknown_keys_and_other_errors_come_in_one_400(api: Api, who: Callers, stack: Stack) -> None:
+    # Given a campaign with an unknown field, an unknown platform, a bad name and a bad video id
+    body = campaign_body(who.label, name="", colour="blue")
+    body["tracked"] = {"youtube": {"content": ["bad"]}, "myspace": {"accounts": ["1"]}}
+    # When it is created
+    response = api.call("POST", "/campaigns", admin(who), body)
+    # Then one 400 names all four
+    assert response.status_code == 400
+    fields = set(body_of(response)["error"]["fields"])
+    assert fields == {"name", "colour", "tracked.youtube.content.0", "tracked.myspace"}
+
+
+def test_a_put_changing_the_label_reports_its_other_errors_too(api: Api, who: Callers, stack: Stack) -> None:
+    # Given a campaign, and a replacement that changes its label, adds an unknown field and blanks its name
+    body = create(api, who)
+    changed = {**body, "label": unique("other"), "colour": "blue", "name": ""}
+    # When it is PUT
+    response = api.call("PUT", f"/campaigns/{body['campaign_id']}", admin(who), changed)
+    # Then one 400 names all three
+    assert response.status_code == 400
+    assert set(body_of(response)["error"]["fields"]) == {"label", "colour", "name"}
+
+
 @pytest.mark.parametrize("raw", [b"", b"not json", b"[1, 2]", b'"a string"', b"\xff\xfe", b"[" * 100_000])
 def test_a_body_that_is_not_a_json_object_is_400(api: Api, who: Callers, stack: Stack, raw: bytes) -> None:
     response = api.call("POST", "/campaigns", admin(who), raw)

@@ -96,30 +96,20 @@ def _meta(draw: Any) -> Delivery:
 
 
 def _instagram(draw: Any) -> Delivery:
+    """One comment in any of Meta's three Instagram shapes: an envelope, an array of envelopes, or an
+    array of bare changes; the same comment in two shapes is the same event."""
     comment = draw(st.integers(1, 5))
-    body = payloads.dumps(
-        {
-            "object": "instagram",
-            "entry": [
-                {
-                    "id": "178",
-                    "time": payloads.unix(T0),
-                    "changes": [
-                        {
-                            "field": "comments",
-                            "value": {
-                                "id": f"ig{comment}",
-                                "from": {"id": f"f{comment}"},
-                                "media": {"id": "m1"},
-                                "text": "wow",
-                            },
-                        }
-                    ],
-                }
-            ],
-        }
-    )
-    return _delivery("meta", body)
+    change = {
+        "field": "comments",
+        "value": {"id": f"ig{comment}", "from": {"id": f"f{comment}"}, "media": {"id": "m1"}, "text": "wow"},
+    }
+    envelope = {
+        "object": "instagram",
+        "entry": [{"id": "178", "time": payloads.unix(T0), "changes": [change]}],
+    }
+    shape = draw(st.sampled_from(["envelope", "array_of_envelopes", "array_of_changes"]))
+    document: Any = {"envelope": envelope, "array_of_envelopes": [envelope], "array_of_changes": [change]}
+    return _delivery("meta", payloads.dumps(document[shape]))
 
 
 def _x(draw: Any) -> Delivery:
@@ -135,12 +125,24 @@ def _x(draw: Any) -> Delivery:
     return _delivery("x", payloads.dumps({"for_user_id": "1234", "favorite_events": likes}))
 
 
+YOUTUBE_TOPIC = youtube.topic_for_channel("UCabc")
+YOUTUBE_LINK = {"link": f'<https://pubsubhubbub.appspot.com>; rel="hub", <{YOUTUBE_TOPIC}>; rel="self"'}
+
+
+class LiveSubscriptions:
+    """The channel's subscription is live for the whole test."""
+
+    def live_until(self, topics: Any) -> dict[str, datetime]:
+        return {topic: T0 + timedelta(days=5) for topic in topics if topic == YOUTUBE_TOPIC}
+
+
 def _youtube(draw: Any) -> Delivery:
     video = f"vid{draw(st.integers(1, 2))}"
     if draw(st.integers(0, 4)) == 0:
-        return _delivery("youtube", payloads.youtube_tombstone("UCabc", video, T0 + timedelta(days=2)))
+        body = payloads.youtube_tombstone("UCabc", video, T0 + timedelta(days=2))
+        return _delivery("youtube", body, headers=YOUTUBE_LINK)
     revision = T0 + timedelta(hours=draw(st.integers(0, 3)))
-    return _delivery("youtube", payloads.youtube_entry("UCabc", video, T0, revision))
+    return _delivery("youtube", payloads.youtube_entry("UCabc", video, T0, revision), headers=YOUTUBE_LINK)
 
 
 def _tiktok(draw: Any) -> Delivery:
@@ -250,6 +252,7 @@ def test_stored_events_are_exactly_the_distinct_events(
                 pseudonymiser=lambda: PSEUDONYMISE,
                 text_retention_days=30,
                 clock=lambda: T0 + timedelta(hours=6),
+                subscriptions=LiveSubscriptions(),
             )
             try:
                 failed = set(service.process(batch).failed_message_ids)

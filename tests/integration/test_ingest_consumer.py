@@ -17,7 +17,7 @@ from infra.local import senders as payloads
 from infra.local.senders import Senders
 from tests.integration.conftest import Stack
 from tests.integration.webhook_client import consume as shared_consume
-from tests.integration.webhook_client import send, stored_events, table_items
+from tests.integration.webhook_client import send, stored_events, subscribe_live, table_items
 
 AT = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
 
@@ -48,7 +48,8 @@ def kinds(stack: Stack) -> dict[tuple[str, str, bool], int]:
 def test_every_push_platform_becomes_engagement_events(
     client: Client, senders: Senders, stack: Stack
 ) -> None:
-    # Given one delivery per platform
+    # Given one delivery per platform (YouTube's for a channel we hold a live subscription to)
+    subscribe_live(client, stack.table_name, "UCabc")
     comment = payloads.facebook_comment("104_1", AT)
     for request in (
         senders.meta(payloads.facebook_feed("104", [comment, payloads.facebook_reaction("104_1", AT)])),
@@ -73,6 +74,21 @@ def test_every_push_platform_becomes_engagement_events(
         ("tiktok", "content_published", False): 1,
         ("standard:demo", "presave", False): 1,
     }
+
+
+def test_instagram_comments_are_counted_in_each_of_metas_three_shapes(
+    client: Client, senders: Senders, stack: Stack
+) -> None:
+    # Given three distinct comments, as an envelope, an array of envelopes and an array of changes
+    envelope = json.loads(payloads.instagram_comments("178", "179"))
+    in_array = json.loads(payloads.instagram_comments("178", "179"))
+    bare_changes = json.loads(payloads.instagram_comments("178", "179"))["entry"][0]["changes"]
+    for body in (envelope, [in_array], bare_changes):
+        assert send(client, senders.meta(payloads.dumps(body))).status_code == 200
+    # When the consumer runs
+    consume(stack)
+    # Then all three are stored as Instagram comments
+    assert kinds(stack) == {("instagram", "comment", False): 3}
 
 
 def test_duplicate_deliveries_store_each_event_once(client: Client, senders: Senders, stack: Stack) -> None:
@@ -106,6 +122,7 @@ def test_a_later_youtube_revision_is_a_content_update_and_a_tombstone_a_removal(
     client: Client, senders: Senders, stack: Stack
 ) -> None:
     later = AT + timedelta(days=1)
+    subscribe_live(client, stack.table_name, "UCabc")
     send(client, senders.youtube(payloads.youtube_entry("UCabc", "vid1", AT, later), "UCabc"))
     send(client, senders.youtube(payloads.youtube_entry("UCabc", "vid1", AT, AT), "UCabc"))
     send(client, senders.youtube(payloads.youtube_tombstone("UCabc", "vid1", later), "UCabc"))
@@ -117,6 +134,58 @@ def test_a_later_youtube_revision_is_a_content_update_and_a_tombstone_a_removal(
     }
     published = next(e for e in stored_events(stack.table_name) if e["kind"]["S"] == "content_published")
     assert published["occurred_at"]["S"].startswith("2026-11-26T10:30")
+
+
+def test_a_youtube_delivery_for_a_topic_without_a_live_subscription_is_accepted_and_ignored(
+    client: Client, senders: Senders, stack: Stack
+) -> None:
+    # Given a delivery for a channel's topic, validly signed, but no subscription to that topic
+    request = senders.youtube(payloads.youtube_entry("UCnosub", "vid1", AT, AT), "UCnosub")
+    # When it is delivered and consumed
+    assert send(client, request).status_code == 200
+    consume(stack)
+    # Then nothing of it is stored
+    assert kinds(stack) == {}
+
+
+def test_a_youtube_entry_of_another_channel_than_the_topics_is_ignored(
+    client: Client, senders: Senders, stack: Stack
+) -> None:
+    # Given a live subscription to UCabc, and a delivery for its topic (signed with its secret) that
+    # announces a video of UCother
+    subscribe_live(client, stack.table_name, "UCabc")
+    request = senders.youtube(payloads.youtube_entry("UCother", "vid-other", AT, AT), "UCabc")
+    # When it is delivered and consumed
+    assert send(client, request).status_code == 200
+    consume(stack)
+    # Then the entry is not stored, under either channel
+    assert kinds(stack) == {}
+
+
+def test_a_youtube_delivery_after_the_hub_confirmed_our_unsubscribe_is_ignored(
+    client: Client, senders: Senders, stack: Stack
+) -> None:
+    # Given a channel we subscribed to, then unsubscribed from, as the hub confirmed
+    from urllib.parse import quote
+
+    from chalicelib.adapters.subscriptions import DynamoSubscriptions
+
+    topic = subscribe_live(client, stack.table_name, "UCabc")
+    DynamoSubscriptions(boto3.client("dynamodb"), stack.table_name).request(
+        topic, "unsubscribe", AT.isoformat()
+    )
+    confirmed = client.http.get(
+        f"/webhooks/youtube?hub.mode=unsubscribe&hub.topic={quote(topic, safe='')}&hub.challenge=c"
+    )
+    assert confirmed.status_code == 200
+    # When the hub still delivers an upload of that channel
+    assert (
+        send(client, senders.youtube(payloads.youtube_entry("UCabc", "vid1", AT, AT), "UCabc")).status_code
+        == 200
+    )
+    consume(stack)
+    # Then it is not stored
+    assert kinds(stack) == {}
 
 
 def test_actors_are_pseudonymised_and_texts_expire(client: Client, senders: Senders, stack: Stack) -> None:
@@ -184,6 +253,21 @@ def test_unknown_event_types_are_ignored_and_counted(
     body = payloads.dumps({"for_user_id": "1234", "direct_message_events": [{"id": "1"}]})
     send(client, senders.x(body))
     consume(stack)
+    assert kinds(stack) == {}
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert any(m.get("events_ignored") == [1.0] for m in emitted)
+
+
+def test_a_meta_envelope_of_an_object_not_counted_is_accepted_and_ignored(
+    client: Client, senders: Senders, stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a signed Meta envelope of an object the tracker does not count
+    change = {"field": "name", "value": {"name": "New name"}}
+    body = payloads.dumps({"object": "user", "entry": [{"id": "1", "time": 1, "changes": [change]}]})
+    # When it is delivered and consumed
+    assert send(client, senders.meta(body)).status_code == 200
+    consume(stack)
+    # Then nothing is stored and its change is counted as ignored
     assert kinds(stack) == {}
     emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
     assert any(m.get("events_ignored") == [1.0] for m in emitted)

@@ -254,12 +254,13 @@ def test_a_websub_push_for_a_new_upload_gets_its_counters_pulled(
     from infra.local import senders as payloads
     from infra.local.senders import Senders
     from tests.integration.test_ingest_consumer import consume
-    from tests.integration.webhook_client import send
+    from tests.integration.webhook_client import send, subscribe_live
 
-    # Given a campaign tracking a channel, and the hub announcing a new upload on it
+    # Given a campaign tracking a channel, subscribed, and the hub announcing a new upload on it
     admin = stack.secrets["ADMIN_TOKEN"]
     credentials(YOUTUBE_API_KEY="yt-key")
     active_campaign(api, admin)
+    subscribe_live(api.client, stack.table_name, CHANNEL)
     new_video = "NEWupload01"
     body = payloads.youtube_entry(CHANNEL, new_video, NOW, NOW)
     assert send(api.client, Senders(stack.secrets).youtube(body, CHANNEL)).status_code == 200

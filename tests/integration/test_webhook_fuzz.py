@@ -129,6 +129,7 @@ INSTAGRAM_COMMENTS: dict[str, Any] = {
     ],
 }
 INSTAGRAM_CHANGES: list[Any] = [{"field": "mentions", "value": {"media_id": "179", "comment_id": "4002"}}]
+INSTAGRAM_ENVELOPES: list[Any] = [INSTAGRAM_COMMENTS]  # the array of envelopes Meta's docs show
 X_LIKES: dict[str, Any] = {
     "for_user_id": "1234",
     "favorite_events": [
@@ -190,7 +191,7 @@ STANDARD_CLICK: dict[str, Any] = {
     },
 }
 JSON_TEMPLATES: dict[str, list[Any]] = {
-    "meta": [FACEBOOK_FEED, INSTAGRAM_COMMENTS, INSTAGRAM_CHANGES],
+    "meta": [FACEBOOK_FEED, INSTAGRAM_COMMENTS, INSTAGRAM_CHANGES, INSTAGRAM_ENVELOPES],
     "x": [X_LIKES, X_REPLY, X_ACTIVITY],
     "tiktok": [TIKTOK_PUBLISH],
     "standard": [STANDARD_CLICK],
@@ -1087,4 +1088,178 @@ def test_validly_signed_hostile_bodies_answer_200_or_400_and_accepted_ones_norma
     # Then it raises nothing, reports no batch item failure, and leaves nothing behind
     assert raised == []
     assert [a for a in answers if a["batchItemFailures"]] == []
+    assert queue_depth(stack.queue_url) == 0
+
+
+# Handshakes that must never sign a caller's string, and bodies that are no envelope ------------------
+
+CRC_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-"
+
+
+def hostile_crc_tokens(rng: random.Random) -> list[str]:
+    """Tokens outside X's shape: every body a platform could sign, every other ASCII character at the
+    start, middle and end of a good token, line ends, a token one character too long, non-ASCII."""
+    good = "".join(rng.choice(CRC_ALPHABET) for _ in range(40))
+    bodies = [payloads.dumps(t).decode() for templates in JSON_TEMPLATES.values() for t in templates]
+    others = [chr(c) for c in range(128) if chr(c) not in CRC_ALPHABET]
+    placed = [t for c in others for t in (c + good, good[:20] + c + good[20:], good + c)]
+    endings = [good + "\n", good + "\r\n", good + "\r", "\n" + good, good + "\n\n", good + "\x00"]
+    return [*bodies, *placed, *endings, "a" * 256, CRC_ALPHABET * 4, "é" + good, good + "🔥", "\uff21" * 10]
+
+
+class HmacSpy:
+    """Stands in for the hmac module inside chalicelib.platforms.x, recording every HMAC computed."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    def new(self, key: bytes, message: bytes, digestmod: Any) -> Any:
+        self.messages.append(message)
+        return hmac.new(key, message, digestmod)
+
+    compare_digest = staticmethod(hmac.compare_digest)
+
+
+def test_crc_tokens_of_every_bad_shape_are_400_and_sign_nothing(
+    client: Client, stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given X's CRC handshake, watched for every HMAC it computes
+    from chalicelib.platforms import x
+
+    spy = HmacSpy()
+    monkeypatch.setattr(x, "hmac", spy)
+    rng = random.Random(SEED + 3)
+    problems: list[str] = []
+    tokens = hostile_crc_tokens(rng)
+    for token in tokens:
+        # When a token outside X's shape is sent (percent-encoded, so the handler gets it exactly)
+        response = client.http.get(f"/webhooks/x?crc_token={quote(token, safe='')}")
+        # Then it is a 400 in the contract's shape
+        problem = contract_problem(response)
+        if response.status_code != 400 or problem:
+            problems.append(
+                f"{token[:60]!r} -> {response.status_code} {problem or ''} {response.body[:120]!r}"
+            )
+    # Also tokens that are not even UTF-8, or a lone surrogate, raw in the URL
+    for raw in ("%ED%A0%80", "%FF%FE", "%C0%80", "abc%0A", "%"):
+        response = client.http.get(f"/webhooks/x?crc_token={raw}")
+        if response.status_code != 400 or contract_problem(response):
+            problems.append(f"raw {raw!r} -> {response.status_code} {response.body[:120]!r}")
+    # and no HMAC was computed for any of them
+    assert not problems, "\n".join(problems[:25])
+    assert spy.messages == []
+    assert len(tokens) >= 200
+
+
+def test_crc_tokens_of_xs_shape_are_all_answered(client: Client, stack: Stack) -> None:
+    # Given tokens of X's alphabet, of every length from 1 to 255
+    rng = random.Random(SEED + 4)
+    secret = stack.secrets["X_CONSUMER_SECRET"].encode()
+    for length in range(1, 256):
+        token = "".join(rng.choice(CRC_ALPHABET) for _ in range(length))
+        # When each is sent
+        response = client.http.get(f"/webhooks/x?crc_token={quote(token, safe='')}")
+        # Then it is answered with the HMAC X expects
+        expected = base64.b64encode(hmac.new(secret, token.encode(), hashlib.sha256).digest()).decode()
+        assert response.status_code == 200, (token, response.body)
+        assert json.loads(response.body) == {"response_token": f"sha256={expected}"}
+
+
+NOT_AN_ENVELOPE: dict[str, list[Any]] = {
+    "meta": [
+        [],
+        {},
+        {"object": "page"},
+        {"entry": []},
+        {"object": "", "entry": []},
+        {"object": 1, "entry": []},
+        {"object": "page", "entry": {}},
+        [1],
+        [None],
+        [[]],
+        [{}],
+        [{"object": "instagram"}],
+        [{"object": "instagram", "entry": None}],
+        [{"field": None, "value": {}}],
+        [INSTAGRAM_COMMENTS, INSTAGRAM_CHANGES[0]],  # envelopes and changes mixed
+        [INSTAGRAM_COMMENTS, 1],
+        [INSTAGRAM_CHANGES[0], "x"],
+        "instagram",
+        1,
+        None,
+        True,
+    ],
+    "x": [
+        {},
+        [],
+        [X_LIKES],
+        {"favorite_events": X_LIKES["favorite_events"]},
+        {"user_event": {"revoke": {"source": {"user_id": "1234"}}}},
+        {"data": None},
+        {"data": []},
+        {"data": {}},
+        {"for_user_id": None},
+        {"for_user_id": ""},
+        "x",
+        1,
+        None,
+    ],
+}
+UNCOUNTED_ENVELOPES: dict[str, list[Any]] = {
+    "meta": [
+        {"object": "user", "entry": [{"id": "1", "changes": [{"field": "name", "value": {}}]}]},
+        {"object": "permissions", "entry": [{"id": "1", "changes": [{"field": "x", "value": {}}]}]},
+        [{"object": "user", "entry": [{"id": "1", "changes": [{"field": "name", "value": {}}]}]}],
+        {
+            "object": "instagram",
+            "entry": [{"id": "178", "changes": [{"field": "story_insights", "value": {}}]}],
+        },
+        [{"field": "live_comments", "value": {"id": "1"}}],
+    ],
+    "x": [
+        {"for_user_id": "1234", "direct_message_events": [{"id": "1"}]},
+        {"for_user_id": "1234", "tweet_create_events": [], "user_event": {"revoke": {}}},
+        {"for_user_id": "1234", "block_events": [{"id": "1"}], "mute_events": [{"id": "2"}]},
+        {"data": {"event_uuid": "u-uncounted", "event_type": "profile.update.bio", "payload": {}}},
+    ],
+}
+
+
+def test_signed_bodies_that_are_no_envelope_are_400_and_store_nothing(client: Client, stack: Stack) -> None:
+    # Given validly signed bodies that are not the platform's envelope at all
+    fuzz = Fuzz(stack.secrets, SEED + 5)
+    problems: list[str] = []
+    for platform, documents in NOT_AN_ENVELOPE.items():
+        for document in documents:
+            # When each is delivered
+            response = send(
+                client, probe_of("not_an_envelope", fuzz.sign(platform, payloads.dumps(document)))
+            )
+            # Then it is refused as malformed
+            if response.status_code != 400 or contract_problem(response):
+                problems.append(f"{platform} {document!r:.80} -> {response.status_code}")
+    assert not problems, "\n".join(problems)
+    # and nothing is stored
+    assert stored_anything(stack) == []
+
+
+def test_signed_envelopes_of_what_is_not_counted_are_accepted_and_ignored(
+    client: Client, stack: Stack
+) -> None:
+    # Given validly signed, well-formed envelopes of things the tracker does not count
+    fuzz = Fuzz(stack.secrets, SEED + 6)
+    sent = 0
+    for platform, documents in UNCOUNTED_ENVELOPES.items():
+        for document in documents:
+            # When each is delivered
+            response = send(client, probe_of("uncounted", fuzz.sign(platform, payloads.dumps(document))))
+            # Then it is accepted (the platform has nothing to retry)
+            assert response.status_code == 200, (platform, document, response.body)
+            sent += 1
+    # and the consumer takes them all without a failure, storing no event
+    answers, raised = consume_all(stack)
+    assert raised == []
+    assert [a for a in answers if a["batchItemFailures"]] == []
+    assert not [i for i in table_items(stack.table_name) if i["pk"]["S"].startswith("EV#")]
+    assert sent == len(UNCOUNTED_ENVELOPES["meta"]) + len(UNCOUNTED_ENVELOPES["x"])
     assert queue_depth(stack.queue_url) == 0

@@ -9,6 +9,7 @@ import hmac
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import boto3
 import pytest
@@ -177,6 +178,32 @@ def test_invalid_json_after_a_valid_signature_is_400(client: Client, senders: Se
     assert_nothing_stored(stack)
 
 
+NOT_ENVELOPES = [
+    ("meta", b"[]"),
+    ("meta", b"{}"),
+    ("meta", b'{"object": "page"}'),
+    ("meta", b"[1, 2]"),
+    ("meta", b'[{"object": "instagram"}]'),
+    ("x", b"{}"),
+    ("x", b"[]"),
+    ("x", b'{"favorite_events": []}'),
+]
+
+
+@pytest.mark.parametrize(("platform", "body"), NOT_ENVELOPES)
+def test_a_signed_body_that_is_not_the_platforms_envelope_is_400(
+    client: Client, senders: Senders, stack: Stack, platform: str, body: bytes
+) -> None:
+    # Given a validly signed body that is not a delivery of the platform's at all
+    request = senders.meta(body) if platform == "meta" else senders.x(body)
+    # When it is delivered
+    response = send(client, request)
+    # Then it is malformed, and nothing is stored
+    assert response.status_code == 400
+    assert body_of(response)["error"]["code"] == "validation_failed"
+    assert_nothing_stored(stack)
+
+
 # Handshakes ---------------------------------------------------------------------------------------------
 
 
@@ -201,6 +228,25 @@ def test_x_crc_answers_the_base64_hmac_of_the_token(client: Client, stack: Stack
     expected = hmac.new(stack.secrets["X_CONSUMER_SECRET"].encode(), b"abc123", hashlib.sha256).digest()
     assert response.status_code == 200
     assert body_of(response) == {"response_token": "sha256=" + base64.b64encode(expected).decode()}
+
+
+def test_a_crc_answer_cannot_be_used_to_forge_a_delivery(client: Client, stack: Stack) -> None:
+    # Given an attacker's X body, which a CRC answer for it would sign exactly as X does
+    body = payloads.x_likes("1234", "1790", NOW)
+    # When the attacker asks the CRC handshake to sign it
+    response = client.http.get(f"/webhooks/x?crc_token={quote(body.decode(), safe='')}")
+    # Then it is refused in the contract's shape, with no response token to forge a signature from
+    assert response.status_code == 400
+    assert body_of(response)["error"]["code"] == "validation_failed"
+    assert "response_token" not in body_of(response)
+    # and the body cannot be delivered without X's signature
+    forged = client.http.post(
+        "/webhooks/x",
+        headers={"Content-Type": "application/json", "x-twitter-webhooks-signature": "sha256="},
+        body=body,
+    )
+    assert forged.status_code == 401
+    assert_nothing_stored(stack)
 
 
 def test_websub_verification_for_a_requested_topic_echoes_the_challenge(client: Client, stack: Stack) -> None:

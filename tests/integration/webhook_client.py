@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 import boto3
 from chalice.test import Client
@@ -15,6 +16,22 @@ def send(client: Client, request: SignedRequest) -> Any:
     if request.method == "POST":
         return client.http.post(request.path, headers=request.headers, body=request.body)
     return client.http.get(request.path, headers=request.headers)
+
+
+def subscribe_live(client: Client, table_name: str, channel_id: str, lease_seconds: int = 432_000) -> str:
+    """What the renew job and the hub do: record our subscribe request for the channel's topic, then
+    answer the hub's verification of intent through the route. Returns the topic."""
+    from chalicelib.adapters.subscriptions import DynamoSubscriptions
+    from chalicelib.platforms.youtube import topic_for_channel
+
+    topic = topic_for_channel(channel_id)
+    DynamoSubscriptions(boto3.client("dynamodb"), table_name).request(
+        topic, "subscribe", "2026-01-01T00:00:00+00:00"
+    )
+    query = f"hub.mode=subscribe&hub.topic={quote(topic, safe='')}&hub.challenge=c"
+    response = client.http.get(f"/webhooks/youtube?{query}&hub.lease_seconds={lease_seconds}")
+    assert response.status_code == 200, response.body
+    return topic
 
 
 def body_of(response: Any) -> Any:

@@ -19,8 +19,8 @@ from chalicelib.domain.access import (
     secret_digest,
     split_token,
 )
-from chalicelib.errors import Conflict, Forbidden, NotFound, Unauthorized
-from chalicelib.services.access import AccessService
+from chalicelib.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unauthorized
+from chalicelib.services.access import AccessService, BootstrapSecret
 from chalicelib.web import bearer_token
 
 ADMIN_TOKEN = "the-stage-admin-token"
@@ -129,13 +129,175 @@ class FakeTokens:
         return self.items.pop(token_id, None) is not None
 
 
-def service(tokens: FakeTokens) -> AccessService:
-    return AccessService(tokens, lambda: ADMIN_TOKEN, lambda: datetime(2026, 11, 26, tzinfo=UTC))
+class FakeSsm:
+    """The ADMIN_TOKEN parameter, rotatable, counting every read; `down` makes reads fail."""
+
+    def __init__(self, value: str = ADMIN_TOKEN) -> None:
+        self.value = value
+        self.reads = 0
+        self.down = False
+
+    def read(self) -> str:
+        self.reads += 1
+        if self.down:
+            raise DependencyFailed("The secrets store is unavailable.")
+        return self.value
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def service(tokens: FakeTokens, ssm: FakeSsm | None = None, clock: FakeClock | None = None) -> AccessService:
+    bootstrap = BootstrapSecret((ssm or FakeSsm()).read, clock or FakeClock())
+    return AccessService(tokens, bootstrap, lambda: datetime(2026, 11, 26, tzinfo=UTC))
 
 
 def test_the_admin_token_secret_is_the_bootstrap_admin() -> None:
     found = service(FakeTokens()).authenticate(ADMIN_TOKEN)
     assert (found.token_id, found.role) == ("bootstrap", "admin")
+
+
+def test_the_admin_token_in_the_token_format_is_the_bootstrap_admin() -> None:
+    # Given the README's token format, <token_id>.<secret>, with the id bootstrap
+    # When the admin presents bootstrap.<ADMIN_TOKEN>
+    found = service(FakeTokens()).authenticate(f"bootstrap.{ADMIN_TOKEN}")
+    # Then it is the bootstrap admin
+    assert (found.token_id, found.role) == ("bootstrap", "admin")
+
+
+@pytest.mark.parametrize(
+    "bearer", ["bootstrap.", "bootstrap.wrong", f"bootstrap.{ADMIN_TOKEN}x", f"x{ADMIN_TOKEN}"]
+)
+def test_a_wrong_admin_token_in_either_form_is_unauthorized(bearer: str) -> None:
+    with pytest.raises(Unauthorized):
+        service(FakeTokens()).authenticate(bearer)
+
+
+# The rotation of ADMIN_TOKEN, with a fake clock ------------------------------------------------------
+
+NEW_ADMIN_TOKEN = "the-rotated-admin-token"
+
+
+def test_a_rotated_admin_token_stops_working_within_15_s_without_any_wrong_token() -> None:
+    # Given a container that checked the admin token once, and the secret rotated a second later
+    ssm, clock = FakeSsm(), FakeClock()
+    access = service(FakeTokens(), ssm, clock)
+    access.authenticate(ADMIN_TOKEN)
+    clock.now += 1
+    ssm.value = NEW_ADMIN_TOKEN
+    # When only the old value keeps being presented, once a second
+    worked_until = 0
+    for second in range(1, 31):
+        try:
+            access.authenticate(ADMIN_TOKEN)
+            worked_until = second
+        except Unauthorized:
+            pass
+        clock.now += 1
+    # Then it stopped working within 15 s of the rotation, and for good
+    assert worked_until <= 15
+    with pytest.raises(Unauthorized):
+        access.authenticate(ADMIN_TOKEN)
+
+
+def test_a_rotated_admin_token_takes_effect_within_15_s() -> None:
+    # Given a container that has just read the admin token, and the secret rotated
+    ssm, clock = FakeSsm(), FakeClock()
+    access = service(FakeTokens(), ssm, clock)
+    access.authenticate(ADMIN_TOKEN)
+    ssm.value = NEW_ADMIN_TOKEN
+    # When the new value is presented every second
+    first_success = None
+    for second in range(30):
+        try:
+            access.authenticate(f"bootstrap.{NEW_ADMIN_TOKEN}")
+            first_success = second
+            break
+        except Unauthorized:
+            clock.now += 1
+    # Then it is accepted within 15 s
+    assert first_success is not None
+    assert first_success <= 15
+
+
+def test_matching_admin_requests_read_the_secret_at_most_once_per_trust_window() -> None:
+    # Given the admin token presented a hundred times over nine seconds
+    ssm, clock = FakeSsm(), FakeClock()
+    access = service(FakeTokens(), ssm, clock)
+    for _ in range(100):
+        access.authenticate(ADMIN_TOKEN)
+        clock.now += 0.09
+    # Then the secret was read once
+    assert ssm.reads == 1
+
+
+def test_wrong_tokens_read_the_secret_at_most_once_per_five_seconds() -> None:
+    # Given a container that knows the admin token
+    ssm, clock = FakeSsm(), FakeClock()
+    access = service(FakeTokens(), ssm, clock)
+    access.authenticate(ADMIN_TOKEN)
+    # When a thousand wrong admin tokens arrive over ten seconds
+    for _ in range(1000):
+        with pytest.raises(Unauthorized):
+            access.authenticate("guess")
+        clock.now += 0.01
+    # Then the secret was read again at most twice (once per five seconds)
+    assert ssm.reads - 1 <= 2
+
+
+def test_issued_tokens_never_read_the_admin_secret() -> None:
+    # Given an editor token in the store
+    tokens, ssm = FakeTokens(), FakeSsm()
+    token_id, token, digest = new_token()
+    tokens.put(StoredToken(token_id, "lead", "editor", frozenset({"a"}), digest, "2026-11-26", "bootstrap"))
+    access = service(tokens, ssm)
+    # When it authenticates, and a wrong token of the same shape is refused
+    access.authenticate(token)
+    with pytest.raises(Unauthorized):
+        access.authenticate(f"{token_id}.{'x' * 43}")
+    # Then the ADMIN_TOKEN secret was never read
+    assert ssm.reads == 0
+
+
+def test_an_old_admin_token_that_cannot_be_confirmed_is_a_dependency_failure() -> None:
+    # Given an admin token read 11 s ago, and the secrets store down
+    ssm, clock = FakeSsm(), FakeClock()
+    access = service(FakeTokens(), ssm, clock)
+    access.authenticate(ADMIN_TOKEN)
+    clock.now += 11
+    ssm.down = True
+    # When the admin presents it, Then it is neither trusted nor refused as wrong: retry later
+    with pytest.raises(DependencyFailed):
+        access.authenticate(ADMIN_TOKEN)
+
+
+def test_a_wrong_token_while_the_secrets_store_is_down_is_unauthorized() -> None:
+    # Given a container that knows the admin token, and the secrets store down
+    ssm, clock = FakeSsm(), FakeClock()
+    access = service(FakeTokens(), ssm, clock)
+    access.authenticate(ADMIN_TOKEN)
+    ssm.down = True
+    clock.now += 6
+    # When a wrong token is presented, Then it is a 401
+    with pytest.raises(Unauthorized):
+        access.authenticate("guess")
+
+
+def test_a_clock_that_went_back_does_not_make_an_old_copy_fresh() -> None:
+    # Given an admin token read, the secret rotated, and the clock set back a minute
+    ssm, clock = FakeSsm(), FakeClock()
+    access = service(FakeTokens(), ssm, clock)
+    access.authenticate(ADMIN_TOKEN)
+    ssm.value = NEW_ADMIN_TOKEN
+    clock.now -= 60
+    # When the old value is presented, Then the copy is read again and the old value refused
+    with pytest.raises(Unauthorized):
+        access.authenticate(ADMIN_TOKEN)
 
 
 def test_an_issued_token_authenticates_until_revoked() -> None:

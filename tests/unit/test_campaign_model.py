@@ -100,9 +100,33 @@ def test_errors_name_nested_paths() -> None:
     assert fields == {
         "tracked.youtube.content.1": "Must be a video id: 11 letters, digits, - or _.",
         "tracked.x.accounts.1": "Duplicate id 1.",
+        "tracked.nope": (
+            "Unknown key: expected one of facebook, instagram, x, youtube, tiktok, spotify, soundcloud, "
+            "deezer or standard:<source> (source: 1 to 64 letters, digits, '.', '_' or '-', starting "
+            "with a letter or digit)."
+        ),
     }
-    # An unknown key is reported once its value is valid
-    assert set(fields_of(body(tracked={"nope": {}}))) == {"tracked.nope"}
+
+
+def test_unknown_keys_are_reported_with_every_other_error() -> None:
+    # Given a body with an unknown field, unknown tracked keys and other errors
+    data = body(
+        name="",
+        timezone="Nowhere",
+        surprise=1,
+        tracked={"youtube": {"content": ["bad"]}, "myspace": {}, "standard:": {"content": ["a"]}},
+    )
+    # When it is validated
+    fields = fields_of(data)
+    # Then one error lists all of them
+    assert set(fields) == {
+        "name",
+        "timezone",
+        "surprise",
+        "tracked.youtube.content.0",
+        "tracked.myspace",
+        "tracked.standard:",
+    }
 
 
 @pytest.mark.parametrize(

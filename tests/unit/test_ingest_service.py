@@ -1,11 +1,12 @@
-"""The ingest service's guard on storage keys: an event whose content id no key can hold is ignored,
-not written, so it can never fail its batch on every retry (poison)."""
+"""The ingest service's guards: an event whose content id no key can hold is ignored, not written, so it
+can never fail its batch on every retry (poison); a YouTube delivery counts only when its topic had a
+live subscription when it was received."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 
 from chalicelib.adapters.event_store import Item, Key
 from chalicelib.domain.events import (
@@ -16,7 +17,9 @@ from chalicelib.domain.events import (
     keyed_pseudonymiser,
 )
 from chalicelib.domain.ingest import StoredEvent
+from chalicelib.platforms import youtube
 from chalicelib.services.ingest import IngestService, QueuedMessage
+from infra.local import senders as payloads
 
 NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
 
@@ -35,13 +38,30 @@ class RecordingStore:
         return []
 
 
-def ingest_service(store: RecordingStore, decode: Callable[[str], Delivery]) -> IngestService:
+class FakeSubscriptions:
+    """Subscriptions live until a given time, by topic; records the topics it is asked about."""
+
+    def __init__(self, live: Mapping[str, datetime] | None = None) -> None:
+        self.live = dict(live or {})
+        self.asked: list[set[str]] = []
+
+    def live_until(self, topics: Collection[str]) -> dict[str, datetime]:
+        self.asked.append(set(topics))
+        return {topic: until for topic, until in self.live.items() if topic in topics}
+
+
+def ingest_service(
+    store: RecordingStore,
+    decode: Callable[[str], Delivery],
+    subscriptions: FakeSubscriptions | None = None,
+) -> IngestService:
     return IngestService(
         store=store,
         decode=decode,
         pseudonymiser=lambda: keyed_pseudonymiser(b"test-key"),
         text_retention_days=30,
         clock=lambda: NOW,
+        subscriptions=subscriptions or FakeSubscriptions(),
     )
 
 
@@ -109,3 +129,65 @@ def test_an_event_dated_outside_the_supported_years_is_ignored_not_stored() -> N
     assert (outcome.stored, outcome.ignored) == (1, 2)
     times = [item["occurred_at"]["S"] for item in store.written if "occurred_at" in item]
     assert times == ["2026-11-26T10:00:00.000000+00:00"]
+
+
+# YouTube: a live subscription to the delivery's topic ----------------------------------------------
+
+CHANNEL = "UCaaaaaaaaaaaaaaaaaaaaaa"
+TOPIC = youtube.topic_for_channel(CHANNEL)
+
+
+def upload(received_at: datetime = NOW) -> Delivery:
+    """A YouTube upload of CHANNEL, queued with the Link header naming its topic."""
+    body = payloads.youtube_entry(CHANNEL, "dQw4w9WgXcQ", NOW, NOW)
+    link = f'<https://pubsubhubbub.appspot.com>; rel="hub", <{TOPIC}>; rel="self"'
+    return Delivery("youtube", "d-yt", body, received_at, headers={"link": link})
+
+
+def test_a_youtube_delivery_for_a_live_subscription_is_stored() -> None:
+    # given a subscription to the topic, live for another hour
+    subscriptions = FakeSubscriptions({TOPIC: NOW + timedelta(hours=1)})
+    store = RecordingStore()
+    # when the consumer processes an upload of that topic
+    outcome = ingest_service(store, lambda _body: upload(), subscriptions).process([QueuedMessage("m", "m")])
+    # then it is stored
+    assert (outcome.stored, outcome.ignored) == (1, 0)
+
+
+def test_a_youtube_delivery_for_a_topic_without_a_subscription_is_ignored() -> None:
+    # given no subscription to the topic (never asked, unverified or unsubscribed)
+    store = RecordingStore()
+    # when the consumer processes an upload of that topic
+    outcome = ingest_service(store, lambda _body: upload()).process([QueuedMessage("m", "m")])
+    # then it is counted as ignored, nothing written, and the message does not fail
+    assert (outcome.stored, outcome.ignored, outcome.failed_message_ids) == (0, 1, ())
+    assert store.written == []
+
+
+def test_a_youtube_delivery_received_after_the_lease_ran_out_is_ignored() -> None:
+    # given a subscription whose lease ended a second before the delivery was received
+    subscriptions = FakeSubscriptions({TOPIC: NOW - timedelta(seconds=1)})
+    store = RecordingStore()
+    # when the consumer processes it (even if the lease was renewed since)
+    outcome = ingest_service(store, lambda _body: upload(), subscriptions).process([QueuedMessage("m", "m")])
+    # then it is ignored
+    assert (outcome.stored, outcome.ignored) == (0, 1)
+
+
+def test_subscriptions_are_read_once_per_batch_and_only_for_youtube() -> None:
+    # given a batch of two YouTube uploads of one topic and an X reply
+    deliveries = {
+        "m-1": upload(),
+        "m-2": upload(NOW + timedelta(seconds=1)),
+        "m-3": Delivery("x", "d-x", x_replies("1790"), NOW),
+    }
+    subscriptions = FakeSubscriptions({TOPIC: NOW + timedelta(days=1)})
+    # when the consumer processes it, and then a batch of X alone
+    ingest_service(RecordingStore(), deliveries.__getitem__, subscriptions).process(
+        [QueuedMessage(m, m) for m in deliveries]
+    )
+    ingest_service(RecordingStore(), deliveries.__getitem__, subscriptions).process(
+        [QueuedMessage("m-3", "m-3")]
+    )
+    # then the subscriptions were asked once, about the one topic
+    assert subscriptions.asked == [{TOPIC}]

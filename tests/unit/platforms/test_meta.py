@@ -263,10 +263,20 @@ def test_delivery_id_is_the_sha256_of_the_body() -> None:
         page_body(feed_change()),
         ig_body(ig_comment()),
         json.dumps([ig_comment()]).encode(),
+        json.dumps([json.loads(ig_body(ig_comment())), json.loads(ig_body(ig_mention()))]).encode(),
         b'{"object": "page", "entry": []}',
         b'{"object": "user", "entry": [{"id": "1", "changes": [{"field": "name"}]}]}',
+        b'[{"field": "comments"}]',
     ],
-    ids=["page", "instagram", "instagram-array", "empty-entry", "unknown-object"],
+    ids=[
+        "page",
+        "instagram",
+        "instagram-array-of-changes",
+        "instagram-array-of-envelopes",
+        "empty-entry",
+        "unknown-object",
+        "change-without-value",
+    ],
 )
 def test_well_formed_envelopes_are_valid(body: bytes) -> None:
     # given a well-formed envelope (its items are judged later, one by one)
@@ -284,6 +294,15 @@ def test_well_formed_envelopes_are_valid(body: bytes) -> None:
         b'"page"',
         b"42",
         b"null",
+        b"{}",
+        b"[]",
+        b"[1]",
+        b"[{}]",
+        b'[{"object": "instagram"}]',
+        b'[{"object": "instagram", "entry": {}}]',
+        b'[{"field": 7, "value": {}}]',
+        b'[{"object": "instagram", "entry": []}, {"field": "comments", "value": {}}]',
+        b'[{"object": "instagram", "entry": []}, 42]',
         b'{"entry": []}',
         b'{"object": "", "entry": []}',
         b'{"object": 7, "entry": []}',
@@ -303,6 +322,15 @@ def test_well_formed_envelopes_are_valid(body: bytes) -> None:
         "string",
         "number",
         "null",
+        "empty-json-object",
+        "empty-array",
+        "array-of-numbers",
+        "array-of-empty-objects",
+        "array-of-envelopes-without-entry",
+        "array-of-envelopes-entry-not-list",
+        "array-of-changes-field-not-string",
+        "array-mixing-envelopes-and-changes",
+        "array-mixing-envelopes-and-numbers",
         "no-object",
         "empty-object",
         "object-not-string",
@@ -369,6 +397,29 @@ def test_normalize_never_raises_for_a_valid_envelope_of_arbitrary_items(
     body = json.dumps({"object": meta_object, "entry": entries}).encode()
     meta.validate(body)
     # when it is normalised
+    result = normalize(body)
+    # then it yields events or ignored counts, never an exception
+    assert len(result.events) + result.ignored >= 0
+
+
+@given(
+    items=st.lists(
+        st.fixed_dictionaries(
+            {"object": st.sampled_from(["page", "instagram", "user"]), "entry": st.lists(_json_values)}
+        )
+        | _hostile_changes
+        | _json_values,
+        max_size=4,
+    )
+)
+def test_normalize_never_raises_for_an_array_that_validates(items: list[Any]) -> None:
+    # given any JSON array of envelopes, changes or other values
+    body = json.dumps(items).encode()
+    try:
+        meta.validate(body)
+    except ValidationFailed:
+        return  # refused at the route: never queued
+    # when an accepted one is normalised
     result = normalize(body)
     # then it yields events or ignored counts, never an exception
     assert len(result.events) + result.ignored >= 0
@@ -745,6 +796,27 @@ def test_an_instagram_array_of_changes_is_accepted() -> None:
     # then each change is an Instagram event, without a known account
     assert [event.kind for event in result.events] == ["comment", "mention"]
     assert {(event.platform, event.account_id) for event in result.events} == {("instagram", "")}
+
+
+def test_an_instagram_array_of_envelopes_counts_every_change() -> None:
+    # given an Instagram delivery that is an array of envelope objects, as Meta's docs show it
+    first, second = json.loads(ig_body(ig_comment())), json.loads(ig_body(ig_comment(), ig_mention()))
+    body = json.dumps([first, second]).encode()
+    # when it is normalised
+    result = normalize(body)
+    # then each change of each envelope is an Instagram event of its entry's account
+    assert [event.kind for event in result.events] == ["comment", "comment", "mention"]
+    assert {(event.platform, event.account_id) for event in result.events} == {("instagram", IG_USER_ID)}
+    assert result.ignored == 0
+
+
+def test_each_envelope_of_an_array_is_read_by_its_own_object() -> None:
+    # given an array holding a Page envelope and an Instagram envelope
+    body = json.dumps([json.loads(page_body(feed_change())), json.loads(ig_body(ig_comment()))]).encode()
+    # when it is normalised
+    result = normalize(body)
+    # then each change belongs to its envelope's platform
+    assert [event.platform for event in result.events] == ["facebook", "instagram"]
 
 
 def test_the_array_form_and_the_envelope_give_the_same_event_id() -> None:

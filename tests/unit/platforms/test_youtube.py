@@ -59,13 +59,22 @@ def feed(*items: str) -> bytes:
     ).encode()
 
 
-def delivery(body: bytes, received_at: datetime = RECEIVED_AT) -> Delivery:
+CHANNEL_URI = "https://www.youtube.com/channel/UCchannel"
+
+
+def link_to(topic: str) -> str:
+    return f'<https://pubsubhubbub.appspot.com>; rel="hub", <{topic}>; rel="self"'
+
+
+def delivery(body: bytes, received_at: datetime = RECEIVED_AT, *, channel_id: str = "UCchannel") -> Delivery:
+    """A queued delivery of the topic of `channel_id` (its Link header is kept with the body)."""
     return Delivery(
         platform="youtube",
         delivery_id=youtube.delivery_id(body),
         body=body,
         received_at=received_at,
         content_type="application/atom+xml",
+        headers={"link": link_to(youtube.topic_for_channel(channel_id))},
     )
 
 
@@ -377,7 +386,7 @@ def test_an_entry_becomes_content_published() -> None:
     video_id = unique_video_id()
     body = feed(entry(video_id, channel_id="UCartist", updated="2026-11-20T10:05:00+00:00"))
     # when
-    normalized = youtube.normalize(delivery(body), PSEUDONYMISE)
+    normalized = youtube.normalize(delivery(body, channel_id="UCartist"), PSEUDONYMISE)
     # then
     assert normalized.events == (
         EngagementEvent(
@@ -419,7 +428,7 @@ def test_a_tombstone_becomes_content_removed_with_the_channel_of_its_author() ->
     video_id = unique_video_id()
     body = feed(tombstone(video_id, by="https://www.youtube.com/channel/UCartist"))
     # when
-    normalized = youtube.normalize(delivery(body), PSEUDONYMISE)
+    normalized = youtube.normalize(delivery(body, channel_id="UCartist"), PSEUDONYMISE)
     # then
     assert normalized.events == (
         EngagementEvent(
@@ -434,19 +443,19 @@ def test_a_tombstone_becomes_content_removed_with_the_channel_of_its_author() ->
     )
 
 
-def test_a_tombstone_without_author_has_no_account() -> None:
-    # given
+def test_a_tombstone_without_author_is_ignored() -> None:
+    # given a tombstone that does not say whose video it was
     body = feed(tombstone(unique_video_id()))
     # when
-    (event,) = youtube.normalize(delivery(body), PSEUDONYMISE).events
-    # then
-    assert event.account_id == ""
+    normalized = youtube.normalize(delivery(body), PSEUDONYMISE)
+    # then it cannot be told to be of the topic's channel, so it is ignored
+    assert (normalized.events, normalized.ignored) == ((), 1)
 
 
 def test_a_feed_keeps_the_order_of_its_items() -> None:
     # given
     published, removed = unique_video_id(), unique_video_id()
-    body = feed(entry(published), tombstone(removed))
+    body = feed(entry(published), tombstone(removed, by=CHANNEL_URI))
     # when
     events = youtube.normalize(delivery(body), PSEUDONYMISE).events
     # then
@@ -526,11 +535,92 @@ def test_normalize_rejects_a_malformed_body() -> None:
 # --- updated_event ---------------------------------------------------------------------------------
 
 
+# --- the topic's channel --------------------------------------------------------------------------
+
+
+def test_an_entry_of_another_channel_than_the_topics_is_ignored() -> None:
+    # given a delivery for UCchannel's topic holding an entry of UCother (signed with UCchannel's secret)
+    body = feed(entry(unique_video_id(), channel_id="UCother"), entry(unique_video_id()))
+    # when it is normalised
+    normalized = youtube.normalize(delivery(body), PSEUDONYMISE)
+    # then only the topic's own channel's entry counts
+    assert [event.account_id for event in normalized.events] == ["UCchannel"]
+    assert normalized.ignored == 1
+
+
+def test_a_tombstone_of_another_channel_than_the_topics_is_ignored() -> None:
+    # given a delivery for UCchannel's topic removing a video of UCother
+    body = feed(tombstone(unique_video_id(), by="https://www.youtube.com/channel/UCother"))
+    # when / then it is ignored
+    normalized = youtube.normalize(delivery(body), PSEUDONYMISE)
+    assert (normalized.events, normalized.ignored) == ((), 1)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"link": '<https://pubsubhubbub.appspot.com>; rel="hub"'},
+        {"link": link_to("https://example.com/feed?channel_id=UCchannel")},
+        {"link": link_to("https://www.youtube.com/xml/feeds/videos.xml?channel_id=UCchannel&x=1")},
+        {"link": link_to("https://www.youtube.com/xml/feeds/videos.xml?playlist_id=UCchannel")},
+    ],
+    ids=["no-link", "no-self", "other-host", "extra-parameter", "not-a-channel-topic"],
+)
+def test_a_delivery_without_a_channel_topic_counts_nothing(headers: dict[str, str]) -> None:
+    # given an entry of UCchannel in a delivery whose Link names no YouTube channel feed
+    body = feed(entry(unique_video_id()))
+    queued = Delivery("youtube", youtube.delivery_id(body), body, RECEIVED_AT, headers=headers)
+    # when / then its entries are ignored
+    normalized = youtube.normalize(queued, PSEUDONYMISE)
+    assert (normalized.events, normalized.ignored) == ((), 1)
+
+
+def test_channel_of_topic_reads_the_channel_feed_topic_only() -> None:
+    # given / when / then
+    assert youtube.channel_of_topic(youtube.topic_for_channel("UC_x-1")) == "UC_x-1"
+    assert youtube.channel_of_topic(youtube.topic_for_channel("UC1") + "\n") is None
+    assert youtube.channel_of_topic(None) is None
+
+
+# --- live subscriptions ---------------------------------------------------------------------------
+
+VERIFIED_AT = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
+
+
+def test_a_verified_subscription_is_live_for_its_granted_lease() -> None:
+    # given / when / then
+    assert youtube.live_until("subscribe", VERIFIED_AT, 3600) == datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
+
+
+def test_a_verified_subscription_without_a_lease_is_live_for_the_lease_we_ask() -> None:
+    until = youtube.live_until("subscribe", VERIFIED_AT, None)
+    assert until is not None
+    assert (until - VERIFIED_AT).total_seconds() == youtube.LEASE_SECONDS
+
+
+def test_a_lease_longer_than_the_hubs_maximum_counts_as_the_maximum() -> None:
+    # given a verification (which anyone may send for a topic we asked for) granting ten years
+    until = youtube.live_until("subscribe", VERIFIED_AT, 10 * 365 * 86_400)
+    # then it keeps the subscription live for ten days at most
+    assert until is not None
+    assert (until - VERIFIED_AT).total_seconds() == youtube.MAX_LEASE_SECONDS == 864_000
+
+
+@pytest.mark.parametrize(
+    ("mode", "verified_at"), [("unsubscribe", VERIFIED_AT), (None, None), ("subscribe", None)]
+)
+def test_an_unverified_or_unsubscribed_topic_is_not_live(
+    mode: str | None, verified_at: datetime | None
+) -> None:
+    assert youtube.live_until(mode, verified_at, 3600) is None
+
+
 def test_updated_event_is_content_updated_at_the_revision_time() -> None:
     # given
     video_id = unique_video_id()
     body = feed(entry(video_id, channel_id="UCartist", updated="2026-11-22T08:00:00+00:00"))
-    (published,) = youtube.normalize(delivery(body), PSEUDONYMISE).events
+    (published,) = youtube.normalize(delivery(body, channel_id="UCartist"), PSEUDONYMISE).events
     # when
     updated = youtube.updated_event(published)
     # then
@@ -561,7 +651,9 @@ def test_updated_events_of_two_revisions_differ() -> None:
 
 def test_updated_event_refuses_an_event_that_is_not_a_publication() -> None:
     # given
-    (removed,) = youtube.normalize(delivery(feed(tombstone(unique_video_id()))), PSEUDONYMISE).events
+    (removed,) = youtube.normalize(
+        delivery(feed(tombstone(unique_video_id(), by=CHANNEL_URI))), PSEUDONYMISE
+    ).events
     # when / then
     with pytest.raises(ValueError, match="content_published"):
         youtube.updated_event(removed)
