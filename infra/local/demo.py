@@ -26,8 +26,23 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def replay(stack: LocalStack, secrets: dict[str, str]) -> None:
+def replay(stack: LocalStack, secrets: dict[str, str], fakes: FakePlatforms) -> None:
     day = day_of_traffic(secrets, datetime.now(UTC))
+    admin = secrets["ADMIN_TOKEN"]
+    for campaign in day.campaigns:
+        status, answer = api(stack, "POST", "/campaigns", admin, campaign)
+        if status not in {201, 409}:
+            raise RuntimeError(f"creating {campaign['campaign_id']}: {status} {answer}")
+    # YouTube pushes count only for channels with a live WebSub subscription: the renew job asks
+    # the (loopback) hub, which verifies our intent, as it would in production.
+    status, renewed = api(stack, "POST", "/admin/jobs/renew-subscriptions", admin)
+    if status != 200:
+        raise RuntimeError(f"subscribing: {status} {renewed}")
+    channels = {c["tracked"]["youtube"]["accounts"][0] for c in day.campaigns if "youtube" in c["tracked"]}
+    topics = {f"https://www.youtube.com/xml/feeds/videos.xml?channel_id={channel}" for channel in channels}
+    if not fakes.hub.wait_for(topics):
+        raise RuntimeError("the loopback WebSub hub did not verify the subscriptions")
+    say(f"Created {len(day.campaigns)} campaigns; the hub verified {len(topics)} YouTube subscriptions.")
     say(
         f"Replaying {len(day.requests)} signed deliveries ({day.distinct_deliveries} distinct, the rest"
         f" duplicates) from Meta, X, YouTube, TikTok and a smart-link service for two artists of {LABEL} ..."
@@ -38,11 +53,6 @@ def replay(stack: LocalStack, secrets: dict[str, str]) -> None:
     say(f"  {len(statuses) - len(refused)} accepted, {len(refused)} refused")
     wait_until_ingested(stack)
     say("  the ingest consumer has stored them")
-    admin = secrets["ADMIN_TOKEN"]
-    for campaign in day.campaigns:
-        status, answer = api(stack, "POST", "/campaigns", admin, campaign)
-        if status not in {201, 409}:
-            raise RuntimeError(f"creating {campaign['campaign_id']}: {status} {answer}")
     status, pulled = api(stack, "POST", "/admin/jobs/pull", admin)
     if status != 200:
         raise RuntimeError(f"pulling: {status} {pulled}")
@@ -91,7 +101,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        replay(stack, secrets)
+        replay(stack, secrets, fakes)
         say(f"\nAdmin token: {secrets['ADMIN_TOKEN']}   API: {stack.base_url}")
         say("The stack stays up so the links open. Ctrl-C stops it.")
         stop.wait()

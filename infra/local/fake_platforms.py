@@ -1,16 +1,22 @@
 """Loopback stand-ins for the platform APIs the pull job reads, for `make demo` (never a real
 platform): YouTube, X and Deezer answer with counters that grow with time; Spotify answers 403 as
-it does for apps without extended quota. Listens on 127.0.0.1 only."""
+it does for apps without extended quota; a WebSub hub accepts subscriptions and verifies the
+subscriber's intent as the reference hub does (after its 202). Listens on 127.0.0.1 only."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import threading
 import time
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
+
+HUB_PATH = "/hub/subscribe"
 
 
 def count(item_id: str, metric: str, scale: int) -> int:
@@ -82,15 +88,56 @@ def _answer(path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
     return 404, {"error": "not a demo endpoint"}
 
 
+class FakeHub:
+    """The hub's side of WebSub: a subscription request is answered 202, then verified by a GET to
+    the callback whose answer must echo the challenge; `verified` holds the topics that passed."""
+
+    def __init__(self) -> None:
+        self.verified: set[str] = set()
+        self._changed = threading.Condition()
+
+    def subscribe(self, form: dict[str, list[str]]) -> None:
+        threading.Thread(target=self._verify, args=(form,), daemon=True).start()
+
+    def _verify(self, form: dict[str, list[str]]) -> None:
+        field = {name: values[0] for name, values in form.items() if values}
+        challenge = secrets.token_urlsafe(16)
+        query = urlencode(
+            {
+                "hub.mode": field.get("hub.mode", ""),
+                "hub.topic": field.get("hub.topic", ""),
+                "hub.challenge": challenge,
+                "hub.lease_seconds": field.get("hub.lease_seconds", "432000"),
+            }
+        )
+        try:
+            with urllib.request.urlopen(f"{field['hub.callback']}?{query}", timeout=10) as response:  # noqa: S310
+                echoed = response.read().decode()
+        except (urllib.error.URLError, OSError, KeyError):
+            return
+        if echoed == challenge and field.get("hub.mode") == "subscribe":
+            with self._changed:
+                self.verified.add(field["hub.topic"])
+                self._changed.notify_all()
+
+    def wait_for(self, topics: set[str], timeout_seconds: float = 10) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: topics <= self.verified, timeout_seconds)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    hub: FakeHub
 
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        raw_body = self.rfile.read(length) if length else b""
         url = urlparse(self.path)
-        status, body = _answer(url.path, parse_qs(url.query))
+        if url.path == HUB_PATH and self.command == "POST":
+            self.hub.subscribe(parse_qs(raw_body.decode("utf-8", "replace")))
+            status, body = 202, {}
+        else:
+            status, body = _answer(url.path, parse_qs(url.query))
         raw = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -106,7 +153,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class FakePlatforms:
     def __init__(self) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.hub = FakeHub()
+        handler = type("Handler", (_Handler,), {"hub": self.hub})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -127,6 +176,7 @@ class FakePlatforms:
             "SPOTIFY_AUTH_BASE": base,
             "SPOTIFY_CLIENT_ID": "demo-spotify-app",
             "SPOTIFY_CLIENT_SECRET": "demo-spotify-secret",
+            "WEBSUB_HUB_URL": f"{base}{HUB_PATH}",
         }
 
     def start(self) -> FakePlatforms:
