@@ -53,8 +53,8 @@ from urllib.parse import parse_qs
 log = logging.getLogger("local.durable")
 
 SNAPSHOT_FILE = "snapshot.pickle"
-SNAPSHOT_EVERY_REQUESTS = 2_000
-SNAPSHOT_EVERY_SECONDS = 30.0
+SNAPSHOT_EVERY_REQUESTS = int(os.environ.get("LOCAL_SNAPSHOT_EVERY_REQUESTS") or 2_000)
+SNAPSHOT_EVERY_SECONDS = float(os.environ.get("LOCAL_SNAPSHOT_EVERY_SECONDS") or 30)
 _READ_PREFIXES = ("Get", "Describe", "List", "Query", "Scan", "BatchGet", "TransactGet", "Head")
 # Requests that change state that need not survive a restart (a message's visibility), but that
 # must not run while a snapshot is taken.
@@ -521,6 +521,10 @@ class DurableMoto:
         self._journal = (self._dir / f"journal-{number}.jsonl").open("a", encoding="utf-8")
 
     # Snapshots ---------------------------------------------------------------------------------
+
+    @property
+    def journaled_since_snapshot(self) -> int:
+        return self._since_snapshot
 
     def snapshot_due(self) -> bool:
         if self._since_snapshot == 0:

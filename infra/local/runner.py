@@ -91,8 +91,10 @@ def _stage_environment(outputs: dict[str, str], options: Options) -> dict[str, s
 # The API function's containers: two are started with the stack, so that a request finds one idle
 # while another publishes; more start on demand, as Lambda scales out, up to this many.
 API_CONTAINERS_WARM = 2
-# The stack stops within 20 s (contract section 1); a snapshot that takes longer is left out.
-SNAPSHOT_AT_STOP_SECONDS = 10
+# The stack stops within 20 s (contract section 1): a snapshot that takes longer is left out, and a
+# journal this short replays in well under a second.
+SNAPSHOT_AT_STOP_SECONDS = 8
+SNAPSHOT_AT_STOP_MIN_REQUESTS = 200
 API_CONTAINERS_MAX = 4
 
 
@@ -322,9 +324,11 @@ def _run(env: dict[str, str], options: Options, stop: threading.Event) -> int:
             function.stop()
         moto.shutdown()
         moto.server_close()
-        # A clean stop leaves one file to load and nothing to replay, when the snapshot is quick.
+        # A clean stop leaves one file to load and nothing to replay, when there is enough to replay
+        # to be worth it and the snapshot is quick.
         durable.stop_snapshots()
-        durable.snapshot_in_background(timeout_seconds=SNAPSHOT_AT_STOP_SECONDS)
+        if durable.journaled_since_snapshot >= SNAPSHOT_AT_STOP_MIN_REQUESTS:
+            durable.snapshot_in_background(timeout_seconds=SNAPSHOT_AT_STOP_SECONDS)
         durable.close()
         if stack_file is not None:
             _forget_stack(stack_file, os.getpid())
@@ -371,7 +375,12 @@ def _print_banner(
 
 
 def main() -> None:
-    sys.exit(run(dict(os.environ)))
+    code = run(dict(os.environ))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Everything is stopped and on disk: skip the interpreter's teardown, which frees the local
+    # AWS's objects one by one (seconds with 100,000 stored events, against a 20 s stop budget).
+    os._exit(code)
 
 
 if __name__ == "__main__":

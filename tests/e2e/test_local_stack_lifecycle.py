@@ -1,11 +1,13 @@
 """`make run`'s runner: ready on /health, then stopped by SIGTERM with exit 0 and nothing left."""
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
 from infra.local.harness import port_is_closed, start
+from infra.local.stack import read_env_file, resolve_secrets
 
 pytestmark = pytest.mark.e2e
 
@@ -35,3 +37,20 @@ def test_platform_secrets_given_in_the_environment_are_never_printed(tmp_path: P
         assert secret not in stack.output()
     finally:
         assert stack.stop() == 0
+
+
+def test_secrets_given_in_the_environment_are_written_for_send_like_generated_ones(tmp_path: Path) -> None:
+    # Given a stack started with its secrets in the environment, as `make demo` starts it
+    secrets, _ = resolve_secrets({})
+    stack = start(tmp_path / "run.log", secrets)
+    try:
+        # Then .local/secrets.env holds exactly those, so infra.local.send signs with what the stack checks
+        assert stack.local_dir is not None
+        written = read_env_file(stack.local_dir / "secrets.env")
+        assert {name: written.get(name) for name in secrets} == secrets
+        description = json.loads((stack.local_dir / "stack.json").read_text())
+        assert description["base_url"] == stack.base_url
+    finally:
+        assert stack.stop() == 0
+    # And a stopped stack no longer describes itself as running
+    assert not (stack.local_dir / "stack.json").exists()
