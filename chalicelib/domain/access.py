@@ -17,8 +17,8 @@ from typing import Literal
 
 from chalicelib.errors import Forbidden, NotFound
 
-Role = Literal["admin", "editor", "viewer"]
-ROLES: tuple[Role, ...] = ("admin", "editor", "viewer")
+Role = Literal["admin", "editor", "viewer", "moderator"]
+ROLES: tuple[Role, ...] = ("admin", "editor", "viewer", "moderator")
 BOOTSTRAP_TOKEN_ID = "bootstrap"  # noqa: S105 (a name, not a secret)
 # token_hex(8): what new tokens get; anything else cannot name a stored token and is refused unread.
 TOKEN_ID = re.compile(r"[0-9a-f]{16}")
@@ -32,13 +32,19 @@ class Action(StrEnum):
     PUBLISH = "publish summaries"
     MANAGE_TOKENS = "manage tokens"
     RUN_JOBS = "run jobs"
+    READ_ARTISTS = "read artists"  # get, list
+    WRITE_ARTISTS = "register, change or archive artists"
 
 
-# Managing tokens and running jobs are admin-only: no label scope gives them.
+# Managing tokens and running jobs are admin-only: no label scope gives them. A moderator reads its
+# labels' campaigns and artists like a viewer; what it may do on moderation comes with contract section 11.
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     "admin": frozenset(Action),
-    "editor": frozenset({Action.READ, Action.LINKS, Action.WRITE, Action.PUBLISH}),
-    "viewer": frozenset({Action.READ, Action.LINKS}),
+    "editor": frozenset(
+        {Action.READ, Action.LINKS, Action.WRITE, Action.PUBLISH, Action.READ_ARTISTS, Action.WRITE_ARTISTS}
+    ),
+    "viewer": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS}),
+    "moderator": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS}),
 }
 
 

@@ -33,6 +33,8 @@ class TokenRequest(BaseModel):
     def _scoped(self) -> TokenRequest:
         if self.role != "admin" and not self.labels:
             raise PydanticCustomError(
-                "no_labels", "An editor or viewer token needs at least one label.", {"at": "labels"}
+                "no_labels",
+                "An editor, viewer or moderator token needs at least one label.",
+                {"at": "labels"},
             )
         return self

@@ -34,8 +34,17 @@ def principal(role: Role, *labels: str) -> Principal:
 
 ALLOWED: dict[Role, set[Action]] = {
     "admin": set(Action),
-    "editor": {Action.READ, Action.LINKS, Action.WRITE, Action.PUBLISH},
-    "viewer": {Action.READ, Action.LINKS},
+    "editor": {
+        Action.READ,
+        Action.LINKS,
+        Action.WRITE,
+        Action.PUBLISH,
+        Action.READ_ARTISTS,
+        Action.WRITE_ARTISTS,
+    },
+    "viewer": {Action.READ, Action.LINKS, Action.READ_ARTISTS},
+    # reads its labels' campaigns like a viewer (moderation actions come with contract section 11)
+    "moderator": {Action.READ, Action.LINKS, Action.READ_ARTISTS},
 }
 
 
@@ -50,7 +59,7 @@ def test_a_role_may_do_its_actions_on_its_own_label(role: Role, action: Action) 
             require(principal(role, "mine"), action, "mine")
 
 
-@pytest.mark.parametrize("role", ["editor", "viewer"])
+@pytest.mark.parametrize("role", ["editor", "viewer", "moderator"])
 @pytest.mark.parametrize("action", list(Action))
 def test_a_label_outside_the_scope_is_not_found_whatever_the_action(role: Role, action: Action) -> None:
     with pytest.raises(NotFound, match="No such campaign"):
@@ -63,7 +72,7 @@ def test_an_admin_covers_every_label_whatever_its_labels() -> None:
         require(principal("admin", "one"), action, "another")
 
 
-@pytest.mark.parametrize("role", ["editor", "viewer"])
+@pytest.mark.parametrize("role", ["editor", "viewer", "moderator"])
 def test_admin_only_actions_are_forbidden_to_other_roles(role: Role) -> None:
     for action in (Action.MANAGE_TOKENS, Action.RUN_JOBS):
         with pytest.raises(Forbidden):
