@@ -120,6 +120,50 @@ def archive_campaign(campaign_id: str) -> Response:
     return web.no_content()
 
 
+# Artists and label ownership (contract section 8). ------------------------------------------------
+
+
+@app.route("/artists", methods=["POST"])
+@web.handles_domain_errors
+def register_artist() -> Response:
+    request = app.current_request
+    saved = wiring.artist_service().register(web.bearer_token(request), web.raw_body(request))
+    return web.created({"artist": saved.artist.public(), "warnings": saved.warnings})
+
+
+@app.route("/artists", methods=["GET"])
+@web.handles_domain_errors
+def list_artists() -> dict[str, Any]:
+    request = app.current_request
+    artists = wiring.artist_service().list_artists(
+        web.bearer_token(request),
+        label=web.query_param(request, "label"),
+        archived=web.flag(request, "archived") or False,
+    )
+    return {"artists": [artist.public() for artist in artists]}
+
+
+@app.route("/artists/{artist_id}", methods=["GET"])
+@web.handles_domain_errors
+def get_artist(artist_id: str) -> dict[str, Any]:
+    return wiring.artist_service().get(web.bearer_token(app.current_request), artist_id).public()
+
+
+@app.route("/artists/{artist_id}", methods=["PUT"])
+@web.handles_domain_errors
+def replace_artist(artist_id: str) -> dict[str, Any]:
+    request = app.current_request
+    saved = wiring.artist_service().replace(web.bearer_token(request), artist_id, web.raw_body(request))
+    return {"artist": saved.artist.public(), "warnings": saved.warnings}
+
+
+@app.route("/artists/{artist_id}", methods=["DELETE"])
+@web.handles_domain_errors
+def archive_artist(artist_id: str) -> Response:
+    wiring.artist_service().archive(web.bearer_token(app.current_request), artist_id)
+    return web.no_content()
+
+
 # Summaries (contract section 6) and jobs. --------------------------------------------------------
 
 

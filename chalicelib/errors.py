@@ -67,3 +67,25 @@ class ConfigurationError(DomainError):
     """The deployment is missing or has a malformed setting: an operator must act."""
 
     code = "configuration_error"
+
+
+class AccountTaken(Conflict):
+    """Platform accounts another artist holds (contract section 8). `taken`: (platform, account_id) ->
+    the label holding it; the message names that label only, never the artist."""
+
+    code = "account_taken"
+
+    def __init__(
+        self, taken: Mapping[tuple[str, str], str], *, fields: Mapping[str, str] | None = None
+    ) -> None:
+        self.taken = dict(taken)
+        described = "; ".join(
+            f"{platform} account {account_id} is registered to an artist of label {label}"
+            for (platform, account_id), label in sorted(self.taken.items())
+        )
+        super().__init__(f"{described or 'An account is registered to another artist'}.", fields=fields)
+
+
+class Contended(DependencyFailed):
+    """A conditional write lost to a concurrent one (a transaction conflict, or the item changed since
+    it was read): reading again and retrying converges; a 503 if retries keep losing."""

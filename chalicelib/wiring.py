@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
     from chalicelib.adapters.campaigns import CampaignStore
+    from chalicelib.adapters.roster import DynamoRoster
     from chalicelib.pulls.tokens import MemoryTokenCache
     from chalicelib.services.access import AccessService
+    from chalicelib.services.artists import ArtistService
     from chalicelib.services.campaigns import CampaignService
     from chalicelib.services.publishing import PublishingService
     from chalicelib.services.pulling import PullService
@@ -104,6 +106,21 @@ def campaign_service() -> CampaignService:
     from chalicelib.services.campaigns import CampaignService
 
     return CampaignService(campaign_store(), access_service().authenticate, utc_now)
+
+
+@lru_cache(maxsize=1)
+def roster_store() -> DynamoRoster:
+    from chalicelib.adapters.roster import DynamoRoster
+
+    settings, clients = get_settings(), get_clients()
+    return DynamoRoster(clients.dynamodb, settings.table_name, time.sleep)
+
+
+@lru_cache(maxsize=1)
+def artist_service() -> ArtistService:
+    from chalicelib.services.artists import ArtistService
+
+    return ArtistService(roster_store(), campaign_store(), access_service().authenticate, utc_now)
 
 
 def link_signer() -> S3Client:
@@ -269,6 +286,8 @@ def reset() -> None:
         access_service,
         campaign_store,
         campaign_service,
+        roster_store,
+        artist_service,
         publishing_service,
         summary_service,
         _token_cache,

@@ -3,7 +3,9 @@ campaign bodies."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,7 @@ CALLERS = (
     "editor_other",
     "viewer",
     "viewer_other",
+    "moderator",
     "no_token",
     "wrong_token",
     "revoked_token",
@@ -61,6 +64,7 @@ def callers(api: Api, admin_token: str) -> Callers:
         ("editor_other", "editor", [other]),
         ("viewer", "viewer", [label]),
         ("viewer_other", "viewer", [other]),
+        ("moderator", "moderator", [label]),
     ):
         tokens[caller] = api.create_token(admin_token, role, labels)[1]
     tokens["wrong_token"] = "0123456789abcdef.not-the-secret-of-any-token"
@@ -83,6 +87,26 @@ def campaign_body(of_label: str, campaign_id: str | None = None, **changes: Any)
             "youtube": {"accounts": ["UCxxxxxxxxxxxxxxxxxxxxxx"], "content": ["dQw4w9WgXcQ"]},
             "standard:linkfire": {"accounts": [], "content": [unique("link")]},
         },
+    }
+    body.update(changes)
+    return body
+
+
+_digits = itertools.count(1)
+
+
+def unique_digits() -> str:
+    """A numeric platform id (X, Instagram, Deezer, a Facebook page) that no other test uses: account
+    owners are global to the deployment."""
+    return f"{next(_digits)}{uuid.uuid4().int % 10**12:012d}"
+
+
+def artist_body(of_label: str, artist_id: str | None = None, **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "artist_id": artist_id or unique("artist"),
+        "label": of_label,
+        "name": "Indochine",
+        "accounts": {"x": [unique_digits()], "tiktok": [unique("open")]},
     }
     body.update(changes)
     return body

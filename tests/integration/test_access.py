@@ -26,6 +26,7 @@ ADMIN_ONLY = {
     "editor_other": 403,
     "viewer": 403,
     "viewer_other": 403,
+    "moderator": 403,
     **UNAUTHENTICATED,
 }
 
@@ -126,6 +127,7 @@ def test_the_bootstrap_token_cannot_be_revoked_through_the_api(api: Api, stack: 
         ({"name": "n", "role": "owner", "labels": ["a"]}, "role"),
         ({"name": "n", "role": "editor", "labels": []}, "labels"),
         ({"name": "n", "role": "editor"}, "labels"),
+        ({"name": "n", "role": "moderator", "labels": []}, "labels"),
         ({"name": "n", "role": "viewer", "labels": ["Not A Slug"]}, "labels.0"),
         ({"name": "n", "role": "viewer", "labels": ["a", "a"]}, "labels.1"),
         ({"name": "", "role": "viewer", "labels": ["a"]}, "name"),

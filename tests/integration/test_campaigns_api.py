@@ -55,6 +55,7 @@ MATRIX: dict[str, dict[str, int]] = {
         "editor_other": 403,
         "viewer": 403,
         "viewer_other": 403,
+        "moderator": 403,
         **UNAUTHENTICATED,
     },
     "list": {
@@ -63,6 +64,7 @@ MATRIX: dict[str, dict[str, int]] = {
         "editor_other": 200,
         "viewer": 200,
         "viewer_other": 200,
+        "moderator": 200,
         **UNAUTHENTICATED,
     },
     "get": {
@@ -71,6 +73,7 @@ MATRIX: dict[str, dict[str, int]] = {
         "editor_other": 404,
         "viewer": 200,
         "viewer_other": 404,
+        "moderator": 200,
         **UNAUTHENTICATED,
     },
     "replace": {
@@ -79,6 +82,7 @@ MATRIX: dict[str, dict[str, int]] = {
         "editor_other": 404,
         "viewer": 403,
         "viewer_other": 404,
+        "moderator": 403,
         **UNAUTHENTICATED,
     },
     "archive": {
@@ -87,6 +91,7 @@ MATRIX: dict[str, dict[str, int]] = {
         "editor_other": 404,
         "viewer": 403,
         "viewer_other": 404,
+        "moderator": 403,
         **UNAUTHENTICATED,
     },
 }

@@ -215,6 +215,7 @@ def test_the_publish_job_republishes_active_campaigns_only_when_something_change
         ("admin", 200, 200, 200),
         ("editor", 200, 200, 403),
         ("viewer", 403, 200, 403),
+        ("moderator", 403, 200, 403),
         ("editor_other", 404, 404, 403),
         ("viewer_other", 404, 404, 403),
         ("no_token", 401, 401, 401),
