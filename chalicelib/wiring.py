@@ -105,7 +105,7 @@ def campaign_store() -> CampaignStore:
 def campaign_service() -> CampaignService:
     from chalicelib.services.campaigns import CampaignService
 
-    return CampaignService(campaign_store(), access_service().authenticate, utc_now)
+    return CampaignService(campaign_store(), access_service().authenticate, utc_now, roster=roster_store())
 
 
 @lru_cache(maxsize=1)

@@ -8,13 +8,14 @@ existing campaign_id.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from chalicelib.domain.access import Action, Principal, require
 from chalicelib.domain.collisions import collisions
+from chalicelib.domain.roster import RosterView, campaign_conflicts, tracked_accounts
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.models import json_object, validated
 from chalicelib.models.campaign import READ_ONLY_FIELDS, SLUG, Campaign, CampaignBody
@@ -33,6 +34,10 @@ class Campaigns(Protocol):
     def replace(self, campaign: Campaign) -> None: ...
 
     def archive(self, campaign_id: str, now: datetime) -> Campaign: ...
+
+
+class RosterLookup(Protocol):
+    def lookup(self, artist_ids: Iterable[str], accounts: Iterable[tuple[str, str]]) -> RosterView: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +62,12 @@ class CampaignService:
         store: Campaigns,
         authenticate: Callable[[str | None], Principal],
         clock: Callable[[], datetime],
+        roster: RosterLookup | None = None,
     ) -> None:
         self._store = store
         self._authenticate = authenticate
         self._clock = clock
+        self._roster = roster
 
     def create(self, bearer: str | None, body: bytes, *, strict: bool = False) -> Saved:
         principal = self._authenticate(bearer)
@@ -68,6 +75,7 @@ class CampaignService:
         submitted = self._body(json_object(body))
         if not principal.covers(submitted.label):
             raise Forbidden(f"This token may not create campaigns of label {submitted.label}.")
+        self._check_roster(submitted)
         now = self._clock()
         campaign = Campaign(**dict(submitted), archived=False, created_at=now, updated_at=now)
         others = self._store.list_all()
@@ -99,6 +107,7 @@ class CampaignService:
             raise ValidationFailed(error.message, fields={**changed, **(error.fields or {})}) from error
         if changed:
             raise ValidationFailed("A campaign's campaign_id and label cannot be changed.", fields=changed)
+        self._check_roster(submitted)
         campaign = Campaign(
             **dict(submitted),
             archived=current.archived,
@@ -155,6 +164,20 @@ class CampaignService:
             raise NotFound(NOT_FOUND)
         require(principal, action, campaign.label, not_found=NOT_FOUND)
         return campaign
+
+    def _check_roster(self, campaign: CampaignBody) -> None:
+        """Contract section 8, on a valid body: its `artist` may not be another label's artist_id, and
+        it may not track accounts registered to artists of other labels. One read of the roster (a
+        BatchGetItem of the artist and the accounts)."""
+        artists = [campaign.artist] if SLUG.fullmatch(campaign.artist) else []
+        accounts = [(platform, account_id) for platform, _, account_id in tracked_accounts(campaign.tracked)]
+        if self._roster is None or not (artists or accounts):
+            return
+        fields = campaign_conflicts(
+            campaign.label, campaign.artist, campaign.tracked, self._roster.lookup(artists, accounts)
+        )
+        if fields:
+            raise ValidationFailed("The campaign names what another label's roster holds.", fields=fields)
 
     @staticmethod
     def _body(data: dict[str, Any]) -> CampaignBody:
