@@ -155,6 +155,7 @@ def publishing_service() -> PublishingService:
         else DEFAULT_WEIGHTS,
         clock=utc_now,
         snapshots=DynamoSnapshotStore(clients.dynamodb, settings.table_name, time.sleep),
+        owners=roster_store().owners,
     )
 
 

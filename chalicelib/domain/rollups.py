@@ -74,12 +74,19 @@ def compute_rollup(
 
 @dataclass(frozen=True, slots=True)
 class Tracked:
-    """What a campaign tracks on one platform."""
+    """What a campaign tracks on one platform, and the accounts whose events it never counts: those
+    registered to artists of other labels (contract section 8), whatever content they are about."""
 
     accounts: frozenset[str]
     content: frozenset[str]
+    excluded: frozenset[str] = frozenset()
+
+    def excludes(self, account_id: str) -> bool:
+        return account_id != "" and account_id in self.excluded
 
     def attributes(self, content_id: str, account_id: str) -> bool:
+        if self.excludes(account_id):
+            return False
         return content_id in self.content or (account_id != "" and account_id in self.accounts)
 
 
@@ -94,6 +101,9 @@ class Tally:
     # (platform, content) -> net events
     by_content: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     last_event_at: dict[str, datetime] = field(default_factory=dict)
+    # (platform, content) with events of an excluded account: another label's content, whose pulled
+    # counters the campaign must not show either
+    withheld: set[tuple[str, str]] = field(default_factory=set)
 
     def add(self, platform: str, content_id: str, kind: str, quarter: datetime, net: int) -> None:
         if net == 0:
@@ -110,6 +120,9 @@ class Tally:
 def add_rollup(tally: Tally, rollup: Rollup, tracked: Tracked, start: datetime, end: datetime) -> None:
     """Add the rollup's whole quarters that lie inside [start, end) and belong to the campaign."""
     for account, kinds in rollup.counts.items():
+        if tracked.excludes(account):
+            tally.withheld.add((rollup.platform, rollup.content_id))
+            continue
         if not tracked.attributes(rollup.content_id, account):
             continue
         for kind, quarters in kinds.items():
@@ -131,6 +144,9 @@ def add_events(
         if event.event_id in seen or not start <= event.occurred_at < end:
             continue
         seen.add(event.event_id)
+        if tracked.excludes(event.account_id):
+            tally.withheld.add((event.platform, event.content_id))
+            continue
         if not tracked.attributes(event.content_id, event.account_id):
             continue
         tally.add(

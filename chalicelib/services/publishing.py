@@ -39,6 +39,7 @@ from chalicelib.domain.rollups import (
     hour_start,
     partial_quarters,
 )
+from chalicelib.domain.roster import Owner, OwnerIndex
 from chalicelib.domain.summary import Freshness, SummaryInput, build_summary, iso, window_end
 from chalicelib.domain.weights import WeightTable
 from chalicelib.errors import NotFound, ValidationFailed
@@ -164,9 +165,16 @@ SUMMARY_CAMPAIGN_FIELDS = (
 )
 
 
-def tracked_by_platform(campaign: CampaignView) -> dict[str, Tracked]:
+Excluded = Mapping[str, frozenset[str]]  # platform -> accounts registered to other labels' artists
+
+
+def tracked_by_platform(campaign: CampaignView, excluded: Excluded | None = None) -> dict[str, Tracked]:
     return {
-        platform: Tracked(frozenset(ids.accounts or ()), frozenset(ids.content or ()))
+        platform: Tracked(
+            frozenset(ids.accounts or ()),
+            frozenset(ids.content or ()),
+            (excluded or {}).get(platform, frozenset()),
+        )
         for platform, ids in campaign.tracked.entries()
     }
 
@@ -188,6 +196,7 @@ class PublishingService:
         clock: Callable[[], datetime],
         snapshots: Snapshots | None = None,
         read_concurrency: int = READ_CONCURRENCY,
+        owners: Callable[[], Iterable[Owner]] | None = None,
     ) -> None:
         self._campaigns = campaigns
         self._rollups = rollups
@@ -198,6 +207,11 @@ class PublishingService:
         self._clock = clock
         self._snapshots = snapshots
         self._read_concurrency = read_concurrency
+        self._owners = owners
+
+    def owner_index(self) -> OwnerIndex:
+        """Every registered account of the deployment: one read, shared by a run's campaigns."""
+        return OwnerIndex.of(self._owners()) if self._owners is not None else OwnerIndex()
 
     def _read_all(self, read: Callable[[_Job], _Read], jobs: Sequence[_Job]) -> list[_Read]:
         """`read` of every job, in the jobs' order. The reads are independent DynamoDB round trips:
@@ -232,9 +246,11 @@ class PublishingService:
         start: datetime,
         end: datetime,
         contents: Mapping[str, list[str]] | None = None,
+        excluded: Excluded | None = None,
     ) -> Tally:
         """The campaign's event counts in [start, end); `contents` (per platform, from
-        `tracked_contents`) saves reading the account index again."""
+        `tracked_contents`) saves reading the account index again. Events of `excluded` accounts are
+        never counted; the content they are about is `withheld`."""
         tally = Tally()
         if end <= start:
             return tally
@@ -257,8 +273,8 @@ class PublishingService:
             ]
             return rollups, cut
 
-        tracked = tracked_by_platform(campaign)
-        contents = contents if contents is not None else self.tracked_contents(campaign)
+        tracked = tracked_by_platform(campaign, excluded)
+        contents = contents if contents is not None else self.tracked_contents(campaign, excluded)
         jobs = [(platform, content_id) for platform in tracked for content_id in contents[platform]]
         for (platform, _), (rollups, cut) in zip(jobs, self._read_all(read, jobs), strict=True):
             for rollup in rollups:
@@ -267,25 +283,37 @@ class PublishingService:
                 add_events(tally, events, tracked[platform], edge_start, edge_end)
         return tally
 
-    def tracked_contents(self, campaign: CampaignView) -> dict[str, list[str]]:
+    def tracked_contents(
+        self, campaign: CampaignView, excluded: Excluded | None = None
+    ) -> dict[str, list[str]]:
         """Per platform, the content the campaign tracks and the content of the accounts it tracks
-        (a new upload of a tracked channel counts too)."""
+        (a new upload of a tracked channel counts too), but never the content of an `excluded`
+        account (one the campaign tracked before another label registered it)."""
         contents: dict[str, list[str]] = {}
-        for platform, tracked in tracked_by_platform(campaign).items():
+        for platform, tracked in tracked_by_platform(campaign, excluded).items():
             found = set(tracked.content)
             for of_account in self._read_all(
-                partial(self._rollups.contents_of, platform), sorted(tracked.accounts)
+                partial(self._rollups.contents_of, platform), sorted(tracked.accounts - tracked.excluded)
             ):
                 found.update(of_account)
             contents[platform] = sorted(found)
         return contents
 
-    def build(self, campaign: CampaignView, others: list[Any], now: datetime) -> dict[str, Any]:
+    def build(
+        self, campaign: CampaignView, others: list[Any], now: datetime, owners: OwnerIndex | None = None
+    ) -> dict[str, Any]:
+        """The campaign's summary. Accounts registered to artists of other labels (`owners`, read
+        here when not given) count for nothing: neither their events, nor their content's, nor the
+        counters of those accounts and of content their events are about (contract section 8)."""
         start = campaign.starts_at.astimezone(UTC)
         end = window_end(campaign.starts_at, campaign.ends_at, now).astimezone(UTC)
         public = campaign.public()
-        contents = self.tracked_contents(campaign)
-        counters, freshness, counter_series = self.counters(campaign, start, end, contents)
+        excluded = (owners if owners is not None else self.owner_index()).foreign_to(campaign.label)
+        contents = self.tracked_contents(campaign, excluded)
+        tally = self.tally(campaign, start, end, contents, excluded)
+        counters, freshness, counter_series = self.counters(
+            campaign, start, end, contents, excluded=excluded, withheld=frozenset(tally.withheld)
+        )
         return build_summary(
             SummaryInput(
                 campaign={name: public[name] for name in SUMMARY_CAMPAIGN_FIELDS if name in public},
@@ -294,7 +322,7 @@ class PublishingService:
                 ends_at=campaign.ends_at,
                 timezone=campaign.timezone,
                 generated_at=now,
-                tally=self.tally(campaign, start, end, contents),
+                tally=tally,
                 weights=self._weights,
                 collisions=self._collisions(campaign, others),
                 counters=counters,
@@ -309,21 +337,26 @@ class PublishingService:
         start: datetime,
         end: datetime,
         contents: Mapping[str, list[str]] | None = None,
+        *,
+        excluded: Excluded | None = None,
+        withheld: frozenset[tuple[str, str]] = frozenset(),
     ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, Freshness], list[dict[str, Any]]]:
         """Each tracked item's first and last snapshot in the window, per platform; the platforms'
         pull freshness for this campaign (`campaign_freshness`: a failure shows unless every item the
         campaign tracks there was read well since); and each counter's daily points (the day's
-        latest, summed over items)."""
+        latest, summed over items). Neither `excluded` accounts nor `withheld` content count."""
         counters: dict[str, dict[str, dict[str, Any]]] = {}
         freshness: dict[str, Freshness] = {}
         series: list[dict[str, Any]] = []
         if self._snapshots is None or end <= start:
             return counters, freshness, series
         snapshots = self._snapshots
-        contents = contents if contents is not None else self.tracked_contents(campaign)
-        for platform, tracked in tracked_by_platform(campaign).items():
-            items = [("content", i, CONTENT_METRICS.get(platform, ())) for i in contents[platform]]
-            items += [("account", i, ACCOUNT_METRICS.get(platform, ())) for i in sorted(tracked.accounts)]
+        contents = contents if contents is not None else self.tracked_contents(campaign, excluded)
+        for platform, tracked in tracked_by_platform(campaign, excluded).items():
+            own_content = [i for i in contents[platform] if (platform, i) not in withheld]
+            own_accounts = sorted(tracked.accounts - tracked.excluded)
+            items = [("content", i, CONTENT_METRICS.get(platform, ())) for i in own_content]
+            items += [("account", i, ACCOUNT_METRICS.get(platform, ())) for i in own_accounts]
             if not any(metrics for _, _, metrics in items):
                 continue  # a Standard Webhooks source has nothing to pull
             wanted = [(kind, item_id, metric) for kind, item_id, metrics in items for metric in metrics]
@@ -348,11 +381,12 @@ class PublishingService:
                 counters[platform] = aggregate(found)
                 series += self._daily_points(platform, items, {c.metric for c in found}, start, end)
             # The items the pull job reads for this campaign (an account's other content is not).
+            own_tracked = {i for i in tracked.content if (platform, i) not in withheld}
             pulled = [
                 (kind, item_id)
                 for kind, ids, metrics in (
-                    ("content", tracked.content, CONTENT_METRICS),
-                    ("account", tracked.accounts, ACCOUNT_METRICS),
+                    ("content", own_tracked, CONTENT_METRICS),
+                    ("account", set(own_accounts), ACCOUNT_METRICS),
                 )
                 if metrics.get(platform)
                 for item_id in sorted(ids)
@@ -390,8 +424,10 @@ class PublishingService:
                 series.append({"platform": platform, "metric": metric, "points": points})
         return series
 
-    def _publish(self, campaign: CampaignView, others: list[Any], now: datetime) -> PublishedRun:
-        summary = self.build(campaign, others, now)
+    def _publish(
+        self, campaign: CampaignView, others: list[Any], now: datetime, owners: OwnerIndex
+    ) -> PublishedRun:
+        summary = self.build(campaign, others, now, owners)
         bodies = {name: render(summary) for name, render in self._renderers.items()}
         run = self._summaries.publish(
             campaign.label, campaign.campaign_id, str(summary["generated_at"]), bodies
@@ -410,23 +446,28 @@ class PublishingService:
         self.refresh(wanted=_concerning(campaign))
         now = _run_time(self._clock())
         others = [c for c in self._campaigns.list_all() if c.campaign_id != campaign.campaign_id]
-        run = self._publish(campaign, others, now)
+        run = self._publish(campaign, others, now, self.owner_index())
         return {"generated_at": run.generated_at, "links": self._links(run, DEFAULT_LINK_SECONDS, now)}
 
     def publish_due(self) -> dict[str, Any]:
         """The scheduled job: republish active campaigns whose buckets changed, whose platforms got
-        new snapshots since their latest run, or that were never published."""
+        new snapshots since their latest run, that were never published, or when the roster changed
+        since (an account registered elsewhere stops counting). The owners are read once per run."""
         refresh = self.refresh()
         now = _run_time(self._clock())
         campaigns = self._campaigns.list_all()
         written: dict[str, datetime | None] = {}  # platform -> its snapshots' write time, read once
+        owners: OwnerIndex | None = None  # read once, at the first active campaign
         published = []
         for campaign in campaigns:
             if not campaign.is_active(now):
                 continue
-            if _touched_by(campaign, refresh.rollups) or self._has_new_snapshots(campaign, written):
+            owners = owners if owners is not None else self.owner_index()
+            if _touched_by(campaign, refresh.rollups) or self._has_new_snapshots(
+                campaign, written, owners.changed_at
+            ):
                 others = [c for c in campaigns if c.campaign_id != campaign.campaign_id]
-                self._publish(campaign, others, now)
+                self._publish(campaign, others, now, owners)
                 published.append(campaign.campaign_id)
         cleared = 0
         for marker in refresh.markers:
@@ -439,16 +480,24 @@ class PublishingService:
             "markers_cleared": cleared,
         }
 
-    def _has_new_snapshots(self, campaign: CampaignView, written: dict[str, datetime | None]) -> bool:
-        """Never published, or a platform it tracks wrote snapshots after its latest run read them.
-        A run stamped G read at some moment of the second before G (`_run_time`): a write in that
-        second may have come after the read, so it counts as new (at worst, one extra run)."""
+    def _has_new_snapshots(
+        self,
+        campaign: CampaignView,
+        written: dict[str, datetime | None],
+        roster_changed_at: datetime | None = None,
+    ) -> bool:
+        """Never published, the roster changed, or a platform it tracks wrote snapshots after its
+        latest run read them. A run stamped G read at some moment of the second before G
+        (`_run_time`): a write in that second may have come after the read, so it counts as new (at
+        worst, one extra run)."""
         latest = self._summaries.latest(campaign.label, campaign.campaign_id)
         if latest is None:
             return True
+        published_at = datetime.fromisoformat(latest.generated_at)
+        if roster_changed_at is not None and roster_changed_at > published_at - RUN_TIME_STEP:
+            return True
         if self._snapshots is None:
             return False
-        published_at = datetime.fromisoformat(latest.generated_at)
         for platform, _ in campaign.tracked.entries():
             if platform not in CONTENT_METRICS and platform not in ACCOUNT_METRICS:
                 continue  # never pulled (a Standard Webhooks source)

@@ -1,5 +1,6 @@
 """The publish job's choice of campaigns, with fakes: new counter snapshots since a campaign's latest
-run make it due (contract section 6: "when something changed (new events or new snapshots)")."""
+run make it due (contract section 6: "when something changed (new events or new snapshots)"), and so
+does a change of the roster (section 8), read once per run."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from chalicelib.adapters.summary_store import PublishedRun
 from chalicelib.domain.freshness import PullState
+from chalicelib.domain.roster import Owner
 from chalicelib.domain.weights import DEFAULT_WEIGHTS
 from chalicelib.models.campaign import Campaign
 from chalicelib.services.publishing import PublishingService, render_json
@@ -106,7 +108,19 @@ class Snapshots:
         return []
 
 
-def publish_due(snapshots: Snapshots, *campaigns: Campaign) -> list[str]:
+class Owners:
+    """The roster's owner items, and how many times they were read."""
+
+    def __init__(self, *owners: Owner) -> None:
+        self._owners = list(owners)
+        self.reads = 0
+
+    def __call__(self) -> list[Owner]:
+        self.reads += 1
+        return self._owners
+
+
+def publish_due(snapshots: Snapshots, *campaigns: Campaign, owners: Owners | None = None) -> list[str]:
     summaries = Summaries()
     PublishingService(
         campaigns=Campaigns(*campaigns),
@@ -117,6 +131,7 @@ def publish_due(snapshots: Snapshots, *campaigns: Campaign) -> list[str]:
         weights=DEFAULT_WEIGHTS,
         clock=lambda: NOW,
         snapshots=snapshots,
+        owners=owners,
     ).publish_due()
     return summaries.published
 
@@ -160,3 +175,39 @@ def test_each_platform_s_write_time_is_read_once_per_run() -> None:
     publish_due(snapshots, *campaigns)
     # Then X's and YouTube's write times are each read once, the Standard source's never
     assert sorted(snapshots.asked) == ["x", "youtube"]
+
+
+# The roster (contract section 8) -----------------------------------------------------------------------
+
+
+def owner(changed_at: datetime, *, released: bool = False) -> Owner:
+    return Owner("x", "9999", "other-artist", "sony-fr", changed_at, released=released)
+
+
+def test_a_roster_change_since_the_latest_run_republishes_active_campaigns() -> None:
+    # Given a campaign published at LAST_RUN, and an account registered elsewhere since
+    owners = Owners(owner(LAST_RUN + timedelta(minutes=1)))
+    # When the publish job runs, with no new events or snapshots
+    published = publish_due(Snapshots(), campaign("tour", X_ACCOUNT), owners=owners)
+    # Then the campaign is republished, so that it stops counting that account at once
+    assert published == ["tour"]
+
+
+def test_a_release_since_the_latest_run_republishes_too() -> None:
+    owners = Owners(owner(LAST_RUN + timedelta(minutes=1), released=True))
+    assert publish_due(Snapshots(), campaign("tour", X_ACCOUNT), owners=owners) == ["tour"]
+
+
+def test_a_roster_change_before_the_latest_run_does_not_republish() -> None:
+    owners = Owners(owner(LAST_RUN - timedelta(seconds=1)))
+    assert publish_due(Snapshots(), campaign("tour", X_ACCOUNT), owners=owners) == []
+
+
+def test_the_owners_are_read_once_per_run_whatever_the_number_of_campaigns() -> None:
+    # Given three active campaigns, all due (the roster changed since their latest run)
+    owners = Owners(owner(LAST_RUN + timedelta(minutes=1)))
+    campaigns = [campaign(name, X_ACCOUNT) for name in ("tour", "single", "video")]
+    # When the publish job runs and publishes them all
+    assert publish_due(Snapshots(), *campaigns, owners=owners) == ["tour", "single", "video"]
+    # Then the owners were read once, for the run
+    assert owners.reads == 1

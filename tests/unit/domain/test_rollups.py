@@ -114,3 +114,32 @@ def test_a_window_inside_one_quarter_is_one_range() -> None:
 
 def test_an_aligned_window_needs_no_event_reads() -> None:
     assert partial_quarters(HOUR, HOUR + timedelta(hours=5)) == []
+
+
+# Accounts registered to other labels (contract section 8) -------------------------------------------
+
+
+def test_an_excluded_account_counts_for_nothing_even_on_tracked_content() -> None:
+    # Given tracked content with events of the campaign's label and of an account registered elsewhere
+    rollup = compute_rollup("x", "post", HOUR, [event(1, account="ours"), event(2, account="theirs")])
+    tracked = Tracked(frozenset({"theirs"}), frozenset({"post"}), excluded=frozenset({"theirs"}))
+    tally = Tally()
+    # When the rollup is added
+    add_rollup(tally, rollup, tracked, HOUR, HOUR + timedelta(hours=1))
+    # Then only the label's own event counts, and the content is withheld from counters
+    assert dict(tally.events) == {("x", "like"): 1}
+    assert tally.withheld == {("x", "post")}
+
+
+def test_excluded_events_cut_by_the_window_count_for_nothing_either() -> None:
+    tracked = Tracked(frozenset(), frozenset({"post"}), excluded=frozenset({"theirs"}))
+    tally = Tally()
+    add_events(tally, [event(1, account="theirs")], tracked, HOUR, HOUR + timedelta(minutes=10))
+    assert dict(tally.events) == {}
+    assert tally.withheld == {("x", "post")}
+    assert tally.last_event_at == {}
+
+
+def test_events_without_an_account_are_never_excluded() -> None:
+    tracked = Tracked(frozenset(), frozenset({"post"}), excluded=frozenset({""}))
+    assert tracked.attributes("post", "")
