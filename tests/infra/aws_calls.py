@@ -44,6 +44,28 @@ class Call:
         return f"{self.action} on {self.resource}"
 
 
+# A transaction is authorised item by item, as the single-item action each of its items is (AWS's
+# "Using IAM with DynamoDB transactions"): there is no IAM action named after TransactWriteItems.
+_TRANSACT_WRITE_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
+
+
+def _calls(service: str, operation: str, params: Mapping[str, Any], region: str) -> set[Call]:
+    """The (IAM action, ARN) pairs one call is authorised as."""
+    if service == "dynamodb" and operation == "TransactWriteItems":
+        found = set()
+        for item in params["TransactItems"]:
+            ((kind, write),) = item.items()
+            action = _TRANSACT_WRITE_ACTIONS[kind]
+            found |= {Call(f"dynamodb:{action}", arn) for arn in _arns(service, action, write, region)}
+        return found
+    return {Call(f"{service}:{operation}", arn) for arn in _arns(service, operation, params, region)}
+
+
 def _arns(service: str, operation: str, params: Mapping[str, Any], region: str) -> list[str]:
     """The resource ARNs IAM checks for one call of the four services the functions use."""
     if service == "dynamodb":
@@ -86,7 +108,7 @@ class CallRecorder:
         function = self._function
         if function is None:
             return  # the test's own set-up and checks
-        found = {Call(f"{service}:{operation}", arn) for arn in _arns(service, operation, params, region)}
+        found = _calls(service, operation, params, region)
         site = _calling_line()
         with self._lock:
             self.calls[function] |= found

@@ -168,6 +168,17 @@ class Scenario:
         self.http(client, "GET", f"/campaigns/{self.campaign_id}")
         # no summary yet: S3 must say "no such key" (404), not "access denied" (a 5xx here)
         self.http(client, "GET", f"/campaigns/{self.campaign_id}/links", expect=404)
+        self.artists(client)
+
+    def artists(self, client: Client) -> None:
+        """The roster: a registration, a change that claims one account and releases another, an
+        archive that releases the rest (each one transaction), and the reads."""
+        artist = {"artist_id": "permissions", "label": "l", "name": "P", "accounts": {"x": [ARTIST, "5"]}}
+        self.http(client, "POST", "/artists", artist, expect=201)
+        self.http(client, "GET", "/artists?label=l")
+        self.http(client, "PUT", "/artists/permissions", {**artist, "accounts": {"x": [ARTIST, "6"]}})
+        self.http(client, "GET", "/artists/permissions")
+        self.http(client, "DELETE", "/artists/permissions", expect=204)
 
     def webhooks(self, client: Client) -> None:
         verify = self.secrets["META_VERIFY_TOKEN"]
