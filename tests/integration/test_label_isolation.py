@@ -227,3 +227,24 @@ def test_archiving_bs_artist_releases_the_account_and_a_counts_it_again(api: Api
     assert archive.status_code == 204
     # Then the account is nobody's, and A's campaign counts its likes again
     assert x_events(publish(api, stack, found.token("editor"), body)) == {"like": 5}
+
+
+def test_a_publish_run_reads_the_owners_once_whatever_the_number_of_campaigns(api: Api, stack: Stack) -> None:
+    # Given a registered account and three active campaigns of A that have never been published
+    found = labels(api, stack)
+    for _ in range(3):
+        body = campaign(found.who.label, {"x": {"accounts": [found.a_account]}})
+        assert api.call("POST", "/campaigns", found.token("editor"), body).status_code == 201
+    from chalicelib.aws import get_clients
+
+    partitions: list[str] = []
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        partitions.append(params.get("ExpressionAttributeValues", {}).get(":pk", {}).get("S", ""))
+
+    get_clients().dynamodb.meta.events.register("provide-client-params.dynamodb.Query", record)
+    # When the publish job runs and publishes them
+    published = body_of(api.call("POST", "/admin/jobs/publish", stack.secrets["ADMIN_TOKEN"]))["published"]
+    assert len(published) >= 3
+    # Then the owner partition was queried once for the whole run (one page: a few owner items)
+    assert partitions.count("OWNER") == 1
