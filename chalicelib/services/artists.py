@@ -67,6 +67,10 @@ def _taken(artist: RegisteredArtist, taken: dict[AccountKey, str]) -> AccountTak
     )
 
 
+def _warnings(artist: RegisteredArtist, campaigns: list[Any]) -> list[dict[str, Any]]:
+    return unlinked_campaigns(artist.artist_id, artist.label, artist.holds(), campaigns)
+
+
 class ArtistService:
     def __init__(
         self,
@@ -88,6 +92,7 @@ class ArtistService:
             raise Forbidden(f"This token may not register artists of label {submitted.label}.")
         now = self._clock()
         artist = RegisteredArtist(**dict(submitted), archived=False, created_at=now, updated_at=now)
+        campaigns = self._campaigns.list_all()  # for the warnings; read before anything is written
         for attempt in range(ATTEMPTS):
             view = self._roster.lookup([artist.artist_id], artist.holds())
             if artist.artist_id in view.artists:
@@ -107,7 +112,7 @@ class ArtistService:
             "artist registered",
             extra={"artist_id": artist.artist_id, "label": artist.label, "by": principal.token_id},
         )
-        return SavedArtist(artist, self._warnings(artist))
+        return SavedArtist(artist, _warnings(artist, campaigns))
 
     def replace(self, bearer: str | None, artist_id: str, body: bytes) -> SavedArtist:
         principal = self._authenticate(bearer)
@@ -127,6 +132,7 @@ class ArtistService:
             raise ValidationFailed(error.message, fields={**changed, **(error.fields or {})}) from error
         if changed:
             raise ValidationFailed("An artist's artist_id and label cannot be changed.", fields=changed)
+        campaigns = self._campaigns.list_all()  # for the warnings; read before anything is written
         for attempt in range(ATTEMPTS):
             artist = RegisteredArtist(
                 **dict(submitted),
@@ -142,7 +148,7 @@ class ArtistService:
                     raise
                 current = self._reread(artist_id)
         logger.info("artist replaced", extra={"artist_id": artist_id, "by": principal.token_id})
-        return SavedArtist(artist, self._warnings(artist))
+        return SavedArtist(artist, _warnings(artist, campaigns))
 
     def archive(self, bearer: str | None, artist_id: str) -> None:
         """Archive the artist (idempotent) and release every account it held."""
@@ -211,9 +217,6 @@ class ArtistService:
             raise NotFound(NOT_FOUND)
         require(principal, action, stored.artist.label, not_found=NOT_FOUND)
         return stored
-
-    def _warnings(self, artist: RegisteredArtist) -> list[dict[str, Any]]:
-        return unlinked_campaigns(artist.artist_id, artist.label, artist.holds(), self._campaigns.list_all())
 
     @staticmethod
     def _body(data: dict[str, Any]) -> ArtistBody:
