@@ -97,12 +97,14 @@ def test_an_artist_id_of_another_label_is_400_on_artist(
     body = campaign_body(who.label)
     if method == "PUT":
         assert api.call("POST", "/campaigns", token(who, "editor"), body).status_code == 201
+    before = stored_campaign(stack, body["campaign_id"])
     # When a campaign of the label names it as its artist
     path = "/campaigns" if method == "POST" else f"/campaigns/{body['campaign_id']}"
     response = api.call(method, path, token(who, "editor"), {**body, "artist": theirs["artist_id"]})
-    # Then it is a 400 on `artist`
+    # Then it is a 400 on `artist`, and the campaign is as it was (absent, or unchanged)
     assert response.status_code == 400
     assert list(body_of(response)["error"]["fields"]) == ["artist"]
+    assert stored_campaign(stack, body["campaign_id"]) == before
 
 
 def test_a_campaign_may_name_its_labels_artist_and_track_its_accounts(
