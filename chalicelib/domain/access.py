@@ -32,12 +32,13 @@ class Action(StrEnum):
     PUBLISH = "publish summaries"
     MANAGE_TOKENS = "manage tokens"
     RUN_JOBS = "run jobs"
+    FEEDS = "create or revoke calendar feeds"
 
 
 # Managing tokens and running jobs are admin-only: no label scope gives them.
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     "admin": frozenset(Action),
-    "editor": frozenset({Action.READ, Action.LINKS, Action.WRITE, Action.PUBLISH}),
+    "editor": frozenset({Action.READ, Action.LINKS, Action.WRITE, Action.PUBLISH, Action.FEEDS}),
     "viewer": frozenset({Action.READ, Action.LINKS}),
 }
 

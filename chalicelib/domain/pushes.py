@@ -240,7 +240,7 @@ class ClashFinder:
         for platform in entry.platforms:
             times = self._times.get(platform, [])
             low, high = bisect_left(times, at - self._spacing), bisect_right(times, at + self._spacing)
-            for _, other in self._by_platform[platform][low:high]:
+            for _, other in self._by_platform.get(platform, [])[low:high]:
                 near.setdefault(other.identity, other)
         found = []
         for other in near.values():

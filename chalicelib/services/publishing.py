@@ -142,6 +142,8 @@ class Snapshots(Protocol):
 
 Renderer = Callable[[dict[str, Any]], bytes]
 CollisionFinder = Callable[[Any, list[Any]], list[dict[str, Any]]]
+# Writes the calendar pages of the labels (all labels with a campaign when None); returns them.
+CalendarPages = Callable[[list[Any], datetime, "set[str] | None"], list[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +190,7 @@ class PublishingService:
         clock: Callable[[], datetime],
         snapshots: Snapshots | None = None,
         read_concurrency: int = READ_CONCURRENCY,
+        calendar_pages: CalendarPages | None = None,
     ) -> None:
         self._campaigns = campaigns
         self._rollups = rollups
@@ -198,6 +201,7 @@ class PublishingService:
         self._clock = clock
         self._snapshots = snapshots
         self._read_concurrency = read_concurrency
+        self._calendar_pages = calendar_pages
 
     def _read_all(self, read: Callable[[_Job], _Read], jobs: Sequence[_Job]) -> list[_Read]:
         """`read` of every job, in the jobs' order. The reads are independent DynamoDB round trips:
@@ -409,8 +413,11 @@ class PublishingService:
         campaign's traffic; all markers stay for the scheduled run, which republishes the others."""
         self.refresh(wanted=_concerning(campaign))
         now = _run_time(self._clock())
-        others = [c for c in self._campaigns.list_all() if c.campaign_id != campaign.campaign_id]
+        campaigns = self._campaigns.list_all()
+        others = [c for c in campaigns if c.campaign_id != campaign.campaign_id]
         run = self._publish(campaign, others, now)
+        if self._calendar_pages is not None:
+            self._calendar_pages(campaigns, now, {campaign.label})
         return {"generated_at": run.generated_at, "links": self._links(run, DEFAULT_LINK_SECONDS, now)}
 
     def publish_due(self) -> dict[str, Any]:
@@ -433,10 +440,13 @@ class PublishingService:
             if datetime.fromisoformat(marker.written_at) <= now - MARKER_MIN_AGE:
                 self._rollups.clear(marker)
                 cleared += 1
+        # Calendar pages show pushes and windows of every label, and "today": rewritten each run.
+        calendars = self._calendar_pages(campaigns, now, None) if self._calendar_pages is not None else []
         return {
             "rollups_changed": len(refresh.rollups),
             "published": published,
             "markers_cleared": cleared,
+            "calendars": calendars,
         }
 
     def _has_new_snapshots(self, campaign: CampaignView, written: dict[str, datetime | None]) -> bool:

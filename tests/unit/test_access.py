@@ -34,7 +34,7 @@ def principal(role: Role, *labels: str) -> Principal:
 
 ALLOWED: dict[Role, set[Action]] = {
     "admin": set(Action),
-    "editor": {Action.READ, Action.LINKS, Action.WRITE, Action.PUBLISH},
+    "editor": {Action.READ, Action.LINKS, Action.WRITE, Action.PUBLISH, Action.FEEDS},
     "viewer": {Action.READ, Action.LINKS},
 }
 

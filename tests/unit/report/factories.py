@@ -323,8 +323,9 @@ def _base() -> dict[str, Any]:
             {
                 "severity": "low",
                 "code": "collision",
-                "message": "Campaign indochine-catalogue-q4 (Indochine catalogue Q4) tracks the same items from "
-                "2026-11-20T00:00:00+01:00 to 2026-12-20T00:00:00+01:00: its figures count the same events.",
+                "message": "Campaign indochine-catalogue-q4 (Indochine catalogue Q4) tracks the same items "
+                "from 2026-11-20T00:00:00+01:00 to 2026-12-20T00:00:00+01:00: its figures count the same "
+                "events.",
             },
             {
                 "severity": "low",

@@ -332,7 +332,7 @@ def test_a_reason_that_ends_with_a_full_stop_gets_only_one() -> None:
 
 def test_attention_comes_first_and_lists_every_item() -> None:
     # Given a summary with a collision and a push clash in `attention`
-    markup, page = _render(make_summary())
+    _, page = _render(make_summary())
     # Then the Attention section is the first of the page, with both messages
     sections = [attrs.get("id") for attrs in page.all("section")]
     assert sections[0] == "attention"
