@@ -33,6 +33,8 @@ FUNCTIONS = {
 ACCOUNT = "123456789012"  # moto's account; the policies name no account (`*`)
 ROOT = Path(__file__).resolve().parents[2]
 CODE = str(ROOT / "chalicelib")
+# Operations IAM authorises under another action's name (a HEAD of an object is a GetObject).
+IAM_ACTIONS = {"s3:HeadObject": "s3:GetObject"}
 
 
 @dataclass(frozen=True, order=True)
@@ -86,7 +88,8 @@ class CallRecorder:
         function = self._function
         if function is None:
             return  # the test's own set-up and checks
-        found = {Call(f"{service}:{operation}", arn) for arn in _arns(service, operation, params, region)}
+        action = IAM_ACTIONS.get(f"{service}:{operation}", f"{service}:{operation}")
+        found = {Call(action, arn) for arn in _arns(service, operation, params, region)}
         site = _calling_line()
         with self._lock:
             self.calls[function] |= found
@@ -103,7 +106,7 @@ class CallRecorder:
             try:
                 return make_api_call(client, operation, params)
             except ClientError as error:
-                if service == "s3" and error.response.get("Error", {}).get("Code") == "NoSuchKey":
+                if service == "s3" and error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
                     # S3 answers a missing key with 404 NoSuchKey only to a caller that may list
                     # the bucket; to others it is 403 AccessDenied, which the code reads as an
                     # outage (a first publish would then fail for ever).
