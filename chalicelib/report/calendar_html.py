@@ -69,6 +69,7 @@ margin-top:1px;background:var(--panel);border:1px solid var(--line)}
 ul.pushes{list-style:none;margin:0;padding:0}
 ul.pushes li{border:1px solid var(--line);border-radius:8px;padding:8px 10px;margin:0 0 8px}
 ul.pushes ul{margin:.3em 0 0;padding-left:1.1em}
+ul.pushes ul li{border:0;padding:0;margin:0;background:transparent}
 .badge{display:inline-block;border-radius:999px;padding:0 8px;font-size:.8125rem;border:1px solid var(--bad);
 color:var(--bad);font-weight:600}
 time{white-space:nowrap}
