@@ -6,6 +6,7 @@ Screenshots are kept under test-artifacts/e2e/."""
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -121,3 +122,23 @@ def test_the_page_marks_the_clash_and_names_the_other_label_only(calendar_link: 
     assert 'class="chip clash"' in page
     assert f"Clashes with {OTHER} post on youtube, x, 3 h apart" in page
     assert "Teaser of another label" not in page
+
+
+def test_a_feed_over_http_answers_a_poll_with_304_and_never_logs_its_secret(
+    local_stack: LocalStack, calendar_link: str
+) -> None:
+    # Given a feed of the label, made over HTTP
+    feed = _call(local_stack, "POST", "/calendar/feeds", {"name": "Planning", "labels": [LABEL]})
+    path = "/" + feed["url"].split("/", 3)[3]
+    secret = path.split("/")[2]
+    # When a calendar application fetches it, then polls with its ETag
+    with urllib.request.urlopen(local_stack.base_url + path, timeout=10) as response:
+        etag = response.headers["ETag"]
+        assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+        assert b"BEGIN:VCALENDAR" in response.read()
+    poll = urllib.request.Request(local_stack.base_url + path, headers={"If-None-Match": etag})
+    with pytest.raises(urllib.error.HTTPError) as not_modified:
+        urllib.request.urlopen(poll, timeout=10)
+    # Then the poll is a 304, and the stack's log lines never show the secret
+    assert not_modified.value.code == 304
+    assert secret not in local_stack.output()
