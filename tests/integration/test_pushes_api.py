@@ -215,3 +215,17 @@ def test_a_changed_push_gets_the_next_sequence_and_an_unchanged_one_keeps_its_ow
     # Then b's sequence grows and a's stays
     pushes = body_of(response)["campaign"]["pushes"]
     assert [(p["push_id"], p["sequence"]) for p in pushes] == [("a", 0), ("b", 1)]
+
+
+def test_the_spacing_is_the_deployments_push_spacing_hours(
+    api: Api, admin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a deployment whose pushes need only 6 hours between them
+    monkeypatch.setenv("PUSH_SPACING_HOURS", "6")
+    create(api, admin, unique("label"), [push("a")])
+    # When another label pushes 7 hours later, then 5 hours later
+    later = create(api, admin, unique("label"), [push("b", at="2026-11-25T17:00:00Z")])
+    closer = create(api, admin, unique("label"), [push("c", at="2026-11-25T15:00:00Z")])
+    # Then 7 hours is far enough, and the push in between clashes with both (5 and 2 hours)
+    assert body_of(later)["warnings"] == []
+    assert [w["hours_apart"] for w in body_of(closer)["warnings"]] == [5.0, 2.0]
