@@ -188,6 +188,53 @@ def run_job(job: str) -> dict[str, Any]:
     return wiring.summary_service().run_job(bearer, job, web.seconds_left(app.lambda_context))
 
 
+# The group calendar (contract section 9). ----------------------------------------------------------
+
+
+@app.route("/calendar", methods=["GET"])
+@web.handles_domain_errors
+def calendar() -> dict[str, Any]:
+    request = app.current_request
+    return wiring.calendar_service().calendar(
+        web.bearer_token(request),
+        web.query_param(request, "from"),
+        web.query_param(request, "to"),
+        web.query_param(request, "label"),
+    )
+
+
+@app.route("/calendar/links", methods=["GET"])
+@web.handles_domain_errors
+def calendar_links() -> dict[str, Any]:
+    request = app.current_request
+    label, expires_in = web.query_param(request, "label"), web.query_param(request, "expires_in")
+    return wiring.calendar_service().links(web.bearer_token(request), label, expires_in)
+
+
+@app.route("/calendar/feeds", methods=["POST"])
+@web.handles_domain_errors
+def create_feed() -> Response:
+    request = app.current_request
+    return web.created(
+        wiring.calendar_service().create_feed(web.bearer_token(request), web.raw_body(request))
+    )
+
+
+@app.route("/calendar/feeds/{feed_id}", methods=["DELETE"])
+@web.handles_domain_errors
+def revoke_feed(feed_id: str) -> Response:
+    wiring.calendar_service().revoke_feed(web.bearer_token(app.current_request), feed_id)
+    return web.no_content()
+
+
+@app.route("/feeds/{secret}/calendar.ics", methods=["GET"])
+@web.handles_domain_errors
+def calendar_feed(secret: str) -> Response:
+    # No bearer: the path is the capability. Never log it.
+    answer = wiring.calendar_service().feed(secret, web.header(app.current_request, "If-None-Match"))
+    return web.calendar_response(answer.status, answer.etag, answer.body)
+
+
 @app.schedule("rate(15 minutes)", name="publish")
 def publish_job(event: CloudWatchEvent) -> dict[str, Any]:
     return wiring.publishing_service().publish_due()

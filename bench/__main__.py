@@ -15,6 +15,7 @@ BENCHMARKS = (
     "local_throughput",
     "pull_requests",
     "publish_latency",
+    "clash_reads",  # about a minute: 5,000 pushes in moto
     "publish_reads",  # a few minutes: 200,000 events in moto
     "local_restart",  # a few minutes: 100,000 events through the local stack, then restarts
 )

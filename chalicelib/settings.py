@@ -52,6 +52,8 @@ class Settings:
     # X bills every post read: the label's own daily cap on reads (posts and users).
     x_reads_per_day: int = 2000
     pull_timeout_seconds: int = 10
+    # Pushes of different campaigns sharing a platform clash when closer than this (contract section 9).
+    push_spacing_hours: int = 24
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
@@ -110,6 +112,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         engagement_weights=env.get("ENGAGEMENT_WEIGHTS", "").strip() or None,
         x_reads_per_day=_positive_int(env, "X_READS_PER_DAY", 2000),
         pull_timeout_seconds=_positive_int(env, "PULL_TIMEOUT_SECONDS", 10),
+        push_spacing_hours=_positive_int(env, "PUSH_SPACING_HOURS", 24),
     )
 
 

@@ -165,6 +165,24 @@ def flag(request: Request | None, name: str) -> bool | None:
     return value == "true"
 
 
+def header(request: Request | None, name: str) -> str | None:
+    """A request header's value (names are case-insensitive), or None."""
+    if request is None:
+        return None
+    value = request.headers.get(name.lower())
+    return None if value is None else str(value)
+
+
+def calendar_response(status: int, etag: str, body: bytes) -> Response:
+    """An iCalendar feed's answer: the calendar (200) or nothing new (304), with its ETag. Calendar
+    applications poll: `no-cache` makes caches between them and us ask us (with If-None-Match)."""
+    headers: dict[str, str | list[str]] = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if status == 304:
+        return Response(body="", status_code=304, headers=headers)
+    headers["Content-Type"] = "text/calendar; charset=utf-8"
+    return Response(body=body.decode("utf-8"), status_code=status, headers=headers)
+
+
 def created(body: Mapping[str, Any]) -> Response:
     return Response(body=dict(body), status_code=201, headers=dict(JSON_HEADERS))
 

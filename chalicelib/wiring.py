@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from chalicelib.pulls.tokens import MemoryTokenCache
     from chalicelib.services.access import AccessService
     from chalicelib.services.artists import ArtistService
+    from chalicelib.services.calendar import CalendarService
     from chalicelib.services.campaigns import CampaignService
     from chalicelib.services.publishing import PublishingService
     from chalicelib.services.pulling import PullService
@@ -101,11 +102,25 @@ def campaign_store() -> CampaignStore:
     return CampaignStore(clients.dynamodb, settings.table_name)
 
 
+def push_spacing() -> timedelta:
+    return timedelta(hours=get_settings().push_spacing_hours)
+
+
 @lru_cache(maxsize=1)
 def campaign_service() -> CampaignService:
+    from chalicelib.adapters.push_index import DynamoPushIndex
     from chalicelib.services.campaigns import CampaignService
 
-    return CampaignService(campaign_store(), access_service().authenticate, utc_now, roster=roster_store())
+    settings, clients = get_settings(), get_clients()
+    return CampaignService(
+        campaign_store(),
+        access_service().authenticate,
+        utc_now,
+        roster=roster_store(),
+        pushes=DynamoPushIndex(clients.dynamodb, settings.table_name, time.sleep),
+        push_spacing=push_spacing(),
+        calendar_changed=lambda labels: calendar_service().labels_changed(labels),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -123,6 +138,28 @@ def artist_service() -> ArtistService:
     return ArtistService(roster_store(), campaign_store(), access_service().authenticate, utc_now)
 
 
+@lru_cache(maxsize=1)
+def calendar_service() -> CalendarService:
+    from chalicelib.adapters.calendar_pages import S3CalendarPages
+    from chalicelib.adapters.feeds import DynamoFeeds
+    from chalicelib.report.calendar_html import render_calendar_html
+    from chalicelib.report.ical import render_ics
+    from chalicelib.services.calendar import CalendarService
+
+    settings, clients = get_settings(), get_clients()
+    return CalendarService(
+        campaigns=campaign_store(),
+        authenticate=access_service().authenticate,
+        feeds=DynamoFeeds(clients.dynamodb, settings.table_name),
+        pages=S3CalendarPages(clients.s3, settings.summary_bucket, signer=link_signer),
+        clock=utc_now,
+        spacing=push_spacing(),
+        public_base_url=settings.public_base_url,
+        render_ics=render_ics,
+        render_page=render_calendar_html,
+    )
+
+
 def link_signer() -> S3Client:
     """Presigned links are signed with LINK_SIGNING_KEY when the stage has one, else the role."""
     key = secrets().link_signing_key
@@ -138,7 +175,7 @@ def publishing_service() -> PublishingService:
     from chalicelib.adapters.rollup_store import DynamoRollupStore
     from chalicelib.adapters.snapshot_store import DynamoSnapshotStore
     from chalicelib.adapters.summary_store import S3SummaryStore
-    from chalicelib.domain.collisions import collisions
+    from chalicelib.domain.collisions import with_push_clashes
     from chalicelib.report.csv_report import render_csv
     from chalicelib.report.html_report import render_html
     from chalicelib.services.publishing import PublishingService, render_json
@@ -149,13 +186,16 @@ def publishing_service() -> PublishingService:
         rollups=DynamoRollupStore(clients.dynamodb, settings.table_name, time.sleep),
         summaries=S3SummaryStore(clients.s3, settings.summary_bucket, signer=link_signer),
         renderers={"json": render_json, "csv": render_csv, "html": render_html},
-        collisions=collisions,
+        collisions=with_push_clashes(push_spacing()),
         weights=parse_weights(settings.engagement_weights)
         if settings.engagement_weights
         else DEFAULT_WEIGHTS,
         clock=utc_now,
         snapshots=DynamoSnapshotStore(clients.dynamodb, settings.table_name, time.sleep),
         owners=roster_store().owners,
+        calendar_pages=lambda campaigns, now, labels: calendar_service().publish_pages(
+            campaigns, now, labels
+        ),
     )
 
 
@@ -289,6 +329,7 @@ def reset() -> None:
         campaign_service,
         roster_store,
         artist_service,
+        calendar_service,
         publishing_service,
         summary_service,
         _token_cache,

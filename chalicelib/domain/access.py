@@ -34,6 +34,7 @@ class Action(StrEnum):
     RUN_JOBS = "run jobs"
     READ_ARTISTS = "read artists"  # get, list
     WRITE_ARTISTS = "register, change or archive artists"
+    FEEDS = "create or revoke calendar feeds"
 
 
 # Managing tokens and running jobs are admin-only: no label scope gives them. A moderator reads its
@@ -41,7 +42,15 @@ class Action(StrEnum):
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     "admin": frozenset(Action),
     "editor": frozenset(
-        {Action.READ, Action.LINKS, Action.WRITE, Action.PUBLISH, Action.READ_ARTISTS, Action.WRITE_ARTISTS}
+        {
+            Action.READ,
+            Action.LINKS,
+            Action.WRITE,
+            Action.PUBLISH,
+            Action.READ_ARTISTS,
+            Action.WRITE_ARTISTS,
+            Action.FEEDS,
+        }
     ),
     "viewer": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS}),
     "moderator": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS}),

@@ -6,8 +6,8 @@ platform account or the same content. Archived campaigns collide with nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.models.campaign import Campaign, CampaignBody
@@ -58,3 +58,20 @@ def collisions(campaign: CampaignBody, others: Iterable[Campaign]) -> list[dict[
                 )
             )
     return [collision for _, _, collision in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
+def with_push_clashes(spacing: timedelta) -> Callable[[Campaign, list[Campaign]], list[dict[str, Any]]]:
+    """What a summary lists in `collisions`: the campaign's collisions, then its pushes' clashes
+    (section 9) with every other campaign's, of any label; the other push's campaign and title only
+    when it is of the same label (a summary's readers are its label's)."""
+    from chalicelib.domain.pushes import ClashFinder, entries_of
+
+    def find(campaign: Campaign, others: list[Campaign]) -> list[dict[str, Any]]:
+        found = collisions(campaign, others)
+        mine = entries_of(campaign)
+        if not mine:
+            return found
+        finder = ClashFinder([entry for other in others for entry in entries_of(other)], spacing)
+        return found + finder.warnings(mine, campaign.label.__eq__)
+
+    return find

@@ -74,7 +74,37 @@ def build_summary(data: SummaryInput) -> dict[str, Any]:
         "series": _series(data, start, end),
         "top_content": _top_content(data.tally, data.campaign.get("tracked") or {}),
         "collisions": data.collisions,
+        "attention": attention(data.collisions),
     }
+
+
+def attention(collisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a lead should look at, most severe first (contract section 10 grows it): for now each
+    collision and each push clash, both of severity low, in the order `collisions` lists them."""
+    items: list[dict[str, Any]] = []
+    for found in collisions:
+        if found.get("type") == "push_clash":
+            platforms = list(found.get("platforms") or [])
+            named = f" ({found['campaign_id']}: {found['title']})" if "campaign_id" in found else ""
+            message = (
+                f"Push {found['push_id']} clashes with a push of {found['label']}{named} on "
+                f"{', '.join(platforms)}, {found['hours_apart']:g} h apart (at {found['at']})."
+            )
+            code = "push_clash"
+        else:
+            platforms = sorted({str(shared["platform"]) for shared in found.get("shared", [])})
+            message = (
+                f"Campaign {found['campaign_id']} ({found['name']}) tracks the same "
+                f"{'items' if len(found.get('shared', [])) != 1 else 'item'} from {found['from']} to "
+                f"{found['to']}: its figures count the same events."
+            )
+            code = "collision"
+        item: dict[str, Any] = {"severity": "low", "code": code}
+        if len(platforms) == 1:
+            item["platform"] = platforms[0]
+        item["message"] = message
+        items.append(item)
+    return items
 
 
 def _tallied(tally: Tally) -> set[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -272,6 +272,162 @@ def _is_unknown_key(key: object) -> bool:
     return not key.startswith(STANDARD_PREFIX) or not STANDARD_SOURCE.fullmatch(source)
 
 
+# Pushes (contract section 9) -----------------------------------------------------------------------
+
+PUSH_KINDS: tuple[str, ...] = (
+    "release",
+    "single",
+    "video",
+    "post",
+    "ad",
+    "live",
+    "playlist",
+    "presave",
+    "other",
+)
+PushKind = Literal["release", "single", "video", "post", "ad", "live", "playlist", "presave", "other"]
+MAX_PUSHES = 100
+# A push may come before its campaign's window (a pre-save, a teaser), by at most this much.
+PUSH_LEAD = timedelta(days=30)
+MAX_PUSH_PLATFORMS = 16
+# Set by the service on stored pushes; a body may carry them (a GET's campaign can be PUT back).
+PUSH_READ_ONLY_FIELDS: frozenset[str] = frozenset({"sequence", "updated_at"})
+
+
+def _push_platform(value: str) -> str:
+    if not _is_unknown_key(value):  # one of the eight, or standard:<source>
+        return value
+    raise ValueError(f"Must be one of {', '.join(PLATFORM_ORDER)} or standard:<source>.")
+
+
+class _DuplicatePushId:
+    """Stands for the push_id of a push whose push_id an earlier push of the list already has."""
+
+    def __init__(self, push_id: str, first: int) -> None:
+        self.push_id = push_id
+        self.first = first
+
+
+class _InWindow:
+    """Stands for a push's `at` together with the campaign window it must fall in."""
+
+    def __init__(self, raw: Any, starts_at: datetime, ends_at: datetime) -> None:
+        self.raw = raw
+        self.starts_at = starts_at
+        self.ends_at = ends_at
+
+
+def _not_a_duplicate(value: Any) -> Any:
+    if isinstance(value, _DuplicatePushId):
+        raise PydanticCustomError(
+            "duplicate",
+            "Duplicate push_id {push_id}: pushes.{first} has it already.",
+            {"push_id": value.push_id, "first": value.first},
+        )
+    return value
+
+
+def _push_instant(value: Any) -> datetime:
+    """`at`: an instant, in [starts_at - 30 days, ends_at) when the window itself is valid."""
+    if not isinstance(value, _InWindow):
+        return _instant(value)
+    at = _instant(value.raw)
+    earliest = value.starts_at - PUSH_LEAD
+    if not earliest <= at < value.ends_at:
+        raise PydanticCustomError(
+            "outside_window",
+            "Must be from {earliest} (starts_at - {days} days) to before ends_at ({ends_at}).",
+            {"earliest": earliest.isoformat(), "days": PUSH_LEAD.days, "ends_at": value.ends_at.isoformat()},
+        )
+    return at
+
+
+def _mark_pushes(value: Any, info: ValidationInfo) -> Any:
+    """Give each push what only the list and the campaign know, as markers its own fields check:
+    a push_id seen earlier in the list, and the campaign's window for `at`. So a duplicate or a push
+    outside the window is reported under its own path (`pushes.3.push_id`, `pushes.3.at`) in the same
+    pass as every other error (a check of the whole list would run only once every push is valid)."""
+    if not isinstance(value, list):
+        return value
+    starts_at, ends_at = info.data.get("starts_at"), info.data.get("ends_at")
+    first: dict[str, int] = {}
+    marked: list[Any] = []
+    for index, push in enumerate(value):
+        if not isinstance(push, dict):
+            marked.append(push)
+            continue
+        changes: dict[str, Any] = {}
+        push_id = push.get("push_id")
+        if isinstance(push_id, str) and push_id in first:
+            changes["push_id"] = _DuplicatePushId(push_id, first[push_id])
+        elif isinstance(push_id, str):
+            first[push_id] = index
+        if isinstance(starts_at, datetime) and isinstance(ends_at, datetime) and "at" in push:
+            changes["at"] = _InWindow(push["at"], starts_at, ends_at)
+        marked.append({**push, **changes})
+    return marked
+
+
+def _distinct_platforms(platforms: list[str]) -> list[str]:
+    for index, platform in enumerate(platforms):
+        if platform in platforms[:index]:
+            raise PydanticCustomError("duplicate", "Duplicate platform {p}.", {"p": platform, "at": index})
+    return platforms
+
+
+PushId = Annotated[str, Field(strict=True), AfterValidator(_slug), BeforeValidator(_not_a_duplicate)]
+PushPlatform = Annotated[str, Field(strict=True, max_length=80), AfterValidator(_push_platform)]
+PushPlatforms = Annotated[
+    list[PushPlatform],
+    Field(min_length=1, max_length=MAX_PUSH_PLATFORMS),
+    AfterValidator(_distinct_platforms),
+]
+
+
+class PushBody(BaseModel):
+    """A push as a client sends it: `{push_id, at, platforms, kind, title}`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    push_id: PushId
+    at: Annotated[datetime, BeforeValidator(_push_instant)]
+    platforms: PushPlatforms
+    kind: PushKind
+    title: Name
+
+    def same_as(self, other: PushBody) -> bool:
+        """Whether the two say the same thing (a calendar entry that need not be sent again)."""
+        return (self.at, tuple(self.platforms), self.kind, self.title) == (
+            other.at,
+            tuple(other.platforms),
+            other.kind,
+            other.title,
+        )
+
+
+class Push(PushBody):
+    """A stored push: the body plus what the service keeps. `sequence` grows by one each time the
+    push changes (iCalendar's SEQUENCE); `updated_at` is when it last changed (DTSTAMP)."""
+
+    sequence: Annotated[int, Field(strict=True, ge=0)] = 0
+    updated_at: Instant | None = None
+
+
+def stamp_pushes(submitted: list[PushBody], previous: list[Push], now: datetime) -> list[Push]:
+    """The pushes to store: a push unchanged since `previous` keeps its sequence and time; a changed
+    one gets the next sequence and `now`; a new one starts at 0."""
+    before = {push.push_id: push for push in previous}
+    stamped = []
+    for push in submitted:
+        old = before.get(push.push_id)
+        if old is not None and old.same_as(push):
+            sequence, updated_at = old.sequence, old.updated_at or now
+        else:
+            sequence, updated_at = (old.sequence + 1 if old is not None else 0), now
+        stamped.append(Push(**dict(push), sequence=sequence, updated_at=updated_at))
+    return stamped
+
+
 # The campaign --------------------------------------------------------------------------------------
 
 
@@ -288,6 +444,23 @@ class CampaignBody(BaseModel):
     ends_at: Instant
     timezone: Timezone
     tracked: TrackedMap
+    pushes: Annotated[list[PushBody], Field(max_length=MAX_PUSHES), BeforeValidator(_mark_pushes)] = Field(
+        default_factory=list
+    )
+    # A body's pushes drop the fields the service sets; a stored campaign's keep them.
+    _keeps_push_bookkeeping: ClassVar[bool] = False
+
+    @field_validator("pushes", mode="before")
+    @classmethod
+    def _writable_pushes(cls, value: Any) -> Any:
+        if cls._keeps_push_bookkeeping or not isinstance(value, list):
+            return value
+        return [
+            {k: v for k, v in push.items() if k not in PUSH_READ_ONLY_FIELDS}
+            if isinstance(push, dict)
+            else push
+            for push in value
+        ]
 
     @field_validator("ends_at")
     @classmethod
@@ -314,9 +487,14 @@ class CampaignBody(BaseModel):
 class Campaign(CampaignBody):
     """A stored campaign: the body plus what the service keeps (archived, created_at, updated_at)."""
 
+    # Stored pushes carry their sequence and change time (a Push is a PushBody; lists are invariant).
+    pushes: Annotated[list[Push], Field(max_length=MAX_PUSHES), BeforeValidator(_mark_pushes)] = Field(
+        default_factory=list
+    )  # type: ignore[assignment]
     archived: bool = False
     created_at: Instant
     updated_at: Instant
+    _keeps_push_bookkeeping: ClassVar[bool] = True
 
     def is_active(self, now: datetime) -> bool:
         """The window [starts_at, ends_at) contains now and the campaign is not archived."""

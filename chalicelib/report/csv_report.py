@@ -16,7 +16,12 @@ Columns `section,platform,name,value,first,last,delta,as_of`; rows, in this orde
 - `weights`: `version` (the version, `as_of` empty), `effective_from` and `source`, then one row per kind
   with its weight: a figure in engagement units cannot be reproduced without them;
 - `freshness`: per platform, `last_event_at` and `last_pull_at` (`value` the time, empty when never) and
-  `last_error` (`value` the error, empty when none): a lead can tell a quiet platform from a broken one.
+  `last_error` (`value` the error, empty when none): a lead can tell a quiet platform from a broken one;
+- `collisions`: a collision, one row per shared item: `name` `collision:<campaign_id>`, `value`
+  `<account|content> <id>`, `as_of` where the overlap starts; a push clash, one row per shared platform:
+  `name` `push_clash:<push_id>`, `value` the other push's label (and, of this label, its campaign and
+  title) with the hours apart, `as_of` the other push's time;
+- `attention`: one row per item, in the summary's order: `name` the code, `value` `<severity>: <message>`.
 
 Times are the summary's ISO 8601 strings, offsets included. Numbers are written as numbers (a negative
 net count stays `-3`). Every text cell that a spreadsheet would read as a formula (starting with `=`, `+`,
@@ -148,6 +153,34 @@ def _freshness_rows(platforms: Mapping[str, Any], ordered: list[str]) -> Iterato
             yield _row("freshness", platform, name, freshness.get(name))
 
 
+def _collision_rows(summary: Mapping[str, Any]) -> Iterator[Row]:
+    for item in (_mapping(found) for found in summary.get("collisions") or []):
+        if item.get("type") == "push_clash":
+            other = str(item.get("label", ""))
+            if item.get("campaign_id"):
+                other += f" {item['campaign_id']}: {item.get('title', '')}"
+            value = f"{other} ({item.get('hours_apart')} h apart)"
+            for platform in item.get("platforms") or []:
+                yield _row(
+                    "collisions", platform, f"push_clash:{item.get('push_id')}", value, as_of=item.get("at")
+                )
+            continue
+        for shared in (_mapping(entry) for entry in item.get("shared") or []):
+            yield _row(
+                "collisions",
+                shared.get("platform"),
+                f"collision:{item.get('campaign_id')}",
+                f"{shared.get('type')} {shared.get('id')}",
+                as_of=item.get("from"),
+            )
+
+
+def _attention_rows(summary: Mapping[str, Any]) -> Iterator[Row]:
+    for item in (_mapping(entry) for entry in summary.get("attention") or []):
+        message = f"{item.get('severity')}: {item.get('message')}"
+        yield _row("attention", item.get("platform") or "", item.get("code"), message)
+
+
 def _rows(summary: Mapping[str, Any]) -> Iterator[Row]:
     window_end = _mapping(summary.get("window")).get("to")
     platforms = _mapping(summary.get("platforms"))
@@ -156,6 +189,8 @@ def _rows(summary: Mapping[str, Any]) -> Iterator[Row]:
     yield from _counter_rows(platforms, ordered)
     yield from _figure_rows(summary, window_end)
     yield from _freshness_rows(platforms, ordered)
+    yield from _collision_rows(summary)
+    yield from _attention_rows(summary)
 
 
 def render_csv(summary: Mapping[str, Any]) -> bytes:

@@ -116,6 +116,8 @@ caption{text-align:left;padding:8px 10px;color:var(--muted);font-size:.875rem}
 th,td{padding:6px 10px;border-top:1px solid var(--line);text-align:left;vertical-align:top;white-space:nowrap}
 th.wrap,td.wrap{white-space:normal;min-width:16em;max-width:30em;overflow-wrap:anywhere}
 td.wrap ul{margin:0;padding-left:1.1em}
+ul.attention{margin:0;padding-left:1.1em}
+ul.attention li{margin:.2em 0}
 th.text{white-space:normal;min-width:10em}
 caption span{display:block;max-width:calc(100vw - 56px)}
 .matrix tbody th,.matrix tfoot th{position:sticky;left:0;background:var(--bg);z-index:1}
@@ -802,15 +804,62 @@ def _top_content(summary: Mapping[str, Any]) -> str:
     return _section("top-content", "Top content", table)
 
 
-def _collisions(summary: Mapping[str, Any], clock: _Clock) -> str:
-    items = [_mapping(item) for item in _sequence(summary.get("collisions"))]
+def _attention(summary: Mapping[str, Any]) -> str:
+    items = [_mapping(item) for item in _sequence(summary.get("attention"))]
     if not items:
+        return _section("attention", "Attention", "<p>Nothing needs your attention.</p>")
+    rows = "".join(
+        f'<li><span class="badge">{_e(item.get("severity"))}</span> '
+        f'<span class="id">{_e(item.get("code"))}</span>'
+        + (f" \u00b7 {_e(platform_name(str(item['platform'])))}" if item.get("platform") else "")
+        + f": {_e(item.get('message'))}</li>"
+        for item in items
+    )
+    return _section("attention", "Attention", f'<ul class="attention">{rows}</ul>')
+
+
+def _push_clashes(items: list[Mapping[str, Any]], clock: _Clock) -> str:
+    rows = []
+    for item in items:
+        other = _e(item.get("label"))
+        if item.get("campaign_id"):
+            other += (
+                f'<br><span class="id muted">{_e(item.get("campaign_id"))}</span> {_e(item.get("title"))}'
+            )
+        platforms = ", ".join(platform_name(str(p)) for p in _sequence(item.get("platforms")))
+        rows.append(
+            f'<tr><th scope="row" class="id">{_e(item.get("push_id"))}</th><td class="wrap">{other}</td>'
+            f"<td>{clock.time_tag(item.get('at'), 'unknown')}</td><td>{_e(platforms)}</td>"
+            f'<td class="n">{_e(_num(item.get("hours_apart")))}</td></tr>'
+        )
+    return "<h3>Push clashes</h3>" + _table(
+        caption="This campaign's pushes near another campaign's push on a shared platform",
+        head=[
+            _th("Our push"),
+            _th("Other push"),
+            _th("At"),
+            _th("Platforms"),
+            _th("Hours apart", numeric=True),
+        ],
+        rows=rows,
+        label="Push clashes",
+    )
+
+
+def _collisions(summary: Mapping[str, Any], clock: _Clock) -> str:
+    listed = [_mapping(item) for item in _sequence(summary.get("collisions"))]
+    clashes = [item for item in listed if item.get("type") == "push_clash"]
+    items = [item for item in listed if item.get("type") != "push_clash"]
+    if not listed:
         return _section(
             "collisions",
             "Collisions",
             "<p>None: no other campaign of this label tracks the same accounts or content in an overlapping "
-            "window.</p>",
+            "window, and no push is close to another campaign's on a shared platform.</p>",
         )
+    body = _push_clashes(clashes, clock) if clashes else ""
+    if not items:
+        return _section("collisions", "Collisions", body)
     rows = []
     for item in items:
         shared = "".join(
@@ -835,7 +884,7 @@ def _collisions(summary: Mapping[str, Any], clock: _Clock) -> str:
         rows=rows,
         label="Collisions",
     )
-    return _section("collisions", "Collisions", note + table)
+    return _section("collisions", "Collisions", note + table + body)
 
 
 def _tracked(campaign: Mapping[str, Any]) -> str:
@@ -892,6 +941,7 @@ def _header(summary: Mapping[str, Any], clock: _Clock) -> str:
     ]
     meta_html = "".join(f"<div><dt>{label}</dt><dd>{value}</dd></div>" for label, value in meta)
     links = (
+        ("attention", "Attention"),
         ("overview", "Overview"),
         ("over-time", "Over time"),
         ("events", "Events"),
@@ -931,6 +981,7 @@ def render_html(summary: Mapping[str, Any]) -> bytes:
     generated_utc = generated.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if generated else "unknown"
     body = "".join(
         (
+            _attention(summary),
             _overview(summary),
             _events_chart(summary, clock),
             _events_table(summary),

@@ -8,17 +8,18 @@ existing campaign_id.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from chalicelib.domain.access import Action, Principal, require
 from chalicelib.domain.collisions import collisions
+from chalicelib.domain.pushes import PushEntry, Range, clashes, entries_of, ranges_around, shared_platforms
 from chalicelib.domain.roster import RosterView, campaign_conflicts, tracked_accounts
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.models import json_object, validated
-from chalicelib.models.campaign import READ_ONLY_FIELDS, SLUG, Campaign, CampaignBody
+from chalicelib.models.campaign import READ_ONLY_FIELDS, SLUG, Campaign, CampaignBody, stamp_pushes
 from chalicelib.observability import logger
 
 NOT_FOUND = "No such campaign."
@@ -40,6 +41,22 @@ class RosterLookup(Protocol):
     def lookup(self, artist_ids: Iterable[str], accounts: Iterable[tuple[str, str]]) -> RosterView: ...
 
 
+class PushIndex(Protocol):
+    def near(self, ranges: Sequence[Range]) -> list[PushEntry]: ...
+
+    def replace(self, stale: Sequence[PushEntry], current: Sequence[PushEntry]) -> None: ...
+
+
+class NoPushIndex:
+    """For a service built without the index (tests of other concerns): nothing near, nothing kept."""
+
+    def near(self, ranges: Sequence[Range]) -> list[PushEntry]:
+        return []
+
+    def replace(self, stale: Sequence[PushEntry], current: Sequence[PushEntry]) -> None:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Saved:
     campaign: Campaign
@@ -56,6 +73,15 @@ def _collision_sentence(warnings: list[dict[str, Any]]) -> str:
     return "The campaign collides with " + "; ".join(parts) + "."
 
 
+def _clash_sentence(warnings: list[dict[str, Any]]) -> str:
+    parts = [
+        f"push {w['push_id']} with a push of {w['label']} at {w['at']} on {', '.join(w['platforms'])} "
+        f"({w['hours_apart']} h apart)"
+        for w in warnings
+    ]
+    return "Its pushes clash: " + "; ".join(parts) + "."
+
+
 class CampaignService:
     def __init__(
         self,
@@ -63,11 +89,19 @@ class CampaignService:
         authenticate: Callable[[str | None], Principal],
         clock: Callable[[], datetime],
         roster: RosterLookup | None = None,
+        *,
+        pushes: PushIndex | None = None,
+        push_spacing: timedelta = timedelta(hours=24),
+        calendar_changed: Callable[[set[str]], None] | None = None,
     ) -> None:
         self._store = store
         self._authenticate = authenticate
         self._clock = clock
         self._roster = roster
+        self._pushes: PushIndex = pushes or NoPushIndex()
+        self._spacing = push_spacing
+        # Told the labels whose calendars may show something new (their feeds' ETags change).
+        self._calendar_changed = calendar_changed or (lambda _labels: None)
 
     def create(self, bearer: str | None, body: bytes, *, strict: bool = False) -> Saved:
         principal = self._authenticate(bearer)
@@ -77,12 +111,25 @@ class CampaignService:
             raise Forbidden(f"This token may not create campaigns of label {submitted.label}.")
         self._check_roster(submitted)
         now = self._clock()
-        campaign = Campaign(**dict(submitted), archived=False, created_at=now, updated_at=now)
+        pushes = stamp_pushes(submitted.pushes, [], now)
+        campaign = Campaign(
+            **{**dict(submitted), "pushes": pushes}, archived=False, created_at=now, updated_at=now
+        )
         others = self._store.list_all()
         if any(other.campaign_id == campaign.campaign_id for other in others):
             raise Conflict(f"Campaign {campaign.campaign_id} exists.")
-        warnings = self._collisions(campaign, others, strict=strict)
-        self._store.create(campaign)
+        clashing, affected = self._clashes(principal, None, campaign)
+        warnings = self._collisions(campaign, others, strict=strict, clashes=clashing)
+        # The index first: a failure leaves no campaign whose pushes are missing from it.
+        self._pushes.replace([], entries_of(campaign))
+        try:
+            self._store.create(campaign)
+        except Conflict:
+            # Created meanwhile by another request: its index entries are the ones to keep.
+            existing = self._store.get(campaign.campaign_id)
+            self._pushes.replace(entries_of(campaign), entries_of(existing) if existing else [])
+            raise
+        self._calendar_changed(affected)
         logger.info(
             "campaign created",
             extra={"campaign_id": campaign.campaign_id, "label": campaign.label, "by": principal.token_id},
@@ -108,14 +155,20 @@ class CampaignService:
         if changed:
             raise ValidationFailed("A campaign's campaign_id and label cannot be changed.", fields=changed)
         self._check_roster(submitted)
+        now = self._clock()
         campaign = Campaign(
-            **dict(submitted),
+            **{**dict(submitted), "pushes": stamp_pushes(submitted.pushes, current.pushes, now)},
             archived=current.archived,
             created_at=current.created_at,
-            updated_at=self._clock(),
+            updated_at=now,
         )
-        warnings = self._collisions(campaign, self._store.list_all(), strict=strict)
+        clashing, affected = self._clashes(principal, current, campaign)
+        warnings = self._collisions(campaign, self._store.list_all(), strict=strict, clashes=clashing)
+        # Stale entries go and current ones are put before the campaign is written, so a retry (which
+        # reads the campaign as it still is) deletes and puts the same keys again, and converges.
+        self._pushes.replace(entries_of(current), entries_of(campaign))
         self._store.replace(campaign)
+        self._calendar_changed(affected)
         logger.info("campaign replaced", extra={"campaign_id": campaign_id, "by": principal.token_id})
         return Saved(campaign, warnings)
 
@@ -147,8 +200,12 @@ class CampaignService:
 
     def archive(self, bearer: str | None, campaign_id: str) -> None:
         principal = self._authenticate(bearer)
-        self._visible(principal, campaign_id, Action.WRITE)
+        current = self._visible(principal, campaign_id, Action.WRITE)
+        _, affected = self._clashes(principal, current, None)
         self._store.archive(campaign_id, self._clock())
+        # Even when it was archived already: an earlier archive may have failed before this step.
+        self._pushes.replace(entries_of(current.model_copy(update={"archived": False})), [])
+        self._calendar_changed(affected)
         logger.info("campaign archived", extra={"campaign_id": campaign_id, "by": principal.token_id})
 
     # ---------------------------------------------------------------------------------------------
@@ -185,8 +242,33 @@ class CampaignService:
         return validated(CampaignBody, writable, "campaign")
 
     @staticmethod
-    def _collisions(campaign: Campaign, others: list[Campaign], *, strict: bool) -> list[dict[str, Any]]:
-        warnings = collisions(campaign, others)
+    def _collisions(
+        campaign: Campaign, others: list[Campaign], *, strict: bool, clashes: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        found = collisions(campaign, others)
+        warnings = found + clashes
         if warnings and strict:
-            raise Conflict(_collision_sentence(warnings), details={"warnings": warnings})
+            sentences = ([_collision_sentence(found)] if found else []) + (
+                [_clash_sentence(clashes)] if clashes else []
+            )
+            raise Conflict(" ".join(sentences), details={"warnings": warnings})
         return warnings
+
+    def _clashes(
+        self, principal: Principal, before: Campaign | None, after: Campaign | None
+    ) -> tuple[list[dict[str, Any]], set[str]]:
+        """The clashes of `after`'s pushes (what the caller may see of them), and the labels whose
+        calendars the change touches: the campaign's own, and those of every push that clashed with
+        its pushes before or clashes with them now. Reads only the index around those pushes."""
+        old = entries_of(before.model_copy(update={"archived": False})) if before else []
+        new = entries_of(after) if after else []
+        labels = {campaign.label for campaign in (before, after) if campaign is not None}
+        if not old and not new:
+            return [], labels
+        near = self._pushes.near(ranges_around([*old, *new], self._spacing))
+        labels |= {
+            other.label
+            for other in near
+            if any(shared_platforms(mine, other, self._spacing) for mine in (*old, *new))
+        }
+        return clashes(new, near, self._spacing, principal.covers), labels

@@ -143,6 +143,8 @@ class Snapshots(Protocol):
 
 Renderer = Callable[[dict[str, Any]], bytes]
 CollisionFinder = Callable[[Any, list[Any]], list[dict[str, Any]]]
+# Writes the calendar pages of the labels (all labels with a campaign when None); returns them.
+CalendarPages = Callable[[list[Any], datetime, "set[str] | None"], list[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +199,7 @@ class PublishingService:
         snapshots: Snapshots | None = None,
         read_concurrency: int = READ_CONCURRENCY,
         owners: Callable[[], Iterable[Owner]] | None = None,
+        calendar_pages: CalendarPages | None = None,
     ) -> None:
         self._campaigns = campaigns
         self._rollups = rollups
@@ -208,6 +211,7 @@ class PublishingService:
         self._snapshots = snapshots
         self._read_concurrency = read_concurrency
         self._owners = owners
+        self._calendar_pages = calendar_pages
 
     def owner_index(self) -> OwnerIndex:
         """Every registered account of the deployment: one read, shared by a run's campaigns."""
@@ -445,8 +449,11 @@ class PublishingService:
         campaign's traffic; all markers stay for the scheduled run, which republishes the others."""
         self.refresh(wanted=_concerning(campaign))
         now = _run_time(self._clock())
-        others = [c for c in self._campaigns.list_all() if c.campaign_id != campaign.campaign_id]
+        campaigns = self._campaigns.list_all()
+        others = [c for c in campaigns if c.campaign_id != campaign.campaign_id]
         run = self._publish(campaign, others, now, self.owner_index())
+        if self._calendar_pages is not None:
+            self._calendar_pages(campaigns, now, {campaign.label})
         return {"generated_at": run.generated_at, "links": self._links(run, DEFAULT_LINK_SECONDS, now)}
 
     def publish_due(self) -> dict[str, Any]:
@@ -474,10 +481,13 @@ class PublishingService:
             if datetime.fromisoformat(marker.written_at) <= now - MARKER_MIN_AGE:
                 self._rollups.clear(marker)
                 cleared += 1
+        # Calendar pages show pushes and windows of every label, and "today": rewritten each run.
+        calendars = self._calendar_pages(campaigns, now, None) if self._calendar_pages is not None else []
         return {
             "rollups_changed": len(refresh.rollups),
             "published": published,
             "markers_cleared": cleared,
+            "calendars": calendars,
         }
 
     def _has_new_snapshots(

@@ -11,6 +11,7 @@ Invocations run in the API function's containers (infra.local.containers).
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from http import HTTPStatus
 from http.server import HTTPServer
@@ -19,6 +20,8 @@ from typing import Any
 from infra.local import gateway
 
 log = logging.getLogger("local")
+# A feed's URL is a capability (contract section 9): its secret never reaches a log line.
+FEED_PATH = re.compile(r"^/feeds/[^/]*/")
 
 
 def serve(app_object: Any, config_from_disk: dict[str, Any], host: str, port: int, project_dir: str) -> Any:
@@ -73,9 +76,11 @@ def serve(app_object: Any, config_from_disk: dict[str, Any], host: str, port: in
             self._answer(answer, closing=True)
 
         def log_request(self, code: Any = "-", size: Any = "-") -> None:
-            # The request line without its query: a Meta handshake's holds the verify token. A
-            # refusal before the request line was parsed has no path at all.
+            # The request line without its query: a Meta handshake's holds the verify token; and a
+            # calendar feed's path is its capability. A refusal before the request line was parsed
+            # has no path at all.
             path, _, query = getattr(self, "path", "").partition("?")
+            path = FEED_PATH.sub("/feeds/<secret>/", path)
             command = getattr(self, "command", "") or "-"
             line = f"{command} {path[:200]}{'?...' if query else ''} {getattr(self, 'request_version', '')}"
             self.log_message('"%s" %s %s', line, str(code), str(size))

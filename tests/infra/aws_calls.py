@@ -33,6 +33,8 @@ FUNCTIONS = {
 ACCOUNT = "123456789012"  # moto's account; the policies name no account (`*`)
 ROOT = Path(__file__).resolve().parents[2]
 CODE = str(ROOT / "chalicelib")
+# Operations IAM authorises under another action's name (a HEAD of an object is a GetObject).
+IAM_ACTIONS = {"s3:HeadObject": "s3:GetObject"}
 
 
 @dataclass(frozen=True, order=True)
@@ -63,7 +65,8 @@ def _calls(service: str, operation: str, params: Mapping[str, Any], region: str)
             action = _TRANSACT_WRITE_ACTIONS[kind]
             found |= {Call(f"dynamodb:{action}", arn) for arn in _arns(service, action, write, region)}
         return found
-    return {Call(f"{service}:{operation}", arn) for arn in _arns(service, operation, params, region)}
+    action = IAM_ACTIONS.get(f"{service}:{operation}", f"{service}:{operation}")
+    return {Call(action, arn) for arn in _arns(service, operation, params, region)}
 
 
 def _arns(service: str, operation: str, params: Mapping[str, Any], region: str) -> list[str]:
@@ -125,7 +128,7 @@ class CallRecorder:
             try:
                 return make_api_call(client, operation, params)
             except ClientError as error:
-                if service == "s3" and error.response.get("Error", {}).get("Code") == "NoSuchKey":
+                if service == "s3" and error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
                     # S3 answers a missing key with 404 NoSuchKey only to a caller that may list
                     # the bucket; to others it is 403 AccessDenied, which the code reads as an
                     # outage (a first publish would then fail for ever).

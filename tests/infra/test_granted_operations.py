@@ -113,6 +113,7 @@ class Scenario:
         published = self.job("publish", self.app.publish_job)
         assert published["published"] == [self.campaign_id]
         assert published["markers_cleared"] > 0
+        assert published["calendars"] == ["l"]
         self.clock.offset = timedelta(minutes=3)
         self.pull()  # new snapshots make the campaign due again
         self.clock.offset = timedelta(minutes=4)
@@ -141,12 +142,30 @@ class Scenario:
                 response = client.http.get(request.path, headers=request.headers)
         assert response.status_code == 200, (request.path, response.status_code, response.body)
 
+    def feed(self, client: Client, path: str, expect: int, etag: str = "") -> Any:
+        """A calendar application's poll: no bearer, maybe an If-None-Match."""
+        with self.running("api_handler"):
+            response = client.http.get(path, headers={"If-None-Match": etag} if etag else {})
+        assert response.status_code == expect, (path, response.status_code, response.body)
+        return response
+
     def management(self, client: Client) -> None:
         self.http(client, "GET", "/health")
         editor = {"name": "e", "role": "editor", "labels": ["l"]}
         issued = self.http(client, "POST", "/admin/tokens", editor, expect=201)
         self.http(client, "GET", "/campaigns", token=issued["token"])  # a token of the table, read
         self.http(client, "DELETE", f"/admin/tokens/{issued['token_id']}", expect=204)
+        # a feed made first, so that every campaign change below bumps its version
+        self.feed_url = self.http(
+            client, "POST", "/calendar/feeds", {"name": "f", "labels": ["l"]}, expect=201
+        )["url"]
+        push = {
+            "push_id": "clip",
+            "at": AT.isoformat(),
+            "platforms": ["youtube"],
+            "kind": "video",
+            "title": "t",
+        }
         campaign = {
             "campaign_id": self.campaign_id,
             "name": "Permissions",
@@ -161,13 +180,24 @@ class Scenario:
                 "x": {"content": [TWEET]},
                 "standard:demo": {"content": ["album-1"]},
             },
+            "pushes": [push],
         }
-        self.http(client, "POST", "/campaigns", campaign, expect=201)
+        self.http(client, "POST", "/campaigns", campaign, expect=201)  # index put, feed bumped
         self.http(client, "GET", "/campaigns?active=true")
-        self.http(client, "PUT", f"/campaigns/{self.campaign_id}", {**campaign, "name": "Permissions 2"})
+        moved = {**push, "at": (AT + timedelta(days=1)).isoformat()}  # the old index entry deleted
+        self.http(
+            client, "PUT", f"/campaigns/{self.campaign_id}", {**campaign, "name": "P 2", "pushes": [moved]}
+        )
         self.http(client, "GET", f"/campaigns/{self.campaign_id}")
         # no summary yet: S3 must say "no such key" (404), not "access denied" (a 5xx here)
         self.http(client, "GET", f"/campaigns/{self.campaign_id}/links", expect=404)
+        self.http(client, "GET", "/calendar/links?label=l", expect=404)  # no calendar page yet either
+        self.http(client, "GET", "/calendar?label=l")
+        path = "/" + self.feed_url.split("/", 3)[3]
+        etag = self.feed(client, path, 200).headers["ETag"]
+        self.feed(client, path, 304, etag)
+        revoked = self.http(client, "POST", "/calendar/feeds", {"name": "g", "labels": ["l"]}, expect=201)
+        self.http(client, "DELETE", f"/calendar/feeds/{revoked['feed_id']}", expect=204)
         self.artists(client)
 
     def artists(self, client: Client) -> None:
@@ -233,6 +263,7 @@ class Scenario:
         published = self.http(client, "POST", f"/campaigns/{self.campaign_id}/publish")
         assert published["links"]["json"].startswith("https://")
         self.http(client, "GET", f"/campaigns/{self.campaign_id}/links?expires_in=600")
+        assert "calendar.html" in self.http(client, "GET", "/calendar/links?label=l")["html"]
         for job in ("publish", "pull", "renew-subscriptions"):
             self.http(client, "POST", f"/admin/jobs/{job}")
         self.http(client, "DELETE", f"/campaigns/{self.campaign_id}", expect=204)

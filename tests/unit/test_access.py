@@ -41,6 +41,7 @@ ALLOWED: dict[Role, set[Action]] = {
         Action.PUBLISH,
         Action.READ_ARTISTS,
         Action.WRITE_ARTISTS,
+        Action.FEEDS,
     },
     "viewer": {Action.READ, Action.LINKS, Action.READ_ARTISTS},
     # reads its labels' campaigns like a viewer (moderation actions come with contract section 11)

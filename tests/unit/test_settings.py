@@ -70,3 +70,10 @@ def test_local_endpoint_is_optional() -> None:
     assert load_settings(REQUIRED).aws_endpoint_url is None
     local = load_settings({**REQUIRED, "AWS_ENDPOINT_URL": "http://127.0.0.1:4566"})
     assert local.aws_endpoint_url == "http://127.0.0.1:4566"
+
+
+def test_push_spacing_defaults_to_24_hours_and_must_be_a_positive_integer() -> None:
+    assert load_settings(REQUIRED).push_spacing_hours == 24
+    assert load_settings({**REQUIRED, "PUSH_SPACING_HOURS": "48"}).push_spacing_hours == 48
+    with pytest.raises(ConfigurationError):
+        load_settings({**REQUIRED, "PUSH_SPACING_HOURS": "0"})

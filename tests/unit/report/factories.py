@@ -309,7 +309,31 @@ def _base() -> dict[str, Any]:
                     {"platform": "facebook", "type": "account", "id": "104512345678901"},
                     {"platform": "youtube", "type": "account", "id": "UCxxxxxxxxxxxxxxxxxxxxxx"},
                 ],
-            }
+            },
+            {
+                "type": "push_clash",
+                "push_id": "single-2",
+                "label": "polydor-fr",
+                "at": "2026-11-27T09:00:00Z",
+                "platforms": ["youtube"],
+                "hours_apart": 5.5,
+            },
+        ],
+        "attention": [
+            {
+                "severity": "low",
+                "code": "collision",
+                "message": "Campaign indochine-catalogue-q4 (Indochine catalogue Q4) tracks the same items "
+                "from 2026-11-20T00:00:00+01:00 to 2026-12-20T00:00:00+01:00: its figures count the same "
+                "events.",
+            },
+            {
+                "severity": "low",
+                "code": "push_clash",
+                "platform": "youtube",
+                "message": "Push single-2 clashes with a push of polydor-fr on youtube, 5.5 h apart "
+                "(at 2026-11-27T09:00:00Z).",
+            },
         ],
     }
 
@@ -386,5 +410,6 @@ def make_minimal_summary(**overrides: Any) -> dict[str, Any]:
         "series": {"granularity": "hour", "timezone": "Europe/Paris", "points": [], "counters": []},
         "top_content": [],
         "collisions": [],
+        "attention": [],
     }
     return _merge(summary, overrides)

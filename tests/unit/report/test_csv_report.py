@@ -101,9 +101,38 @@ def test_totals_rates_weights_and_freshness() -> None:
     assert _find(rows, "freshness", "tiktok", "last_pull_at")["value"] == ""
     assert _find(rows, "freshness", "facebook", "last_event_at")["value"] == "2026-11-26T09:41:12Z"
     sections = [r["section"] for r in rows]
-    assert sections == sorted(
-        sections, key=["events", "counters", "totals", "rates", "weights", "freshness"].index
-    )
+    order = ["events", "counters", "totals", "rates", "weights", "freshness", "collisions", "attention"]
+    assert sections == sorted(sections, key=order.index)
+
+
+def test_a_collision_is_one_row_per_shared_item() -> None:
+    # Given a summary whose campaign collides with another on two accounts
+    rows = _render(make_summary())
+    # When the CSV is read, Then each shared item is a row naming the other campaign
+    collided = [r for r in rows if r["section"] == "collisions" and r["name"].startswith("collision:")]
+    assert [(r["platform"], r["name"], r["value"]) for r in collided] == [
+        ("facebook", "collision:indochine-catalogue-q4", "account 104512345678901"),
+        ("youtube", "collision:indochine-catalogue-q4", "account UCxxxxxxxxxxxxxxxxxxxxxx"),
+    ]
+    assert collided[0]["as_of"] == "2026-11-20T00:00:00+01:00"
+
+
+def test_a_push_clash_is_a_collisions_row_per_shared_platform() -> None:
+    # Given a summary with a clash of push single-2 with another label's push on YouTube
+    rows = _render(make_summary())
+    # Then it is a row under collisions, at the other push's time, with the hours apart
+    clash = _find(rows, "collisions", "youtube", "push_clash:single-2")
+    assert clash["value"] == "polydor-fr (5.5 h apart)"
+    assert clash["as_of"] == "2026-11-27T09:00:00Z"
+
+
+def test_attention_rows_carry_code_severity_and_message() -> None:
+    # Given a summary with two attention items
+    rows = _render(make_summary())
+    # Then each is a row, in the summary's order
+    attention = [r for r in rows if r["section"] == "attention"]
+    assert [(r["platform"], r["name"]) for r in attention] == [("", "collision"), ("youtube", "push_clash")]
+    assert attention[1]["value"].startswith("low: Push single-2 clashes with a push of polydor-fr")
 
 
 def test_a_null_rate_gives_its_reason() -> None:

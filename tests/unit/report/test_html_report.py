@@ -328,3 +328,32 @@ def test_a_reason_that_ends_with_a_full_stop_gets_only_one() -> None:
     markup, _ = _render(summary)
     assert "pulled yet.." not in markup
     assert "pulled yet." in markup
+
+
+def test_attention_comes_first_and_lists_every_item() -> None:
+    # Given a summary with a collision and a push clash in `attention`
+    _, page = _render(make_summary())
+    # Then the Attention section is the first of the page, with both messages
+    sections = [attrs.get("id") for attrs in page.all("section")]
+    assert sections[0] == "attention"
+    text = " ".join(page.text)
+    assert "Push single-2 clashes with a push of polydor-fr" in text
+    assert "Campaign indochine-catalogue-q4 (Indochine catalogue Q4) tracks the same items" in text
+
+
+def test_a_push_clash_is_a_row_of_its_own_table_in_collisions() -> None:
+    # Given a summary whose push single-2 clashes with a push of another label
+    markup, page = _render(make_summary())
+    # Then the collisions section holds a push clashes table naming the other label and the hours
+    assert page.all("div", role="region", aria_label="Push clashes")
+    section = markup[markup.index('id="collisions"') :]
+    assert "single-2" in section
+    assert "polydor-fr" in section
+    assert "5.5" in section
+
+
+def test_a_summary_without_attention_says_so() -> None:
+    # Given a summary with nothing to look at
+    markup, _ = _render(make_minimal_summary())
+    # Then its Attention section says so in a sentence
+    assert "Nothing needs your attention." in markup

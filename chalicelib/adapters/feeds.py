@@ -1,0 +1,144 @@
+"""Calendar feeds (contract section 9) in the single table: pk `FEED`, sk `<feed_id>`, with the
+SHA-256 of the URL's secret (never the secret), its name, labels, who made it, and `version`.
+
+`version` is what the feed's ETag derives from: it is bumped whenever what the feed shows may have
+changed, so a poll is answered (a 304 or not) from this one item. Reads are consistent: a deleted
+feed is a 404 at once, and a bump is seen by the next poll. Feeds are few: listing them (to bump)
+is one Query of one partition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.errors import Conflict, DependencyFailed
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+PARTITION = "FEED"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFeed:
+    feed_id: str
+    name: str
+    labels: frozenset[str]
+    secret_sha256: str
+    created_at: str
+    created_by: str
+    version: int = 0
+
+    def __repr__(self) -> str:
+        return f"StoredFeed(feed_id={self.feed_id!r}, version={self.version})"
+
+
+def _key(feed_id: str) -> dict[str, AttributeValueTypeDef]:
+    return {"pk": {"S": PARTITION}, "sk": {"S": feed_id}}
+
+
+def _feed(item: dict[str, Any]) -> StoredFeed:
+    return StoredFeed(
+        feed_id=item["sk"]["S"],
+        name=item["name"]["S"],
+        labels=frozenset(value["S"] for value in item.get("labels", {}).get("L", [])),
+        secret_sha256=item["secret_sha256"]["S"],
+        created_at=item["created_at"]["S"],
+        created_by=item["created_by"]["S"],
+        version=int(item.get("version", {}).get("N", "0")),
+    )
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+class DynamoFeeds:
+    def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
+        self._dynamodb = dynamodb
+        self._table = table_name
+
+    def get(self, feed_id: str) -> StoredFeed | None:
+        try:
+            item = self._dynamodb.get_item(TableName=self._table, Key=_key(feed_id), ConsistentRead=True).get(
+                "Item"
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("Feeds could not be read.") from error
+        return _feed(item) if item else None
+
+    def list_all(self) -> list[StoredFeed]:
+        feeds: list[StoredFeed] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": PARTITION}},
+            "ConsistentRead": True,
+        }
+        try:
+            while True:
+                page = self._dynamodb.query(**kwargs)
+                feeds.extend(_feed(item) for item in page.get("Items", []))
+                if "LastEvaluatedKey" not in page:
+                    return feeds
+                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("Feeds could not be read.") from error
+
+    def put(self, feed: StoredFeed) -> None:
+        """Store a new feed; an existing feed_id is a Conflict (never overwritten)."""
+        item: dict[str, AttributeValueTypeDef] = {
+            **_key(feed.feed_id),
+            "name": {"S": feed.name},
+            "labels": {"L": [{"S": label} for label in sorted(feed.labels)]},
+            "secret_sha256": {"S": feed.secret_sha256},
+            "created_at": {"S": feed.created_at},
+            "created_by": {"S": feed.created_by},
+            "version": {"N": str(feed.version)},
+        }
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                raise Conflict("The feed id is taken.") from error
+            raise DependencyFailed("Feeds could not be written.") from error
+        except BotoCoreError as error:
+            raise DependencyFailed("Feeds could not be written.") from error
+
+    def delete(self, feed_id: str) -> bool:
+        """Delete the feed; False when there was none."""
+        try:
+            self._dynamodb.delete_item(
+                TableName=self._table, Key=_key(feed_id), ConditionExpression="attribute_exists(pk)"
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise DependencyFailed("Feeds could not be written.") from error
+        except BotoCoreError as error:
+            raise DependencyFailed("Feeds could not be written.") from error
+        return True
+
+    def bump(self, feed_id: str) -> None:
+        """A new version, so that the next poll gets the feed again (a feed deleted meanwhile stays
+        deleted). Bumping twice costs a poll one extra download, never a stale answer."""
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key=_key(feed_id),
+                UpdateExpression="ADD version :one",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues={":one": {"N": "1"}},
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return
+            raise DependencyFailed("Feeds could not be written.") from error
+        except BotoCoreError as error:
+            raise DependencyFailed("Feeds could not be written.") from error

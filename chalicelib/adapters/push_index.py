@@ -1,0 +1,120 @@
+"""The push index (contract section 9): one item per push and platform, under the push's UTC day.
+
+pk `PUSH#<platform>#<YYYY-MM-DD>`, sk `<at, UTC, fixed width>#<campaign_id>#<push_id>` (see
+chalicelib.domain.pushes), with what a clash warning shows: the campaign, its label and artist, the
+push's id, time (as given, offset included), platforms, kind and title. A clash check queries only
+the partitions of the platforms and days within the spacing around each push, and in them only the
+sort keys of that span. Writes are puts and deletes of keys derived from the push: a retry writes
+the same items.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.adapters.event_store import BATCH_WRITE_LIMIT, MAX_ATTEMPTS, backoff_seconds
+from chalicelib.domain.pushes import PushEntry, Range, index_keys, key_time
+from chalicelib.errors import DependencyFailed
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+def _item(entry: PushEntry, pk: str, sk: str) -> dict[str, Any]:
+    return {
+        "pk": {"S": pk},
+        "sk": {"S": sk},
+        "campaign_id": {"S": entry.campaign_id},
+        "label": {"S": entry.label},
+        "artist": {"S": entry.artist},
+        "push_id": {"S": entry.push_id},
+        "at": {"S": entry.at.isoformat()},
+        "platforms": {"S": json.dumps(list(entry.platforms))},
+        "kind": {"S": entry.kind},
+        "title": {"S": entry.title},
+    }
+
+
+def _entry(item: dict[str, Any]) -> PushEntry:
+    return PushEntry(
+        campaign_id=item["campaign_id"]["S"],
+        label=item["label"]["S"],
+        artist=item["artist"]["S"],
+        push_id=item["push_id"]["S"],
+        at=datetime.fromisoformat(item["at"]["S"]),
+        platforms=tuple(json.loads(item["platforms"]["S"])),
+        kind=item["kind"]["S"],
+        title=item["title"]["S"],
+    )
+
+
+class DynamoPushIndex:
+    def __init__(
+        self, dynamodb: DynamoDBClient, table_name: str, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        self._dynamodb = dynamodb
+        self._table = table_name
+        self._sleep = sleep
+
+    def near(self, ranges: Sequence[Range]) -> list[PushEntry]:
+        """The pushes indexed in the ranges (each push once, whatever platforms it was found under)."""
+        found: dict[tuple[str, str], PushEntry] = {}
+        for span in ranges:
+            kwargs: dict[str, Any] = {
+                "TableName": self._table,
+                "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+                "ExpressionAttributeValues": {
+                    ":pk": {"S": span.partition},
+                    ":low": {"S": key_time(span.start)},
+                    # "~" sorts after "#": every key of the span's last instant is in.
+                    ":high": {"S": key_time(span.end) + "~"},
+                },
+            }
+            try:
+                while True:
+                    page = self._dynamodb.query(**kwargs)
+                    for item in page.get("Items", []):
+                        entry = _entry(item)
+                        found.setdefault(entry.identity, entry)
+                    if "LastEvaluatedKey" not in page:
+                        break
+                    kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            except (BotoCoreError, ClientError) as error:
+                raise DependencyFailed("The push index could not be read.") from error
+        return list(found.values())
+
+    def replace(self, stale: Sequence[PushEntry], current: Sequence[PushEntry]) -> None:
+        """Delete the index items of `stale` that `current` does not have, then put every item of
+        `current` (a put of an unchanged item rewrites the same values)."""
+        keep = {key: entry for entry in current for key in index_keys(entry)}
+        requests: list[dict[str, Any]] = [
+            {"DeleteRequest": {"Key": {"pk": {"S": pk}, "sk": {"S": sk}}}}
+            for entry in stale
+            for pk, sk in index_keys(entry)
+            if (pk, sk) not in keep
+        ]
+        self._write(requests)
+        self._write([{"PutRequest": {"Item": _item(entry, pk, sk)}} for (pk, sk), entry in keep.items()])
+
+    def _write(self, requests: list[dict[str, Any]]) -> None:
+        """BatchWriteItem, 25 a request, unprocessed ones retried with back-off; DependencyFailed
+        when some are still unprocessed (the caller's retry writes the same keys)."""
+        for start in range(0, len(requests), BATCH_WRITE_LIMIT):
+            pending = requests[start : start + BATCH_WRITE_LIMIT]
+            for attempt in range(MAX_ATTEMPTS):
+                try:
+                    response = self._dynamodb.batch_write_item(RequestItems={self._table: pending})  # type: ignore[dict-item]
+                except (BotoCoreError, ClientError) as error:
+                    raise DependencyFailed("The push index could not be written.") from error
+                pending = list(response.get("UnprocessedItems", {}).get(self._table, []))  # type: ignore[arg-type]
+                if not pending:
+                    break
+                self._sleep(backoff_seconds(attempt))
+            if pending:
+                raise DependencyFailed("The push index could not be written; retry.")
