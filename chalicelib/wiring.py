@@ -157,6 +157,7 @@ def calendar_service() -> CalendarService:
         public_base_url=settings.public_base_url,
         render_ics=render_ics,
         render_page=render_calendar_html,
+        artist_names=lambda: {(a.label, a.artist_id): a.name for a in roster_store().list_all()},
     )
 
 

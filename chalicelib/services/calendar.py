@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
@@ -134,6 +134,17 @@ def page_zone(campaigns: Sequence[CalendarCampaign], label: str) -> str:
     return sorted(zones.items(), key=lambda item: (-item[1], item[0]))[0][0] if zones else "UTC"
 
 
+class _ShownAs:
+    """A campaign whose `artist` reads as the registered artist's name; everything else its own."""
+
+    def __init__(self, campaign: Any, artist_name: str) -> None:
+        self._campaign = campaign
+        self.artist = artist_name
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._campaign, name)
+
+
 class CalendarService:
     def __init__(
         self,
@@ -147,6 +158,7 @@ class CalendarService:
         public_base_url: str | None,
         render_ics: Callable[[str, Calendar], bytes],
         render_page: Callable[..., bytes],
+        artist_names: Callable[[], Mapping[tuple[str, str], str]] | None = None,
     ) -> None:
         self._campaigns = campaigns
         self._authenticate = authenticate
@@ -157,6 +169,18 @@ class CalendarService:
         self._public_base_url = public_base_url
         self._render_ics = render_ics
         self._render_page = render_page
+        self._artist_names = artist_names
+
+    def _named(self, campaigns: Sequence[Any]) -> list[Any]:
+        """The campaigns as a feed or a page shows them: an `artist` that is a registered artist of
+        the campaign's label reads as the artist's name ("Angèle", not "angele")."""
+        names = self._artist_names() if self._artist_names is not None else {}
+        return [
+            _ShownAs(campaign, names[(campaign.label, campaign.artist)])
+            if (campaign.label, campaign.artist) in names
+            else campaign
+            for campaign in campaigns
+        ]
 
     # GET /calendar -------------------------------------------------------------------------------
 
@@ -223,7 +247,10 @@ class CalendarService:
         if matches(if_none_match, etag):
             return FeedAnswer(304, etag)
         calendar = build_calendar(
-            self._campaigns.list_all(), feed.labels.__contains__, feed.labels.__contains__, self._spacing
+            self._named(self._campaigns.list_all()),
+            feed.labels.__contains__,
+            feed.labels.__contains__,
+            self._spacing,
         )
         return FeedAnswer(200, etag, self._render_ics(feed.name, calendar))
 
@@ -243,10 +270,11 @@ class CalendarService:
         wanted = sorted(
             {c.label for c in campaigns if not c.archived and (labels is None or c.label in labels)}
         )
+        shown = self._named(campaigns)
         for label in wanted:
             zone_name = page_zone(campaigns, label)
             calendar = build_calendar(
-                campaigns, label.__eq__, label.__eq__, self._spacing, start=now - timedelta(days=31)
+                shown, label.__eq__, label.__eq__, self._spacing, start=now - timedelta(days=31)
             )
             page = self._render_page(
                 label,

@@ -12,6 +12,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from infra.local.fake_platforms import FakePlatforms
 from infra.local.harness import LocalStack, api, send_signed, start, wait_until_ingested
@@ -29,10 +30,24 @@ def say(text: str) -> None:
 def replay(stack: LocalStack, secrets: dict[str, str], fakes: FakePlatforms) -> None:
     day = day_of_traffic(secrets, datetime.now(UTC))
     admin = secrets["ADMIN_TOKEN"]
+    for artist in day.artists:  # the roster: the label owns these artists' accounts
+        _created(api(stack, "POST", "/artists", admin, artist), artist["artist_id"])
+    say(f"Registered {len(day.artists)} artists of {LABEL} and their accounts.")
     for campaign in day.campaigns:
-        status, answer = api(stack, "POST", "/campaigns", admin, campaign)
-        if status not in {201, 409}:
-            raise RuntimeError(f"creating {campaign['campaign_id']}: {status} {answer}")
+        _created(api(stack, "POST", "/campaigns", admin, campaign), campaign["campaign_id"])
+    status, rival = api(stack, "POST", "/campaigns", admin, day.rival)
+    _created((status, rival), day.rival["campaign_id"])
+    say(
+        f"Created {len(day.campaigns)} campaigns of {LABEL} with their pushes, and one of"
+        f" {day.rival['label']}, another label of the group:"
+    )
+    for clash in rival.get("warnings", []) if status == 201 else []:
+        if clash.get("type") == "push_clash":
+            say(
+                f"  {day.rival['label']}'s {day.rival['campaign_id']} clashes with {clash['label']}'s"
+                f" {clash.get('campaign_id', 'campaign')} on {', '.join(clash['platforms'])}:"
+                f" {clash['hours_apart']:g} h apart (PUSH_SPACING_HOURS is 24)"
+            )
     # YouTube pushes count only for channels with a live WebSub subscription: the renew job asks
     # the (loopback) hub, which verifies our intent, as it would in production.
     status, renewed = api(stack, "POST", "/admin/jobs/renew-subscriptions", admin)
@@ -42,7 +57,7 @@ def replay(stack: LocalStack, secrets: dict[str, str], fakes: FakePlatforms) -> 
     topics = {f"https://www.youtube.com/xml/feeds/videos.xml?channel_id={channel}" for channel in channels}
     if not fakes.hub.wait_for(topics):
         raise RuntimeError("the loopback WebSub hub did not verify the subscriptions")
-    say(f"Created {len(day.campaigns)} campaigns; the hub verified {len(topics)} YouTube subscriptions.")
+    say(f"The WebSub hub verified {len(topics)} YouTube subscriptions.")
     say(
         f"Replaying {len(day.requests)} signed deliveries ({day.distinct_deliveries} distinct, the rest"
         f" duplicates) from Meta, X, YouTube, TikTok and a smart-link service for two artists of {LABEL} ..."
@@ -75,6 +90,27 @@ def replay(stack: LocalStack, secrets: dict[str, str], fakes: FakePlatforms) -> 
         say(f"\n{campaign['name']} ({campaign_id}): {expected} net events, published {links['generated_at']}")
         for name in ("html", "csv", "json"):
             say(f"  {name:4}  {links[name]}")
+    calendar(stack, admin)
+
+
+def _created(answer: tuple[int, Any], what: str) -> None:
+    status, body = answer
+    if status not in {201, 409}:  # 409: it exists already
+        raise RuntimeError(f"creating {what}: {status} {body}")
+
+
+def calendar(stack: LocalStack, admin: str) -> None:
+    """A feed a calendar application subscribes to, and the label's calendar page."""
+    status, feed = api(stack, "POST", "/calendar/feeds", admin, {"name": "Demo planning", "labels": [LABEL]})
+    if status != 201:
+        raise RuntimeError(f"creating the calendar feed: {status} {feed}")
+    path = f"/calendar/links?label={LABEL}&expires_in={LINK_SECONDS}"
+    status, links = api(stack, "GET", path, admin)
+    if status != 200:
+        raise RuntimeError(f"the calendar link: {status} {links}")
+    say(f"\nGroup calendar of {LABEL} (pushes of every label, clashes marked):")
+    say(f"  feed  {feed['url']}   (subscribe in a calendar application)")
+    say(f"  html  {links['html']}")
 
 
 def main() -> int:

@@ -19,6 +19,8 @@ from infra.local import senders as payloads
 from infra.local.senders import Senders, SignedRequest
 
 LABEL = "columbia-fr"
+# Another label of the group, whose push lands on the same day and platform as one of ours.
+RIVAL_LABEL = "epic-fr"
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,93 @@ ARTISTS = (
 class Day:
     requests: list[SignedRequest]
     campaigns: list[dict[str, Any]]
+    artists: list[dict[str, Any]]
+    # The other label's campaign: one of its pushes clashes with one of ours.
+    rival: dict[str, Any]
     # campaign_id -> platform -> kind -> net count the summary must show
     expected: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     distinct_deliveries: int = 0
+
+
+def artist_body(artist: Artist) -> dict[str, Any]:
+    """The artist as the roster registers it: its label owns these accounts (contract section 8)."""
+    return {
+        "artist_id": artist.slug,
+        "label": LABEL,
+        "name": artist.name.split(":")[0],
+        "language": "fr",
+        "accounts": {
+            "facebook": [artist.page],
+            "instagram": [artist.instagram],
+            "x": [artist.x_account],
+            "youtube": [artist.channel],
+            "tiktok": [artist.tiktok],
+            "spotify": [artist.spotify],
+            "deezer": [artist.deezer],
+        },
+    }
+
+
+def _day_at(now: datetime, days: int, hour: int) -> str:
+    """`days` from now at `hour`:00, Paris time in winter (+01:00)."""
+    moment = (now + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    return moment.replace(tzinfo=None).isoformat() + "+01:00"
+
+
+# Days from now of each artist's single, video and teaser: a day or more apart across the label, so
+# the only clash is the other label's (6 hours after Indochine's video, on YouTube).
+_PLAN_DAYS = {"indochine": (4, 5, 8), "angele": (1, 2, 10)}
+
+
+def pushes_of(artist: Artist, now: datetime) -> list[dict[str, Any]]:
+    """A release plan: the single on streaming, its video, then a social post."""
+    single, video, teaser = _PLAN_DAYS[artist.slug]
+    return [
+        {
+            "push_id": "single",
+            "at": _day_at(now, single, 0),
+            "platforms": ["spotify", "deezer", "youtube"],
+            "kind": "single",
+            "title": "The single, out everywhere",
+        },
+        {
+            "push_id": "video",
+            "at": _day_at(now, video, 18),
+            "platforms": ["youtube"],
+            "kind": "video",
+            "title": "The official video",
+        },
+        {
+            "push_id": "teaser",
+            "at": _day_at(now, teaser, 12),
+            "platforms": ["instagram", "tiktok", "x"],
+            "kind": "post",
+            "title": "Tour teaser",
+        },
+    ]
+
+
+def rival_campaign(now: datetime) -> dict[str, Any]:
+    """Another label's release whose video lands 6 hours after Indochine's on YouTube: a clash."""
+    return {
+        "campaign_id": f"nova-lune-{now:%Y%m%d}",
+        "name": "Nova Lune: first EP",
+        "label": RIVAL_LABEL,
+        "artist": "Nova Lune",
+        "starts_at": (now - timedelta(days=1)).isoformat(),
+        "ends_at": (now + timedelta(days=30)).isoformat(),
+        "timezone": "Europe/Paris",
+        "tracked": {"standard:linkfire": {"content": ["nova-lune-ep"]}},
+        "pushes": [
+            {
+                "push_id": "ep-video",
+                "at": _day_at(now, 6, 0),
+                "platforms": ["youtube"],
+                "kind": "video",
+                "title": "EP video premiere",
+            }
+        ],
+    }
 
 
 def campaign_body(artist: Artist, now: datetime) -> dict[str, Any]:
@@ -96,6 +182,7 @@ def campaign_body(artist: Artist, now: datetime) -> dict[str, Any]:
         "starts_at": (now - timedelta(days=2)).isoformat(),
         "ends_at": (now + timedelta(days=28)).isoformat(),
         "timezone": "Europe/Paris",
+        "pushes": pushes_of(artist, now),
         "tracked": {
             "facebook": {"accounts": [artist.page], "content": [artist.post]},
             "instagram": {"accounts": [artist.instagram], "content": [artist.media]},
@@ -221,7 +308,8 @@ def day_of_traffic(secrets: dict[str, str], now: datetime, seed: int = 13) -> Da
         cid: {p: {k: n for k, n in kinds.items() if n} for p, kinds in platforms.items()}
         for cid, platforms in day.expected.items()
     }
-    return Day(requests, campaigns, expected, len(day.distinct))
+    artists = [artist_body(artist) for artist in ARTISTS]
+    return Day(requests, campaigns, artists, rival_campaign(now), expected, len(day.distinct))
 
 
 def _with_linkfire(secrets: dict[str, str]) -> dict[str, str]:

@@ -165,6 +165,26 @@ def test_the_feed_has_one_event_per_push_and_one_all_day_event_per_window(api: A
     assert len(found) == 3
 
 
+def test_a_registered_artist_shows_by_name_in_the_feed_and_a_free_text_artist_as_written(
+    api: Api, admin: str
+) -> None:
+    # Given label A's registered artist "angele" (named Angèle), a campaign naming it, and a campaign
+    # of label B with a free-text artist
+    label_a, label_b = unique("label"), unique("label")
+    artist_id = unique("angele")
+    registered = {"artist_id": artist_id, "label": label_a, "name": "Angèle", "accounts": {}}
+    assert api.call("POST", "/artists", admin, registered).status_code == 201
+    mine = create(api, admin, label_a, [push("clip")], artist=artist_id)
+    theirs = create(api, admin, label_b, [push("teaser", at="2026-12-10T10:00:00+00:00")], artist="Nova Lune")
+    feed = make_feed(api, admin, [label_a, label_b])
+    # When the feed is fetched
+    found = events(get_feed(api, feed_path(feed["url"])).body)
+    # Then the registered artist reads as its name, the free-text one as written
+    assert str(found[f"push-{mine['campaign_id']}-clip@engagement-tracker"]["SUMMARY"]).startswith("Angèle ·")
+    other = found[f"push-{theirs['campaign_id']}-teaser@engagement-tracker"]
+    assert str(other["SUMMARY"]).startswith("Nova Lune ·")
+
+
 def test_a_clash_is_named_in_the_push_description(api: Api, admin: str) -> None:
     # Given a push of label A and a clashing push of label B, and a feed of A
     label_a, label_b = unique("label"), unique("label")
