@@ -253,11 +253,17 @@ def _run(env: dict[str, str], options: Options, stop: threading.Event) -> int:
     from infra.local.containers import ContainerBackedApp, Function
     from infra.local.durable import Snapshotter
     from infra.local.lambda_runtime import VirtualClock
-    from infra.local.moto_fidelity import scope_queries_to_their_partition
+    from infra.local.moto_fidelity import (
+        queue_attributes_computed_when_read,
+        receive_in_time_linear_in_the_queue,
+        scope_queries_to_their_partition,
+    )
     from infra.local.stack import LOCAL_REGION, deploy, existing, pull_credentials, store_secrets
 
     endpoint = f"http://{options.host}:{options.aws_port}"
     scope_queries_to_their_partition()  # a query costs its partition, as in DynamoDB
+    receive_in_time_linear_in_the_queue()  # a receive costs the queue's length, not its square
+    queue_attributes_computed_when_read()  # a send costs nothing per queued message
     durable, restoring = _restore_local_aws(options)
     moto = make_server(
         options.host, options.aws_port, durable, threaded=True, request_handler=MotoRequestHandler

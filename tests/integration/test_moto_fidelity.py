@@ -64,3 +64,26 @@ def test_scoped_queries_answer_exactly_what_moto_answers_unscoped() -> None:
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome["same"] is True
     assert outcome["items"] > 12
+
+
+def test_the_sqs_patches_answer_exactly_what_moto_answers() -> None:
+    # Given the same scenario (sends, attributes, receives, a redrive, a FIFO queue deduplicating)
+    env = {"AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t", "AWS_DEFAULT_REGION": "us-east-1"}
+
+    def outcome(mode: str) -> dict[str, object]:
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.integration.sqs_fidelity_probe", mode],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        answer: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+        return answer
+
+    # When it runs on moto as it is and on the local stack's patched moto
+    plain, patched = outcome("plain"), outcome("patched")
+    # Then every answer is the same
+    assert patched == plain
+    assert plain["fifo_bodies"] == [["f1", None], ["f2", None]]
