@@ -70,21 +70,10 @@ def run() -> dict[str, float]:
 
     scope_queries_to_their_partition()  # DynamoDB reads the queried partition; moto, every item
     with mock_aws():
-        from infra.local.stack import deploy, resolve_secrets, store_secrets
+        from infra.local.stack import in_process
 
-        outputs = deploy(boto3.client("cloudformation"))
-        secrets, _ = resolve_secrets({})
-        store_secrets(boto3.client("ssm"), "local", secrets)
-        os.environ.update(
-            {
-                "STAGE": "local",
-                "TABLE_NAME": outputs["TableName"],
-                "SUMMARY_BUCKET": outputs["SummaryBucketName"],
-                "INGEST_QUEUE_URL": outputs["IngestQueueUrl"],
-                "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
-                "POWERTOOLS_TRACE_DISABLED": "true",
-            }
-        )
+        outputs, secrets, environment = in_process()
+        os.environ.update(environment)
         import app as app_module
         from chalicelib import observability
         from chalicelib.adapters.campaigns import CampaignStore

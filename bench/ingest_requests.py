@@ -69,20 +69,10 @@ def run() -> dict[str, float]:
     from moto import mock_aws
 
     with mock_aws():
-        from infra.local.stack import deploy, resolve_secrets, store_secrets
+        from infra.local.stack import in_process
 
-        outputs = deploy(boto3.client("cloudformation"))
-        secrets, _ = resolve_secrets({})
-        store_secrets(boto3.client("ssm"), "local", secrets)
-        os.environ.update(
-            {
-                "STAGE": "local",
-                "TABLE_NAME": outputs["TableName"],
-                "SUMMARY_BUCKET": outputs["SummaryBucketName"],
-                "INGEST_QUEUE_URL": outputs["IngestQueueUrl"],
-                "POWERTOOLS_TRACE_DISABLED": "true",
-            }
-        )
+        outputs, secrets, environment = in_process()
+        os.environ.update(environment)
         import app as app_module
         from chalicelib import observability, wiring
         from chalicelib.aws import get_clients

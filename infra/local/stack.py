@@ -170,3 +170,23 @@ def store_secrets(ssm: Any, stage: str, values: dict[str, str]) -> None:
         ssm.put_parameter(
             Name=f"/engagement-tracker/{stage}/{name}", Value=value, Type="SecureString", Overwrite=True
         )
+
+
+def in_process(region: str = LOCAL_REGION) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Inside an active `moto.mock_aws()`: the stack deployed, its secrets stored, and the functions'
+    environment that names it (what tests and benchmarks set before importing `app`). Returns the
+    stack's outputs, the secrets and that environment."""
+    import boto3
+
+    outputs = deploy(boto3.client("cloudformation", region_name=region), stage="local")
+    secrets, _ = resolve_secrets({})
+    store_secrets(boto3.client("ssm", region_name=region), "local", secrets)
+    environment = {
+        "STAGE": "local",
+        "TABLE_NAME": outputs["TableName"],
+        "SUMMARY_BUCKET": outputs["SummaryBucketName"],
+        "INGEST_QUEUE_URL": outputs["IngestQueueUrl"],
+        "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    return outputs, secrets, environment

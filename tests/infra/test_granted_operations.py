@@ -22,7 +22,7 @@ from moto import mock_aws
 from infra.local import senders as payloads
 from infra.local.lambda_runtime import LambdaContext, scheduled_event, sqs_event
 from infra.local.senders import Senders, SignedRequest
-from infra.local.stack import deploy, resolve_secrets, store_secrets
+from infra.local.stack import in_process, store_secrets
 from tests.fakes.platform_server import PlatformServer, Reply
 from tests.infra.aws_calls import FUNCTIONS, Call, CallRecorder, Grant, for_stage, role_grants
 
@@ -300,17 +300,10 @@ def recording() -> CallRecorder:
         server = PlatformServer().start()
         try:
             with mock_aws():
-                outputs = deploy(boto3.client("cloudformation", region_name=REGION), stage="local")
-                secrets, _ = resolve_secrets({})
-                store_secrets(boto3.client("ssm", region_name=REGION), "local", secrets)
+                outputs, secrets, environment = in_process(REGION)
                 store_secrets(boto3.client("ssm", region_name=REGION), "local", {"YOUTUBE_API_KEY": "k"})
                 for name, value in {
-                    "STAGE": "local",
-                    "TABLE_NAME": outputs["TableName"],
-                    "SUMMARY_BUCKET": outputs["SummaryBucketName"],
-                    "INGEST_QUEUE_URL": outputs["IngestQueueUrl"],
-                    "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
-                    "POWERTOOLS_TRACE_DISABLED": "true",
+                    **environment,
                     "YOUTUBE_API_BASE": f"{server.base_url}/youtube/v3",
                     "WEBSUB_HUB_URL": f"{server.base_url}/subscribe",
                 }.items():

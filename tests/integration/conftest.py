@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import boto3
 import pytest
 from moto import mock_aws
 
-from infra.local.stack import deploy, resolve_secrets, store_secrets
+from infra.local.stack import in_process
 
 
 @dataclass(frozen=True)
@@ -25,17 +24,8 @@ class Stack:
 @pytest.fixture
 def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     with mock_aws():
-        outputs = deploy(boto3.client("cloudformation"), stage="local")
-        values, _ = resolve_secrets({})
-        store_secrets(boto3.client("ssm"), "local", values)
-        for name, value in {
-            "STAGE": "local",
-            "TABLE_NAME": outputs["TableName"],
-            "SUMMARY_BUCKET": outputs["SummaryBucketName"],
-            "INGEST_QUEUE_URL": outputs["IngestQueueUrl"],
-            "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
-            "POWERTOOLS_TRACE_DISABLED": "true",
-        }.items():
+        outputs, values, environment = in_process()
+        for name, value in environment.items():
             monkeypatch.setenv(name, value)
         yield Stack(
             table_name=outputs["TableName"],
