@@ -292,6 +292,11 @@ def line_chart(
     span = max((x_high - x_low).total_seconds(), 1.0)
     origin = x_low.timestamp()
 
+    kx = (plot_w - 2 * inset) / span
+    x0 = left + inset - origin * kx
+    ky = plot_h / (y_high - y_low)
+    y0 = top + y_high * ky
+
     def sx(moment: datetime) -> str:
         return _fmt(left + inset + (moment.timestamp() - origin) / span * (plot_w - 2 * inset))
 
@@ -312,23 +317,17 @@ def line_chart(
         parts.append(
             f'<text class="axis" x="{left - 6}" y="{y}" text-anchor="end" dy="0.32em">{_e(label)}</text>'
         )
-    base = top + plot_h
-    for index, (tick, (first, second)) in enumerate(zip(ticks, x_labels, strict=True)):
-        x = sx(tick.at)
-        css = "axis x-odd" if index % 2 else "axis"
-        parts.append(f'<line class="grid" x1="{x}" x2="{x}" y1="{top}" y2="{base + 5}"/>')
-        label_y = _fmt(base + 4 + size.label_size)
-        text = f'<text class="{css}" x="{x}" y="{label_y}" text-anchor="middle">{_e(first)}'
-        if second:
-            text += f'<tspan x="{x}" dy="1.2em">{_e(second)}</tspan>'
-        parts.append(text + "</text>")
+    parts.extend(_time_axis([sx(tick.at) for tick in ticks], x_labels, top, top + plot_h, size.label_size))
     parts.append("</g>")
     with_dots = max(len(line.points) for line in lines) <= dots
     for line in lines:
         dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
         parts.append(f'<g class="series-group" data-series="{_e(line.key)}"><title>{_e(line.label)}</title>')
         if len(line.points) > 1:
-            coords = " ".join(f"{sx(at)},{sy(value)}" for at, value in line.points)
+            # The hot loop of a year-long summary (a few thousand points): no call per point.
+            coords = " ".join(
+                [f"{x0 + at.timestamp() * kx:.1f},{y0 - value * ky:.1f}" for at, value in line.points]
+            )
             parts.append(f'<polyline class="series" stroke="{line.colour}"{dash} points="{coords}"/>')
         if with_dots or len(line.points) == 1:
             parts.extend(
@@ -339,6 +338,20 @@ def line_chart(
         parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _time_axis(xs: list[str], labels: list[tuple[str, str]], top: int, base: int, size: float) -> list[str]:
+    """A grid line and a label (one or two lines) per time tick; odd ones hide on a phone."""
+    parts = []
+    label_y = _fmt(base + 4 + size)
+    for index, (x, (first, second)) in enumerate(zip(xs, labels, strict=True)):
+        css = "axis x-odd" if index % 2 else "axis"
+        parts.append(f'<line class="grid" x1="{x}" x2="{x}" y1="{top}" y2="{base + 5}"/>')
+        text = f'<text class="{css}" x="{x}" y="{label_y}" text-anchor="middle">{_e(first)}'
+        if second:
+            text += f'<tspan x="{x}" dy="1.2em">{_e(second)}</tspan>'
+        parts.append(text + "</text>")
+    return parts
 
 
 def swatch(colour: str, dash: str) -> str:

@@ -134,7 +134,13 @@ def render_html(summary: Mapping[str, Any]) -> bytes:
     view = read_summary(summary)
     words = Words(view.language, view.zone)
     page = _page(view, words)
-    return _template().render(v=view, L=words, _=words.word, p=page).encode("utf-8")
+    return _template().render(v=view, L=words, _=words.word, p=page, user=user).encode("utf-8")
+
+
+def user(text: str) -> Markup:
+    """User or platform text, escaped and isolated from the text around it: a right-to-left override
+    inside stays inside. A function rather than a template macro: a long page calls it often."""
+    return Markup("<bdi>%s</bdi>") % text
 
 
 def _page(view: SummaryView, words: Words) -> Page:
@@ -243,7 +249,7 @@ def _events_over_time(
         lines=lines,
         zone=view.zone or first.tzinfo or UTC,
         labels=words,
-        integer=all(float(value).is_integer() for line in lines for _, value in line.points),
+        integer=series.whole,
         include_zero=True,
         size=charts.EVENTS_SIZE,
     )
@@ -278,7 +284,7 @@ def _counter_charts(view: SummaryView, words: Words) -> tuple[tuple[Chart, ...],
             lines=[charts.Line(f"{series.platform}/{series.metric}", caption, colour, "", series.points)],
             zone=view.zone or first_at.tzinfo or UTC,
             labels=words,
-            integer=all(float(value).is_integer() for _, value in series.points),
+            integer=series.whole,
             include_zero=False,
             size=charts.SMALL_SIZE,
         )

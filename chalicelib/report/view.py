@@ -109,6 +109,11 @@ class CounterSeries:
     metric: str
     points: tuple[tuple[datetime, float], ...]  # in time order
 
+    @property
+    def whole(self) -> bool:
+        """Every reading a whole number (popularity, an average, need not be)."""
+        return not any(value % 1 for _, value in self.points)
+
 
 @dataclass(frozen=True, slots=True)
 class Series:
@@ -119,6 +124,11 @@ class Series:
     @property
     def has_events(self) -> bool:
         return any(count != 0 for point in self.points for count in point.events.values())
+
+    @property
+    def whole(self) -> bool:
+        """Every count a whole number (the value axis then shows no fraction)."""
+        return not any(count % 1 for point in self.points for count in point.events.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,11 +235,24 @@ class SummaryView:
 
 
 def _map(value: object) -> Mapping[str, Any]:
+    if type(value) is dict:  # what json.loads and model_dump give: skip the slower ABC check
+        return value
     return value if isinstance(value, Mapping) else {}
 
 
 def _list(value: object) -> Sequence[Any]:
     return value if isinstance(value, list | tuple) else ()
+
+
+def _time(value: object) -> datetime | None:
+    """An ISO 8601 time with an offset, else None (`common.parse_time`, inlined for long series)."""
+    if type(value) is not str:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def _text(value: object) -> str:
@@ -249,8 +272,11 @@ def _optional_text(value: object) -> str | None:
 
 
 def _number(value: object) -> float | None:
-    if is_number(value) and math.isfinite(value):
-        return value
+    kind = type(value)
+    if kind is int:  # not bool, whose type is bool
+        return value  # type: ignore[return-value]
+    if kind is float or is_number(value):
+        return value if math.isfinite(value) else None  # type: ignore[arg-type,return-value]
     return None
 
 
@@ -374,24 +400,35 @@ def _rate(data: Mapping[str, Any], total_units: float | None) -> Rate:
     )
 
 
+def _readings(points: Sequence[Any]) -> tuple[tuple[datetime, float], ...]:
+    """(at, value) pairs in time order; a point without both is left out. A year of daily readings
+    per metric is the largest part of a summary, hence one comprehension and no call per point."""
+    pairs = [
+        (at, value)
+        for point in points
+        if type(point) is dict
+        and (at := _time(point.get("at"))) is not None
+        and (value := _number(point.get("value"))) is not None
+    ]
+    pairs.sort(key=lambda pair: pair[0])
+    return tuple(pairs)
+
+
 def _series(data: Mapping[str, Any]) -> Series:
-    points = []
-    for point in _list(data.get("points")):
-        start = parse_time(_map(point).get("start"))
-        if start is not None:
-            points.append(EventPoint(start, _counts(_map(point).get("events"))))
+    points = [
+        EventPoint(start, _counts(point.get("events")))
+        for point in _list(data.get("points"))
+        if type(point) is dict and (start := _time(point.get("start"))) is not None
+    ]
     points.sort(key=lambda point: point.start)
-    counters = []
-    for entry in _list(data.get("counters")):
-        values = []
-        for point in _list(_map(entry).get("points")):
-            at, value = parse_time(_map(point).get("at")), _number(_map(point).get("value"))
-            if at is not None and value is not None:
-                values.append((at, value))
-        values.sort(key=lambda pair: pair[0])
-        counters.append(
-            CounterSeries(_text(_map(entry).get("platform")), _text(_map(entry).get("metric")), tuple(values))
+    counters = [
+        CounterSeries(
+            _text(_map(entry).get("platform")),
+            _text(_map(entry).get("metric")),
+            _readings(_list(_map(entry).get("points"))),
         )
+        for entry in _list(data.get("counters"))
+    ]
     counters.sort(key=lambda series: (platform_key(series.platform), series.metric))
     return Series(
         hourly=data.get("granularity") == "hour",
