@@ -10,6 +10,7 @@ from bench.common import ROOT
 
 BENCHMARKS = (
     "cold_start",
+    "render",
     "webhook_cost",
     "ingest_requests",
     "local_throughput",

@@ -6,12 +6,15 @@ secrets. Each business outcome is one metric.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.shared import constants
+from aws_lambda_powertools.shared.functions import resolve_truthy_env_var_choice
 
 if TYPE_CHECKING:
     from chalice.app import Chalice
@@ -21,7 +24,42 @@ METRICS_NAMESPACE = "EngagementTracker"
 
 logger = Logger(service=SERVICE_NAME)
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
-tracer = Tracer(service=SERVICE_NAME)
+
+# The Chalice event and continuation of the invocation in flight, for the once-decorated tracer.
+_in_flight: ContextVar[tuple[Callable[[Any], Any], Any]] = ContextVar("in_flight")
+
+
+def tracing_on(env: Mapping[str, str] = os.environ) -> bool:
+    """Whether Powertools' Tracer would trace here (its own rule): in Lambda, outside SAM's and
+    Chalice's local emulators, unless POWERTOOLS_TRACE_DISABLED says otherwise."""
+    if resolve_truthy_env_var_choice(env=env.get(constants.TRACER_DISABLED_ENV, "false")):
+        return False
+    in_lambda = bool(env.get(constants.LAMBDA_TASK_ROOT_ENV))
+    return in_lambda and not env.get(constants.SAM_LOCAL_ENV) and not env.get(constants.CHALICE_LOCAL_ENV)
+
+
+def _continue(_lambda_event: dict[str, Any], _context: Any) -> Any:
+    get_response, event = _in_flight.get()
+    return get_response(event)
+
+
+def _traced_handler() -> Callable[[Any, Any], Any] | None:
+    """The Tracer's handler segment around `_continue`, or None where it would not trace.
+
+    Creating a Tracer imports the X-Ray SDK, whose recorder, outside Lambda, builds a botocore client
+    for centralised sampling that nothing here ever uses (in Lambda it samples locally): about a
+    third of `import app` on a local stack or in tests, where tracing is off. So a Tracer exists
+    only where it traces. Responses are never trace metadata: some carry a freshly issued token or
+    a campaign's figures.
+    """
+    if not tracing_on():
+        return None
+    from aws_lambda_powertools import Tracer
+
+    handler: Callable[[Any, Any], Any] = Tracer(service=SERVICE_NAME).capture_lambda_handler(
+        _continue, capture_response=False
+    )
+    return handler
 
 
 def count(name: str, value: int = 1) -> None:
@@ -50,18 +88,8 @@ def annotate(**values: str | int) -> None:
         metrics.add_metadata(key=key, value=value)
 
 
-# The Chalice event and continuation of the invocation in flight, for the once-decorated tracer.
-_in_flight: ContextVar[tuple[Callable[[Any], Any], Any]] = ContextVar("in_flight")
-
-
-def _continue(_lambda_event: dict[str, Any], _context: Any) -> Any:
-    get_response, event = _in_flight.get()
-    return get_response(event)
-
-
-# Responses are never trace metadata: some carry a freshly issued token or a campaign's figures.
-# A disabled tracer still opens dummy subsegments; it is left out instead (about 15 us per call).
-_traced = None if tracer.disabled else tracer.capture_lambda_handler(_continue, capture_response=False)
+# A disabled tracer would still open dummy subsegments; it is left out instead (about 15 us per call).
+_traced = _traced_handler()
 
 # The function's name, memory and ARN: the same for every invocation of a container.
 _container_keys: dict[str, object] = {}

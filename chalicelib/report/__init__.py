@@ -1,4 +1,7 @@
-"""Renderers of a campaign summary (contract section 6): CSV for spreadsheets, one self-contained HTML page.
+"""Renderers of a campaign summary (contract sections 6 and 10): CSV for spreadsheets, one self-contained
+HTML page; and the label's calendar page and feed (section 9).
 
-Pure: standard library only, no AWS, no I/O. Each renderer takes the summary.json v1 dict and returns bytes.
+No AWS, no I/O but reading the package's own templates. Each renderer takes the summary's JSON shape and
+returns bytes. The CSV uses the standard library only; summary.html uses Jinja2 and Babel, which only the
+publish path imports (see docs/decisions.md).
 """

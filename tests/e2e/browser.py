@@ -46,13 +46,23 @@ class Visit:
         ]
 
 
-# Measured in the page once it has loaded: the charts' boxes and whether the document scrolls sideways.
+# Measured in the page once it has loaded: the charts' boxes, whether the document scrolls sideways,
+# where each section starts, the visible text, and any element that reaches past the viewport.
 MEASURE = """() => ({
   scrollWidth: document.documentElement.scrollWidth,
   svgs: [...document.querySelectorAll('svg')].map(svg => {
     const box = svg.getBoundingClientRect();
     return {width: box.width, height: box.height};
   }),
+  sections: [...document.querySelectorAll('section[id]')].map(section => ({
+    id: section.id, top: section.getBoundingClientRect().top + window.scrollY,
+  })),
+  text: document.body.innerText,
+  lang: document.documentElement.lang,
+  overflowing: [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+      && !el.closest('svg') && getComputedStyle(el).position !== 'absolute')
+    .slice(0, 5).map(el => el.tagName + '.' + el.className),
 })"""
 
 

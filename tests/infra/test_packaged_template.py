@@ -146,6 +146,16 @@ def test_the_lambda_package_holds_only_app_chalicelib_and_dependencies(packaged:
     assert not top_level & {"infra", "tests", "bench", "docs", ".chalice"}
 
 
+def test_the_lambda_package_ships_the_summary_templates_and_locales(packaged: Path) -> None:
+    # Given the packaged functions
+    names = set(zipfile.ZipFile(packaged / "deployment.zip").namelist())
+    # Then summary.html's templates and stylesheet travel with chalicelib, and Babel its French and English
+    templates = Path(__file__).resolve().parents[2] / "chalicelib" / "report" / "templates"
+    for template in templates.iterdir():
+        assert f"chalicelib/report/templates/{template.name}" in names
+    assert {"babel/locale-data/fr.dat", "babel/locale-data/en.dat", "jinja2/__init__.py"} <= names
+
+
 def _gateway_responses(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
     responses = _of_type(resources, "AWS::ApiGateway::GatewayResponse").values()
     return {r["Properties"]["ResponseType"]: r["Properties"] for r in responses}

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from aws_lambda_powertools import Tracer
 from chalice.test import Client
 
 import app as app_module
@@ -132,7 +133,8 @@ def test_with_tracing_on_an_invocation_still_answers_and_flushes_its_metrics(
     client: Client, stack: Stack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given the tracer's handler segment around every invocation, as in a deployed stage
-    traced = observability.tracer.capture_lambda_handler(observability._continue, capture_response=False)
+    tracer = Tracer(service=observability.SERVICE_NAME)
+    traced = tracer.capture_lambda_handler(observability._continue, capture_response=False)
     monkeypatch.setattr(observability, "_traced", traced)
     # When a delivery arrives
     response = send(client, Senders(stack.secrets).x(payloads.x_likes("1234", "1790", AT)))

@@ -413,3 +413,133 @@ def make_minimal_summary(**overrides: Any) -> dict[str, Any]:
         "attention": [],
     }
     return _merge(summary, overrides)
+
+
+# -- contract section 10 ------------------------------------------------------------------------------
+# What section 10 adds to a summary (`language`, `comparison`, `attention` of every code, the matched
+# `engagement_rate`, titles in `top_content`). docs/summary.schema.json gains these fields with the typed
+# summary model; until then `make_lead_summary` is not validated against it.
+
+FOLLOWER_PLATFORMS = ("facebook", "instagram", "x", "deezer")
+
+ATTENTION: list[dict[str, Any]] = [
+    {
+        "severity": "high",
+        "code": "abuse_wave",
+        "platform": "instagram",
+        "message": "42 comments from 9 new accounts in 10 minutes on 17900000000000001 look coordinated.",
+    },
+    {
+        "severity": "medium",
+        "code": "source_refused",
+        "platform": "spotify",
+        "message": "Spotify refused: the app has no extended quota (403).",
+    },
+    {
+        "severity": "medium",
+        "code": "no_credentials",
+        "platform": "tiktok",
+        "message": "no credentials configured (TIKTOK_ACCESS_TOKENS)",
+    },
+    {
+        "severity": "medium",
+        "code": "source_stale",
+        "platform": "youtube",
+        "message": "No event and no good reading from YouTube for 3 hours.",
+    },
+    {
+        "severity": "medium",
+        "code": "spike",
+        "platform": "tiktok",
+        "message": "TikTok had 120 events between 21:00 and 22:00 on 2026-11-21, 4.2x the hourly median.",
+    },
+    {
+        "severity": "low",
+        "code": "budget_spent",
+        "platform": "x",
+        "message": "X's daily request budget was spent at 18:00.",
+    },
+]
+
+
+def units_on(summary: dict[str, Any], platforms: tuple[str, ...]) -> float:
+    """Engagement units of the summary's events on `platforms` only."""
+    weights = summary.get("weights", {}).get("kinds", {})
+    return sum(
+        count * weights.get(kind, 0)
+        for platform, data in summary.get("platforms", {}).items()
+        if platform in platforms
+        for kind, count in data.get("events", {}).items()
+    )
+
+
+def make_lead_summary(language: str = "en", **overrides: Any) -> dict[str, Any]:
+    """`make_summary()` with what contract section 10 adds, then `overrides` merged in."""
+    summary = make_summary()
+    followers = sum(
+        counter["last"]
+        for platform in FOLLOWER_PLATFORMS
+        for metric, counter in summary["platforms"][platform]["counters"].items()
+        if "follower" in metric or metric == "nb_fan"
+    )
+    units = units_on(summary, FOLLOWER_PLATFORMS)
+    section_10: dict[str, Any] = {
+        "language": language,
+        "comparison": {
+            "window": {"from": "2026-11-13T13:00:00+01:00", "to": "2026-11-20T00:00:00+01:00"},
+            "platforms": {
+                "facebook": {"events": {"comment": 30, "reaction": 40}},
+                "instagram": {"events": {"comment": 100, "mention": 150}},
+                "x": {"events": {"reply": 20, "like": 25}},
+                "tiktok": {"events": {"other": 500}},
+                "standard:linkfire": {"events": {"click": 315}},
+            },
+            "totals": {"events": 1180, "engagement_units": 1500},
+            "change": {
+                "events": round((summary["totals"]["events"] - 1180) / 1180 * 100, 2),
+                "engagement_units": round((summary["totals"]["engagement_units"] - 1500) / 1500 * 100, 2),
+            },
+        },
+        "attention": [*copy.deepcopy(ATTENTION[:5]), *copy.deepcopy(summary["attention"]), ATTENTION[5]],
+        "engagement_rate": {
+            "value": round(units / followers, 6),
+            "units": units,
+            "followers": followers,
+            "platforms": list(FOLLOWER_PLATFORMS),
+            "excluded": [
+                {"platform": "youtube", "reason": "no follower count pulled"},
+                {"platform": "tiktok", "reason": "no credentials configured (TIKTOK_ACCESS_TOKENS)"},
+                {"platform": "spotify", "reason": "Spotify refused: the app has no extended quota (403)"},
+                {"platform": "soundcloud", "reason": "no follower count pulled"},
+                {"platform": "standard:linkfire", "reason": "a link service has no followers"},
+            ],
+            "numerator": REMOVE,
+            "denominator": REMOVE,
+            "denominator_value": REMOVE,
+            "reason": REMOVE,
+        },
+        "top_content": [
+            {
+                "platform": "standard:linkfire",
+                "content_id": "indochine-13",
+                "events": 471,
+                "url": None,
+                "title": None,
+            },
+            {
+                "platform": "instagram",
+                "content_id": "17900000000000001",
+                "events": 347,
+                "url": "https://www.instagram.com/p/C0example/",
+                "title": "Les dates de la tournée 13 : on vous attend !",
+            },
+            {
+                "platform": "youtube",
+                "content_id": "dQw4w9WgXcQ",
+                "events": 45,
+                "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                "title": "Indochine \u2013 13 (clip officiel)",
+            },
+        ],
+    }
+    return _merge(_merge(summary, section_10), overrides)

@@ -1,0 +1,213 @@
+"""Issue 11: rendering a year-long summary, against `json.dumps` of the same summary.
+
+A 366-day campaign tracked on the 8 named platforms: daily points, a daily counter series per
+platform and metric, 50 top contents with titles and URLs, and everything contract section 10 adds.
+Figures: the HTML's size (target under 400 KB) and the time to build JSON + CSV + HTML against
+`json.dumps` alone (target under 10x; the JSON is `json.dumps` itself; the publish job's indented
+JSON, `json.dumps(indent=2)`, which leaves the C encoder, is shown aside). The HTML's first render
+(which compiles the templates, once per container) is shown apart; the ratio uses medians of the
+renders after it, sampled alternately with the baseline.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bench.common import median, report, timed
+
+PLATFORMS = ("facebook", "instagram", "x", "youtube", "tiktok", "spotify", "soundcloud", "deezer")
+KINDS = ("comment", "reply", "reaction", "like", "share", "repost", "mention", "follow")
+METRICS = {
+    "facebook": ("followers", "likes", "comments", "shares"),
+    "instagram": ("followers", "likes", "comments"),
+    "x": ("followers", "likes", "reposts", "views"),
+    "youtube": ("followers", "views", "likes", "comments"),
+    "tiktok": ("followers", "views", "likes", "shares"),
+    "spotify": ("followers", "popularity"),
+    "soundcloud": ("followers", "plays", "likes"),
+    "deezer": ("fans",),
+}
+DAYS = 366
+ZONE = ZoneInfo("Europe/Paris")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def year_summary(language: str = "fr") -> dict[str, Any]:
+    """A schema-shaped summary of a 366-day campaign (figures deterministic, not realistic)."""
+    start = datetime(2026, 1, 1, tzinfo=ZONE)
+    end = start + timedelta(days=DAYS)
+    days = [
+        datetime.combine(date(2026, 1, 1) + timedelta(days=n), datetime.min.time(), ZONE) for n in range(DAYS)
+    ]
+    platforms = {}
+    for index, platform in enumerate(PLATFORMS):
+        events = {kind: 100 + 37 * index + 11 * k for k, kind in enumerate(KINDS)}
+        counters = {
+            metric: {
+                "first": 10_000 * (m + 1),
+                "last": 10_000 * (m + 1) + 3_650 * (index + 1),
+                "delta": 3_650 * (index + 1),
+                "as_of": "2026-12-31T09:00:00Z",
+            }
+            for m, metric in enumerate(METRICS[platform])
+        }
+        platforms[platform] = {
+            "events": events,
+            "counters": counters,
+            "freshness": {
+                "last_event_at": "2026-12-31T22:00:00Z",
+                "last_pull_at": "2026-12-31T21:00:03Z",
+                "last_error": None,
+            },
+        }
+    total = sum(sum(p["events"].values()) for p in platforms.values())
+    return {
+        "schema_version": 1,
+        "language": language,
+        "campaign": {
+            "campaign_id": "year-long",
+            "name": "Une ann\u00e9e de tourn\u00e9e",
+            "label": "columbia-fr",
+            "artist": "indochine",
+            "starts_at": _iso(start),
+            "ends_at": _iso(end),
+            "timezone": "Europe/Paris",
+            "tracked": {
+                p: {"accounts": [f"{p}-account"], "content": [f"{p}-{n}" for n in range(7)]}
+                for p in PLATFORMS
+            },
+            "archived": False,
+        },
+        "generated_at": "2027-01-01T09:00:00Z",
+        "window": {"from": _iso(start), "to": _iso(end)},
+        "timezone": "Europe/Paris",
+        "platforms": platforms,
+        "totals": {"events": total, "engagement_units": total * 2.5},
+        "weights": {
+            "version": "et-2026.1",
+            "effective_from": "2026-01-01",
+            "source": "bench",
+            "kinds": {k: 1 + n % 4 for n, k in enumerate(KINDS)},
+        },
+        "engagement_rate": {
+            "value": 0.0123,
+            "units": total * 2,
+            "followers": 4_000_000,
+            "platforms": ["facebook", "instagram", "x", "youtube", "deezer"],
+            "excluded": [
+                {"platform": p, "reason": "no follower count pulled"}
+                for p in ("tiktok", "spotify", "soundcloud")
+            ],
+        },
+        "series": {
+            "granularity": "day",
+            "timezone": "Europe/Paris",
+            "points": [
+                {"start": _iso(day), "events": {p: (n * (i + 3)) % 97 - 5 for i, p in enumerate(PLATFORMS)}}
+                for n, day in enumerate(days)
+            ],
+            "counters": [
+                {
+                    "platform": platform,
+                    "metric": metric,
+                    "points": [
+                        {
+                            "at": (day + timedelta(hours=9)).astimezone(UTC).isoformat(),
+                            "value": 10_000 * (m + 1) + n * 10 * (i + 1),
+                        }
+                        for n, day in enumerate(days)
+                    ],
+                }
+                for i, platform in enumerate(PLATFORMS)
+                for m, metric in enumerate(METRICS[platform])
+            ],
+        },
+        "top_content": [
+            {
+                "platform": PLATFORMS[n % 8],
+                "content_id": f"{PLATFORMS[n % 8]}-content-{n}",
+                "events": 5_000 - 90 * n,
+                "url": f"https://example.com/{PLATFORMS[n % 8]}/{n}",
+                "title": f"Contenu num\u00e9ro {n} de la tourn\u00e9e",
+            }
+            for n in range(50)
+        ],
+        "collisions": [],
+        "attention": [
+            {"severity": "medium", "code": "spike", "platform": "tiktok", "message": "A spike at 21:00."},
+            {"severity": "low", "code": "budget_spent", "platform": "x", "message": "Budget spent at 18:00."},
+        ],
+        "comparison": {
+            "window": {"from": _iso(start - timedelta(days=DAYS)), "to": _iso(start)},
+            "platforms": {p: {"events": {"comment": 1_000}} for p in PLATFORMS},
+            "totals": {"events": 8_000, "engagement_units": 20_000},
+            "change": {"events": round((total - 8_000) / 80, 2), "engagement_units": None},
+        },
+    }
+
+
+def run(repeat: int = 15) -> dict[str, float]:
+    from chalicelib.report.csv_report import render_csv
+
+    summary = year_summary()
+    first_start = time.perf_counter()
+    from chalicelib.report.html_report import render_html
+
+    page = render_html(summary)
+    first_html = time.perf_counter() - first_start
+
+    def everything() -> None:
+        json.dumps(summary).encode("utf-8")
+        render_csv(summary)
+        render_html(summary)
+
+    # Alternating samples, so that noise from the rest of the machine hits baseline and work alike.
+    dumps_samples, all_samples = [], []
+    for _ in range(repeat):
+        dumps_samples += timed(lambda: json.dumps(summary), 1)
+        all_samples += timed(everything, 1)
+    dumps, total = median(dumps_samples), median(all_samples)
+    json_pretty = median(
+        timed(lambda: json.dumps(summary, indent=2, ensure_ascii=False).encode("utf-8"), repeat)
+    )
+    csv = median(timed(lambda: render_csv(summary), repeat))
+    html = median(timed(lambda: render_html(summary), repeat))
+    figures = {
+        "html_bytes": len(page),
+        "json_dumps_ms": dumps * 1000,
+        "json_ms": json_pretty * 1000,
+        "csv_ms": csv * 1000,
+        "html_ms": html * 1000,
+        "html_first_ms": first_html * 1000,
+        "all_ms": total * 1000,
+        "ratio": total / dumps,
+    }
+    report(
+        f"Rendering a {DAYS}-day summary of 8 platforms and 50 top contents (targets: HTML < 400 KB, "
+        "JSON + CSV + HTML < 10x json.dumps)",
+        [
+            ("summary.html size", f"{len(page) / 1024:.0f} KB"),
+            ("json.dumps (the baseline)", f"{figures['json_dumps_ms']:.1f} ms"),
+            (
+                "(aside) json.dumps(indent=2), as publishing writes it",
+                f"{figures['json_ms']:.1f} ms  ({json_pretty / dumps:.1f}x)",
+            ),
+            ("summary.csv", f"{figures['csv_ms']:.1f} ms  ({csv / dumps:.1f}x)"),
+            ("summary.html", f"{figures['html_ms']:.1f} ms  ({html / dumps:.1f}x)"),
+            ("summary.html, first render (compiles the templates)", f"{figures['html_first_ms']:.0f} ms"),
+            ("JSON (json.dumps) + CSV + HTML", f"{figures['all_ms']:.1f} ms"),
+            ("ratio to json.dumps", f"{figures['ratio']:.1f}"),
+        ],
+    )
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(run()))
