@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from chalicelib.domain.tracking import tracked_by_platform
 from chalicelib.observability import count, logger
 from chalicelib.pulls.errors import PullError
 from chalicelib.pulls.failures import describe_pull
 from chalicelib.pulls.snapshots import PullResult, Snapshot
-from chalicelib.services.publishing import tracked_by_platform
 
 # Start a platform only with this much of the invocation left (its HTTP calls are bounded by their
 # timeouts and retry budget; what it read is written at once).
