@@ -1,4 +1,4 @@
-"""A campaign's summary (summary.json, schema v1: docs/summary.schema.json), built from its tally.
+"""A campaign's summary (summary.json, schema v1: chalicelib.models.summary), built from its tally.
 
 Pure: the same stored events, snapshots and campaign give the same summary (invariant 4).
 """
@@ -12,9 +12,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.domain.rollups import Tally
+from chalicelib.domain.times import iso
 from chalicelib.domain.weights import WeightTable
+from chalicelib.models.summary import SCHEMA_VERSION, Summary
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "Freshness", "SummaryInput", "build_summary", "iso", "window_end"]
 HOURLY_UP_TO = timedelta(days=7)  # longer windows get daily points
 TOP_CONTENT = 10
 
@@ -42,40 +44,34 @@ class SummaryInput:
     freshness: Mapping[str, Freshness] = field(default_factory=dict)
 
 
-def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.utcoffset() == timedelta(0):
-        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return moment.isoformat()
-
-
 def window_end(starts_at: datetime, ends_at: datetime, generated_at: datetime) -> datetime:
     return max(starts_at, min(ends_at, generated_at))
 
 
-def build_summary(data: SummaryInput) -> dict[str, Any]:
+def build_summary(data: SummaryInput) -> Summary:
     start = data.starts_at.astimezone(UTC)
     end = window_end(data.starts_at, data.ends_at, data.generated_at).astimezone(UTC)
     platforms = {name: _platform(name, data) for name in sorted(set(data.platforms) | _tallied(data.tally))}
     events = {name: section["events"] for name, section in platforms.items()}
     total_events = sum(sum(kinds.values()) for kinds in events.values())
     units = round(sum(data.weights.units(kinds) for kinds in events.values()), 4)
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "campaign": dict(data.campaign),
-        "generated_at": iso(data.generated_at.astimezone(UTC)),
-        "window": {"from": iso(data.starts_at), "to": iso(end)},
-        "timezone": data.timezone,
-        "platforms": platforms,
-        "totals": {"events": total_events, "engagement_units": units},
-        "weights": data.weights.as_json(),
-        "engagement_rate": _engagement_rate(units, data.counters),
-        "series": _series(data, start, end),
-        "top_content": _top_content(data.tally, data.campaign.get("tracked") or {}),
-        "collisions": data.collisions,
-        "attention": attention(data.collisions),
-    }
+    return Summary.model_validate(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "campaign": dict(data.campaign),
+            "generated_at": iso(data.generated_at.astimezone(UTC)),
+            "window": {"from": iso(data.starts_at), "to": iso(end)},
+            "timezone": data.timezone,
+            "platforms": platforms,
+            "totals": {"events": total_events, "engagement_units": units},
+            "weights": data.weights.as_json(),
+            "engagement_rate": _engagement_rate(units, data.counters),
+            "series": _series(data, start, end),
+            "top_content": _top_content(data.tally, data.campaign.get("tracked") or {}),
+            "collisions": data.collisions,
+            "attention": attention(data.collisions),
+        }
+    )
 
 
 def attention(collisions: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -36,9 +36,12 @@ import io
 import math
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.report.common import is_number, sorted_kinds, sorted_platforms
+
+if TYPE_CHECKING:
+    from chalicelib.models.summary import Summary
 
 HEADER: tuple[str, ...] = ("section", "platform", "name", "value", "first", "last", "delta", "as_of")
 
@@ -193,8 +196,9 @@ def _rows(summary: Mapping[str, Any]) -> Iterator[Row]:
     yield from _attention_rows(summary)
 
 
-def render_csv(summary: Mapping[str, Any]) -> bytes:
-    """summary.csv for a summary.json v1 dict: UTF-8, CRLF rows, the header first."""
+def render_csv(given: Summary | Mapping[str, Any]) -> bytes:
+    """summary.csv for a summary (or its JSON, as a dict): UTF-8, CRLF rows, the header first."""
+    summary = given if isinstance(given, Mapping) else given.model_dump(mode="json")
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(HEADER)

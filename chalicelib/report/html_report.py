@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from chalicelib.report.common import (
@@ -39,6 +39,9 @@ from chalicelib.report.common import (
     sorted_platforms,
     zone,
 )
+
+if TYPE_CHECKING:
+    from chalicelib.models.summary import Summary
 
 # Mid-tone colours with a contrast of at least 3:1 on both the light and the dark background (WCAG 1.4.11).
 _PLATFORM_COLOURS = {
@@ -972,8 +975,9 @@ def _csp() -> str:
     )
 
 
-def render_html(summary: Mapping[str, Any]) -> bytes:
-    """summary.html for a summary.json v1 dict: one UTF-8 page that loads nothing from anywhere."""
+def render_html(given: Summary | Mapping[str, Any]) -> bytes:
+    """summary.html for a summary (or its JSON, as a dict): one UTF-8 page that loads nothing."""
+    summary = given if isinstance(given, Mapping) else given.model_dump(mode="json")
     campaign = _mapping(summary.get("campaign"))
     clock = _Clock(zone(summary.get("timezone") or campaign.get("timezone")))
     title = f"{campaign.get('name') or campaign.get('campaign_id') or 'Campaign'} \u2013 engagement summary"

@@ -15,6 +15,7 @@ from chalicelib.domain.counters import Reading
 from chalicelib.domain.freshness import PullState
 from chalicelib.domain.rollups import Rollup, StoredEventView
 from chalicelib.domain.tracking import TrackedPlatforms
+from chalicelib.models.summary import Summary
 
 
 class CampaignView(Protocol):
@@ -89,7 +90,7 @@ class Snapshots(Protocol):
     ) -> list[Reading]: ...
 
 
-Renderer = Callable[[dict[str, Any]], bytes]
+Renderer = Callable[[Summary], bytes]
 CollisionFinder = Callable[[Any, list[Any]], list[dict[str, Any]]]
 # Writes the calendar pages of the labels (all labels with a campaign when None); returns them.
 CalendarPages = Callable[[list[Any], datetime, "set[str] | None"], list[str]]

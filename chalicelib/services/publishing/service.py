@@ -21,9 +21,11 @@ from chalicelib.domain.counters import ACCOUNT_METRICS, CONTENT_METRICS
 from chalicelib.domain.rollups import Tally
 from chalicelib.domain.roster import Owner, OwnerIndex
 from chalicelib.domain.summary import Freshness, SummaryInput, build_summary, window_end
+from chalicelib.domain.times import iso
 from chalicelib.domain.tracking import Excluded
 from chalicelib.domain.weights import WeightTable
 from chalicelib.errors import NotFound
+from chalicelib.models.summary import Summary
 from chalicelib.observability import count, logger
 from chalicelib.services.publishing.counters import CounterReader
 from chalicelib.services.publishing.links import DEFAULT_LINK_SECONDS, parse_expires_in, run_links
@@ -57,8 +59,9 @@ SUMMARY_CAMPAIGN_FIELDS = (
 )
 
 
-def render_json(summary: dict[str, Any]) -> bytes:
-    return json.dumps(summary, indent=2, ensure_ascii=False).encode("utf-8")
+def render_json(summary: Summary) -> bytes:
+    """summary.json: the model's JSON, two-space indents, UTF-8 (non-ASCII kept as it is)."""
+    return json.dumps(summary.model_dump(mode="json"), indent=2, ensure_ascii=False).encode("utf-8")
 
 
 class PublishingService:
@@ -130,7 +133,7 @@ class PublishingService:
 
     def build(
         self, campaign: CampaignView, others: list[Any], now: datetime, owners: OwnerIndex | None = None
-    ) -> dict[str, Any]:
+    ) -> Summary:
         """The campaign's summary. Accounts registered to artists of other labels (`owners`, read
         here when not given) count for nothing: neither their events, nor their content's, nor the
         counters of those accounts and of content their events are about (contract section 8)."""
@@ -165,9 +168,7 @@ class PublishingService:
     ) -> PublishedRun:
         summary = self.build(campaign, others, now, owners)
         bodies = {name: render(summary) for name, render in self._renderers.items()}
-        run = self._summaries.publish(
-            campaign.label, campaign.campaign_id, str(summary["generated_at"]), bodies
-        )
+        run = self._summaries.publish(campaign.label, campaign.campaign_id, iso(summary.generated_at), bodies)
         count("summaries_published")
         logger.info(
             "summary published", extra={"campaign_id": campaign.campaign_id, "generated_at": run.generated_at}

@@ -13,12 +13,28 @@ from chalicelib.domain.weights import DEFAULT_WEIGHTS
 PARIS = ZoneInfo("Europe/Paris")
 
 
+def campaign_fields(**changes: Any) -> dict[str, Any]:
+    """The campaign's fields as a summary shows them."""
+    return {
+        "campaign_id": "c",
+        "name": "Campaign",
+        "label": "columbia-fr",
+        "artist": "indochine",
+        "starts_at": "2026-11-20T00:00:00+01:00",
+        "ends_at": "2026-12-20T00:00:00+01:00",
+        "timezone": "Europe/Paris",
+        "tracked": {},
+        "archived": False,
+        **changes,
+    }
+
+
 def summary(
     tally: Tally, starts_at: datetime, ends_at: datetime, generated_at: datetime, **extra: Any
 ) -> dict[str, Any]:
     return build_summary(
         SummaryInput(
-            campaign={"campaign_id": "c"},
+            campaign=campaign_fields(),
             platforms=("x", "youtube"),
             starts_at=starts_at,
             ends_at=ends_at,
@@ -28,7 +44,7 @@ def summary(
             weights=DEFAULT_WEIGHTS,
             **extra,
         )
-    )
+    ).model_dump(mode="json")
 
 
 def tally_of(*entries: tuple[str, str, datetime, int]) -> Tally:
@@ -147,7 +163,7 @@ def test_a_tracked_account_in_top_content_links_to_the_account_not_a_post() -> N
     # When the summary is built
     top = build_summary(
         SummaryInput(
-            campaign={"campaign_id": "c", "tracked": tracked},
+            campaign=campaign_fields(tracked=tracked),
             platforms=("x",),
             starts_at=start,
             ends_at=start + timedelta(days=2),
@@ -156,9 +172,9 @@ def test_a_tracked_account_in_top_content_links_to_the_account_not_a_post() -> N
             tally=tally,
             weights=DEFAULT_WEIGHTS,
         )
-    )["top_content"]
+    ).top_content
     # Then the account links to its profile, and the post to the post
-    assert [t["url"] for t in top] == [
+    assert [t.url for t in top] == [
         "https://x.com/i/user/4242",
         "https://x.com/i/web/status/1790000000000000001",
     ]
