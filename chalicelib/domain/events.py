@@ -45,6 +45,23 @@ PLATFORM_ORDER: tuple[str, ...] = (
     "deezer",
 )
 PLATFORMS: frozenset[str] = frozenset(PLATFORM_ORDER)
+# How people write them (a Standard Webhooks source goes by its own name).
+PLATFORM_NAMES: dict[str, str] = {
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "x": "X",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+    "spotify": "Spotify",
+    "soundcloud": "SoundCloud",
+    "deezer": "Deezer",
+}
+
+
+def platform_name(platform: str) -> str:
+    """`YouTube`, `TikTok`; `standard:linkfire` is `linkfire`."""
+    return PLATFORM_NAMES.get(platform) or platform.removeprefix("standard:")
+
 
 # A content id is part of the storage keys (an event's partition key holds at most 2048 bytes, a dirty
 # marker's sort key 1024 with the platform and the hour), and a stored item holds at most 400 KB. Real

@@ -32,6 +32,7 @@ from pydantic.config import JsonDict
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from chalicelib.domain.attention import AttentionCode, Severity
 from chalicelib.domain.events import KIND_ORDER, KINDS, PLATFORM_ORDER
 from chalicelib.domain.times import iso
 
@@ -226,6 +227,13 @@ class Weights(_Part):
     kinds: Annotated[dict[Kind, Number], Field(json_schema_extra=_keys("kind"))]
 
 
+class ExcludedPlatform(_Part):
+    """A platform left out of the engagement rate, and why (it has no known follower count)."""
+
+    platform: Platform
+    reason: Text
+
+
 _RATE_HAS_ITS_PARTS: JsonDict = {
     "if": {"properties": {"value": {"type": "number"}}},
     "then": {
@@ -239,12 +247,18 @@ _RATE_HAS_ITS_PARTS: JsonDict = {
 
 
 class EngagementRate(_Part):
-    """Engagement units per follower, with its denominator named; null with the reason when there is
-    none."""
+    """Engagement units per follower, numerator and denominator over the same platforms: those with a
+    known follower count (`platforms`); the others are listed in `excluded` with why. `value` is null,
+    with its `reason`, when no follower count is known. `numerator`, `denominator` and
+    `denominator_value` (= `followers`, null when none is known) name the same figures as before."""
 
     model_config = ConfigDict(json_schema_extra=_RATE_HAS_ITS_PARTS)
 
     value: Number | None
+    units: Annotated[Number, Field(description="The engagement units of `platforms` only.")]
+    followers: Annotated[Number, Field(description="The latest follower counts of `platforms`, summed.")]
+    platforms: list[Platform]
+    excluded: list[ExcludedPlatform]
     numerator: Literal["engagement_units"]
     denominator: str | None
     denominator_value: Number | None
@@ -286,10 +300,13 @@ class Series(_Part):
 
 
 class TopContent(_Part):
+    """A content by net events in the window; its title and link when known (null otherwise)."""
+
     platform: Platform
     content_id: Text
     events: Count
     url: str | None
+    title: str | None
 
 
 class Shared(_Part):
@@ -328,16 +345,36 @@ class PushClash(_Part):
     )
 
 
-Severity = Literal["high", "medium", "low"]
-
-
 class Attention(_Part):
-    """Something a lead should look at."""
+    """Something a lead should look at (chalicelib.domain.attention says when each code is raised):
+    `abuse_wave` high; `source_refused`, `no_credentials`, `source_stale`, `spike` medium;
+    `budget_spent`, `collision`, `push_clash` low."""
 
     severity: Severity
-    code: Text
+    code: AttentionCode
     platform: Annotated[Platform | None, _ref("platform")] = Field(default=None, exclude_if=_absent_when_none)
     message: Text
+
+
+class ComparedPlatform(_Part):
+    events: Annotated[dict[Kind, Count], Field(json_schema_extra=_keys("kind"))]
+
+
+class Change(_Part):
+    """Percent change of each total against the previous window; null when the previous figure is 0."""
+
+    events: Number | None
+    engagement_units: Number | None
+
+
+class Comparison(_Part):
+    """The window of equal length (in hours) just before `window.from`, counted from the same rollups:
+    its net events per platform and kind, its totals, and the change of this window's totals."""
+
+    window: Window
+    platforms: Annotated[dict[Platform, ComparedPlatform], Field(json_schema_extra=_keys("platform"))]
+    totals: Totals
+    change: Change
 
 
 # The summary --------------------------------------------------------------------------------------
@@ -352,8 +389,13 @@ class Summary(_Part):
     generated_at: Time
     window: Window
     timezone: Text
+    language: Annotated[
+        Literal["fr", "en"],
+        Field(description="The language of the summary's words: the campaign's, else its artist's, else en."),
+    ]
     platforms: Annotated[dict[Platform, PlatformSummary], Field(json_schema_extra=_keys("platform"))]
     totals: Totals
+    comparison: Comparison
     weights: Weights
     engagement_rate: EngagementRate
     series: Series

@@ -128,7 +128,7 @@ def test_artefacts_have_their_content_types(api: Api, stack: Stack) -> None:
         "html": "text/html; charset=utf-8",
     }
     csv_text = s3.get_object(Bucket=stack.bucket, Key=keys["csv"])["Body"].read().decode("utf-8")
-    assert csv_text.splitlines()[0] == "section,platform,name,value,first,last,delta,as_of"
+    assert csv_text.splitlines()[0] == "campaign_id,section,platform,name,value,first,last,delta,as_of"
 
 
 def test_links_are_presigned_for_the_requested_time(api: Api, stack: Stack) -> None:

@@ -5,6 +5,7 @@ for this campaign, and each counter's daily points (one item a day)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,18 @@ from chalicelib.services.publishing.reads import Reader
 PulledItem = tuple[str, str, tuple[str, ...]]
 
 
+@dataclass(frozen=True, slots=True)
+class CounterFigures:
+    """What a summary shows of a campaign's pulled counters."""
+
+    # platform -> metric -> {"first", "last", "delta", "as_of"[, "unavailable"]}
+    counters: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    freshness: dict[str, Freshness] = field(default_factory=dict)
+    series: list[dict[str, Any]] = field(default_factory=list)  # each counter's daily points
+    # platform -> the newest good reading of the campaign's items there
+    last_good_at: dict[str, datetime] = field(default_factory=dict)
+
+
 class CounterReader:
     def __init__(self, snapshots: Snapshots, reader: Reader) -> None:
         self._snapshots = snapshots
@@ -40,16 +53,16 @@ class CounterReader:
         *,
         excluded: Excluded | None = None,
         withheld: frozenset[tuple[str, str]] = frozenset(),
-    ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, Freshness], list[dict[str, Any]]]:
+    ) -> CounterFigures:
         """Each tracked item's first and last snapshot in the window, per platform; the platforms'
         pull freshness for this campaign (`campaign_freshness`: a failure shows unless every item the
-        campaign tracks there was read well since); and each counter's daily points (the day's
-        latest, summed over items). Neither `excluded` accounts nor `withheld` content count."""
-        counters: dict[str, dict[str, dict[str, Any]]] = {}
-        freshness: dict[str, Freshness] = {}
-        series: list[dict[str, Any]] = []
+        campaign tracks there was read well since); each counter's daily points (the day's latest,
+        summed over items); and each platform's newest good reading. Neither `excluded` accounts nor
+        `withheld` content count."""
+        figures = CounterFigures()
+        counters, freshness, series = figures.counters, figures.freshness, figures.series
         if end <= start:
-            return counters, freshness, series
+            return figures
         snapshots = self._snapshots
         for platform, tracked in tracked_by_platform(campaign, excluded).items():
             own_content = [i for i in contents[platform] if (platform, i) not in withheld]
@@ -78,9 +91,11 @@ class CounterReader:
                 if latest.value is not None:
                     key = (kind, item_id)
                     good_since[key] = max(good_since.get(key, latest.at), latest.at)
+            if good_since:
+                figures.last_good_at[platform] = max(good_since.values())
             if found:
                 counters[platform] = aggregate(found)
-                series += self._daily_points(platform, items, {c.metric for c in found}, start, end)
+                series.extend(self._daily_points(platform, items, {c.metric for c in found}, start, end))
             # The items the pull job reads for this campaign (an account's other content is not).
             own_tracked = {i for i in tracked.content if (platform, i) not in withheld}
             pulled = [
@@ -94,7 +109,7 @@ class CounterReader:
             ]
             state = snapshots.pull_state(platform)
             freshness[platform] = campaign_freshness(state, pulled, good_since, end)
-        return counters, freshness, series
+        return figures
 
     def _daily_points(
         self,
@@ -105,7 +120,7 @@ class CounterReader:
         end: datetime,
     ) -> list[dict[str, Any]]:
         snapshots = self._snapshots
-        series = []
+        series: list[dict[str, Any]] = []
         for metric in sorted(metrics):
             wanted = [(kind, item_id) for kind, item_id, item_metrics in items if metric in item_metrics]
 

@@ -37,11 +37,30 @@ class CampaignView(Protocol):
     def timezone(self) -> str: ...
 
     @property
+    def artist(self) -> str: ...
+
+    @property
+    def language(self) -> str | None: ...
+
+    @property
     def tracked(self) -> TrackedPlatforms: ...
 
     def is_active(self, now: datetime) -> bool: ...
 
     def public(self) -> dict[str, Any]: ...
+
+
+class ArtistView(Protocol):
+    """What publishing reads of a registered artist (chalicelib.models.artist.RegisteredArtist)."""
+
+    @property
+    def artist_id(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
 
 
 class Campaigns(Protocol):

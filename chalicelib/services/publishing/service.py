@@ -13,23 +13,30 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from chalicelib.adapters.rollup_store import Marker
 from chalicelib.adapters.summary_store import PublishedRun
 from chalicelib.domain.counters import ACCOUNT_METRICS, CONTENT_METRICS
 from chalicelib.domain.rollups import Tally
 from chalicelib.domain.roster import Owner, OwnerIndex
-from chalicelib.domain.summary import Freshness, SummaryInput, build_summary, window_end
+from chalicelib.domain.summary import (
+    SummaryInput,
+    build_summary,
+    language_of,
+    previous_window,
+    window_end,
+)
 from chalicelib.domain.times import iso
 from chalicelib.domain.tracking import Excluded
 from chalicelib.domain.weights import WeightTable
 from chalicelib.errors import NotFound
 from chalicelib.models.summary import Summary
 from chalicelib.observability import count, logger
-from chalicelib.services.publishing.counters import CounterReader
+from chalicelib.services.publishing.counters import CounterFigures, CounterReader
 from chalicelib.services.publishing.links import DEFAULT_LINK_SECONDS, parse_expires_in, run_links
 from chalicelib.services.publishing.ports import (
+    ArtistView,
     CalendarPages,
     Campaigns,
     CampaignView,
@@ -44,6 +51,7 @@ from chalicelib.services.publishing.refresh import Refresh, RollupRefresher, con
 from chalicelib.services.publishing.tally import Tallier
 
 RUN_TIME_STEP = timedelta(seconds=1)
+_Value = TypeVar("_Value")
 
 # The campaign's fields a summary shows (not its bookkeeping: created_at, updated_at).
 SUMMARY_CAMPAIGN_FIELDS = (
@@ -79,6 +87,7 @@ class PublishingService:
         read_concurrency: int = READ_CONCURRENCY,
         owners: Callable[[], Iterable[Owner]] | None = None,
         calendar_pages: CalendarPages | None = None,
+        artists: Callable[[], Iterable[ArtistView]] | None = None,
     ) -> None:
         reader = Reader(read_concurrency)
         self._campaigns = campaigns
@@ -90,6 +99,7 @@ class PublishingService:
         self._snapshots = snapshots
         self._owners = owners
         self._calendar_pages = calendar_pages
+        self._artists = artists
         self._refresher = RollupRefresher(rollups, reader)
         self._tallier = Tallier(rollups, reader)
         self._counters = CounterReader(snapshots, reader) if snapshots is not None else None
@@ -97,6 +107,13 @@ class PublishingService:
     def owner_index(self) -> OwnerIndex:
         """Every registered account of the deployment: one read, shared by a run's campaigns."""
         return OwnerIndex.of(self._owners()) if self._owners is not None else OwnerIndex()
+
+    def artist_languages(self) -> dict[tuple[str, str], str]:
+        """(label, artist_id) -> language of every registered artist: one read (the roster's artist
+        partition), shared by a run's campaigns, made only for a campaign without a language."""
+        if self._artists is None:
+            return {}
+        return {(artist.label, artist.artist_id): artist.language for artist in self._artists()}
 
     def refresh(self, wanted: Callable[[Marker], bool] | None = None) -> Refresh:
         return self._refresher.refresh(wanted)
@@ -125,27 +142,43 @@ class PublishingService:
         *,
         excluded: Excluded | None = None,
         withheld: frozenset[tuple[str, str]] = frozenset(),
-    ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, Freshness], list[dict[str, Any]]]:
+    ) -> CounterFigures:
         if self._counters is None:
-            return {}, {}, []
+            return CounterFigures()
         contents = contents if contents is not None else self.tracked_contents(campaign, excluded)
         return self._counters.counters(campaign, start, end, contents, excluded=excluded, withheld=withheld)
 
     def build(
-        self, campaign: CampaignView, others: list[Any], now: datetime, owners: OwnerIndex | None = None
+        self,
+        campaign: CampaignView,
+        others: list[Any],
+        now: datetime,
+        owners: OwnerIndex | None = None,
+        artists: Callable[[], Mapping[tuple[str, str], str]] | None = None,
     ) -> Summary:
         """The campaign's summary. Accounts registered to artists of other labels (`owners`, read
         here when not given) count for nothing: neither their events, nor their content's, nor the
-        counters of those accounts and of content their events are about (contract section 8)."""
+        counters of those accounts and of content their events are about (contract section 8).
+        `artists` gives the registered artists' languages (read here when needed and not given).
+
+        The comparison's window (as long as this one, just before it) is tallied from the same read
+        of each content's rollups: one Query per content covers both windows, and its only extra
+        event reads are the quarter its own start cuts."""
         start = campaign.starts_at.astimezone(UTC)
         end = window_end(campaign.starts_at, campaign.ends_at, now).astimezone(UTC)
         public = campaign.public()
         excluded = (owners if owners is not None else self.owner_index()).foreign_to(campaign.label)
         contents = self.tracked_contents(campaign, excluded)
-        tally = self.tally(campaign, start, end, contents, excluded)
-        counters, freshness, counter_series = self.counters(
+        previous, tally = self._tallier.tally_windows(
+            campaign, [previous_window(start, end), (start, end)], contents, excluded
+        )
+        figures = self.counters(
             campaign, start, end, contents, excluded=excluded, withheld=frozenset(tally.withheld)
         )
+        # The roster is read only for a campaign without a language of its own.
+        languages: Mapping[tuple[str, str], str] = {}
+        if campaign.language is None:
+            languages = artists() if artists is not None else self.artist_languages()
         return build_summary(
             SummaryInput(
                 campaign={name: public[name] for name in SUMMARY_CAMPAIGN_FIELDS if name in public},
@@ -157,16 +190,24 @@ class PublishingService:
                 tally=tally,
                 weights=self._weights,
                 collisions=self._collisions(campaign, others),
-                counters=counters,
-                freshness=freshness,
-                counter_series=counter_series,
+                counters=figures.counters,
+                freshness=figures.freshness,
+                counter_series=figures.series,
+                last_good_at=figures.last_good_at,
+                language=language_of(campaign.language, campaign.artist, campaign.label, languages),
+                previous=previous,
             )
         )
 
     def _publish(
-        self, campaign: CampaignView, others: list[Any], now: datetime, owners: OwnerIndex
+        self,
+        campaign: CampaignView,
+        others: list[Any],
+        now: datetime,
+        owners: OwnerIndex,
+        artists: Callable[[], Mapping[tuple[str, str], str]],
     ) -> PublishedRun:
-        summary = self.build(campaign, others, now, owners)
+        summary = self.build(campaign, others, now, owners, artists)
         bodies = {name: render(summary) for name, render in self._renderers.items()}
         run = self._summaries.publish(campaign.label, campaign.campaign_id, iso(summary.generated_at), bodies)
         count("summaries_published")
@@ -184,7 +225,7 @@ class PublishingService:
         now = _run_time(self._clock())
         campaigns = self._campaigns.list_all()
         others = [c for c in campaigns if c.campaign_id != campaign.campaign_id]
-        run = self._publish(campaign, others, now, self.owner_index())
+        run = self._publish(campaign, others, now, self.owner_index(), self.artist_languages)
         if self._calendar_pages is not None:
             self._calendar_pages(campaigns, now, {campaign.label})
         return {
@@ -201,6 +242,7 @@ class PublishingService:
         campaigns = self._campaigns.list_all()
         written: dict[str, datetime | None] = {}  # platform -> its snapshots' write time, read once
         owners: OwnerIndex | None = None  # read once, at the first active campaign
+        artists = _once(self.artist_languages)  # read once, at the first campaign without a language
         published = []
         for campaign in campaigns:
             if not campaign.is_active(now):
@@ -210,7 +252,7 @@ class PublishingService:
                 campaign, written, owners.changed_at
             ):
                 others = [c for c in campaigns if c.campaign_id != campaign.campaign_id]
-                self._publish(campaign, others, now, owners)
+                self._publish(campaign, others, now, owners, artists)
                 published.append(campaign.campaign_id)
         cleared = self._refresher.clear_settled(refresh.markers, now)
         # Calendar pages show pushes and windows of every label, and "today": rewritten each run.
@@ -256,6 +298,18 @@ class PublishingService:
         if run is None:
             raise NotFound("This campaign has no published summary yet.")
         return run_links(self._summaries, run, seconds, self._clock())
+
+
+def _once(read: Callable[[], _Value]) -> Callable[[], _Value]:
+    """`read`, called at most once: later calls return its first answer."""
+    answers: list[_Value] = []
+
+    def first() -> _Value:
+        if not answers:
+            answers.append(read())
+        return answers[0]
+
+    return first
 
 
 def _run_time(moment: datetime) -> datetime:

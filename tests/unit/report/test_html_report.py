@@ -142,7 +142,7 @@ def test_every_string_of_the_summary_is_escaped(hostile: str) -> None:
                 }
             ]
         },
-        top_content=[{"platform": "x", "content_id": hostile, "events": 3, "url": None}],
+        top_content=[{"platform": "x", "content_id": hostile, "events": 3, "url": None, "title": None}],
         collisions=[
             {
                 "campaign_id": hostile,
@@ -183,7 +183,9 @@ def test_every_string_of_the_summary_is_escaped(hostile: str) -> None:
 )
 def test_only_http_urls_become_links(url: str) -> None:
     assert safe_url(url) is None
-    summary = make_summary(top_content=[{"platform": "x", "content_id": "post-1", "events": 1, "url": url}])
+    summary = make_summary(
+        top_content=[{"platform": "x", "content_id": "post-1", "events": 1, "url": url, "title": None}]
+    )
     markup, page = _render(summary)
     assert not [a for a in page.all("a") if not (a.get("href") or "").startswith("#")]
     assert "post-1" in "".join(page.text)
@@ -298,7 +300,7 @@ def test_figures_tables_show_what_the_summary_says() -> None:
     assert "+1\u202f230\u202f412" in text
     assert "429 Too Many Requests: retried at 09:00" in text
     assert "Weights version 2026-10" in text
-    assert "0.0721\u00a0% = 1\u202f829 engagement units \u00f7 2\u202f537\u202f097 followers" in text
+    assert "0.0188\u00a0% = 1\u202f829 engagement units \u00f7 2\u202f131\u202f147 followers" in text
     assert "Indochine catalogue Q4" in text
     assert "26 Nov 2026, 10:41" in text  # 09:41Z in Paris
     assert "Europe/Paris" in text
