@@ -62,6 +62,8 @@ def snapshot_item(snapshot: Snapshot) -> Item:
         item["value"] = {"N": repr(float(snapshot.value))}
     if snapshot.unavailable is not None:
         item["unavailable"] = {"S": snapshot.unavailable}
+    if snapshot.title is not None:
+        item["title"] = {"S": snapshot.title}
     return item
 
 
@@ -70,6 +72,7 @@ def daily_item(snapshot: Snapshot) -> Item:
     item = snapshot_item(snapshot)
     item["pk"] = {"S": "SNAPDAY#" + item["pk"]["S"].removeprefix("SNAP#")}
     item["sk"] = {"S": f"{snapshot.metric}#{snapshot.at.astimezone(UTC).date().isoformat()}"}
+    item.pop("title", None)  # summaries take titles from the first and last readings, not the days'
     return item
 
 
@@ -84,6 +87,7 @@ def _reading(item: dict[str, Any]) -> Reading:
         at=datetime.fromisoformat(item["at"]["S"]),
         value=float(value) if value is not None else None,
         unavailable=item.get("unavailable", {}).get("S"),
+        title=item.get("title", {}).get("S"),
     )
 
 

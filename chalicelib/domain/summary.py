@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.domain import attention
 from chalicelib.domain.counters import ACCOUNT_METRICS
 from chalicelib.domain.freshness import Freshness
-from chalicelib.domain.rollups import Tally
+from chalicelib.domain.rollups import Tally, Title
 from chalicelib.domain.times import iso
 from chalicelib.domain.weights import WeightTable
 from chalicelib.models.summary import (
@@ -36,6 +36,7 @@ __all__ = [
     "build_summary",
     "iso",
     "language_of",
+    "newest_titles",
     "previous_window",
     "window_end",
 ]
@@ -82,6 +83,18 @@ def language_of(
         if language == "en":
             return "en"
     return "en"
+
+
+def newest_titles(*sources: Mapping[tuple[str, str], Title]) -> dict[tuple[str, str], str]:
+    """Each content's newest title among those the deliveries (through rollups) and the pulls gave:
+    a title can change, and the newest is the one the platform shows now."""
+    newest: dict[tuple[str, str], Title] = {}
+    for source in sources:
+        for key, title in source.items():
+            known = newest.get(key)
+            if known is None or (title.at, title.text) > (known.at, known.text):
+                newest[key] = title
+    return {key: title.text for key, title in sorted(newest.items())}
 
 
 def window_end(starts_at: datetime, ends_at: datetime, generated_at: datetime) -> datetime:

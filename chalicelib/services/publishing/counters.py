@@ -18,6 +18,7 @@ from chalicelib.domain.counters import (
     aggregate,
 )
 from chalicelib.domain.freshness import ItemKey, campaign_freshness
+from chalicelib.domain.rollups import Title
 from chalicelib.domain.summary import Freshness, iso
 from chalicelib.domain.tracking import Excluded, TracksPlatforms, tracked_by_platform
 from chalicelib.services.publishing.ports import Snapshots
@@ -37,6 +38,8 @@ class CounterFigures:
     series: list[dict[str, Any]] = field(default_factory=list)  # each counter's daily points
     # platform -> the newest good reading of the campaign's items there
     last_good_at: dict[str, datetime] = field(default_factory=dict)
+    # (platform, content id) -> the title its latest reading came with
+    titles: dict[tuple[str, str], Title] = field(default_factory=dict)
 
 
 class CounterReader:
@@ -88,6 +91,10 @@ class CounterReader:
                     continue
                 found.append(ItemCounter(metric, *edges))
                 latest = edges[1]
+                if kind == "content" and latest.title:
+                    known = figures.titles.get((platform, item_id))
+                    if known is None or latest.at > known.at:
+                        figures.titles[(platform, item_id)] = Title(latest.title, latest.at)
                 if latest.value is not None:
                     key = (kind, item_id)
                     good_since[key] = max(good_since.get(key, latest.at), latest.at)

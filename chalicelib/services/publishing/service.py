@@ -24,6 +24,7 @@ from chalicelib.domain.summary import (
     SummaryInput,
     build_summary,
     language_of,
+    newest_titles,
     previous_window,
     window_end,
 )
@@ -196,6 +197,7 @@ class PublishingService:
                 last_good_at=figures.last_good_at,
                 language=language_of(campaign.language, campaign.artist, campaign.label, languages),
                 previous=previous,
+                titles=newest_titles(previous.titles, tally.titles, figures.titles),
             )
         )
 

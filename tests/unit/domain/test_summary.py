@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.domain.rollups import Tally
-from chalicelib.domain.summary import SummaryInput, build_summary, language_of, percent_change
+from chalicelib.domain.rollups import Tally, Title
+from chalicelib.domain.summary import SummaryInput, build_summary, language_of, newest_titles, percent_change
 from chalicelib.domain.weights import DEFAULT_WEIGHTS
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -311,3 +311,28 @@ def test_a_tracked_account_in_top_content_links_to_the_account_not_a_post() -> N
         "https://x.com/i/user/4242",
         "https://x.com/i/web/status/1790000000000000001",
     ]
+
+
+def test_top_content_carries_the_title_given_and_null_when_none_is_known() -> None:
+    start = datetime(2026, 11, 20, tzinfo=PARIS)
+    tally = Tally()
+    tally.add("youtube", "dQw4w9WgXcQ", "like", start.astimezone(UTC), 3)
+    tally.add("x", "1790000000000000001", "like", start.astimezone(UTC), 2)
+    titles = {("youtube", "dQw4w9WgXcQ"): "Clip officiel"}
+    top = summary(tally, start, start + timedelta(days=2), start + timedelta(days=1), titles=titles)[
+        "top_content"
+    ]
+    assert [(t["content_id"], t["title"]) for t in top] == [
+        ("dQw4w9WgXcQ", "Clip officiel"),
+        ("1790000000000000001", None),
+    ]
+
+
+def test_the_newest_title_wins_whether_a_delivery_or_a_pull_gave_it() -> None:
+    at = datetime(2026, 11, 20, tzinfo=UTC)
+    delivered = {("youtube", "v"): Title("Teaser", at), ("x", "1"): Title("Post", at)}
+    pulled = {("youtube", "v"): Title("Clip officiel", at + timedelta(hours=1))}
+    assert newest_titles(delivered, pulled) == {("x", "1"): "Post", ("youtube", "v"): "Clip officiel"}
+    assert newest_titles(pulled, {("youtube", "v"): Title("Older", at)}) == {
+        ("youtube", "v"): "Clip officiel"
+    }
