@@ -14,7 +14,7 @@ STAGE ?= dev
 PACKAGE_REGION ?= us-east-1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck checkov unit integration infra-test e2e chromium bench package demo clean
+.PHONY: run test lint typecheck checkov unit integration infra-test e2e chromium bench package demo schema clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,10 @@ chromium:
 ## demo: the local stack, a signed day of traffic for two artists, a publish, the summary links
 demo: $(INSTALLED)
 	exec $(PY) -m infra.local.demo
+
+## schema: regenerate docs/summary.schema.json from the summary model (a unit test fails until it is current)
+schema: $(INSTALLED)
+	$(PY) -m tools.summary_schema
 
 ## bench: print the benchmark figures (ratios against a baseline measured in the same run)
 bench: $(INSTALLED)

@@ -119,7 +119,7 @@ def _build(read_concurrency: int) -> tuple[float, int]:
     started = time.perf_counter()
     summary = service.build(campaign, [], NOW)
     elapsed = time.perf_counter() - started
-    assert summary["platforms"]["youtube"]["events"]["comment"] == 3 * VIDEOS
+    assert summary.platforms["youtube"].events["comment"] == 3 * VIDEOS
     return elapsed, rollups.reads + snapshots.reads
 
 

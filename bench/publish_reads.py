@@ -32,6 +32,8 @@ class BenchCampaign:
 
     campaign_id: str = "bench-campaign"
     label: str = "bench-label"
+    artist: str = "bench-artist"
+    language: str | None = None  # the summary's language comes from the roster (one Query a run)
     starts_at: datetime = START
     ends_at: datetime = START + timedelta(days=30)
     timezone: str = "Europe/Paris"
@@ -42,7 +44,20 @@ class BenchCampaign:
         return self.starts_at <= now < self.ends_at
 
     def public(self) -> dict[str, Any]:
-        return {"campaign_id": self.campaign_id, "label": self.label}
+        return {
+            "campaign_id": self.campaign_id,
+            "name": "Bench",
+            "label": self.label,
+            "artist": self.artist,
+            "starts_at": self.starts_at.isoformat(),
+            "ends_at": self.ends_at.isoformat(),
+            "timezone": self.timezone,
+            "tracked": {
+                name: {"accounts": list(ids.accounts), "content": list(ids.content)}
+                for name, ids in self.tracked.entries()
+            },
+            "archived": self.archived,
+        }
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,7 @@ def run(history: int = 200_000, new: int = 100) -> dict[str, float]:
         marker_item,
     )
     from chalicelib.adapters.rollup_store import DynamoRollupStore
+    from chalicelib.adapters.roster import DynamoRoster
     from chalicelib.adapters.summary_store import PublishedRun
     from chalicelib.domain.events import EngagementEvent, event_id
     from chalicelib.domain.ingest import TouchedBucket, hour_of
@@ -162,6 +178,7 @@ def run(history: int = 200_000, new: int = 100) -> dict[str, float]:
             collisions=lambda c, o: [],
             weights=DEFAULT_WEIGHTS,
             clock=lambda: clock[0],
+            artists=DynamoRoster(dynamodb, table, lambda _s: None).list_all,
         )
         read.clear()
         # The baseline: a recount reads every event of the campaign (by partition; moto answers
@@ -193,14 +210,35 @@ def run(history: int = 200_000, new: int = 100) -> dict[str, float]:
         read.clear()
         second = publisher.publish_due()
         incremental = read["items"]
+        requests = sum(n for name, n in read.items() if name.startswith("requests:"))
         touched = len({(e.content_id, hour_of(e.occurred_at)) for e in fresh})
+
+        # The comparison (contract section 10) reads the previous window's rollups in the same Query per
+        # content. This campaign's previous window is before the history, so it adds nothing above; one
+        # that starts halfway through the history has a previous window full of it.
+        late = BenchCampaign(
+            campaign_id="bench-late", starts_at=START + timedelta(days=DAYS // 2), tracked=campaign.tracked
+        )
+        buckets = set(by_bucket) | {(e.content_id, hour_start(e.occurred_at)) for e in fresh}
+        length = now - late.starts_at
+        in_window = sum(1 for _, hour in buckets if late.starts_at <= hour < now)
+        before_it = sum(1 for _, hour in buckets if late.starts_at - length <= hour < late.starts_at)
+        read.clear()
+        publisher.build(late, [], now)
+        late_items = read["items"]
+        late_requests = sum(n for name, n in read.items() if name.startswith("requests:"))
     figures = {
         "history_events": history,
         "new_events": new,
         "buckets_touched": touched,
         "items_read_full_recount": full_recount,
         "items_read_incremental": incremental,
+        "requests_incremental": requests,
         "ratio_incremental_to_full": incremental / full_recount,
+        "late_campaign_items_read": late_items,
+        "late_campaign_requests": late_requests,
+        "late_campaign_rollups_in_window": in_window,
+        "late_campaign_rollups_in_previous_window": before_it,
     }
     report(
         "Publish reads: incremental vs full recount (DynamoDB items read, counted at botocore level)",
@@ -213,10 +251,16 @@ def run(history: int = 200_000, new: int = 100) -> dict[str, float]:
             ("new events / buckets they touch", f"{new} / {touched}"),
             (
                 "publish after the new events",
-                f"{incremental} items read ({second['rollups_changed']} rollups changed)",
+                f"{incremental} items read in {requests} requests "
+                f"({second['rollups_changed']} rollups changed)",
             ),
             ("ratio incremental / full recount", f"{incremental / full_recount:.4f}"),
             ("events per bucket in history", f"{history / (POSTS * DAYS * 24):.0f}"),
+            (
+                "a summary starting halfway (comparison full of history)",
+                f"{late_items} items in {late_requests} requests; rollups: {in_window} in its window, "
+                f"{before_it} in the previous one",
+            ),
         ],
     )
     return figures

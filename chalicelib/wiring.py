@@ -194,6 +194,7 @@ def publishing_service() -> PublishingService:
         clock=utc_now,
         snapshots=DynamoSnapshotStore(clients.dynamodb, settings.table_name, time.sleep),
         owners=roster_store().owners,
+        artists=roster_store().list_all,
         calendar_pages=lambda campaigns, now, labels: calendar_service().publish_pages(
             campaigns, now, labels
         ),

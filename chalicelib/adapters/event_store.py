@@ -80,6 +80,8 @@ def event_item(event: EngagementEvent) -> Item:
         item["actor"] = _s(event.actor)
     if event.revision:
         item["first_revision"] = _s(event.revision)
+    if event.title:
+        item["title"] = _s(event.title)  # an attribute of the same put: no request of its own
     return item
 
 

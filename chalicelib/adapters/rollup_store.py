@@ -2,7 +2,7 @@
 
 | item | pk | sk |
 |---|---|---|
-| rollup | `RU#<platform>#<content_id>` | `<YYYY-MM-DDTHH>` (UTC hour); `counts`, `last` as JSON |
+| rollup | `RU#<platform>#<content_id>` | `<YYYY-MM-DDTHH>` (UTC hour); `counts`, `last`, `title` in JSON |
 | account index | `ACCT#<platform>#<account_id>` | `<content_id>` |
 | dirty marker (written by the consumer) | `DIRTY#<shard>` | `<platform>#<hour>#<content_id>` |
 """
@@ -27,7 +27,7 @@ from chalicelib.adapters.event_store import (
     batch_put,
     iso,
 )
-from chalicelib.domain.rollups import Rollup, StoredEventView
+from chalicelib.domain.rollups import Rollup, StoredEventView, Title
 from chalicelib.errors import DependencyFailed
 
 if TYPE_CHECKING:
@@ -51,12 +51,29 @@ def _hour(text: str) -> datetime:
 
 
 def rollup_item(rollup: Rollup) -> Item:
-    return {
+    item: Item = {
         "pk": {"S": f"RU#{rollup.platform}#{rollup.content_id}"},
         "sk": {"S": rollup.hour.strftime(HOUR_FORMAT)},
         "counts": {"S": json.dumps(rollup.counts, sort_keys=True, separators=(",", ":"))},
         "last": {"S": json.dumps({a: iso(t) for a, t in sorted(rollup.last_event_at.items())})},
     }
+    if rollup.title is not None:
+        title = {"text": rollup.title.text, "at": iso(rollup.title.at)}
+        item["title"] = {"S": json.dumps(title, ensure_ascii=False, sort_keys=True)}
+    return item
+
+
+def _title(item: dict[str, Any]) -> Title | None:
+    raw = item.get("title", {}).get("S")
+    if not raw:
+        return None
+    title = json.loads(raw)
+    return Title(title["text"], datetime.fromisoformat(title["at"]))
+
+
+def _stored_form(item: dict[str, Any]) -> tuple[str, str, str | None]:
+    """What tells a recomputed rollup from the stored one."""
+    return (item["counts"]["S"], item["last"]["S"], item.get("title", {}).get("S"))
 
 
 def account_link_item(platform: str, account_id: str, content_id: str) -> Item:
@@ -144,6 +161,7 @@ class DynamoRollupStore:
                             content_id=item["content_id"]["S"],
                             account_id=item["account_id"]["S"],
                             occurred_at=occurred,
+                            title=item.get("title", {}).get("S"),
                         )
                     )
         return events
@@ -162,7 +180,14 @@ class DynamoRollupStore:
         ):
             last = {a: datetime.fromisoformat(t) for a, t in json.loads(item["last"]["S"]).items()}
             found.append(
-                Rollup(platform, content_id, _hour(item["sk"]["S"]), json.loads(item["counts"]["S"]), last)
+                Rollup(
+                    platform,
+                    content_id,
+                    _hour(item["sk"]["S"]),
+                    json.loads(item["counts"]["S"]),
+                    last,
+                    _title(item),
+                )
             )
         return found
 
@@ -180,9 +205,7 @@ class DynamoRollupStore:
         links they show; returns those that changed."""
         fresh = {(i["pk"]["S"], i["sk"]["S"]): (r, i) for r in rollups for i in [rollup_item(r)]}
         stored = self._stored_rollups(list(fresh))
-        changed = [
-            (r, i) for key, (r, i) in fresh.items() if stored.get(key) != (i["counts"]["S"], i["last"]["S"])
-        ]
+        changed = [(r, i) for key, (r, i) in fresh.items() if stored.get(key) != _stored_form(i)]
         items = [item for _, item in changed]
         links = {(r.platform, a, r.content_id) for r, _ in changed for a in r.accounts if a}
         items += [account_link_item(*link) for link in sorted(links)]
@@ -190,8 +213,10 @@ class DynamoRollupStore:
             raise DependencyFailed("Rollups could not all be written; the next run recomputes them.")
         return [r for r, _ in changed]
 
-    def _stored_rollups(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
-        found: dict[tuple[str, str], tuple[str, str]] = {}
+    def _stored_rollups(
+        self, keys: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[str, str, str | None]]:
+        found: dict[tuple[str, str], tuple[str, str, str | None]] = {}
         for start in range(0, len(keys), BATCH_GET_LIMIT):
             request: Any = {
                 self._table: {
@@ -207,7 +232,7 @@ class DynamoRollupStore:
                 except (BotoCoreError, ClientError) as error:
                     raise DependencyFailed("Rollups could not be read.") from error
                 for item in response.get("Responses", {}).get(self._table, []):
-                    found[(item["pk"]["S"], item["sk"]["S"])] = (item["counts"]["S"], item["last"]["S"])
+                    found[(item["pk"]["S"], item["sk"]["S"])] = _stored_form(item)
                 request = response.get("UnprocessedKeys") or {}
                 if not request:
                     break

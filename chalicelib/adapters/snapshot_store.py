@@ -13,10 +13,11 @@ reading again (a retried batch) rewrites the same item.
 
 The pull state says when a pull last ran (`last_pull_at`, every attempt), when one last got an answer
 from the platform (`reached_at`, NULL until one did), the latest failure since its latest clean pull
-(`last_error`, the sentence a summary shows, and `last_error_at`), and when its latest snapshots were
-written (`snapshots_written_at`). A state written before `reached_at` existed has only `last_pull_at`,
-which then counted every attempt: it is read as the latest reach, except after the old "no
-credentials" sentence.
+(`last_error`, the sentence a summary shows; `last_error_kind`, what kind of failure it was; and
+`last_error_at`), and when its latest snapshots were written (`snapshots_written_at`). A state
+written before `reached_at` existed has only `last_pull_at`, which then counted every attempt: it is
+read as the latest reach, except after the old "no credentials" sentence. One written before
+`last_error_kind` existed has a failure of no known kind until the next pull, an hour at most.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def snapshot_item(snapshot: Snapshot) -> Item:
         item["value"] = {"N": repr(float(snapshot.value))}
     if snapshot.unavailable is not None:
         item["unavailable"] = {"S": snapshot.unavailable}
+    if snapshot.title is not None:
+        item["title"] = {"S": snapshot.title}
     return item
 
 
@@ -69,6 +72,7 @@ def daily_item(snapshot: Snapshot) -> Item:
     item = snapshot_item(snapshot)
     item["pk"] = {"S": "SNAPDAY#" + item["pk"]["S"].removeprefix("SNAP#")}
     item["sk"] = {"S": f"{snapshot.metric}#{snapshot.at.astimezone(UTC).date().isoformat()}"}
+    item.pop("title", None)  # summaries take titles from the first and last readings, not the days'
     return item
 
 
@@ -83,6 +87,7 @@ def _reading(item: dict[str, Any]) -> Reading:
         at=datetime.fromisoformat(item["at"]["S"]),
         value=float(value) if value is not None else None,
         unavailable=item.get("unavailable", {}).get("S"),
+        title=item.get("title", {}).get("S"),
     )
 
 
@@ -159,10 +164,11 @@ class DynamoSnapshotStore:
         *,
         reached: bool = True,
         written_at: datetime | None = None,
+        kind: str | None = None,
     ) -> None:
         """The platform's latest pull: when, whether it reached the platform (got any answer), and
-        the failure it met (None when clean, which clears the previous one); with `written_at`, when
-        the snapshots it stored were written (what the publish job compares)."""
+        the failure it met (None when clean, which clears the previous one) with its `kind`; with
+        `written_at`, when the snapshots it stored were written (what the publish job compares)."""
         values: dict[str, Any] = {":at": {"S": iso(at)}}
         expression = "SET last_pull_at = :at"
         if reached:
@@ -174,10 +180,14 @@ class DynamoSnapshotStore:
             expression += ", snapshots_written_at = :written"
             values[":written"] = {"S": key_time(written_at)}
         if error is None:
-            expression += " REMOVE last_error, last_error_at"
-        else:
-            expression += ", last_error = :error, last_error_at = :at"
+            expression += " REMOVE last_error, last_error_at, last_error_kind"
+        elif kind is None:
+            expression += ", last_error = :error, last_error_at = :at REMOVE last_error_kind"
             values[":error"] = {"S": error}
+        else:
+            expression += ", last_error = :error, last_error_at = :at, last_error_kind = :kind"
+            values[":error"] = {"S": error}
+            values[":kind"] = {"S": kind}
         try:
             self._dynamodb.update_item(
                 TableName=self._table,
@@ -253,7 +263,8 @@ class DynamoSnapshotStore:
         else:  # written before reached_at: every attempt set last_pull_at
             reached_at = None if error == LEGACY_NO_CREDENTIALS else attempted_at
         error_at = _time(item, "last_error_at") or (attempted_at if error else None)
-        return PullState(reached_at=reached_at, error=error, error_at=error_at)
+        kind = item.get("last_error_kind", {}).get("S") if error else None
+        return PullState(reached_at=reached_at, error=error, error_at=error_at, error_kind=kind)
 
     def snapshots_written_at(self, platform: str) -> datetime | None:
         """When the platform's latest snapshots were written (None before its first): one read."""

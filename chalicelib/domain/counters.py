@@ -40,6 +40,7 @@ class Reading:
     at: datetime
     value: float | None
     unavailable: str | None = None
+    title: str | None = None  # the content's title, when the pull that took it gave one
 
 
 @dataclass(frozen=True, slots=True)

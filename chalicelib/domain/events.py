@@ -45,6 +45,23 @@ PLATFORM_ORDER: tuple[str, ...] = (
     "deezer",
 )
 PLATFORMS: frozenset[str] = frozenset(PLATFORM_ORDER)
+# How people write them (a Standard Webhooks source goes by its own name).
+PLATFORM_NAMES: dict[str, str] = {
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "x": "X",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+    "spotify": "Spotify",
+    "soundcloud": "SoundCloud",
+    "deezer": "Deezer",
+}
+
+
+def platform_name(platform: str) -> str:
+    """`YouTube`, `TikTok`; `standard:linkfire` is `linkfire`."""
+    return PLATFORM_NAMES.get(platform) or platform.removeprefix("standard:")
+
 
 # A content id is part of the storage keys (an event's partition key holds at most 2048 bytes, a dirty
 # marker's sort key 1024 with the platform and the hour), and a stored item holds at most 400 KB. Real
@@ -53,6 +70,8 @@ PLATFORMS: frozenset[str] = frozenset(PLATFORM_ORDER)
 MAX_CONTENT_ID_BYTES = 512
 MAX_ACCOUNT_ID_BYTES = 512
 MAX_TEXT_CHARS = 20_000
+# A content's title (a video's, or the first words of a post) as summaries show it.
+MAX_TITLE_CHARS = 300
 
 # The times the tracker handles. Rollups add hours, summaries move to any time zone: near datetime's
 # limits (years 1 and 9999) that arithmetic overflows. No platform predates 2000, and no campaign
@@ -86,8 +105,21 @@ def storable(event: EngagementEvent) -> EngagementEvent | None:
     if event.occurred_at is not None and not is_supported_time(event.occurred_at):
         return None
     if event.text is not None and len(event.text) > MAX_TEXT_CHARS:
-        return replace(event, text=event.text[:MAX_TEXT_CHARS])
+        event = replace(event, text=event.text[:MAX_TEXT_CHARS])
+    if event.title is not None:
+        event = replace(event, title=title_of(event.title))
     return event
+
+
+def title_of(text: str | None) -> str | None:
+    """A title as summaries show it: one line, whitespace collapsed, at most MAX_TITLE_CHARS (cut with
+    an ellipsis); None when nothing is left."""
+    if text is None:
+        return None
+    line = " ".join(text.split())
+    if len(line) > MAX_TITLE_CHARS:
+        line = line[: MAX_TITLE_CHARS - 1].rstrip() + "\u2026"
+    return line or None
 
 
 # Pseudonymises a platform user id: keyed HMAC, so the raw id is never stored.
@@ -113,6 +145,9 @@ class EngagementEvent:
     # A platform's version marker of the content (YouTube's <updated>); the store uses it to tell a
     # first publication from a later update. None for every other platform.
     revision: str | None = None
+    # The content's title, where the delivery gives one (a YouTube entry's <title>, the text of the
+    # tracked account's own post): stored on the event, carried by its rollup to summaries.
+    title: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

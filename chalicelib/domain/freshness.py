@@ -19,20 +19,44 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-
-from chalicelib.domain.summary import Freshness
+from typing import Literal
 
 ItemKey = tuple[str, str]  # ("content" | "account", item id)
+
+# The kind of a pull failure, recorded beside its sentence (chalicelib.pulls.failures.error_kind).
+ErrorKind = Literal[
+    "no_credentials",
+    "misconfigured",
+    "budget_spent",
+    "rate_limited",
+    "timeout",
+    "unreachable",
+    "unreadable",
+    "refused",
+    "failed",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """A platform's freshness for one campaign: the latest pull that reached the platform, and the
+    failure the campaign should see, with its kind."""
+
+    last_pull_at: datetime | None = None
+    last_error: str | None = None
+    error_kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PullState:
     """One platform's pull state: `reached_at` the latest pull that got an answer from it; `error`
-    the sentence of the latest failure since its latest clean pull, and `error_at` that pull's time."""
+    the sentence of the latest failure since its latest clean pull, `error_kind` its kind (None in
+    states written before kinds were recorded), and `error_at` that pull's time."""
 
     reached_at: datetime | None = None
     error: str | None = None
     error_at: datetime | None = None
+    error_kind: str | None = None
 
 
 def campaign_freshness(
@@ -52,4 +76,6 @@ def campaign_freshness(
         and bool(items)
         and all(item in good_since and good_since[item] >= failed_at for item in items)
     )
-    return Freshness(state.reached_at, None if read_since else state.error)
+    if read_since:
+        return Freshness(state.reached_at, None)
+    return Freshness(state.reached_at, state.error, state.error_kind)

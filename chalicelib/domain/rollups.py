@@ -3,7 +3,9 @@
 A rollup holds the net counts of one (platform, content, UTC hour), per account, per kind, per
 quarter of the hour: quarters because every time zone's offset is a multiple of 15 minutes, so a
 campaign's local hours and days are unions of quarters. A rollup is recomputed from the bucket's
-stored events, never incremented, so recomputing it twice gives the same item.
+stored events, never incremented, so recomputing it twice gives the same item. It also keeps the
+content's newest title among the bucket's events (a delivery that gave one), so that summaries name
+content without reading events.
 """
 
 from __future__ import annotations
@@ -28,6 +30,15 @@ class StoredEventView:
     content_id: str
     account_id: str
     occurred_at: datetime
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """A content's title and the time of the event that gave it."""
+
+    text: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +49,7 @@ class Rollup:
     # account -> kind -> net count per quarter [q0, q1, q2, q3]
     counts: dict[str, dict[str, list[int]]]
     last_event_at: dict[str, datetime]  # account -> newest event time in the bucket
+    title: Title | None = None  # the newest title an event of the bucket gave
 
     @property
     def accounts(self) -> set[str]:
@@ -60,16 +72,21 @@ def compute_rollup(
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
     last: dict[str, datetime] = {}
     seen: set[str] = set()
+    titled: list[StoredEventView] = []
     for event in events:
         if event.event_id in seen or hour_start(event.occurred_at) != hour:
             continue
         seen.add(event.event_id)
+        if event.title:
+            titled.append(event)
         quarter = (event.occurred_at.astimezone(UTC).minute // 15) % 4
         counts[event.account_id][event.kind][quarter] += -1 if event.undo else 1
         if event.account_id not in last or event.occurred_at > last[event.account_id]:
             last[event.account_id] = event.occurred_at
     plain = {account: {kind: list(q) for kind, q in kinds.items()} for account, kinds in counts.items()}
-    return Rollup(platform, content_id, hour, plain, last)
+    newest = max(titled, key=lambda e: (e.occurred_at, e.event_id), default=None)
+    title = Title(newest.title, newest.occurred_at) if newest is not None and newest.title else None
+    return Rollup(platform, content_id, hour, plain, last, title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +121,8 @@ class Tally:
     # (platform, content) with events of an excluded account: another label's content, whose pulled
     # counters the campaign must not show either
     withheld: set[tuple[str, str]] = field(default_factory=set)
+    # (platform, content) -> the newest title its rollups or events gave
+    titles: dict[tuple[str, str], Title] = field(default_factory=dict)
 
     def add(self, platform: str, content_id: str, kind: str, quarter: datetime, net: int) -> None:
         if net == 0:
@@ -116,9 +135,18 @@ class Tally:
         if platform not in self.last_event_at or moment > self.last_event_at[platform]:
             self.last_event_at[platform] = moment
 
+    def named(self, platform: str, content_id: str, title: Title) -> None:
+        """Keep `title` for the content unless a newer one is known."""
+        known = self.titles.get((platform, content_id))
+        if known is None or (title.at, title.text) > (known.at, known.text):
+            self.titles[(platform, content_id)] = title
+
 
 def add_rollup(tally: Tally, rollup: Rollup, tracked: Tracked, start: datetime, end: datetime) -> None:
-    """Add the rollup's whole quarters that lie inside [start, end) and belong to the campaign."""
+    """Add the rollup's whole quarters that lie inside [start, end) and belong to the campaign, and
+    its title (a content's name is not a count: any read rollup of the content gives it)."""
+    if rollup.title is not None and not any(tracked.excludes(account) for account in rollup.counts):
+        tally.named(rollup.platform, rollup.content_id, rollup.title)
     for account, kinds in rollup.counts.items():
         if tracked.excludes(account):
             tally.withheld.add((rollup.platform, rollup.content_id))
@@ -149,6 +177,8 @@ def add_events(
             continue
         if not tracked.attributes(event.content_id, event.account_id):
             continue
+        if event.title:
+            tally.named(event.platform, event.content_id, Title(event.title, event.occurred_at))
         tally.add(
             event.platform,
             event.content_id,

@@ -1,28 +1,50 @@
-"""A campaign's summary (summary.json, schema v1: docs/summary.schema.json), built from its tally.
+"""A campaign's summary (summary.json, schema v1: chalicelib.models.summary), built from its tallies.
 
 Pure: the same stored events, snapshots and campaign give the same summary (invariant 4).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from chalicelib.domain.rollups import Tally
+from chalicelib.domain import attention
+from chalicelib.domain.counters import ACCOUNT_METRICS
+from chalicelib.domain.freshness import Freshness
+from chalicelib.domain.rollups import Tally, Title
+from chalicelib.domain.times import iso
 from chalicelib.domain.weights import WeightTable
+from chalicelib.models.summary import (
+    SCHEMA_VERSION,
+    Attention,
+    Comparison,
+    EngagementRate,
+    PlatformSummary,
+    Series,
+    Summary,
+    TopContent,
+)
 
-SCHEMA_VERSION = 1
+__all__ = [
+    "SCHEMA_VERSION",
+    "Freshness",
+    "SummaryInput",
+    "build_summary",
+    "iso",
+    "language_of",
+    "newest_titles",
+    "previous_window",
+    "window_end",
+]
+
 HOURLY_UP_TO = timedelta(days=7)  # longer windows get daily points
 TOP_CONTENT = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Freshness:
-    last_pull_at: datetime | None = None
-    last_error: str | None = None
+FOLLOWER_METRICS = ("followers", "fans")  # a platform's audience, as its pull names it
+Language = Literal["fr", "en"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,115 +62,206 @@ class SummaryInput:
     counters: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     counter_series: list[dict[str, Any]] = field(default_factory=list)
     freshness: Mapping[str, Freshness] = field(default_factory=dict)
+    # platform -> the newest good reading of the campaign's items there, in the window
+    last_good_at: Mapping[str, datetime] = field(default_factory=dict)
+    language: Language = "en"
+    # The counts of the window of equal length before this one (`previous_window`).
+    previous: Tally = field(default_factory=Tally)
+    # (platform, content id) -> its title, where a delivery or a pull gave one
+    titles: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
-def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.utcoffset() == timedelta(0):
-        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return moment.isoformat()
+def language_of(
+    campaign_language: str | None, artist: str, label: str, artists: Mapping[tuple[str, str], str]
+) -> Language:
+    """The summary's language: the campaign's own, else that of its registered artist (the campaign's
+    `artist` being the `artist_id` of an artist of its label, in `artists`: (label, artist_id) ->
+    language), else English."""
+    for language in (campaign_language, artists.get((label, artist))):
+        if language == "fr":
+            return "fr"
+        if language == "en":
+            return "en"
+    return "en"
+
+
+def newest_titles(*sources: Mapping[tuple[str, str], Title]) -> dict[tuple[str, str], str]:
+    """Each content's newest title among those the deliveries (through rollups) and the pulls gave:
+    a title can change, and the newest is the one the platform shows now."""
+    newest: dict[tuple[str, str], Title] = {}
+    for source in sources:
+        for key, title in source.items():
+            known = newest.get(key)
+            if known is None or (title.at, title.text) > (known.at, known.text):
+                newest[key] = title
+    return {key: title.text for key, title in sorted(newest.items())}
 
 
 def window_end(starts_at: datetime, ends_at: datetime, generated_at: datetime) -> datetime:
     return max(starts_at, min(ends_at, generated_at))
 
 
-def build_summary(data: SummaryInput) -> dict[str, Any]:
+def previous_window(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The window of equal length just before [start, end): equal in elapsed time, so that a window
+    across a DST change is compared with as many hours (a 25-hour Sunday with 25 hours)."""
+    return start - (end - start), start
+
+
+def build_summary(data: SummaryInput) -> Summary:
     start = data.starts_at.astimezone(UTC)
     end = window_end(data.starts_at, data.ends_at, data.generated_at).astimezone(UTC)
-    platforms = {name: _platform(name, data) for name in sorted(set(data.platforms) | _tallied(data.tally))}
-    events = {name: section["events"] for name, section in platforms.items()}
+    zone = ZoneInfo(data.timezone)
+    names = sorted(set(data.platforms) | _tallied(data.tally))
+    platforms = {name: _platform(name, data) for name in names}
+    events = {name: section.events for name, section in platforms.items()}
     total_events = sum(sum(kinds.values()) for kinds in events.values())
-    units = round(sum(data.weights.units(kinds) for kinds in events.values()), 4)
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "campaign": dict(data.campaign),
-        "generated_at": iso(data.generated_at.astimezone(UTC)),
-        "window": {"from": iso(data.starts_at), "to": iso(end)},
-        "timezone": data.timezone,
-        "platforms": platforms,
-        "totals": {"events": total_events, "engagement_units": units},
-        "weights": data.weights.as_json(),
-        "engagement_rate": _engagement_rate(units, data.counters),
-        "series": _series(data, start, end),
-        "top_content": _top_content(data.tally, data.campaign.get("tracked") or {}),
-        "collisions": data.collisions,
-        "attention": attention(data.collisions),
-    }
-
-
-def attention(collisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """What a lead should look at, most severe first (contract section 10 grows it): for now each
-    collision and each push clash, both of severity low, in the order `collisions` lists them."""
-    items: list[dict[str, Any]] = []
-    for found in collisions:
-        if found.get("type") == "push_clash":
-            platforms = list(found.get("platforms") or [])
-            named = f" ({found['campaign_id']}: {found['title']})" if "campaign_id" in found else ""
-            message = (
-                f"Push {found['push_id']} clashes with a push of {found['label']}{named} on "
-                f"{', '.join(platforms)}, {found['hours_apart']:g} h apart (at {found['at']})."
-            )
-            code = "push_clash"
-        else:
-            platforms = sorted({str(shared["platform"]) for shared in found.get("shared", [])})
-            message = (
-                f"Campaign {found['campaign_id']} ({found['name']}) tracks the same "
-                f"{'items' if len(found.get('shared', [])) != 1 else 'item'} from {found['from']} to "
-                f"{found['to']}: its figures count the same events."
-            )
-            code = "collision"
-        item: dict[str, Any] = {"severity": "low", "code": code}
-        if len(platforms) == 1:
-            item["platform"] = platforms[0]
-        item["message"] = message
-        items.append(item)
-    return items
+    units = round(sum(data.weights.units(dict(kinds)) for kinds in events.values()), 4)
+    return Summary.model_validate(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "campaign": data.campaign,
+            "generated_at": data.generated_at.astimezone(UTC),
+            "window": {"from": data.starts_at, "to": end},
+            "timezone": data.timezone,
+            "language": data.language,
+            "platforms": platforms,
+            "totals": {"events": total_events, "engagement_units": units},
+            "comparison": _comparison(data, names, start, end, events=total_events, units=units),
+            "weights": data.weights.as_json(),
+            "engagement_rate": _engagement_rate(data, events, names),
+            "series": _series(data, start, end, zone),
+            "top_content": _top_content(data.tally, data.campaign.get("tracked") or {}, data.titles),
+            "collisions": data.collisions,
+            "attention": _attention(data, start, end, zone),
+        }
+    )
 
 
 def _tallied(tally: Tally) -> set[str]:
     return {platform for platform, _ in tally.events}
 
 
-def _platform(name: str, data: SummaryInput) -> dict[str, Any]:
-    kinds = {kind: count for (platform, kind), count in sorted(data.tally.events.items()) if platform == name}
+def _net_events(tally: Tally, platform: str) -> dict[str, int]:
+    return {kind: n for (name, kind), n in sorted(tally.events.items()) if name == platform and n != 0}
+
+
+def _platform(name: str, data: SummaryInput) -> PlatformSummary:
     freshness = data.freshness.get(name, Freshness())
-    return {
-        "events": {kind: count for kind, count in kinds.items() if count != 0},
-        "counters": {metric: dict(values) for metric, values in sorted(data.counters.get(name, {}).items())},
-        "freshness": {
-            "last_event_at": iso(data.tally.last_event_at.get(name)),
-            "last_pull_at": iso(freshness.last_pull_at),
-            "last_error": freshness.last_error,
-        },
+    return PlatformSummary.model_validate(
+        {
+            "events": _net_events(data.tally, name),
+            "counters": {
+                metric: dict(values) for metric, values in sorted(data.counters.get(name, {}).items())
+            },
+            "freshness": {
+                "last_event_at": data.tally.last_event_at.get(name),
+                "last_pull_at": freshness.last_pull_at,
+                "last_error": freshness.last_error,
+            },
+        }
+    )
+
+
+# The comparison with the previous window --------------------------------------------------------------
+
+
+def _comparison(
+    data: SummaryInput, names: list[str], start: datetime, end: datetime, *, events: int, units: float
+) -> Comparison:
+    """The previous window's net events per platform and kind, its totals, and the percent change of
+    this window's totals against them (null when the previous figure is 0)."""
+    previous_start, previous_end = previous_window(start, end)
+    zone = ZoneInfo(data.timezone)
+    per_platform = {
+        name: _net_events(data.previous, name) for name in sorted(set(names) | _tallied(data.previous))
     }
+    previous_events = sum(sum(kinds.values()) for kinds in per_platform.values())
+    previous_units = round(sum(data.weights.units(kinds) for kinds in per_platform.values()), 4)
+    return Comparison.model_validate(
+        {
+            # In the campaign's time zone, as a lead reads it.
+            "window": {"from": previous_start.astimezone(zone), "to": previous_end.astimezone(zone)},
+            "platforms": {name: {"events": kinds} for name, kinds in per_platform.items()},
+            "totals": {"events": previous_events, "engagement_units": previous_units},
+            "change": {
+                "events": percent_change(events, previous_events),
+                "engagement_units": percent_change(units, previous_units),
+            },
+        }
+    )
 
 
-def _engagement_rate(units: float, counters: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> dict[str, Any]:
-    """Engagement units per follower of the tracked accounts (latest pulled counts)."""
-    followers = [
-        values["last"]
-        for metrics in counters.values()
-        for metric, values in metrics.items()
-        if metric in {"followers", "fans"} and isinstance(values.get("last"), int | float)
-    ]
-    denominator = sum(followers)
-    if not followers or denominator <= 0:
-        return {
-            "value": None,
+def percent_change(current: float, previous: float) -> float | None:
+    """(current - previous) / |previous| in percent, to one decimal; None when previous is 0 (a
+    negative previous, net counts can be, still gives the direction of the change)."""
+    if previous == 0:
+        return None
+    change = round((current - previous) / abs(previous) * 100, 1)
+    return change + 0.0  # never -0.0
+
+
+# The engagement rate ------------------------------------------------------------------------------------
+
+
+def _engagement_rate(
+    data: SummaryInput, events: Mapping[str, Mapping[str, int]], names: list[str]
+) -> EngagementRate:
+    """Engagement units per follower, numerator and denominator over the same platforms: those whose
+    follower count (`followers`, or Deezer's `fans`) is known; the others excluded, with why."""
+    included: list[str] = []
+    excluded: list[dict[str, str]] = []
+    followers: float = 0
+    for name in names:
+        count, why = _follower_count(name, data)
+        if count is None:
+            excluded.append({"platform": name, "reason": why})
+            continue
+        included.append(name)
+        followers += count
+    units = round(sum(data.weights.units(dict(events.get(name, {}))) for name in included), 4)
+    followers = int(followers) if float(followers).is_integer() else round(followers, 4)
+    value = round(units / followers, 6) if followers > 0 else None
+    if value is not None:
+        reason = None
+    elif not included:
+        reason = "No follower count of the tracked accounts has been pulled yet."
+    else:
+        reason = "The tracked accounts have no followers."
+    return EngagementRate.model_validate(
+        {
+            "value": value,
+            "units": units,
+            "followers": followers,
+            "platforms": included,
+            "excluded": excluded,
             "numerator": "engagement_units",
             "denominator": "followers",
-            "denominator_value": None,
-            "reason": "No follower count of the tracked accounts has been pulled yet.",
+            "denominator_value": followers if value is not None else None,
+            "reason": reason,
         }
-    return {
-        "value": round(units / denominator, 6),
-        "numerator": "engagement_units",
-        "denominator": "followers",
-        "denominator_value": denominator,
-        "reason": None,
-    }
+    )
+
+
+def _follower_count(name: str, data: SummaryInput) -> tuple[float | None, str]:
+    """The platform's latest follower count in the window, or None and why there is none."""
+    counters = data.counters.get(name, {})
+    for metric in FOLLOWER_METRICS:
+        values = counters.get(metric)
+        if values is None:
+            continue
+        last = values.get("last")
+        if isinstance(last, int | float) and not isinstance(last, bool):
+            return float(last), ""
+        return None, f"Its follower count is unavailable: {values.get('unavailable') or 'no value was given'}"
+    if not any(metric in FOLLOWER_METRICS for metric in ACCOUNT_METRICS.get(name, ())):
+        return None, "It has no follower count (its events come by webhook only)."
+    tracked = (data.campaign.get("tracked") or {}).get(name) or {}
+    if not tracked.get("accounts"):
+        return None, "The campaign tracks none of its accounts, whose followers would be counted."
+    return None, "No follower count of its tracked accounts has been pulled in the window yet."
+
+
+# The series ---------------------------------------------------------------------------------------------
 
 
 def _buckets(
@@ -173,26 +286,40 @@ def _buckets(
         day += timedelta(days=1)
 
 
-def _series(data: SummaryInput, start: datetime, end: datetime) -> dict[str, Any]:
-    zone = ZoneInfo(data.timezone)
-    hourly = end - start <= HOURLY_UP_TO
-    by_platform: dict[str, list[tuple[datetime, int]]] = {}
-    for (platform, quarter), net in data.tally.quarters.items():
-        by_platform.setdefault(platform, []).append((quarter, net))
-    points = []
-    for bucket_start, bucket_end in _buckets(start, end, zone, hourly):
-        events = {
-            platform: sum(net for quarter, net in quarters if bucket_start <= quarter < bucket_end)
-            for platform, quarters in sorted(by_platform.items())
-        }
-        points.append({"start": iso(bucket_start.astimezone(zone)), "events": events})
-    return {
-        "granularity": "hour" if hourly else "day",
-        "timezone": data.timezone,
-        "points": points,
-        "counters": data.counter_series,
-    }
+def _per_bucket(
+    tally: Tally, start: datetime, end: datetime, zone: ZoneInfo, hourly: bool
+) -> list[tuple[datetime, dict[str, int]]]:
+    """Net events per platform in each local hour or day of [start, end): every platform with
+    events in the window appears in every bucket (0 when quiet). Each quarter is placed by bisection,
+    so a year of hours costs no more than its quarters."""
+    buckets = list(_buckets(start, end, zone, hourly))
+    starts = [bucket_start for bucket_start, _ in buckets]
+    platforms = sorted({platform for platform, _ in tally.quarters})
+    sums = [dict.fromkeys(platforms, 0) for _ in buckets]
+    for (platform, quarter), net in tally.quarters.items():
+        index = bisect_right(starts, quarter) - 1
+        if index >= 0 and quarter < buckets[index][1]:
+            sums[index][platform] += net
+    return list(zip(starts, sums, strict=True))
 
+
+def _series(data: SummaryInput, start: datetime, end: datetime, zone: ZoneInfo) -> Series:
+    hourly = end - start <= HOURLY_UP_TO
+    points = [
+        {"start": bucket_start.astimezone(zone), "events": events}
+        for bucket_start, events in _per_bucket(data.tally, start, end, zone, hourly)
+    ]
+    return Series.model_validate(
+        {
+            "granularity": "hour" if hourly else "day",
+            "timezone": data.timezone,
+            "points": points,
+            "counters": data.counter_series,
+        }
+    )
+
+
+# Top content ----------------------------------------------------------------------------------------------
 
 # Links made from an id alone, where the platform has such a link.
 _CONTENT_URLS = {
@@ -219,7 +346,9 @@ def account_url(platform: str, account_id: str) -> str | None:
     return None if template is None else template.format(account_id)
 
 
-def _top_content(tally: Tally, tracked: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _top_content(
+    tally: Tally, tracked: Mapping[str, Any], titles: Mapping[tuple[str, str], str]
+) -> list[TopContent]:
     """The most engaged content. Account-level events (an X follow) stand on the account's id, so a
     tracked account that is not also tracked content links to the account, not to a post."""
 
@@ -231,7 +360,41 @@ def _top_content(tally: Tally, tracked: Mapping[str, Any]) -> list[dict[str, Any
 
     ranked = sorted(tally.by_content.items(), key=lambda item: (-item[1], item[0]))
     return [
-        {"platform": platform, "content_id": content_id, "events": count, "url": url(platform, content_id)}
+        TopContent(
+            platform=platform,
+            content_id=content_id,
+            events=count,
+            url=url(platform, content_id),
+            title=titles.get((platform, content_id)),
+        )
         for (platform, content_id), count in ranked[:TOP_CONTENT]
         if count > 0
     ]
+
+
+# Attention -----------------------------------------------------------------------------------------------
+
+
+def _attention(data: SummaryInput, start: datetime, end: datetime, zone: ZoneInfo) -> list[Attention]:
+    """Most severe first (chalicelib.domain.attention): what the pulls say of each platform, spikes
+    in the window's hours, then the collisions and push clashes."""
+    health = {
+        name: attention.PlatformHealth(
+            error=shown.last_error,
+            error_kind=shown.error_kind,
+            last_good_at=data.last_good_at.get(name),
+            last_event_at=data.tally.last_event_at.get(name),
+        )
+        for name, shown in data.freshness.items()
+    }
+    hours = [
+        attention.Hour(bucket_start, events)
+        for bucket_start, events in _per_bucket(data.tally, start, end, zone, hourly=True)
+    ]
+    items = [
+        *attention.pull_items(health),
+        *attention.stale_items(health, start, end, zone),
+        *attention.spike_items(hours, zone),
+        *attention.collision_items(data.collisions),
+    ]
+    return [Attention.model_validate(item.as_json()) for item in attention.most_severe_first(items)]

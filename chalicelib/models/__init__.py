@@ -1,4 +1,5 @@
-"""Pydantic models of the management API's bodies, and the one place their errors become
+"""Pydantic models at the boundaries: the management API's bodies, the published summary
+(chalicelib.models.summary); and the one place the bodies' errors become
 ValidationFailed with field paths."""
 
 from __future__ import annotations

@@ -97,6 +97,7 @@ Name = Annotated[str, Field(strict=True, min_length=1, max_length=200), AfterVal
 Artist = Annotated[str, Field(strict=True, min_length=1, max_length=100), AfterValidator(_text)]
 Instant = Annotated[datetime, BeforeValidator(_instant)]
 Timezone = Annotated[str, Field(strict=True, max_length=64), AfterValidator(_timezone)]
+Language = Literal["fr", "en"]
 
 
 # Tracked ids -------------------------------------------------------------------------------------
@@ -447,6 +448,8 @@ class CampaignBody(BaseModel):
     pushes: Annotated[list[PushBody], Field(max_length=MAX_PUSHES), BeforeValidator(_mark_pushes)] = Field(
         default_factory=list
     )
+    # The language of its summaries (contract section 10); unset: its registered artist's, else English.
+    language: Language | None = Field(default=None, exclude_if=lambda value: value is None)
     # A body's pushes drop the fields the service sets; a stored campaign's keep them.
     _keeps_push_bookkeeping: ClassVar[bool] = False
 

@@ -163,6 +163,7 @@ class _Context:
         occurred_at: datetime | None,
         text: str | None = None,
         undo: bool = False,
+        title: str | None = None,
     ) -> EngagementEvent:
         return EngagementEvent(
             event_id=event_id(self.platform, *identity),
@@ -175,6 +176,7 @@ class _Context:
             undo=undo,
             actor=self.pseudonymise(actor_id) if actor_id else None,
             text=text,
+            title=title,
         )
 
 
@@ -206,6 +208,8 @@ def _feed_event(value: Json, context: _Context) -> EngagementEvent | None:
         occurred_at=_meta_time(created_time),
         text=user_text(value.get("message")) if kind in ("comment", "reply") else None,
         undo=undo,
+        # A post the Page published or edited: its message is the content's title in summaries.
+        title=user_text(value.get("message")) if kind in ("content_published", "content_updated") else None,
     )
 
 

@@ -170,6 +170,7 @@ class _Context:
         actor_id: str | None,
         occurred_at: datetime | None,
         text: str | None = None,
+        title: str | None = None,
     ) -> EngagementEvent:
         return EngagementEvent(
             event_id=event_id(PLATFORM, *identity),
@@ -181,6 +182,7 @@ class _Context:
             received_at=self.received_at,
             actor=self.pseudonymise(actor_id) if actor_id else None,
             text=text,
+            title=title,
         )
 
 
@@ -215,6 +217,8 @@ def _tweet_event(tweet: Json, context: _Context) -> EngagementEvent | None:
         actor_id=_user_id(tweet),
         occurred_at=_aaa_time(tweet),
         text=_tweet_text(tweet) if kind in _TEXT_KINDS else None,
+        # The subscribed account's own post: its text is the content's title in summaries.
+        title=_tweet_text(tweet) if kind == "content_published" else None,
     )
 
 
@@ -308,6 +312,7 @@ def _normalize_xaa(data: Json, received_at: datetime, pseudonymise: Pseudonymise
         actor_id=_xaa_actor_id(payload),
         occurred_at=_iso_time(payload.get("created_at")),
         text=_xaa_text(payload) if kind in _TEXT_KINDS else None,
+        title=_xaa_text(payload) if kind == "content_published" else None,
     )
     return Normalized(events=(event,))
 

@@ -20,7 +20,7 @@ from datetime import datetime
 from chalicelib.pulls.budget import UnitBudget
 from chalicelib.pulls.errors import BudgetExhausted, PullError
 from chalicelib.pulls.http import PlatformHttp
-from chalicelib.pulls.reading import Item, list_field, mapping, object_body, unique
+from chalicelib.pulls.reading import Item, list_field, mapping, object_body, titled, unique
 from chalicelib.pulls.snapshots import ItemKind, PullResult, Snapshot
 
 PLATFORM = "x"
@@ -114,7 +114,7 @@ class XMetrics:
                 item_id = fields.get("id")
                 if isinstance(item_id, str) and item_id in batch and item_id not in seen:
                     seen.add(item_id)
-                    snapshots.extend(read(item_id, mapping(fields.get("public_metrics")), now))
+                    snapshots.extend(read(item_id, fields, now))
             self._budget.spend(len(seen) * units, now)
             missing.extend(item_id for item_id in batch if item_id not in seen)
             start += len(batch)
@@ -122,8 +122,11 @@ class XMetrics:
 
 
 def _reader(kind: ItemKind, metrics: tuple[tuple[str, str], ...]) -> ReadItem:
-    def read(item_id: str, public_metrics: dict[str, object], at: datetime) -> list[Snapshot]:
+    def read(item_id: str, fields: dict[str, object], at: datetime) -> list[Snapshot]:
         item = Item(PLATFORM, kind, item_id, at)
-        return [item.count(metric, public_metrics, field) for metric, field in metrics]
+        public_metrics = mapping(fields.get("public_metrics"))
+        snapshots = [item.count(metric, public_metrics, field) for metric, field in metrics]
+        # A post comes with its text by default: the content's title in summaries.
+        return titled(snapshots, fields.get("text")) if kind == "content" else snapshots
 
     return read

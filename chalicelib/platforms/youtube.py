@@ -236,6 +236,7 @@ def _published(entry: Element, received_at: datetime) -> EngagementEvent | None:
         occurred_at=occurred_at,
         received_at=received_at,
         revision=revision,
+        title=_text(entry, "atom:title") or None,
     )
 
 

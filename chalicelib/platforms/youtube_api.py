@@ -1,7 +1,8 @@
 """YouTube Data API v3 counters: `videos` and `channels` statistics, 50 ids a request, within quota.
 
-`GET {base}/videos?part=statistics&id=<ids>&key=<key>` gives `viewCount`, `likeCount` and
-`commentCount` as JSON strings; `GET {base}/channels?part=statistics&id=<ids>&key=<key>` gives
+`GET {base}/videos?part=snippet,statistics&id=<ids>&key=<key>` gives `viewCount`, `likeCount` and
+`commentCount` as JSON strings, and the video's title (kept for summaries; `fields` trims the answer
+to it, and a part costs no unit of its own); `GET {base}/channels?part=statistics&id=<ids>&key=<key>` gives
 `subscriberCount` (unless `hiddenSubscriberCount`) and `viewCount`. Metric names are the contract's
 (section 7). Every page costs one unit of the daily `UnitBudget`, charged whether or not it succeeds
 (YouTube charges invalid requests too); before the budget reaches its reserve the pull stops and
@@ -20,7 +21,7 @@ from datetime import datetime
 from chalicelib.pulls.budget import UnitBudget
 from chalicelib.pulls.errors import DAILY_QUOTA_REASONS, BudgetExhausted, Forbidden, PullError
 from chalicelib.pulls.http import PlatformHttp
-from chalicelib.pulls.reading import Item, chunks, list_field, mapping, object_body, unique
+from chalicelib.pulls.reading import Item, chunks, list_field, mapping, object_body, titled, unique
 from chalicelib.pulls.snapshots import PullResult, Snapshot
 
 PLATFORM = "youtube"
@@ -102,7 +103,7 @@ class YouTubeStats:
                 item_id = fields.get("id")
                 if isinstance(item_id, str) and item_id in batch and item_id not in seen:
                     seen.add(item_id)
-                    snapshots.extend(read(item_id, mapping(fields.get("statistics")), now))
+                    snapshots.extend(read(item_id, fields, now))
             next_token = body.get("nextPageToken")
             if not isinstance(next_token, str) or not next_token or next_token == page_token:
                 return None
@@ -113,6 +114,9 @@ class YouTubeStats:
         self, resource: str, batch: list[str], page_token: str | None, now: datetime
     ) -> dict[str, object]:
         params = {"part": "statistics", "id": ",".join(batch), "key": self._key}
+        if resource == "videos":
+            params["part"] = "snippet,statistics"
+            params["fields"] = "items(id,statistics,snippet/title),nextPageToken"
         if page_token:
             params["pageToken"] = page_token
         try:
@@ -122,17 +126,20 @@ class YouTubeStats:
         return object_body(body, f"{PLATFORM} {resource}")
 
 
-def _video_snapshots(video_id: str, stats: dict[str, object], at: datetime) -> list[Snapshot]:
+def _video_snapshots(video_id: str, fields: dict[str, object], at: datetime) -> list[Snapshot]:
     video = Item(PLATFORM, "content", video_id, at)
-    return [
+    stats = mapping(fields.get("statistics"))
+    snapshots = [
         video.count("views", stats, "viewCount"),
         video.count("likes", stats, "likeCount", absent=HIDDEN),
         video.count("comments", stats, "commentCount", absent=COMMENTS_OFF),
     ]
+    return titled(snapshots, mapping(fields.get("snippet")).get("title"))
 
 
-def _channel_snapshots(channel_id: str, stats: dict[str, object], at: datetime) -> list[Snapshot]:
+def _channel_snapshots(channel_id: str, fields: dict[str, object], at: datetime) -> list[Snapshot]:
     channel = Item(PLATFORM, "account", channel_id, at)
+    stats = mapping(fields.get("statistics"))
     if stats.get("hiddenSubscriberCount") is True:
         followers = channel.unavailable("followers", HIDDEN)
     else:

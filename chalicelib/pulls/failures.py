@@ -30,6 +30,8 @@ from __future__ import annotations
 import time
 from http import HTTPStatus
 
+from chalicelib.domain.events import platform_name
+from chalicelib.domain.freshness import ErrorKind
 from chalicelib.pulls.errors import (
     DAILY_QUOTA_REASONS,
     BudgetExhausted,
@@ -43,21 +45,7 @@ from chalicelib.pulls.errors import (
     Unavailable,
 )
 
-PLATFORM_NAMES = {
-    "youtube": "YouTube",
-    "x": "X",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "tiktok": "TikTok",
-    "soundcloud": "SoundCloud",
-    "spotify": "Spotify",
-    "deezer": "Deezer",
-}
 ITEMS_LEFT = "The items left are read first next run."
-
-
-def platform_name(platform: str) -> str:
-    return PLATFORM_NAMES.get(platform, platform)
 
 
 def no_credentials(*variables: str) -> str:
@@ -85,6 +73,24 @@ def reason_of(error: PullError) -> str | None:
     if isinstance(error, Unavailable):
         return "timeout" if error.timeout_seconds is not None else error.problem
     return None
+
+
+def error_kind(error: PullError) -> ErrorKind:
+    """What kind of failure `error` is, as the pull state records it beside its sentence: what a
+    summary's attention list is decided on (chalicelib.domain.attention), in the order `describe`
+    decides its sentence."""
+    no_answer = isinstance(error, Unavailable) and error.status is None
+    kinds: tuple[tuple[bool, ErrorKind], ...] = (
+        (isinstance(error, NoCredentials), "no_credentials"),
+        (isinstance(error, Misconfigured), "misconfigured"),
+        (isinstance(error, BudgetExhausted) or error.reason in DAILY_QUOTA_REASONS, "budget_spent"),
+        (isinstance(error, RateLimited), "rate_limited"),
+        (no_answer and isinstance(error, Unavailable) and error.timeout_seconds is not None, "timeout"),
+        (no_answer, "unreachable"),
+        (isinstance(error, MalformedResponse), "unreadable"),
+        (isinstance(error, Forbidden | Unauthorized), "refused"),
+    )
+    return next((kind for matched, kind in kinds if matched), "failed")
 
 
 def describe(error: PullError, subject: str) -> str:

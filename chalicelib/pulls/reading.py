@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from chalicelib.domain.events import title_of
 from chalicelib.pulls.errors import MalformedResponse
 from chalicelib.pulls.snapshots import ItemKind, Snapshot
 
@@ -62,6 +63,12 @@ class Item:
 
     def unavailable(self, metric: str, reason: str) -> Snapshot:
         return Snapshot(self.platform, self.kind, self.item_id, metric, None, self.at, unavailable=reason)
+
+
+def titled(snapshots: list[Snapshot], title: object) -> list[Snapshot]:
+    """The snapshots with the content's title (as summaries show titles), when `title` is text."""
+    text = title_of(title) if isinstance(title, str) else None
+    return [replace(snapshot, title=text) for snapshot in snapshots] if text else snapshots
 
 
 def object_body(body: object, what: str) -> dict[str, object]:

@@ -14,7 +14,8 @@ ItemKind = Literal["content", "account"]
 @dataclass(frozen=True)
 class Snapshot:
     """`value` is None exactly when the platform would not give the counter; `unavailable` says why
-    in words a campaign lead reads ("hidden by the owner")."""
+    in words a campaign lead reads ("hidden by the owner"). `title` is the content's title when the
+    platform gave it in the same answer (a video's, a post's text), for summaries to name it."""
 
     platform: str
     item_kind: ItemKind
@@ -23,6 +24,7 @@ class Snapshot:
     value: float | None
     at: datetime
     unavailable: str | None = None
+    title: str | None = None
 
     def __post_init__(self) -> None:
         if (self.value is None) == (self.unavailable is None):

@@ -1,32 +1,41 @@
-"""summary.csv: the summary's figures for a spreadsheet (contract section 6).
+"""summary.csv v2: the summary's figures for a spreadsheet (contract sections 6 and 10).
 
 Encoding: UTF-8 without a byte-order mark, so that the first line is exactly the contract's header row
-(a BOM would make the first column `\ufeffsection` for every reader that does not strip it). Rows end
-with CRLF (RFC 4180, the csv module's default).
+(a BOM would make the first column `\ufeffcampaign_id` for every reader that does not strip it). Rows
+end with CRLF (RFC 4180, the csv module's default).
 
-Columns `section,platform,name,value,first,last,delta,as_of`; rows, in this order:
+Columns `campaign_id,section,platform,name,value,first,last,delta,as_of`. Every row carries the
+campaign id, so that several campaigns' files can be stacked into one sheet. `value`, `first`, `last`
+and `delta` are numbers or empty, never text: a reason, a title or a message goes into `name`. Every
+time is `YYYY-MM-DDTHH:MM:SSZ` (UTC, to the second), in `as_of`. Rows, in this order:
 
-- `events`: one per platform and kind present in the summary (an absent kind reads as 0): `value` is the
-  net count (it can be negative), `as_of` the end of the window;
-- `counters`: one per platform and metric: `first`, `last`, `delta` and `as_of` (the newest snapshot),
-  `value` empty; or `value` = `unavailable: <reason>` and the rest empty when the platform refused;
-- `totals`: `events` and `engagement_units` (platform empty), `as_of` the end of the window;
-- `rates`: `engagement_rate` (`value` the ratio engagement units / denominator, or
-  `unavailable: <reason>` when it is null), then `denominator:<name>` with the denominator's value;
-- `weights`: `version` (the version, `as_of` empty), `effective_from` and `source`, then one row per kind
-  with its weight: a figure in engagement units cannot be reproduced without them;
-- `freshness`: per platform, `last_event_at` and `last_pull_at` (`value` the time, empty when never) and
-  `last_error` (`value` the error, empty when none): a lead can tell a quiet platform from a broken one;
-- `collisions`: a collision, one row per shared item: `name` `collision:<campaign_id>`, `value`
-  `<account|content> <id>`, `as_of` where the overlap starts; a push clash, one row per shared platform:
-  `name` `push_clash:<push_id>`, `value` the other push's label (and, of this label, its campaign and
-  title) with the hours apart, `as_of` the other push's time;
-- `attention`: one row per item, in the summary's order: `name` the code, `value` `<severity>: <message>`.
+- `events`: per platform and kind present (an absent kind reads as 0): `value` the net count (it can
+  be negative), `as_of` the end of the window;
+- `counters`: per platform and metric: `first`, `last`, `delta`, `as_of` the newest reading; when the
+  platform refused, `name` is `<metric> (unavailable: <reason>)` and the figures are empty;
+- `totals`: `events` and `engagement_units`, `as_of` the end of the window;
+- `comparison` (the window of equal length before this one): `previous_window_from` and
+  `previous_window_to` (`as_of` the time); per platform and kind its net count; its `events` and
+  `engagement_units`; `change:events` and `change:engagement_units` in percent (`name` ends with
+  `(no previous figure)` and `value` is empty when the previous figure is 0);
+- `rates`: `engagement_rate` (empty with `(unavailable: <reason>)` in `name` when null), `units` and
+  `followers` over the platforms it counts; one row per platform, `included` or `excluded: <why>`;
+- `weights`: `version: <version>`, `effective_from` (`as_of`), `source: <source>`, then each kind's
+  weight: a figure in engagement units cannot be reproduced without them;
+- `freshness`: per platform `last_event_at` and `last_pull_at` (`as_of`, empty when never) and
+  `last_error` (`last_error: <sentence>` when there is one);
+- `series`: net events per platform and local hour or day (`events per hour` or `events per day`,
+  `as_of` the bucket's start), then each counter's daily points (`name` the metric, `as_of` the reading);
+- `top_content`: `name` `<content id>[: <title>][ <url>]`, `value` its net events;
+- `collisions`: a collision, one row per shared item (`collision:<campaign id> <account|content> <id>`,
+  `as_of` where the overlap starts); a push clash, one row per shared platform
+  (`push_clash:<push id> with <label>[ <campaign id>: <title>]`, `value` the hours apart, `as_of` the
+  other push's time);
+- `attention`: in the summary's order, `name` `<code> (<severity>): <message>`.
 
-Times are the summary's ISO 8601 strings, offsets included. Numbers are written as numbers (a negative
-net count stays `-3`). Every text cell that a spreadsheet would read as a formula (starting with `=`, `+`,
-`-`, `@`, a tab, CR or LF, or their full-width forms) gets a leading apostrophe; a text that is exactly a
-number is left alone, since it cannot run anything.
+Every text cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab, CR
+or LF, or their full-width forms) gets a leading apostrophe; a text that is exactly a number is left
+alone, since it cannot run anything. Numbers are written as numbers (a negative net count stays `-3`).
 """
 
 from __future__ import annotations
@@ -35,17 +44,30 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
+from datetime import datetime
 
-from chalicelib.report.common import is_number, sorted_kinds, sorted_platforms
+from chalicelib.domain.times import utc_seconds
+from chalicelib.models.summary import Collision, Summary
+from chalicelib.report.common import sorted_kinds, sorted_platforms
 
-HEADER: tuple[str, ...] = ("section", "platform", "name", "value", "first", "last", "delta", "as_of")
+HEADER: tuple[str, ...] = (
+    "campaign_id",
+    "section",
+    "platform",
+    "name",
+    "value",
+    "first",
+    "last",
+    "delta",
+    "as_of",
+)
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
-Row = tuple[str, str, str, str, str, str, str, str]
+Row = tuple[str, ...]
+Number = int | float
 
 
 def neutralise(text: str) -> str:
@@ -55,148 +77,191 @@ def neutralise(text: str) -> str:
     return text
 
 
-def _cell(value: object) -> str:
-    if value is None:
+def _number(value: Number | None) -> str:
+    if value is None or isinstance(value, bool):
         return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return ""
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return neutralise(str(value))
+    if not math.isfinite(value):
+        return ""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
-def _row(
-    section: str,
-    platform: object = "",
-    name: object = "",
-    value: object = None,
-    *,
-    first: object = None,
-    last: object = None,
-    delta: object = None,
-    as_of: object = None,
-) -> Row:
-    return (
-        section,
-        _cell(platform),
-        _cell(name),
-        _cell(value),
-        _cell(first),
-        _cell(last),
-        _cell(delta),
-        _cell(as_of),
-    )
+class _Rows:
+    """Rows of one summary: the campaign id first, text neutralised, numbers as numbers, times in UTC."""
+
+    def __init__(self, summary: Summary) -> None:
+        self._campaign_id = neutralise(summary.campaign.campaign_id)
+
+    def __call__(
+        self,
+        section: str,
+        platform: str = "",
+        name: str = "",
+        value: Number | None = None,
+        *,
+        first: Number | None = None,
+        last: Number | None = None,
+        delta: Number | None = None,
+        as_of: datetime | None = None,
+    ) -> Row:
+        return (
+            self._campaign_id,
+            section,
+            neutralise(platform),
+            neutralise(name),
+            _number(value),
+            _number(first),
+            _number(last),
+            _number(delta),
+            utc_seconds(as_of) if as_of is not None else "",
+        )
 
 
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+def _unavailable(what: str, reason: str | None) -> str:
+    return f"{what} (unavailable: {reason or 'no reason given'})"
 
 
-def _unavailable(reason: object) -> str:
-    return f"unavailable: {reason if isinstance(reason, str) and reason else 'no reason given'}"
-
-
-def _event_rows(platforms: Mapping[str, Any], ordered: list[str], window_end: object) -> Iterator[Row]:
-    for platform in ordered:
-        events = _mapping(_mapping(platforms[platform]).get("events"))
+def _events(summary: Summary, row: _Rows) -> Iterator[Row]:
+    for platform in sorted_platforms(summary.platforms):
+        events = summary.platforms[platform].events
         for kind in sorted_kinds(events):
-            yield _row("events", platform, kind, events[kind], as_of=window_end)
+            yield row("events", platform, kind, events[kind], as_of=summary.window.to)
 
 
-def _counter_rows(platforms: Mapping[str, Any], ordered: list[str]) -> Iterator[Row]:
-    for platform in ordered:
-        counters = _mapping(_mapping(platforms[platform]).get("counters"))
+def _counters(summary: Summary, row: _Rows) -> Iterator[Row]:
+    for platform in sorted_platforms(summary.platforms):
+        counters = summary.platforms[platform].counters
         for metric in sorted(counters):
-            counter = _mapping(counters[metric])
-            if "unavailable" in counter:
-                yield _row("counters", platform, metric, _unavailable(counter["unavailable"]))
-            else:
-                yield _row(
-                    "counters",
-                    platform,
-                    metric,
-                    first=counter.get("first"),
-                    last=counter.get("last"),
-                    delta=counter.get("delta"),
-                    as_of=counter.get("as_of"),
-                )
-
-
-def _figure_rows(summary: Mapping[str, Any], window_end: object) -> Iterator[Row]:
-    totals = _mapping(summary.get("totals"))
-    for name in ("events", "engagement_units"):
-        yield _row("totals", "", name, totals.get(name), as_of=window_end)
-
-    rate = _mapping(summary.get("engagement_rate"))
-    value = rate.get("value")
-    shown = value if is_number(value) else _unavailable(rate.get("reason"))
-    yield _row("rates", "", "engagement_rate", shown, as_of=window_end)
-    if rate.get("denominator") is not None:
-        yield _row("rates", "", f"denominator:{rate['denominator']}", rate.get("denominator_value"))
-
-    weights = _mapping(summary.get("weights"))
-    for name in ("version", "effective_from", "source"):
-        yield _row("weights", "", name, weights.get(name))
-    kinds = _mapping(weights.get("kinds"))
-    for kind in sorted_kinds(kinds):
-        yield _row("weights", "", kind, kinds[kind])
-
-
-def _freshness_rows(platforms: Mapping[str, Any], ordered: list[str]) -> Iterator[Row]:
-    for platform in ordered:
-        freshness = _mapping(_mapping(platforms[platform]).get("freshness"))
-        for name in ("last_event_at", "last_pull_at", "last_error"):
-            yield _row("freshness", platform, name, freshness.get(name))
-
-
-def _collision_rows(summary: Mapping[str, Any]) -> Iterator[Row]:
-    for item in (_mapping(found) for found in summary.get("collisions") or []):
-        if item.get("type") == "push_clash":
-            other = str(item.get("label", ""))
-            if item.get("campaign_id"):
-                other += f" {item['campaign_id']}: {item.get('title', '')}"
-            value = f"{other} ({item.get('hours_apart')} h apart)"
-            for platform in item.get("platforms") or []:
-                yield _row(
-                    "collisions", platform, f"push_clash:{item.get('push_id')}", value, as_of=item.get("at")
-                )
-            continue
-        for shared in (_mapping(entry) for entry in item.get("shared") or []):
-            yield _row(
-                "collisions",
-                shared.get("platform"),
-                f"collision:{item.get('campaign_id')}",
-                f"{shared.get('type')} {shared.get('id')}",
-                as_of=item.get("from"),
+            counter = counters[metric]
+            if counter.unavailable is not None:
+                yield row("counters", platform, _unavailable(metric, counter.unavailable))
+                continue
+            yield row(
+                "counters",
+                platform,
+                metric,
+                first=counter.first,
+                last=counter.last,
+                delta=counter.delta,
+                as_of=counter.as_of,
             )
 
 
-def _attention_rows(summary: Mapping[str, Any]) -> Iterator[Row]:
-    for item in (_mapping(entry) for entry in summary.get("attention") or []):
-        message = f"{item.get('severity')}: {item.get('message')}"
-        yield _row("attention", item.get("platform") or "", item.get("code"), message)
+def _totals(summary: Summary, row: _Rows) -> Iterator[Row]:
+    yield row("totals", "", "events", summary.totals.events, as_of=summary.window.to)
+    yield row("totals", "", "engagement_units", summary.totals.engagement_units, as_of=summary.window.to)
 
 
-def _rows(summary: Mapping[str, Any]) -> Iterator[Row]:
-    window_end = _mapping(summary.get("window")).get("to")
-    platforms = _mapping(summary.get("platforms"))
-    ordered = sorted_platforms(platforms)
-    yield from _event_rows(platforms, ordered, window_end)
-    yield from _counter_rows(platforms, ordered)
-    yield from _figure_rows(summary, window_end)
-    yield from _freshness_rows(platforms, ordered)
-    yield from _collision_rows(summary)
-    yield from _attention_rows(summary)
+def _comparison(summary: Summary, row: _Rows) -> Iterator[Row]:
+    comparison = summary.comparison
+    before = comparison.window
+    yield row("comparison", "", "previous_window_from", as_of=before.from_)
+    yield row("comparison", "", "previous_window_to", as_of=before.to)
+    for platform in sorted_platforms(comparison.platforms):
+        events = comparison.platforms[platform].events
+        for kind in sorted_kinds(events):
+            yield row("comparison", platform, kind, events[kind], as_of=before.to)
+    for name, previous, change in (
+        ("events", comparison.totals.events, comparison.change.events),
+        ("engagement_units", comparison.totals.engagement_units, comparison.change.engagement_units),
+    ):
+        yield row("comparison", "", name, previous, as_of=before.to)
+        changed = f"change:{name}" if change is not None else f"change:{name} (no previous figure)"
+        yield row("comparison", "", changed, change, as_of=summary.window.to)
 
 
-def render_csv(summary: Mapping[str, Any]) -> bytes:
-    """summary.csv for a summary.json v1 dict: UTF-8, CRLF rows, the header first."""
+def _rates(summary: Summary, row: _Rows) -> Iterator[Row]:
+    rate = summary.engagement_rate
+    name = "engagement_rate" if rate.value is not None else _unavailable("engagement_rate", rate.reason)
+    yield row("rates", "", name, rate.value, as_of=summary.window.to)
+    yield row("rates", "", "units", rate.units)
+    yield row("rates", "", "followers", rate.followers)
+    for platform in rate.platforms:
+        yield row("rates", platform, "included")
+    for excluded in rate.excluded:
+        yield row("rates", excluded.platform, f"excluded: {excluded.reason}")
+
+
+def _weights(summary: Summary, row: _Rows) -> Iterator[Row]:
+    weights = summary.weights
+    yield row("weights", "", f"version: {weights.version}")
+    yield row(
+        "weights", "", "effective_from", as_of=datetime.fromisoformat(weights.effective_from + "T00:00:00Z")
+    )
+    yield row("weights", "", f"source: {weights.source}")
+    for kind in sorted_kinds(weights.kinds):
+        yield row("weights", "", kind, weights.kinds[kind])
+
+
+def _freshness(summary: Summary, row: _Rows) -> Iterator[Row]:
+    for platform in sorted_platforms(summary.platforms):
+        freshness = summary.platforms[platform].freshness
+        yield row("freshness", platform, "last_event_at", as_of=freshness.last_event_at)
+        yield row("freshness", platform, "last_pull_at", as_of=freshness.last_pull_at)
+        error = freshness.last_error
+        yield row("freshness", platform, f"last_error: {error}" if error else "last_error")
+
+
+def _series(summary: Summary, row: _Rows) -> Iterator[Row]:
+    name = f"events per {summary.series.granularity}"
+    for point in summary.series.points:
+        for platform in sorted_platforms(point.events):
+            yield row("series", platform, name, point.events[platform], as_of=point.start)
+    for counter in summary.series.counters:
+        for reading in counter.points:
+            yield row("series", counter.platform, counter.metric, reading.value, as_of=reading.at)
+
+
+def _top_content(summary: Summary, row: _Rows) -> Iterator[Row]:
+    for item in summary.top_content:
+        name = item.content_id
+        if item.title:
+            name += f": {item.title}"
+        if item.url:
+            name += f" {item.url}"
+        yield row("top_content", item.platform, name, item.events, as_of=summary.window.to)
+
+
+def _collisions(summary: Summary, row: _Rows) -> Iterator[Row]:
+    for found in summary.collisions:
+        if isinstance(found, Collision):
+            for shared in found.shared:
+                name = f"collision:{found.campaign_id} {shared.type} {shared.id}"
+                yield row("collisions", shared.platform, name, as_of=found.from_)
+            continue
+        other = found.label + (f" {found.campaign_id}: {found.title or ''}" if found.campaign_id else "")
+        for platform in found.platforms:
+            name = f"push_clash:{found.push_id} with {other}"
+            yield row("collisions", platform, name, found.hours_apart, as_of=found.at)
+
+
+def _attention(summary: Summary, row: _Rows) -> Iterator[Row]:
+    for item in summary.attention:
+        yield row("attention", item.platform or "", f"{item.code} ({item.severity}): {item.message}")
+
+
+_SECTIONS = (
+    _events,
+    _counters,
+    _totals,
+    _comparison,
+    _rates,
+    _weights,
+    _freshness,
+    _series,
+    _top_content,
+    _collisions,
+    _attention,
+)
+
+
+def render_csv(summary: Summary) -> bytes:
+    """summary.csv v2 for a summary: UTF-8, CRLF rows, the header first."""
+    row = _Rows(summary)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(HEADER)
-    writer.writerows(_rows(summary))
+    for section in _SECTIONS:
+        writer.writerows(section(summary, row))
     return buffer.getvalue().encode("utf-8")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
@@ -33,6 +33,9 @@ from chalicelib.report import charts
 from chalicelib.report.common import sorted_kinds, sorted_platforms
 from chalicelib.report.language import Words, generated_utc
 from chalicelib.report.view import Counter, SummaryView, read_summary
+
+if TYPE_CHECKING:
+    from chalicelib.models.summary import Summary
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS = (TEMPLATES / "summary.css").read_text(encoding="utf-8").strip()
@@ -129,8 +132,9 @@ def _template() -> Template:
     return environment.get_template("summary.html.j2")
 
 
-def render_html(summary: Mapping[str, Any]) -> bytes:
-    """summary.html for a summary's JSON shape: one UTF-8 page that loads nothing from anywhere."""
+def render_html(given: Summary | Mapping[str, Any]) -> bytes:
+    """summary.html for a summary (or its JSON shape, as a dict): one UTF-8 page that loads nothing."""
+    summary = given if isinstance(given, Mapping) else given.model_dump(mode="json")
     view = read_summary(summary)
     words = Words(view.language, view.zone)
     page = _page(view, words)

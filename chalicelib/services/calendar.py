@@ -27,7 +27,7 @@ from chalicelib.models import json_object, validated
 from chalicelib.models.campaign import SLUG
 from chalicelib.models.feed import FeedRequest
 from chalicelib.observability import logger
-from chalicelib.services.publishing import parse_expires_in
+from chalicelib.services.publishing.links import parse_expires_in
 
 NO_FEED = "No such feed."
 # Part of every ETag: a change of what a feed looks like (this renderer) must change its ETag too.

@@ -2,7 +2,8 @@
 
 One platform failing never stops the others; each platform's outcome is recorded as its freshness:
 whether the pull reached it (got any answer), and the failure it met, in the sentence a summary shows
-(`chalicelib.pulls.failures`), or none, which clears the previous one. A platform without credentials
+(`chalicelib.pulls.failures`) with its kind (what a summary's attention list is decided on), or none,
+which clears the previous one. A platform without credentials
 is not called and records `no credentials configured (<VARIABLE>)`: its puller factory raises
 `NoCredentials` (or `Misconfigured`). A run stops starting platforms when the invocation's time runs low,
 and a platform that stopped early (budget spent, an error) keeps the ids it did not read and starts
@@ -18,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from chalicelib.domain.tracking import tracked_by_platform
 from chalicelib.observability import count, logger
 from chalicelib.pulls.errors import PullError
-from chalicelib.pulls.failures import describe_pull
+from chalicelib.pulls.failures import describe_pull, error_kind
 from chalicelib.pulls.snapshots import PullResult, Snapshot
-from chalicelib.services.publishing import tracked_by_platform
 
 # Start a platform only with this much of the invocation left (its HTTP calls are bounded by their
 # timeouts and retry budget; what it read is written at once).
@@ -54,6 +55,7 @@ class Store(Protocol):
         *,
         reached: bool = True,
         written_at: datetime | None = None,
+        kind: str | None = None,
     ) -> None: ...
 
     def load_progress(self, platform: str) -> dict[str, Any]: ...
@@ -128,7 +130,7 @@ class PullService:
             puller = self._pullers[platform]()
         except PullError as error:  # nothing configured to call it with: it was not asked
             sentence = describe_pull(error, platform)
-            self._store.record_pull(platform, now, sentence, reached=False)
+            self._store.record_pull(platform, now, sentence, reached=False, kind=error_kind(error))
             return {"error": sentence}
         progress = self._store.load_progress(platform)
         remaining = progress.get("remaining", {})
@@ -142,7 +144,7 @@ class PullService:
             result = puller(ordered, now, progress)
         except PullError as error:  # one platform's outage is its own
             sentence = describe_pull(error, platform)
-            self._store.record_pull(platform, now, sentence, reached=error.answered)
+            self._store.record_pull(platform, now, sentence, reached=error.answered, kind=error_kind(error))
             count("pulls_failed")
             logger.info("pull failed", extra={"platform": platform, "error": type(error).__name__})
             return {"error": sentence}
@@ -153,7 +155,14 @@ class PullService:
         self._store.pulled_soon(platform, [i for i in asked if i not in set(result.remaining_ids)])
         met = result.error
         failure = describe_pull(met, platform) if met is not None else None
-        self._store.record_pull(platform, now, failure, reached=reached(result), written_at=written_at)
+        self._store.record_pull(
+            platform,
+            now,
+            failure,
+            reached=reached(result),
+            written_at=written_at,
+            kind=error_kind(met) if met is not None else None,
+        )
         if met is not None:
             count("pulls_failed")
             logger.info("pull failed", extra={"platform": platform, "error": type(met).__name__})

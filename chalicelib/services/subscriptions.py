@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from chalicelib.adapters.subscriptions import Subscription
+from chalicelib.domain.tracking import tracked_by_platform
 from chalicelib.observability import count, logger
 from chalicelib.platforms.youtube import LEASE_SECONDS, hub_secret_for, topic_for_channel
 from chalicelib.pulls.errors import PullError
 from chalicelib.pulls.failures import describe, reason_of
-from chalicelib.services.publishing import tracked_by_platform
 
 RENEW_AT = 0.8
 # A request the hub never verified is asked again after this long.

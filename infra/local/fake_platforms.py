@@ -31,6 +31,7 @@ def _youtube(path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
         items = [
             {
                 "id": i,
+                "snippet": {"title": f"Clip {i}"},
                 "statistics": {
                     "viewCount": str(count(i, "views", 100_000)),
                     "likeCount": str(count(i, "likes", 5_000)),
@@ -66,7 +67,14 @@ def _x(path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
             "bookmark_count": 60,
         }
         return 200, {
-            "data": [{"id": i, "public_metrics": {k: count(i, k, v) for k, v in names.items()}} for i in ids]
+            "data": [
+                {
+                    "id": i,
+                    "text": f"Post {i}",
+                    "public_metrics": {k: count(i, k, v) for k, v in names.items()},
+                }
+                for i in ids
+            ]
         }
     return 200, {
         "data": [{"id": i, "public_metrics": {"followers_count": count(i, "followers", 50_000)}} for i in ids]

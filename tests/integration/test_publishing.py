@@ -128,7 +128,7 @@ def test_artefacts_have_their_content_types(api: Api, stack: Stack) -> None:
         "html": "text/html; charset=utf-8",
     }
     csv_text = s3.get_object(Bucket=stack.bucket, Key=keys["csv"])["Body"].read().decode("utf-8")
-    assert csv_text.splitlines()[0] == "section,platform,name,value,first,last,delta,as_of"
+    assert csv_text.splitlines()[0] == "campaign_id,section,platform,name,value,first,last,delta,as_of"
 
 
 def test_links_are_presigned_for_the_requested_time(api: Api, stack: Stack) -> None:
@@ -340,3 +340,71 @@ def test_publishing_one_campaign_rolls_up_only_its_own_buckets(api: Api, stack: 
     # And the scheduled run rolls it up and publishes the other campaign with its likes
     assert theirs["campaign_id"] in body_of(api.call("POST", "/admin/jobs/publish", admin))["published"]
     assert len(_rollup_hours(stack, "x", OTHER_TWEET)) == 1
+
+
+def _published_summary(api: Api, stack: Stack, body: dict[str, Any]) -> dict[str, Any]:
+    admin = stack.secrets["ADMIN_TOKEN"]
+    assert api.call("POST", "/campaigns", admin, body).status_code == 201
+    published = api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    assert published.status_code == 200, published.body
+    latest = s3_json(stack, f"summaries/{body['label']}/{body['campaign_id']}/latest.json")
+    summary: dict[str, Any] = s3_json(stack, latest["keys"]["json"])
+    validate_summary(summary)
+    return summary
+
+
+def test_a_post_s_title_from_its_delivery_names_it_in_top_content(api: Api, stack: Stack) -> None:
+    # Given a Page post published with its message, and a reaction to it, delivered and stored
+    post = f"{PAGE}_{int(unique('post').rsplit('-', 1)[-1], 16)}"
+    published = {
+        "item": "status",
+        "verb": "add",
+        "post_id": post,
+        "message": "Tour dates: on sale Friday",
+        "created_time": int(AT.timestamp()),
+    }
+    change = payloads.facebook_reaction(post, AT + timedelta(minutes=1))
+    assert (
+        send(
+            api.client, Senders(stack.secrets).meta(payloads.facebook_feed(PAGE, [published, change]))
+        ).status_code
+        == 200
+    )
+    consume(stack)
+    # When a campaign tracking the post is published
+    summary = _published_summary(
+        api, stack, campaign(unique("label"), tracked={"facebook": {"content": [post]}})
+    )
+    # Then its top content names the post by that message, and links to it
+    [top] = summary["top_content"]
+    assert (top["content_id"], top["title"]) == (post, "Tour dates: on sale Friday")
+    assert top["url"] == f"https://www.facebook.com/{post}"
+
+
+def test_a_summary_is_in_the_campaign_s_language_else_its_artist_s_else_english(
+    api: Api, stack: Stack
+) -> None:
+    # Given a label with a registered artist (French by default), and three campaigns
+    admin = stack.secrets["ADMIN_TOKEN"]
+    label, artist_id = unique("label"), unique("artist")
+    artist = {"artist_id": artist_id, "label": label, "name": "Indochine", "accounts": {}}
+    assert api.call("POST", "/artists", admin, artist).status_code == 201
+    of_artist = campaign(label, artist=artist_id)
+    in_english = campaign(label, artist=artist_id, language="en")
+    free_text = campaign(label, artist="Someone Else")
+    # When each is published
+    languages = [
+        _published_summary(api, stack, body)["language"] for body in (of_artist, in_english, free_text)
+    ]
+    # Then the artist's language, the campaign's own, and English for an artist not on the roster
+    assert languages == ["fr", "en", "en"]
+
+
+def test_a_new_summary_has_every_section_10_field_even_with_nothing_to_say(api: Api, stack: Stack) -> None:
+    summary = _published_summary(api, stack, campaign(unique("label")))
+    assert summary["comparison"]["totals"] == {"events": 0, "engagement_units": 0}
+    assert summary["comparison"]["change"] == {"events": None, "engagement_units": None}
+    assert summary["engagement_rate"]["platforms"] == []
+    assert {e["platform"] for e in summary["engagement_rate"]["excluded"]} == {"facebook", "x"}
+    assert summary["top_content"] == []
+    assert isinstance(summary["attention"], list)

@@ -10,6 +10,7 @@ import pytest
 
 from chalicelib.adapters.snapshot_store import DynamoSnapshotStore
 from chalicelib.pulls.snapshots import Snapshot
+from tests.conftest import unique
 from tests.integration.conftest import Stack
 from tests.integration.webhook_client import table_items
 
@@ -117,3 +118,20 @@ def test_a_state_from_before_reached_at_reads_its_pull_time_unless_it_had_no_cre
     assert store.pull_state("x").reached_at == START
     assert store.pull_state("youtube").reached_at is None
     assert store.pull_state("youtube").error_at == START
+
+
+def test_a_failure_keeps_its_kind_and_a_failure_of_no_kind_or_a_clean_pull_clears_it(
+    store: DynamoSnapshotStore,
+) -> None:
+    # Given a refused pull recorded with its kind
+    platform = f"standard:{unique('kind')}"
+    refused = "Spotify refused the request: it answered HTTP 403 (Forbidden) to GET /v1/artists."
+    store.record_pull(platform, START, refused, kind="refused")
+    # Then the state gives the kind beside the sentence
+    assert (store.pull_state(platform).error, store.pull_state(platform).error_kind) == (refused, "refused")
+    # When a later failure comes without a kind, or a clean pull, the old kind is not left behind
+    store.record_pull(platform, END, "Spotify failed: something.")
+    assert store.pull_state(platform).error_kind is None
+    store.record_pull(platform, END, refused, kind="refused")
+    store.record_pull(platform, END + timedelta(hours=1), None)
+    assert (store.pull_state(platform).error, store.pull_state(platform).error_kind) == (None, None)

@@ -187,3 +187,25 @@ def test_tracks_matches_content_or_account_of_the_platform() -> None:
     assert campaign.tracks("standard:linkfire", "", "indochine-13")
     assert not campaign.tracks("youtube", "UCother", "other")
     assert not campaign.tracks("x", "UCxxxxxxxxxxxxxxxxxxxxxx", "dQw4w9WgXcQ")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_campaign_may_name_the_language_of_its_summaries(language: str) -> None:
+    campaign = validated(CampaignBody, body(language=language), "campaign")
+    assert campaign.language == language
+    assert campaign.model_dump(mode="json")["language"] == language
+
+
+def test_without_a_language_the_campaign_reads_as_before() -> None:
+    # Given a body without `language` (every campaign stored before it existed)
+    campaign = validated(CampaignBody, body(), "campaign")
+    # Then it has none, and its JSON has no such key (its summaries fall back to the artist's)
+    assert campaign.language is None
+    assert "language" not in campaign.model_dump(mode="json")
+
+
+@pytest.mark.parametrize("language", ["de", "FR", "", 1])
+def test_another_language_is_refused_on_its_field(language: Any) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        validated(CampaignBody, body(language=language), "campaign")
+    assert list(refused.value.fields) == ["language"]

@@ -102,7 +102,7 @@ def summarise(subject: Campaign, owners: OwnerIndex) -> tuple[dict[str, Any], Ro
         snapshots=snapshots,
         read_concurrency=1,
     )
-    return service.build(subject, [], NOW, owners), rollups, snapshots
+    return service.build(subject, [], NOW, owners).model_dump(mode="json"), rollups, snapshots
 
 
 THEIRS_REGISTERED = OwnerIndex({("x", THEIRS): "sony-fr", ("x", OURS): "columbia-fr"})

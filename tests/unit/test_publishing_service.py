@@ -4,6 +4,7 @@ does a change of the roster (section 8), read once per run."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -211,3 +212,80 @@ def test_the_owners_are_read_once_per_run_whatever_the_number_of_campaigns() -> 
     assert publish_due(Snapshots(), *campaigns, owners=owners) == ["tour", "single", "video"]
     # Then the owners were read once, for the run
     assert owners.reads == 1
+
+
+# The summary's language (contract section 10) ---------------------------------------------------------
+
+
+class Artist:
+    def __init__(self, artist_id: str, language: str) -> None:
+        self.artist_id, self.label, self.language = artist_id, "columbia-fr", language
+
+
+class Roster:
+    """The roster's artists, and how many times they were read."""
+
+    def __init__(self, *artists: Artist) -> None:
+        self._artists = list(artists)
+        self.reads = 0
+
+    def __call__(self) -> list[Artist]:
+        self.reads += 1
+        return self._artists
+
+
+def published_languages(roster: Roster, *campaigns: Campaign) -> list[str]:
+    languages: list[str] = []
+
+    class Kept(Summaries):
+        def publish(
+            self, label: str, campaign_id: str, generated_at: str, bodies: dict[str, bytes]
+        ) -> PublishedRun:
+            languages.append(json.loads(bodies["json"])["language"])
+            return super().publish(label, campaign_id, generated_at, bodies)
+
+        def latest(self, label: str, campaign_id: str) -> PublishedRun | None:
+            return None  # never published: every campaign is due
+
+    PublishingService(
+        campaigns=Campaigns(*campaigns),
+        rollups=NoEvents(),
+        summaries=Kept(),
+        renderers={"json": render_json},
+        collisions=lambda c, o: [],
+        weights=DEFAULT_WEIGHTS,
+        clock=lambda: NOW,
+        snapshots=Snapshots(),
+        artists=roster,
+    ).publish_due()
+    return languages
+
+
+def with_artist(campaign_id: str, artist: str, language: str | None = None) -> Campaign:
+    changes: dict[str, Any] = {"artist": artist} | ({"language": language} if language else {})
+    return campaign(campaign_id, X_ACCOUNT).model_copy(update=changes)
+
+
+def test_the_roster_is_read_once_per_run_for_the_campaigns_without_a_language() -> None:
+    # Given an English-speaking registered artist, and three campaigns: two of it, one in French
+    roster = Roster(Artist("indochine", "en"))
+    campaigns = (
+        with_artist("tour", "indochine"),
+        with_artist("single", "indochine"),
+        with_artist("video", "indochine", language="fr"),
+    )
+    # When the publish job runs
+    languages = published_languages(roster, *campaigns)
+    # Then the artist's language for the first two, the campaign's own for the third, one roster read
+    assert languages == ["en", "en", "fr"]
+    assert roster.reads == 1
+
+
+def test_campaigns_with_their_own_language_never_read_the_roster() -> None:
+    roster = Roster(Artist("indochine", "en"))
+    assert published_languages(roster, with_artist("tour", "indochine", language="fr")) == ["fr"]
+    assert roster.reads == 0
+
+
+def test_an_artist_named_in_free_text_gives_english() -> None:
+    assert published_languages(Roster(Artist("indochine", "fr")), with_artist("tour", "Indochine")) == ["en"]

@@ -39,6 +39,7 @@ class FakeStore:
         self.pulls: dict[str, str | None] = {}
         self.reached: dict[str, bool] = {}
         self.written_at: dict[str, datetime | None] = {}
+        self.kinds: dict[str, str | None] = {}
         self.progress: dict[str, dict[str, Any]] = {}
         self.asked: dict[str, list[str]] = {}
 
@@ -53,10 +54,12 @@ class FakeStore:
         *,
         reached: bool = True,
         written_at: datetime | None = None,
+        kind: str | None = None,
     ) -> None:
         self.pulls[platform] = error
         self.reached[platform] = reached
         self.written_at[platform] = written_at
+        self.kinds[platform] = kind
 
     def load_progress(self, platform: str) -> dict[str, Any]:
         return dict(self.progress.get(platform, {}))
@@ -302,3 +305,30 @@ def test_readings_stored_unavailable_without_asking_did_not_reach_the_platform()
     # Then TikTok's failure names the variable, and no pull reached TikTok
     assert store.pulls["tiktok"] == "no credentials configured (TIKTOK_ACCESS_TOKENS)"
     assert store.reached["tiktok"] is False
+
+
+def test_each_failure_is_recorded_with_its_kind_and_a_clean_pull_with_none() -> None:
+    # Given X without credentials, Spotify refusing, YouTube timing out and Deezer read cleanly
+    store = FakeStore()
+
+    def no_token() -> Any:
+        raise NoCredentials("X_BEARER_TOKEN")
+
+    refusal = Forbidden("GET spotify artists answered 403", status=403, endpoint="GET /v1/artists")
+    timeout = Unavailable("GET youtube failed", timeout_seconds=10, attempts=4, problem="ReadTimeoutError")
+    pullers = {
+        "x": no_token,
+        "spotify": lambda: lambda items, now, progress: PullResult(error=refusal),
+        "youtube": lambda: lambda items, now, progress: PullResult(remaining_ids=("v1",), error=timeout),
+        "deezer": lambda: lambda items, now, progress: PullResult(snapshots=(snapshot("27"),)),
+    }
+    campaign = FakeCampaign(
+        x=FakeIds(["t1"], []),
+        spotify=FakeIds([], ["a1"]),
+        youtube=FakeIds(["v1"], []),
+        deezer=FakeIds([], ["27"]),
+    )
+    # When the pull job runs
+    service(store, pullers, [60], campaign).run()
+    # Then each platform's kind of failure is recorded beside its sentence (what attention is decided on)
+    assert store.kinds == {"x": "no_credentials", "spotify": "refused", "youtube": "timeout", "deezer": None}

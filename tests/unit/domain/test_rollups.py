@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from chalicelib.domain.events import MAX_TITLE_CHARS, title_of
 from chalicelib.domain.rollups import (
     StoredEventView,
     Tally,
+    Title,
     Tracked,
     add_events,
     add_rollup,
@@ -143,3 +146,44 @@ def test_excluded_events_cut_by_the_window_count_for_nothing_either() -> None:
 def test_events_without_an_account_are_never_excluded() -> None:
     tracked = Tracked(frozenset(), frozenset({"post"}), excluded=frozenset({""}))
     assert tracked.attributes("post", "")
+
+
+def titled(minute: int, title: str, *, account: str = "acct") -> StoredEventView:
+    return replace(event(minute, kind="content_updated", account=account), title=title)
+
+
+def test_a_rollup_keeps_the_newest_title_its_events_gave() -> None:
+    # Given a bucket with a like, a title at :10 and a newer one at :40
+    rollup = compute_rollup("x", "post", HOUR, [event(5), titled(40, "Second title"), titled(10, "First")])
+    # Then its title is the newest, with that event's time; a bucket without titles has none
+    assert rollup.title == Title("Second title", HOUR + timedelta(minutes=40))
+    assert compute_rollup("x", "post", HOUR, [event(5)]).title is None
+
+
+def test_a_tally_keeps_each_content_s_newest_title_from_rollups_and_events() -> None:
+    tally = Tally()
+    tracked = Tracked(frozenset(), frozenset({"post"}))
+    earlier = compute_rollup("x", "post", HOUR, [titled(10, "Old")])
+    later = compute_rollup("x", "post", HOUR + timedelta(hours=1), [titled(70, "New")])
+    add_rollup(tally, later, tracked, HOUR, HOUR + timedelta(hours=3))
+    add_rollup(tally, earlier, tracked, HOUR, HOUR + timedelta(hours=3))
+    assert tally.titles[("x", "post")].text == "New"
+    add_events(tally, [titled(130, "Newest")], tracked, HOUR, HOUR + timedelta(hours=3))
+    assert tally.titles[("x", "post")].text == "Newest"
+
+
+def test_another_label_s_content_gives_no_title() -> None:
+    # Given a rollup whose events come from an account registered to another label
+    tracked = Tracked(frozenset(), frozenset({"post"}), excluded=frozenset({"theirs"}))
+    rollup = compute_rollup("x", "post", HOUR, [titled(10, "Their video", account="theirs")])
+    tally = Tally()
+    add_rollup(tally, rollup, tracked, HOUR, HOUR + timedelta(hours=1))
+    assert tally.titles == {}
+
+
+def test_a_title_is_one_line_of_at_most_300_characters() -> None:
+    assert title_of("  New\n single \t out  ") == "New single out"
+    long = title_of("a" * 400)
+    assert long is not None
+    assert (len(long), long[-1]) == (MAX_TITLE_CHARS, "\u2026")
+    assert title_of(" \n ") is None

@@ -847,3 +847,17 @@ def test_a_feed_field_under_instagram_is_ignored() -> None:
     result = normalize(ig_body(feed_change()))
     # when / then it is not read as a Facebook event
     assert (result.events, result.ignored) == ((), 1)
+
+
+@pytest.mark.parametrize(("verb", "kind"), [("add", "content_published"), ("edited", "content_updated")])
+def test_a_page_post_is_titled_by_its_message(verb: str, kind: str) -> None:
+    change = feed_change(
+        item="status", verb=verb, comment_id=None, parent_id=None, message="Tour dates: Friday"
+    )
+    event = only_event(page_body(change))
+    assert (event.kind, event.title, event.text) == (kind, "Tour dates: Friday", None)
+
+
+def test_a_comment_s_message_is_its_text_never_a_title() -> None:
+    event = only_event(page_body(feed_change(message="Can't wait")))
+    assert (event.kind, event.title, event.text) == ("comment", None, "Can't wait")

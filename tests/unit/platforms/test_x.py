@@ -901,3 +901,14 @@ def test_xaa_event_types_outside_the_contract_are_ignored(event_type: str) -> No
     result = normalize(xaa_body(event_type, {"before": "a", "after": "b"}))
     # when / then it is one ignored item
     assert (result.events, result.ignored) == ((), 1)
+
+
+def test_the_accounts_own_post_is_titled_by_its_text_and_a_reply_is_not() -> None:
+    # Given the artist's own post, and a fan's reply to it
+    own = tweet(user=user(ACCOUNT_ID), text="New single out now")
+    reply = tweet(in_reply_to_status_id_str=own["id_str"], text="Love it")
+    # When they are normalised
+    published, answered = normalize(aaa_body(tweet_create_events=[own, reply])).events
+    # Then the post's text names the content in summaries; the reply's text names nothing
+    assert (published.kind, published.title) == ("content_published", "New single out now")
+    assert (answered.kind, answered.title) == ("reply", None)

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import hmac
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -688,3 +689,22 @@ def test_parse_intent_raises_only_validation_failed(query: dict[str, str]) -> No
     # when / then
     with contextlib.suppress(ValidationFailed):
         youtube.parse_intent(query)
+
+
+def test_an_entry_s_title_is_its_video_s_title() -> None:
+    # Given an entry with its <title> (YouTube's Atom entries carry the video's title)
+    video_id = unique_video_id()
+    titled = entry(video_id, channel_id="UCartist").replace("<entry>", "<entry><title>Clip officiel</title>")
+    # When it is normalised
+    (event,) = youtube.normalize(delivery(feed(titled), channel_id="UCartist"), PSEUDONYMISE).events
+    # Then the publication carries the title, and so does the update a later revision makes of it
+    assert event.title == "Clip officiel"
+    assert (
+        youtube.updated_event(replace(event, revision="2026-11-21T10:00:00+00:00")).title == "Clip officiel"
+    )
+
+
+def test_an_entry_without_a_title_has_none() -> None:
+    video_id = unique_video_id()
+    (event,) = youtube.normalize(delivery(feed(entry(video_id)), channel_id="UCchannel"), PSEUDONYMISE).events
+    assert event.title is None

@@ -15,8 +15,19 @@ from chalicelib.platforms.spotify_api import Spotify
 from chalicelib.platforms.x_api import XMetrics
 from chalicelib.platforms.youtube_api import YouTubeStats
 from chalicelib.pulls.budget import UnitBudget
-from chalicelib.pulls.errors import Misconfigured, NoCredentials, PullError
-from chalicelib.pulls.failures import describe, describe_pull
+from chalicelib.pulls.errors import (
+    BudgetExhausted,
+    Forbidden,
+    MalformedResponse,
+    Misconfigured,
+    NoCredentials,
+    PullError,
+    RateLimited,
+    Rejected,
+    Unauthorized,
+    Unavailable,
+)
+from chalicelib.pulls.failures import describe, describe_pull, error_kind
 from chalicelib.pulls.tokens import MemoryTokenCache
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
 from tests.unit.pulls.conftest import FakeTime, MakeHttp
@@ -253,3 +264,26 @@ def test_the_hub_is_named_as_the_subject(platform_server: PlatformServer, make_h
     platform_server.reply("/subscribe", Reply(400, {}, b"Invalid value for hub.callback"))
     error = failure_of(lambda: make_http().post_form(f"{platform_server.base_url}/subscribe", {"a": "b"}))
     assert describe(error, "The hub") == "The hub answered HTTP 400 (Bad Request) to POST /subscribe."
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (NoCredentials("YOUTUBE_API_KEY"), "no_credentials"),
+        (Misconfigured("TIKTOK_ACCESS_TOKENS entry 2 is not open_id=token"), "misconfigured"),
+        (BudgetExhausted("the cap is reached"), "budget_spent"),
+        (Forbidden("quota", status=403, reason="quotaExceeded"), "budget_spent"),
+        (Forbidden("refused", status=403), "refused"),
+        (Unauthorized("bad token", status=401), "refused"),
+        (RateLimited("429", retry_at=0), "rate_limited"),
+        (Unavailable("slow", timeout_seconds=10), "timeout"),
+        (Unavailable("down", problem="NewConnectionError"), "unreachable"),
+        (Unavailable("503", status=503), "failed"),
+        (MalformedResponse("not JSON", status=200), "unreadable"),
+        (Rejected("400", status=400), "failed"),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, PullError) else str(value),
+)
+def test_each_failure_has_the_kind_its_sentence_tells(error: PullError, kind: str) -> None:
+    # The kind is decided on the error itself, in the order its sentence is, never on the sentence
+    assert error_kind(error) == kind

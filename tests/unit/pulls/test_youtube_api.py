@@ -31,9 +31,13 @@ def echo(stats: Callable[[str], Mapping[str, object]] = lambda item_id: STATS) -
     """A Data API that returns every requested id with `stats(id)`."""
 
     def answer(request: Recorded) -> Reply:
-        assert request.param("part") == "statistics"
+        # videos come with their snippet's title; channels with their statistics only
+        assert request.param("part") == (
+            "statistics" if request.path.endswith("/channels") else "snippet,statistics"
+        )
         items = [
-            {"kind": "youtube#video", "id": i, "statistics": stats(i)} for i in request.param("id").split(",")
+            {"kind": "youtube#video", "id": i, "statistics": stats(i), "snippet": {"title": f"Clip {i}"}}
+            for i in request.param("id").split(",")
         ]
         return Reply(200, {}, {"kind": "youtube#videoListResponse", "items": items})
 
@@ -251,4 +255,17 @@ def test_the_key_never_appears_in_the_error_or_the_logs(
 
 
 def _request(ids: list[str]) -> Recorded:
-    return Recorded("GET", "/", {"part": ["statistics"], "id": [",".join(ids)]}, {}, b"", "/")
+    return Recorded("GET", "/videos", {"part": ["snippet,statistics"], "id": [",".join(ids)]}, {}, b"", "/")
+
+
+def test_a_video_s_title_comes_with_its_counters_in_the_same_request(
+    platform_server: PlatformServer, make_http: MakeHttp
+) -> None:
+    # Given a video whose snippet gives its title
+    platform_server.handle("/youtube/v3/videos", echo())
+    # When its counters are pulled
+    result = client(platform_server, make_http).videos(["vid00000001"], NOW)
+    # Then one request asked for the snippet's title beside the statistics, and every reading keeps it
+    [request] = platform_server.requests
+    assert request.param("fields") == "items(id,statistics,snippet/title),nextPageToken"
+    assert {snapshot.title for snapshot in result.snapshots} == {"Clip vid00000001"}

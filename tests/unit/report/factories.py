@@ -1,11 +1,12 @@
 """Summary dicts (summary.json v1, contract section 6) for tests of the renderers and the summary builder.
 
 `make_summary(**overrides)` returns a full, schema-valid summary of a campaign tracked on every platform:
-events (one net count negative), counters (Spotify's unavailable), daily series, top content and a
-collision. Overrides are merged into it: a dict merges into the dict it replaces (so
-`make_summary(campaign={"name": "x"})` keeps the other campaign fields), anything else replaces, and
-`REMOVE` deletes the key. `totals` (and the rate's value) are recomputed from the merged events and
-weights unless overridden.
+events (one net count negative), counters (Spotify's unavailable), daily series, top content, a
+collision and a push clash, a comparison with the previous window, in French. Overrides are merged
+into it: a dict merges into the dict it replaces (so `make_summary(campaign={"name": "x"})` keeps the
+other campaign fields), anything else replaces, and `REMOVE` deletes the key. `totals` (and the rate's
+units and value, and the comparison's change) are recomputed from the merged events and weights unless
+overridden.
 `make_minimal_summary()` is the smallest valid summary: no platforms, no series, no rate.
 """
 
@@ -105,6 +106,7 @@ def _base() -> dict[str, Any]:
         "generated_at": "2026-11-26T10:00:00Z",
         "window": {"from": "2026-11-20T00:00:00+01:00", "to": "2026-11-26T10:00:00Z"},
         "timezone": "Europe/Paris",
+        "language": "en",
         "platforms": {
             "facebook": {
                 "events": {"comment": 41, "reply": 12, "reaction": 48, "share": 9, "content_published": 3},
@@ -245,9 +247,48 @@ def _base() -> dict[str, Any]:
                 },
             },
         },
+        "comparison": {
+            "window": {"from": "2026-11-13T13:00:00+01:00", "to": "2026-11-20T00:00:00+01:00"},
+            "platforms": {
+                "facebook": {"events": {"comment": 20, "reaction": 30}},
+                "instagram": {"events": {"comment": 80}},
+                "x": {"events": {}},
+                "youtube": {"events": {}},
+                "tiktok": {"events": {"other": 100}},
+                "spotify": {"events": {}},
+                "soundcloud": {"events": {}},
+                "deezer": {"events": {}},
+                "standard:linkfire": {"events": {"click": 50}},
+            },
+            "totals": {"events": 280, "engagement_units": 405},
+            "change": {"events": None, "engagement_units": None},  # computed by make_summary
+        },
         "weights": copy.deepcopy(WEIGHTS),
         "engagement_rate": {
             "value": None,
+            "units": 0,
+            "followers": 1_209_877 + 97_870 + 823_400,
+            "platforms": ["facebook", "x", "deezer"],
+            "excluded": [
+                {
+                    "platform": "instagram",
+                    "reason": "No follower count of its tracked accounts has been pulled.",
+                },
+                {
+                    "platform": "youtube",
+                    "reason": "No follower count of its tracked accounts has been pulled.",
+                },
+                {
+                    "platform": "tiktok",
+                    "reason": "No follower count of its tracked accounts has been pulled.",
+                },
+                {"platform": "spotify", "reason": "Its follower count is unavailable: Spotify refused (403)"},
+                {
+                    "platform": "soundcloud",
+                    "reason": "No follower count of its tracked accounts has been pulled.",
+                },
+                {"platform": "standard:linkfire", "reason": "It has no follower count."},
+            ],
             "numerator": "engagement_units",
             "denominator": "followers",
             "denominator_value": None,
@@ -290,14 +331,22 @@ def _base() -> dict[str, Any]:
                 "content_id": "dQw4w9WgXcQ",
                 "events": 45,
                 "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                "title": "Indochine - 13 (clip officiel)",
             },
             {
                 "platform": "instagram",
                 "content_id": "17900000000000001",
                 "events": 347,
                 "url": "https://www.instagram.com/p/C0example/",
+                "title": None,
             },
-            {"platform": "standard:linkfire", "content_id": "indochine-13", "events": 471, "url": None},
+            {
+                "platform": "standard:linkfire",
+                "content_id": "indochine-13",
+                "events": 471,
+                "url": None,
+                "title": None,
+            },
         ],
         "collisions": [
             {
@@ -366,17 +415,37 @@ def make_summary(**overrides: Any) -> dict[str, Any]:
     summary = _merge(_base(), overrides)
     if "totals" not in overrides:
         summary["totals"] = totals_of(summary)
+        comparison = summary.get("comparison")
+        if isinstance(comparison, dict) and "change" not in (overrides.get("comparison") or {}):
+            comparison["change"] = {
+                name: round((summary["totals"][name] - before) / abs(before) * 100, 1) if before else None
+                for name, before in comparison["totals"].items()
+            }
         rate = summary.get("engagement_rate")
         rate_overrides = overrides.get("engagement_rate")
         if isinstance(rate, dict) and "value" not in (
             rate_overrides if isinstance(rate_overrides, dict) else {}
         ):
-            followers = 1_209_877 + 405_950 + 97_870 + 823_400
-            rate.update(
-                value=round(summary["totals"]["engagement_units"] / followers, 6),
-                denominator_value=followers,
-            )
+            # The rate's platforms: those with a known follower count (facebook, x, deezer).
+            included = {"platforms": {p: summary["platforms"][p] for p in rate["platforms"]}}
+            units = totals_of({**summary, **included})["engagement_units"]
+            followers = rate["followers"]
+            rate.update(units=units, value=round(units / followers, 6), denominator_value=followers)
     return summary
+
+
+# The engagement rate as summaries wrote it before section 10: every platform's units over the
+# followers known (1,829 units over 2,537,097 followers in `make_summary`).
+FIRST_RATE_SHAPE: dict[str, Any] = {
+    "value": 0.000721,
+    "units": REMOVE,
+    "followers": REMOVE,
+    "platforms": REMOVE,
+    "excluded": REMOVE,
+    "denominator": "followers",
+    "denominator_value": 2_537_097,
+    "reason": None,
+}
 
 
 def make_minimal_summary(**overrides: Any) -> dict[str, Any]:
@@ -397,11 +466,22 @@ def make_minimal_summary(**overrides: Any) -> dict[str, Any]:
         "generated_at": "2026-11-26T08:30:00Z",
         "window": {"from": "2026-11-26T09:00:00+01:00", "to": "2026-11-26T08:30:00Z"},
         "timezone": "Europe/Paris",
+        "language": "en",
         "platforms": {},
         "totals": {"events": 0, "engagement_units": 0},
+        "comparison": {
+            "window": {"from": "2026-11-26T09:00:00+01:00", "to": "2026-11-26T09:00:00+01:00"},
+            "platforms": {},
+            "totals": {"events": 0, "engagement_units": 0},
+            "change": {"events": None, "engagement_units": None},
+        },
         "weights": copy.deepcopy(WEIGHTS),
         "engagement_rate": {
             "value": None,
+            "units": 0,
+            "followers": 0,
+            "platforms": [],
+            "excluded": [],
             "numerator": "engagement_units",
             "denominator": None,
             "denominator_value": None,

@@ -1,22 +1,31 @@
-"""summary.csv (contract section 6): header, one row per figure, spreadsheet-safe text, UTF-8 for Excel."""
+"""summary.csv v2 (contract sections 6 and 10): the campaign id on every row, numbers or nothing in the
+figure columns, one time format, every section of the summary, spreadsheet-safe text, UTF-8."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
 
+from chalicelib.models.summary import Summary
 from chalicelib.report.csv_report import HEADER, neutralise, render_csv
 from tests.summary_schema import validate_summary
 from tests.unit.report.factories import make_minimal_summary, make_summary
 
+NUMBER = re.compile(r"-?\d+(\.\d+)?(e-?\d+)?")
+UTC_SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def _csv(summary: dict[str, Any]) -> bytes:
+    validate_summary(summary)
+    return render_csv(Summary.model_validate(summary))
+
 
 def _render(summary: dict[str, Any]) -> list[dict[str, str]]:
-    validate_summary(summary)
-    data = render_csv(summary)
-    text = data.decode("utf-8")
+    text = _csv(summary).decode("utf-8")
     assert text.startswith(",".join(HEADER) + "\r\n")  # the contract's header, no byte-order mark
     assert text.endswith("\r\n")
     rows = list(csv.reader(io.StringIO(text, newline="")))
@@ -32,8 +41,28 @@ def _find(rows: list[dict[str, str]], section: str, platform: str, name: str) ->
 
 
 def test_the_header_row_is_exactly_the_contracts() -> None:
-    first_line = render_csv(make_summary()).decode("utf-8").split("\r\n", 1)[0]
-    assert first_line == "section,platform,name,value,first,last,delta,as_of"
+    first_line = _csv(make_summary()).decode("utf-8").split("\r\n", 1)[0]
+    assert first_line == "campaign_id,section,platform,name,value,first,last,delta,as_of"
+
+
+def test_every_row_carries_the_campaign_id() -> None:
+    rows = _render(make_summary())
+    assert {row["campaign_id"] for row in rows} == {"indochine-13-tour"}
+
+
+def test_figure_columns_hold_numbers_or_nothing_and_times_are_utc_to_the_second() -> None:
+    # Given a summary whose times carry offsets and fractions of a second
+    summary = make_summary(generated_at="2026-11-26T10:00:00.123456+00:00")
+    summary["platforms"]["x"]["freshness"]["last_pull_at"] = "2026-11-26T10:00:01.999+01:00"
+    # When it is written as CSV
+    rows = _render(summary)
+    # Then value, first, last and delta are numbers or empty, and every time is YYYY-MM-DDTHH:MM:SSZ
+    for row in rows:
+        for column in ("value", "first", "last", "delta"):
+            assert row[column] == "" or NUMBER.fullmatch(row[column]), (column, row)
+        assert row["as_of"] == "" or UTC_SECOND.fullmatch(row["as_of"]), row
+    assert _find(rows, "freshness", "x", "last_pull_at")["as_of"] == "2026-11-26T09:00:01Z"
+    assert _find(rows, "events", "x", "like")["as_of"] == "2026-11-26T10:00:00Z"
 
 
 def test_one_row_per_event_kind_with_the_net_count() -> None:
@@ -47,7 +76,6 @@ def test_one_row_per_event_kind_with_the_net_count() -> None:
     }
     assert {(r["platform"], r["name"], r["value"]) for r in events} == expected
     assert len(events) == len(expected)
-    assert all(r["as_of"] == summary["window"]["to"] and not r["first"] for r in events)
     # Platforms in their usual order, kinds in the vocabulary's order.
     assert [r["name"] for r in events if r["platform"] == "facebook"] == [
         "comment",
@@ -61,17 +89,15 @@ def test_one_row_per_event_kind_with_the_net_count() -> None:
 def test_negative_numbers_stay_numbers() -> None:
     rows = _render(make_summary())
     assert _find(rows, "events", "instagram", "like")["value"] == "-1"
-    followers = _find(rows, "counters", "x", "followers_count")
-    assert followers["delta"] == "-130"
+    assert _find(rows, "counters", "x", "followers_count")["delta"] == "-130"
     assert _find(rows, "weights", "", "unfollow")["value"] == "-5"
-    raw = render_csv(make_summary()).decode("utf-8")
-    assert "'-" not in raw
+    assert "'-" not in _csv(make_summary()).decode("utf-8")
 
 
-def test_counters_fill_first_last_delta_and_as_of_or_say_why_they_are_unavailable() -> None:
+def test_counters_fill_first_last_delta_and_as_of_or_say_why_in_the_name() -> None:
     rows = _render(make_summary())
-    views = _find(rows, "counters", "youtube", "viewCount")
-    assert views == {
+    assert _find(rows, "counters", "youtube", "viewCount") == {
+        "campaign_id": "indochine-13-tour",
         "section": "counters",
         "platform": "youtube",
         "name": "viewCount",
@@ -82,64 +108,138 @@ def test_counters_fill_first_last_delta_and_as_of_or_say_why_they_are_unavailabl
         "as_of": "2026-11-26T09:00:00Z",
     }
     assert _find(rows, "counters", "spotify", "popularity")["last"] == "64.5"
-    followers = _find(rows, "counters", "spotify", "followers")
-    assert followers["value"] == "unavailable: Spotify refused: the app has no extended quota (403)"
-    assert followers["first"] == followers["last"] == followers["delta"] == followers["as_of"] == ""
+    refused = _find(
+        rows,
+        "counters",
+        "spotify",
+        "followers (unavailable: Spotify refused: the app has no extended quota (403))",
+    )
+    assert refused["value"] == refused["first"] == refused["last"] == refused["as_of"] == ""
 
 
-def test_totals_rates_weights_and_freshness() -> None:
+def test_totals_weights_and_freshness() -> None:
     summary = make_summary()
     rows = _render(summary)
     assert _find(rows, "totals", "", "events")["value"] == str(summary["totals"]["events"])
     assert _find(rows, "totals", "", "engagement_units")["value"] == "1829"
-    rate = _find(rows, "rates", "", "engagement_rate")
-    assert float(rate["value"]) == summary["engagement_rate"]["value"]
-    assert _find(rows, "rates", "", "denominator:followers")["value"] == "2537097"
-    assert _find(rows, "weights", "", "version")["value"] == "2026-10"
+    assert _find(rows, "weights", "", "version: 2026-10")["value"] == ""
+    assert _find(rows, "weights", "", "effective_from")["as_of"] == "2026-10-01T00:00:00Z"
     assert _find(rows, "weights", "", "click")["value"] == "0.5"
-    assert _find(rows, "freshness", "x", "last_error")["value"] == "429 Too Many Requests: retried at 09:00"
-    assert _find(rows, "freshness", "tiktok", "last_pull_at")["value"] == ""
-    assert _find(rows, "freshness", "facebook", "last_event_at")["value"] == "2026-11-26T09:41:12Z"
-    sections = [r["section"] for r in rows]
-    order = ["events", "counters", "totals", "rates", "weights", "freshness", "collisions", "attention"]
-    assert sections == sorted(sections, key=order.index)
+    assert _find(rows, "freshness", "x", "last_error: 429 Too Many Requests: retried at 09:00")
+    assert _find(rows, "freshness", "tiktok", "last_pull_at")["as_of"] == ""
+    assert _find(rows, "freshness", "facebook", "last_error")["value"] == ""
+
+
+def test_the_rate_names_its_parts_and_the_platforms_it_counts_or_leaves_out() -> None:
+    summary = make_summary()
+    rows = _render(summary)
+    rate = summary["engagement_rate"]
+    assert float(_find(rows, "rates", "", "engagement_rate")["value"]) == rate["value"]
+    assert _find(rows, "rates", "", "units")["value"] == str(rate["units"])
+    assert _find(rows, "rates", "", "followers")["value"] == str(rate["followers"])
+    assert [r["platform"] for r in rows if r["name"] == "included"] == ["facebook", "x", "deezer"]
+    assert _find(
+        rows, "rates", "spotify", "excluded: Its follower count is unavailable: Spotify refused (403)"
+    )
+
+
+def test_a_null_rate_gives_its_reason_in_the_name() -> None:
+    rows = _render(make_minimal_summary())
+    rate = _find(rows, "rates", "", "engagement_rate (unavailable: no follower counts yet)")
+    assert rate["value"] == ""
+    assert not [r for r in rows if r["section"] in {"events", "counters", "freshness", "series"}]
+    assert _find(rows, "totals", "", "events")["value"] == "0"
+
+
+def test_the_comparison_gives_the_previous_window_its_counts_and_the_change() -> None:
+    rows = _render(make_summary())
+    assert _find(rows, "comparison", "", "previous_window_from")["as_of"] == "2026-11-13T12:00:00Z"
+    assert _find(rows, "comparison", "", "previous_window_to")["as_of"] == "2026-11-19T23:00:00Z"
+    assert _find(rows, "comparison", "facebook", "reaction")["value"] == "30"
+    assert _find(rows, "comparison", "", "events")["value"] == "280"
+    assert _find(rows, "comparison", "", "change:events")["value"] == "422.5"
+
+
+def test_a_change_against_nothing_is_empty_with_the_reason_in_the_name() -> None:
+    rows = _render(make_minimal_summary())
+    assert _find(rows, "comparison", "", "change:events (no previous figure)")["value"] == ""
+
+
+def test_series_rows_give_each_platform_s_net_events_per_bucket_and_each_counter_s_points() -> None:
+    summary = make_summary()
+    rows = _render(summary)
+    daily = [r for r in rows if r["section"] == "series" and r["name"] == "events per day"]
+    first_day = summary["series"]["points"][0]
+    assert {(r["platform"], r["value"]) for r in daily if r["as_of"] == "2026-11-19T23:00:00Z"} == {
+        (platform, str(count)) for platform, count in first_day["events"].items()
+    }
+    views = [r for r in rows if r["section"] == "series" and r["name"] == "viewCount"]
+    assert len(views) == 7
+    assert views[0]["value"] == "1500000"
+    assert views[0]["as_of"] == "2026-11-20T09:00:00Z"
+
+
+def test_top_content_rows_name_the_content_its_title_and_link() -> None:
+    rows = _render(make_summary())
+    top = [r for r in rows if r["section"] == "top_content"]
+    assert [(r["platform"], r["name"], r["value"]) for r in top] == [
+        (
+            "youtube",
+            "dQw4w9WgXcQ: Indochine - 13 (clip officiel) https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "45",
+        ),
+        ("instagram", "17900000000000001 https://www.instagram.com/p/C0example/", "347"),
+        ("standard:linkfire", "indochine-13", "471"),
+    ]
 
 
 def test_a_collision_is_one_row_per_shared_item() -> None:
-    # Given a summary whose campaign collides with another on two accounts
     rows = _render(make_summary())
-    # When the CSV is read, Then each shared item is a row naming the other campaign
     collided = [r for r in rows if r["section"] == "collisions" and r["name"].startswith("collision:")]
     assert [(r["platform"], r["name"], r["value"]) for r in collided] == [
-        ("facebook", "collision:indochine-catalogue-q4", "account 104512345678901"),
-        ("youtube", "collision:indochine-catalogue-q4", "account UCxxxxxxxxxxxxxxxxxxxxxx"),
+        ("facebook", "collision:indochine-catalogue-q4 account 104512345678901", ""),
+        ("youtube", "collision:indochine-catalogue-q4 account UCxxxxxxxxxxxxxxxxxxxxxx", ""),
     ]
-    assert collided[0]["as_of"] == "2026-11-20T00:00:00+01:00"
+    assert collided[0]["as_of"] == "2026-11-19T23:00:00Z"
 
 
-def test_a_push_clash_is_a_collisions_row_per_shared_platform() -> None:
-    # Given a summary with a clash of push single-2 with another label's push on YouTube
+def test_a_push_clash_is_a_collisions_row_per_shared_platform_with_the_hours_apart() -> None:
     rows = _render(make_summary())
-    # Then it is a row under collisions, at the other push's time, with the hours apart
-    clash = _find(rows, "collisions", "youtube", "push_clash:single-2")
-    assert clash["value"] == "polydor-fr (5.5 h apart)"
+    clash = _find(rows, "collisions", "youtube", "push_clash:single-2 with polydor-fr")
+    assert clash["value"] == "5.5"
     assert clash["as_of"] == "2026-11-27T09:00:00Z"
 
 
-def test_attention_rows_carry_code_severity_and_message() -> None:
-    # Given a summary with two attention items
+def test_attention_rows_carry_code_severity_and_message_in_the_name() -> None:
     rows = _render(make_summary())
-    # Then each is a row, in the summary's order
     attention = [r for r in rows if r["section"] == "attention"]
-    assert [(r["platform"], r["name"]) for r in attention] == [("", "collision"), ("youtube", "push_clash")]
-    assert attention[1]["value"].startswith("low: Push single-2 clashes with a push of polydor-fr")
+    assert [(r["platform"], r["name"].split(":")[0]) for r in attention] == [
+        ("", "collision (low)"),
+        ("youtube", "push_clash (low)"),
+    ]
+    assert attention[1]["name"].startswith(
+        "push_clash (low): Push single-2 clashes with a push of polydor-fr"
+    )
+    assert all(r["value"] == "" for r in attention)
 
 
-def test_a_null_rate_gives_its_reason() -> None:
-    rows = _render(make_minimal_summary())
-    assert _find(rows, "rates", "", "engagement_rate")["value"] == "unavailable: no follower counts yet"
-    assert not [r for r in rows if r["section"] in {"events", "counters", "freshness"}]
-    assert _find(rows, "totals", "", "events")["value"] == "0"
+def test_sections_come_in_a_fixed_order() -> None:
+    sections = [r["section"] for r in _render(make_summary())]
+    order = [
+        "events",
+        "counters",
+        "totals",
+        "comparison",
+        "rates",
+        "weights",
+        "freshness",
+        "series",
+        "top_content",
+        "collisions",
+        "attention",
+    ]
+    assert sections == sorted(sections, key=order.index)
+    assert set(sections) == set(order)
 
 
 @pytest.mark.parametrize(
@@ -160,20 +260,22 @@ def test_formulas_from_platform_or_user_text_are_neutralised(hostile: str) -> No
         platforms={
             "deezer": {
                 "counters": {hostile: {"first": 1, "last": 2, "delta": 1, "as_of": "2026-11-26T09:00:00Z"}},
-                "freshness": {"last_error": hostile},
             }
         },
-        weights={"version": hostile, "source": hostile},
+        top_content=[{"platform": "x", "content_id": hostile, "events": 3, "url": None, "title": None}],
     )
     rows = _render(summary)
-    cells = [r["name"] for r in rows if r["platform"] == "deezer"] + [
-        r["value"] for r in rows if r["section"] in {"freshness", "weights"}
-    ]
-    assert ("'" + hostile) in cells
-    assert hostile not in cells
+    names = [r["name"] for r in rows if r["section"] in {"counters", "top_content"}]
+    assert ("'" + hostile) in names
+    assert hostile not in names
     for row in rows:
         for cell in row.values():
             assert not cell.startswith(("=", "+", "@", "\t", "\r", "\uff1d")), row
+
+
+def test_a_campaign_id_is_neutralised_too() -> None:
+    summary = make_summary(campaign={"campaign_id": "=1+1"})
+    assert {row["campaign_id"] for row in _render(summary)} == {"'=1+1"}
 
 
 @pytest.mark.parametrize(
@@ -204,9 +306,9 @@ def test_utf8_names_survive_as_plain_utf8() -> None:
             }
         }
     )
-    data = render_csv(summary)
-    assert data.startswith(b"section,")
+    data = _csv(summary)
+    assert data.startswith(b"campaign_id,")
     assert "écoutes_été".encode() in data
     rows = _render(summary)
     assert _find(rows, "counters", "deezer", "écoutes_été")["delta"] == "2"
-    assert _find(rows, "freshness", "deezer", "last_error")["value"] == 'Björk — 東京 🎸, "quoted", comma'
+    assert _find(rows, "freshness", "deezer", 'last_error: Björk — 東京 🎸, "quoted", comma')

@@ -16,6 +16,7 @@ from chalicelib.report.html_report import render_html
 from chalicelib.report.words import FRENCH
 from tests.summary_schema import validate_summary
 from tests.unit.report.factories import (
+    FIRST_RATE_SHAPE,
     REMOVE,
     hourly_points,
     make_lead_summary,
@@ -359,8 +360,8 @@ def test_the_comparison_shows_both_windows_and_the_changes() -> None:
 
 
 def test_a_summary_without_comparison_has_no_comparison_section() -> None:
-    # Given today's summary, which has no `comparison`
-    markup, page = _render(make_summary())
+    # Given a summary written before section 10, which has no `comparison`
+    markup, page = _render(make_summary(comparison=REMOVE))
     # Then there is no comparison section, nor a link to one, nor a change in the overview
     assert "comparison" not in [attrs.get("id") for attrs in page.all("section")]
     assert 'href="#comparison"' not in markup
@@ -390,8 +391,11 @@ def test_the_engagement_rate_names_its_denominator_and_what_it_leaves_out() -> N
 
 
 def test_the_first_shape_of_the_engagement_rate_still_renders() -> None:
-    # Given today's rate: {value, denominator, denominator_value} over every platform's units
-    text = " ".join(Page(_section(_render(make_summary())[0], "engagement")).text)
+    # Given the rate written before section 10: {value, denominator, denominator_value} over every
+    # platform's units
+    text = " ".join(
+        Page(_section(_render(make_summary(engagement_rate=FIRST_RATE_SHAPE))[0], "engagement")).text
+    )
     # Then the page shows it with all units
     assert "0.0721% = 1,829 engagement units \u00f7 2,537,097 followers" in " ".join(text.split())
 
@@ -563,6 +567,7 @@ def test_a_summary_with_no_events_renders_every_section_with_a_sentence() -> Non
     assert sections == [
         "attention",
         "overview",
+        "comparison",
         "over-time",
         "events",
         "counters",

@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 
 from chalicelib.report.view import read_summary, safe_url
-from tests.unit.report.factories import REMOVE, make_lead_summary, make_minimal_summary, make_summary
+from tests.unit.report.factories import (
+    FIRST_RATE_SHAPE,
+    REMOVE,
+    make_lead_summary,
+    make_minimal_summary,
+    make_summary,
+)
 
 
 @pytest.mark.parametrize(
@@ -18,7 +24,7 @@ def test_the_language_is_french_or_english(value: Any, expected: str) -> None:
 
 
 def test_a_summary_without_comparison_has_none() -> None:
-    assert read_summary(make_summary()).comparison is None
+    assert read_summary(make_summary(comparison=REMOVE)).comparison is None
 
 
 def test_the_comparison_is_read_with_its_platforms_totals() -> None:
@@ -39,7 +45,7 @@ def test_the_matched_rate_is_read_with_its_platforms_and_exclusions() -> None:
 
 
 def test_the_first_rate_shape_counts_every_platforms_units() -> None:
-    rate = read_summary(make_summary()).rate
+    rate = read_summary(make_summary(engagement_rate=FIRST_RATE_SHAPE)).rate
     assert rate.units == 1829
     assert rate.followers == 2_537_097
     assert rate.platforms == ()

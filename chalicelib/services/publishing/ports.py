@@ -1,0 +1,115 @@
+"""What publishing needs of the rest of the system: the stores it reads and writes, and the views of a
+campaign it relies on. The adapters (chalicelib.adapters) and the campaign model fit them; tests and
+benchmarks pass fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from chalicelib.adapters.rollup_store import Marker
+from chalicelib.adapters.summary_store import PublishedRun
+from chalicelib.domain.counters import Reading
+from chalicelib.domain.freshness import PullState
+from chalicelib.domain.rollups import Rollup, StoredEventView
+from chalicelib.domain.tracking import TrackedPlatforms
+from chalicelib.models.summary import Summary
+
+
+class CampaignView(Protocol):
+    """What publishing reads of a campaign (chalicelib.models.campaign.Campaign)."""
+
+    @property
+    def campaign_id(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def ends_at(self) -> datetime: ...
+
+    @property
+    def timezone(self) -> str: ...
+
+    @property
+    def artist(self) -> str: ...
+
+    @property
+    def language(self) -> str | None: ...
+
+    @property
+    def tracked(self) -> TrackedPlatforms: ...
+
+    def is_active(self, now: datetime) -> bool: ...
+
+    def public(self) -> dict[str, Any]: ...
+
+
+class ArtistView(Protocol):
+    """What publishing reads of a registered artist (chalicelib.models.artist.RegisteredArtist)."""
+
+    @property
+    def artist_id(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
+
+
+class Campaigns(Protocol):
+    def list_all(self) -> list[Any]: ...
+
+
+class Rollups(Protocol):
+    def markers(self) -> list[Marker]: ...
+
+    def clear(self, marker: Marker) -> None: ...
+
+    def events_between(
+        self, platform: str, content_id: str, start: datetime, end: datetime
+    ) -> list[StoredEventView]: ...
+
+    def rollups(
+        self, platform: str, content_id: str, first_hour: datetime, last_hour: datetime
+    ) -> list[Rollup]: ...
+
+    def contents_of(self, platform: str, account_id: str) -> list[str]: ...
+
+    def save(self, rollups: Sequence[Rollup]) -> list[Rollup]: ...
+
+
+class Summaries(Protocol):
+    def publish(
+        self, label: str, campaign_id: str, generated_at: str, bodies: dict[str, bytes]
+    ) -> PublishedRun: ...
+
+    def latest(self, label: str, campaign_id: str) -> PublishedRun | None: ...
+
+    def presign(self, key: str, expires_in_seconds: int) -> str: ...
+
+
+class Snapshots(Protocol):
+    def first_and_last(
+        self, platform: str, item_kind: str, item_id: str, metric: str, *, start: datetime, end: datetime
+    ) -> tuple[Reading, Reading] | None: ...
+
+    def pull_state(self, platform: str) -> PullState: ...
+
+    def snapshots_written_at(self, platform: str) -> datetime | None: ...
+
+    def daily(
+        self, platform: str, item_kind: str, item_id: str, metric: str, *, start: datetime, end: datetime
+    ) -> list[Reading]: ...
+
+
+Renderer = Callable[[Summary], bytes]
+CollisionFinder = Callable[[Any, list[Any]], list[dict[str, Any]]]
+# Writes the calendar pages of the labels (all labels with a campaign when None); returns them.
+CalendarPages = Callable[[list[Any], datetime, "set[str] | None"], list[str]]

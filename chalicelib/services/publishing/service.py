@@ -1,0 +1,322 @@
+"""Publishing summaries: roll up what changed, build each campaign's summary, store it, link it.
+
+Cost grows with new work, not history (invariant 5): a run reads the dirty-bucket markers, recomputes
+only those buckets' rollups from their events (`refresh`), then sums rollups (one item per content and
+hour) for each campaign, reading events one by one only in the quarters the window's edges cut
+(`tally`). New counter snapshots are noticed from one item per pulled platform (when its latest
+snapshots were written); counters themselves come from `counters`. This module decides what to
+publish and when, and puts the pieces together.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from chalicelib.adapters.rollup_store import Marker
+from chalicelib.adapters.summary_store import PublishedRun
+from chalicelib.domain.counters import ACCOUNT_METRICS, CONTENT_METRICS
+from chalicelib.domain.rollups import Tally
+from chalicelib.domain.roster import Owner, OwnerIndex
+from chalicelib.domain.summary import (
+    SummaryInput,
+    build_summary,
+    language_of,
+    newest_titles,
+    previous_window,
+    window_end,
+)
+from chalicelib.domain.times import iso
+from chalicelib.domain.tracking import Excluded
+from chalicelib.domain.weights import WeightTable
+from chalicelib.errors import NotFound
+from chalicelib.models.summary import Summary
+from chalicelib.observability import count, logger
+from chalicelib.services.publishing.counters import CounterFigures, CounterReader
+from chalicelib.services.publishing.links import DEFAULT_LINK_SECONDS, parse_expires_in, run_links
+from chalicelib.services.publishing.ports import (
+    ArtistView,
+    CalendarPages,
+    Campaigns,
+    CampaignView,
+    CollisionFinder,
+    Renderer,
+    Rollups,
+    Snapshots,
+    Summaries,
+)
+from chalicelib.services.publishing.reads import READ_CONCURRENCY, Reader
+from chalicelib.services.publishing.refresh import Refresh, RollupRefresher, concerning, touched_by
+from chalicelib.services.publishing.tally import Tallier
+
+RUN_TIME_STEP = timedelta(seconds=1)
+_Value = TypeVar("_Value")
+
+# The campaign's fields a summary shows (not its bookkeeping: created_at, updated_at).
+SUMMARY_CAMPAIGN_FIELDS = (
+    "campaign_id",
+    "name",
+    "label",
+    "artist",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "tracked",
+    "archived",
+)
+
+
+def render_json(summary: Summary) -> bytes:
+    """summary.json: the model's JSON, two-space indents, UTF-8 (non-ASCII kept as it is)."""
+    return json.dumps(summary.model_dump(mode="json"), indent=2, ensure_ascii=False).encode("utf-8")
+
+
+class PublishingService:
+    def __init__(
+        self,
+        *,
+        campaigns: Campaigns,
+        rollups: Rollups,
+        summaries: Summaries,
+        renderers: Mapping[str, Renderer],
+        collisions: CollisionFinder,
+        weights: WeightTable,
+        clock: Callable[[], datetime],
+        snapshots: Snapshots | None = None,
+        read_concurrency: int = READ_CONCURRENCY,
+        owners: Callable[[], Iterable[Owner]] | None = None,
+        calendar_pages: CalendarPages | None = None,
+        artists: Callable[[], Iterable[ArtistView]] | None = None,
+    ) -> None:
+        reader = Reader(read_concurrency)
+        self._campaigns = campaigns
+        self._summaries = summaries
+        self._renderers = renderers
+        self._collisions = collisions
+        self._weights = weights
+        self._clock = clock
+        self._snapshots = snapshots
+        self._owners = owners
+        self._calendar_pages = calendar_pages
+        self._artists = artists
+        self._refresher = RollupRefresher(rollups, reader)
+        self._tallier = Tallier(rollups, reader)
+        self._counters = CounterReader(snapshots, reader) if snapshots is not None else None
+
+    def owner_index(self) -> OwnerIndex:
+        """Every registered account of the deployment: one read, shared by a run's campaigns."""
+        return OwnerIndex.of(self._owners()) if self._owners is not None else OwnerIndex()
+
+    def artist_languages(self) -> dict[tuple[str, str], str]:
+        """(label, artist_id) -> language of every registered artist: one read (the roster's artist
+        partition), shared by a run's campaigns, made only for a campaign without a language."""
+        if self._artists is None:
+            return {}
+        return {(artist.label, artist.artist_id): artist.language for artist in self._artists()}
+
+    def refresh(self, wanted: Callable[[Marker], bool] | None = None) -> Refresh:
+        return self._refresher.refresh(wanted)
+
+    def tracked_contents(
+        self, campaign: CampaignView, excluded: Excluded | None = None
+    ) -> dict[str, list[str]]:
+        return self._tallier.tracked_contents(campaign, excluded)
+
+    def tally(
+        self,
+        campaign: CampaignView,
+        start: datetime,
+        end: datetime,
+        contents: Mapping[str, list[str]] | None = None,
+        excluded: Excluded | None = None,
+    ) -> Tally:
+        return self._tallier.tally(campaign, start, end, contents, excluded)
+
+    def counters(
+        self,
+        campaign: CampaignView,
+        start: datetime,
+        end: datetime,
+        contents: Mapping[str, list[str]] | None = None,
+        *,
+        excluded: Excluded | None = None,
+        withheld: frozenset[tuple[str, str]] = frozenset(),
+    ) -> CounterFigures:
+        if self._counters is None:
+            return CounterFigures()
+        contents = contents if contents is not None else self.tracked_contents(campaign, excluded)
+        return self._counters.counters(campaign, start, end, contents, excluded=excluded, withheld=withheld)
+
+    def build(
+        self,
+        campaign: CampaignView,
+        others: list[Any],
+        now: datetime,
+        owners: OwnerIndex | None = None,
+        artists: Callable[[], Mapping[tuple[str, str], str]] | None = None,
+    ) -> Summary:
+        """The campaign's summary. Accounts registered to artists of other labels (`owners`, read
+        here when not given) count for nothing: neither their events, nor their content's, nor the
+        counters of those accounts and of content their events are about (contract section 8).
+        `artists` gives the registered artists' languages (read here when needed and not given).
+
+        The comparison's window (as long as this one, just before it) is tallied from the same read
+        of each content's rollups: one Query per content covers both windows, and its only extra
+        event reads are the quarter its own start cuts."""
+        start = campaign.starts_at.astimezone(UTC)
+        end = window_end(campaign.starts_at, campaign.ends_at, now).astimezone(UTC)
+        public = campaign.public()
+        excluded = (owners if owners is not None else self.owner_index()).foreign_to(campaign.label)
+        contents = self.tracked_contents(campaign, excluded)
+        previous, tally = self._tallier.tally_windows(
+            campaign, [previous_window(start, end), (start, end)], contents, excluded
+        )
+        figures = self.counters(
+            campaign, start, end, contents, excluded=excluded, withheld=frozenset(tally.withheld)
+        )
+        # The roster is read only for a campaign without a language of its own.
+        languages: Mapping[tuple[str, str], str] = {}
+        if campaign.language is None:
+            languages = artists() if artists is not None else self.artist_languages()
+        return build_summary(
+            SummaryInput(
+                campaign={name: public[name] for name in SUMMARY_CAMPAIGN_FIELDS if name in public},
+                platforms=tuple(platform for platform, _ in campaign.tracked.entries()),
+                starts_at=campaign.starts_at,
+                ends_at=campaign.ends_at,
+                timezone=campaign.timezone,
+                generated_at=now,
+                tally=tally,
+                weights=self._weights,
+                collisions=self._collisions(campaign, others),
+                counters=figures.counters,
+                freshness=figures.freshness,
+                counter_series=figures.series,
+                last_good_at=figures.last_good_at,
+                language=language_of(campaign.language, campaign.artist, campaign.label, languages),
+                previous=previous,
+                titles=newest_titles(previous.titles, tally.titles, figures.titles),
+            )
+        )
+
+    def _publish(
+        self,
+        campaign: CampaignView,
+        others: list[Any],
+        now: datetime,
+        owners: OwnerIndex,
+        artists: Callable[[], Mapping[tuple[str, str], str]],
+    ) -> PublishedRun:
+        summary = self.build(campaign, others, now, owners, artists)
+        bodies = {name: render(summary) for name, render in self._renderers.items()}
+        run = self._summaries.publish(campaign.label, campaign.campaign_id, iso(summary.generated_at), bodies)
+        count("summaries_published")
+        logger.info(
+            "summary published", extra={"campaign_id": campaign.campaign_id, "generated_at": run.generated_at}
+        )
+        return run
+
+    def publish_now(self, campaign: CampaignView) -> dict[str, Any]:
+        """POST /campaigns/{id}/publish: roll up what changed for this campaign, then publish it.
+
+        Only its own buckets are recomputed, so that the answer does not wait for every other
+        campaign's traffic; all markers stay for the scheduled run, which republishes the others."""
+        self.refresh(wanted=concerning(campaign))
+        now = _run_time(self._clock())
+        campaigns = self._campaigns.list_all()
+        others = [c for c in campaigns if c.campaign_id != campaign.campaign_id]
+        run = self._publish(campaign, others, now, self.owner_index(), self.artist_languages)
+        if self._calendar_pages is not None:
+            self._calendar_pages(campaigns, now, {campaign.label})
+        return {
+            "generated_at": run.generated_at,
+            "links": run_links(self._summaries, run, DEFAULT_LINK_SECONDS, now),
+        }
+
+    def publish_due(self) -> dict[str, Any]:
+        """The scheduled job: republish active campaigns whose buckets changed, whose platforms got
+        new snapshots since their latest run, that were never published, or when the roster changed
+        since (an account registered elsewhere stops counting). The owners are read once per run."""
+        refresh = self.refresh()
+        now = _run_time(self._clock())
+        campaigns = self._campaigns.list_all()
+        written: dict[str, datetime | None] = {}  # platform -> its snapshots' write time, read once
+        owners: OwnerIndex | None = None  # read once, at the first active campaign
+        artists = _once(self.artist_languages)  # read once, at the first campaign without a language
+        published = []
+        for campaign in campaigns:
+            if not campaign.is_active(now):
+                continue
+            owners = owners if owners is not None else self.owner_index()
+            if touched_by(campaign, refresh.rollups) or self._has_new_snapshots(
+                campaign, written, owners.changed_at
+            ):
+                others = [c for c in campaigns if c.campaign_id != campaign.campaign_id]
+                self._publish(campaign, others, now, owners, artists)
+                published.append(campaign.campaign_id)
+        cleared = self._refresher.clear_settled(refresh.markers, now)
+        # Calendar pages show pushes and windows of every label, and "today": rewritten each run.
+        calendars = self._calendar_pages(campaigns, now, None) if self._calendar_pages is not None else []
+        return {
+            "rollups_changed": len(refresh.rollups),
+            "published": published,
+            "markers_cleared": cleared,
+            "calendars": calendars,
+        }
+
+    def _has_new_snapshots(
+        self,
+        campaign: CampaignView,
+        written: dict[str, datetime | None],
+        roster_changed_at: datetime | None = None,
+    ) -> bool:
+        """Never published, the roster changed, or a platform it tracks wrote snapshots after its
+        latest run read them. A run stamped G read at some moment of the second before G
+        (`_run_time`): a write in that second may have come after the read, so it counts as new (at
+        worst, one extra run)."""
+        latest = self._summaries.latest(campaign.label, campaign.campaign_id)
+        if latest is None:
+            return True
+        published_at = datetime.fromisoformat(latest.generated_at)
+        if roster_changed_at is not None and roster_changed_at > published_at - RUN_TIME_STEP:
+            return True
+        if self._snapshots is None:
+            return False
+        for platform, _ in campaign.tracked.entries():
+            if platform not in CONTENT_METRICS and platform not in ACCOUNT_METRICS:
+                continue  # never pulled (a Standard Webhooks source)
+            if platform not in written:
+                written[platform] = self._snapshots.snapshots_written_at(platform)
+            at = written[platform]
+            if at is not None and at > published_at - RUN_TIME_STEP:
+                return True
+        return False
+
+    def links(self, campaign: CampaignView, expires_in: str | None) -> dict[str, Any]:
+        seconds = parse_expires_in(expires_in)
+        run = self._summaries.latest(campaign.label, campaign.campaign_id)
+        if run is None:
+            raise NotFound("This campaign has no published summary yet.")
+        return run_links(self._summaries, run, seconds, self._clock())
+
+
+def _once(read: Callable[[], _Value]) -> Callable[[], _Value]:
+    """`read`, called at most once: later calls return its first answer."""
+    answers: list[_Value] = []
+
+    def first() -> _Value:
+        if not answers:
+            answers.append(read())
+        return answers[0]
+
+    return first
+
+
+def _run_time(moment: datetime) -> datetime:
+    """A run's `generated_at`: the whole second at or after the moment it starts reading, so that
+    its window (which ends at generated_at, exclusive) holds everything stored before the run, such
+    as the readings of a pull that finished a moment earlier in the same second."""
+    whole = moment.replace(microsecond=0)
+    return whole if whole == moment else whole + RUN_TIME_STEP

@@ -1,0 +1,1 @@
+"""Development tools (not shipped to Lambda): generators of committed files."""
