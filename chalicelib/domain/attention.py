@@ -17,6 +17,10 @@ severities, and when they are raised:
 The pull codes come from the kind of failure the pull job records (`PullState.error_kind`), never from
 reading its sentence, and only when the campaign's freshness shows that failure (a failure its items
 were read well since is not its news). The sentence itself is the message's second half.
+
+Messages are written in the summary's language (`fr` or `en`): a French lead reads French around the
+figures. The pull job's sentence is quoted as it was recorded (it is the same text as the summary's
+`freshness.last_error`, which stays one string for every reader), and ids, labels and times are data.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any, Literal, get_args
 
 from chalicelib.domain.events import PLATFORM_ORDER, platform_name
+
+Language = Literal["fr", "en"]
 
 AttentionCode = Literal[
     "abuse_wave",
@@ -107,7 +113,7 @@ def most_severe_first(items: Iterable[Item]) -> list[Item]:
     return sorted(items, key=lambda item: _SEVERITY_RANK[item.severity])
 
 
-def pull_items(health: Mapping[str, PlatformHealth]) -> list[Item]:
+def pull_items(health: Mapping[str, PlatformHealth], language: Language = "en") -> list[Item]:
     """`source_refused`, `no_credentials` and `budget_spent`, one per platform whose freshness shows
     such a failure, in the platforms' order."""
     items = []
@@ -116,19 +122,32 @@ def pull_items(health: Mapping[str, PlatformHealth]) -> list[Item]:
         code = _PULL_CODES.get(shown.error_kind or "")
         if shown.error is None or code is None:
             continue
-        name = platform_name(platform)
-        if code == "no_credentials":
-            message = f"{name} is not pulled: {_sentence(shown.error)} Its counters stay empty until it is."
+        name, said = platform_name(platform), _sentence(shown.error)
+        if language == "fr":
+            if code == "no_credentials":
+                message = f"{name} n'est pas interrogé\u00a0: {said} Ses compteurs restent vides d'ici là."
+            elif code == "source_refused":
+                message = (
+                    f"{said} Les compteurs de {name} peuvent manquer ou dater tant que ce n'est pas réglé."
+                )
+            else:
+                message = f"Quota de lecture du jour épuisé sur {name}\u00a0: {said}"
+        elif code == "no_credentials":
+            message = f"{name} is not pulled: {said} Its counters stay empty until it is."
         elif code == "source_refused":
-            message = f"{_sentence(shown.error)} {name}'s counters may be missing or old until that is fixed."
+            message = f"{said} {name}'s counters may be missing or old until that is fixed."
         else:
-            message = _sentence(shown.error)
+            message = said
         items.append(Item(code, message, platform))
     return items
 
 
 def stale_items(
-    health: Mapping[str, PlatformHealth], window_start: datetime, window_end: datetime, zone: tzinfo
+    health: Mapping[str, PlatformHealth],
+    window_start: datetime,
+    window_end: datetime,
+    zone: tzinfo,
+    language: Language = "en",
 ) -> list[Item]:
     """`source_stale`: a pulled platform with neither an event nor a good reading for more than two
     pull intervals before the window's end, counted from the window's start at the earliest (a
@@ -147,15 +166,21 @@ def stale_items(
         silent = window_end - since
         if silent <= STALE_AFTER:
             continue
-        what = (
-            "since the campaign started"
-            if not seen or since == window_start
-            else f"since {_local(since, zone)}"
-        )
-        message = (
-            f"Nothing new from {platform_name(platform)} for {_hours(silent)}: neither an event nor a "
-            f"good reading {what}, while the pull job runs every hour."
-        )
+        name, started = platform_name(platform), not seen or since == window_start
+        if language == "fr":
+            what = (
+                "depuis le début de la campagne" if started else f"depuis le {_local(since, zone, language)}"
+            )
+            message = (
+                f"Rien de nouveau de {name} depuis {_hours(silent, language)}\u00a0: ni événement ni relevé "
+                f"réussi {what}, alors que la collecte passe toutes les heures."
+            )
+        else:
+            what = "since the campaign started" if started else f"since {_local(since, zone, language)}"
+            message = (
+                f"Nothing new from {name} for {_hours(silent, language)}: neither an event nor a "
+                f"good reading {what}, while the pull job runs every hour."
+            )
         items.append(Item("source_stale", message, platform))
     return items
 
@@ -172,7 +197,7 @@ class Hour:
         return sum(self.events.values())
 
 
-def spike_items(hours: Sequence[Hour], zone: tzinfo) -> list[Item]:
+def spike_items(hours: Sequence[Hour], zone: tzinfo, language: Language = "en") -> list[Item]:
     """`spike`: hours with more than SPIKE_FACTOR x the median of the window's hourly totals (every
     local hour of the window, quiet ones included) and at least SPIKE_MIN_EVENTS events. Consecutive
     such hours are one item; the newest first. `platform` names the platform that holds more than
@@ -189,10 +214,10 @@ def spike_items(hours: Sequence[Hour], zone: tzinfo) -> list[Item]:
             else:
                 runs.append([hour])
         previous = hour
-    return [_spike(run, median, zone) for run in reversed(runs)]
+    return [_spike(run, median, zone, language) for run in reversed(runs)]
 
 
-def _spike(run: list[Hour], median: float, zone: tzinfo) -> Item:
+def _spike(run: list[Hour], median: float, zone: tzinfo, language: Language) -> Item:
     total = sum(hour.total for hour in run)
     by_platform: dict[str, int] = {}
     for hour in run:
@@ -201,34 +226,58 @@ def _spike(run: list[Hour], median: float, zone: tzinfo) -> Item:
     leader = max(sorted(by_platform), key=lambda p: by_platform[p], default=None)
     holder = leader if leader is not None and 2 * by_platform[leader] > total else None
     start, end = run[0].start, run[-1].start + timedelta(hours=1)
-    span = f"{len(run)} hours" if len(run) > 1 else "one hour"
-    mostly = f", mostly on {platform_name(holder)} ({by_platform[holder]})" if holder else ""
-    message = (
-        f"{total} events in {span}, from {_local(start, zone)} to {_local(end, zone, time_only=True)}"
-        f"{mostly}: above {SPIKE_FACTOR}x the campaign's hourly median ({median:g})."
-    )
+    since, until = _local(start, zone, language), _local(end, zone, language, time_only=True)
+    if language == "fr":
+        span = f"{len(run)} heures" if len(run) > 1 else "une heure"
+        mostly = f", surtout sur {platform_name(holder)} ({by_platform[holder]})" if holder else ""
+        message = (
+            f"{total} événements en {span}, du {since} à {until}{mostly}\u00a0: plus de {SPIKE_FACTOR} fois "
+            f"la médiane horaire de la campagne ({_number(median, language)})."
+        )
+    else:
+        span = f"{len(run)} hours" if len(run) > 1 else "one hour"
+        mostly = f", mostly on {platform_name(holder)} ({by_platform[holder]})" if holder else ""
+        message = (
+            f"{total} events in {span}, from {since} to {until}"
+            f"{mostly}: above {SPIKE_FACTOR}x the campaign's hourly median ({median:g})."
+        )
     return Item("spike", message, holder)
 
 
-def collision_items(collisions: Iterable[Mapping[str, Any]]) -> list[Item]:
+def collision_items(collisions: Iterable[Mapping[str, Any]], language: Language = "en") -> list[Item]:
     """One `collision` per collision and one `push_clash` per clash, in the order they are listed."""
     items: list[Item] = []
     for found in collisions:
         if found.get("type") == "push_clash":
             platforms = list(found.get("platforms") or [])
             named = f" ({found['campaign_id']}: {found['title']})" if "campaign_id" in found else ""
-            message = (
-                f"Push {found['push_id']} clashes with a push of {found['label']}{named} on "
-                f"{', '.join(platforms)}, {found['hours_apart']:g} h apart (at {found['at']})."
-            )
+            apart = _number(found["hours_apart"], language)
+            if language == "fr":
+                message = (
+                    f"Le push {found['push_id']} est trop proche d'un push de {found['label']}{named} "
+                    f"sur {', '.join(platforms)}\u00a0: {apart} h d'écart (à {found['at']})."
+                )
+            else:
+                message = (
+                    f"Push {found['push_id']} clashes with a push of {found['label']}{named} on "
+                    f"{', '.join(platforms)}, {apart} h apart (at {found['at']})."
+                )
             items.append(Item("push_clash", message, platforms[0] if len(platforms) == 1 else None))
             continue
         platforms = sorted({str(shared["platform"]) for shared in found.get("shared", [])})
-        message = (
-            f"Campaign {found['campaign_id']} ({found['name']}) tracks the same "
-            f"{'items' if len(found.get('shared', [])) != 1 else 'item'} from {found['from']} to "
-            f"{found['to']}: its figures count the same events."
-        )
+        several = len(found.get("shared", [])) != 1
+        if language == "fr":
+            same = "les mêmes éléments" if several else "le même élément"
+            message = (
+                f"La campagne {found['campaign_id']} ({found['name']}) suit {same} "
+                f"du {found['from']} au {found['to']}\u00a0: ses chiffres comptent les mêmes événements."
+            )
+        else:
+            message = (
+                f"Campaign {found['campaign_id']} ({found['name']}) tracks the same "
+                f"{'items' if several else 'item'} from {found['from']} to "
+                f"{found['to']}: its figures count the same events."
+            )
         items.append(Item("collision", message, platforms[0] if len(platforms) == 1 else None))
     return items
 
@@ -249,15 +298,23 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _hours(span: timedelta) -> str:
+def _number(value: float, language: Language) -> str:
+    """`5.5` in English, `5,5` in French: the page's other numbers go through Babel, these are short."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if language == "fr" else text
+
+
+def _hours(span: timedelta, language: Language) -> str:
     hours = span.total_seconds() / 3600
-    return f"{hours:.0f} hours" if hours >= 10 else f"{hours:.1f} hours".replace(".0 ", " ")
+    figure = f"{hours:.0f}" if hours >= 10 else f"{hours:.1f}".removesuffix(".0")
+    return f"{_number(float(figure), language)} {'heures' if language == 'fr' else 'hours'}"
 
 
-def _local(moment: datetime, zone: tzinfo, *, time_only: bool = False) -> str:
+def _local(moment: datetime, zone: tzinfo, language: Language, *, time_only: bool = False) -> str:
     local = moment.astimezone(zone)
     if time_only:
         return local.strftime("%H:%M")
     offset = local.strftime("%z")
     utc = "UTC" if local.utcoffset() == timedelta(0) else f"UTC{offset[:3]}:{offset[3:]}"
-    return f"{local.strftime('%Y-%m-%d %H:%M')} ({utc})"
+    day = local.strftime("%d/%m/%Y %H:%M") if language == "fr" else local.strftime("%Y-%m-%d %H:%M")
+    return f"{day} ({utc})"

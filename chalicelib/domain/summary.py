@@ -392,9 +392,9 @@ def _attention(data: SummaryInput, start: datetime, end: datetime, zone: ZoneInf
         for bucket_start, events in _per_bucket(data.tally, start, end, zone, hourly=True)
     ]
     items = [
-        *attention.pull_items(health),
-        *attention.stale_items(health, start, end, zone),
-        *attention.spike_items(hours, zone),
-        *attention.collision_items(data.collisions),
+        *attention.pull_items(health, data.language),
+        *attention.stale_items(health, start, end, zone, data.language),
+        *attention.spike_items(hours, zone, data.language),
+        *attention.collision_items(data.collisions, data.language),
     ]
     return [Attention.model_validate(item.as_json()) for item in attention.most_severe_first(items)]

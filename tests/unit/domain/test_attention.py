@@ -306,3 +306,78 @@ def test_spike_hours_are_the_campaign_s_local_hours_across_the_autumn_dst_change
     [spike] = [item for item in result.attention if item.code == "spike"]
     # Then the spike is that hour, with its own offset, not the first 02:00
     assert "from 2026-10-25 02:00 (UTC+01:00) to 03:00" in spike.message
+
+
+# Messages in the summary's language -------------------------------------------------------------------------
+
+_CLASH = {
+    "type": "push_clash",
+    "push_id": "clip",
+    "label": "sony-fr",
+    "at": "2026-11-20T10:00:00Z",
+    "platforms": ["youtube"],
+    "hours_apart": 5.5,
+}
+_COLLISION = {
+    "campaign_id": "other",
+    "name": "Other",
+    "from": "2026-11-20T00:00:00+01:00",
+    "to": "2026-11-21T00:00:00+01:00",
+    "shared": [{"platform": "x", "type": "account", "id": "1"}],
+}
+
+
+def test_a_french_summary_words_every_code_in_french() -> None:
+    # Given one item of every code that is raised today, for a French summary
+    health = {
+        "youtube": PlatformHealth(
+            error="no credentials configured (YOUTUBE_API_KEY)", error_kind="no_credentials"
+        ),
+        "spotify": PlatformHealth(error=REFUSED, error_kind="refused"),
+        "x": PlatformHealth(error="X read budget spent for today", error_kind="budget_spent"),
+    }
+    items = [
+        *pull_items(health, "fr"),
+        *stale_items({"deezer": PlatformHealth()}, START, END, PARIS, "fr"),
+        *spike_items(_hours(10, 10, 31, 10, 10), PARIS, "fr"),
+        *collision_items([_CLASH, _COLLISION], "fr"),
+    ]
+    messages = {item.code: item.message for item in items}
+    # Then each message is French around the data it quotes, with a no-break space before its colon
+    assert set(messages) == {
+        "no_credentials",
+        "source_refused",
+        "budget_spent",
+        "source_stale",
+        "spike",
+        "push_clash",
+        "collision",
+    }
+    assert messages["no_credentials"].startswith("YouTube n'est pas interrogé\u00a0: no credentials")
+    assert messages["source_refused"] == (
+        f"{REFUSED} Les compteurs de Spotify peuvent manquer ou dater tant que ce n'est pas réglé."
+    )
+    assert messages["budget_spent"].startswith("Quota de lecture du jour épuisé sur X\u00a0:")
+    assert messages["source_stale"].startswith("Rien de nouveau de Deezer depuis 12 heures\u00a0:")
+    assert "depuis le début de la campagne" in messages["source_stale"]
+    assert messages["spike"].startswith("31 événements en une heure, du 20/11/2026 11:00 (UTC+01:00) à 12:00")
+    assert "plus de 3 fois la médiane horaire de la campagne (10)" in messages["spike"]
+    assert "5,5 h d'écart" in messages["push_clash"]
+    assert messages["collision"].startswith("La campagne other (Other) suit le même élément")
+    assert not any(
+        english in " ".join(messages.values())
+        for english in (" is not pulled", " events in ", "Nothing new", "clashes", "tracks the same")
+    )
+
+
+def test_an_english_summary_keeps_dots_in_its_numbers() -> None:
+    [clash] = collision_items([_CLASH])
+    assert "5.5 h apart" in clash.message
+
+
+def test_the_built_summary_words_its_attention_in_its_language() -> None:
+    # Given a French campaign whose push clashes with another label's, when its summary is built
+    items = _summary(Tally(), language="fr", collisions=[_CLASH])
+    # Then the attention message is French
+    [item] = [item for item in items if item["code"] == "push_clash"]
+    assert item["message"].startswith("Le push clip est trop proche d'un push de sony-fr")
