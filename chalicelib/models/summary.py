@@ -21,7 +21,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PlainSerializer,
     StrictBool,
     StrictFloat,
     StrictInt,
@@ -34,7 +33,6 @@ from pydantic_core import core_schema
 
 from chalicelib.domain.attention import AttentionCode, Severity
 from chalicelib.domain.events import KIND_ORDER, KINDS, PLATFORM_ORDER
-from chalicelib.domain.times import iso
 
 SCHEMA_VERSION: Literal[1] = 1
 SCHEMA_ID = "urn:engagement-tracker:summary:v1"
@@ -86,8 +84,10 @@ def _absent_when_none(value: object) -> bool:
     return value is None
 
 
-# A time the summary computed: serialised with its own offset, `Z` for UTC (chalicelib.domain.times).
-Time = Annotated[AwareDatetime, PlainSerializer(iso, return_type=str), _ref("time")]
+# A time the summary computed: serialised with its own offset, `Z` for a zero one, which is what
+# `chalicelib.domain.times.iso` writes and what pydantic's own serializer writes natively (a test keeps
+# them equal); a Python serializer here cost 2.6 us for each of a year-long summary's 48,000 times.
+Time = Annotated[AwareDatetime, _ref("time")]
 # A campaign's own time, serialised as the campaign API serialises it.
 CampaignTime = Annotated[AwareDatetime, _ref("time")]
 Platform = Annotated[str, AfterValidator(_platform), _ref("platform")]

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +34,7 @@ from markupsafe import Markup
 from chalicelib.report import charts
 from chalicelib.report.common import sorted_kinds, sorted_platforms
 from chalicelib.report.language import Words, generated_utc
-from chalicelib.report.view import Counter, SummaryView, read_summary
+from chalicelib.report.view import Counter, CounterSeries, SummaryView, read_summary
 
 if TYPE_CHECKING:
     from chalicelib.models.summary import Summary
@@ -134,11 +136,26 @@ def _template() -> Template:
 
 def render_html(given: Summary | Mapping[str, Any]) -> bytes:
     """summary.html for a summary (or its JSON shape, as a dict): one UTF-8 page that loads nothing."""
-    summary = given if isinstance(given, Mapping) else given.model_dump(mode="json")
-    view = read_summary(summary)
+    view = read_summary(given) if isinstance(given, Mapping) else _view_of_model(given)
     words = Words(view.language, view.zone)
     page = _page(view, words)
     return _template().render(v=view, L=words, _=words.word, p=page, user=user).encode("utf-8")
+
+
+def _view_of_model(summary: Summary) -> SummaryView:
+    """The view of a summary's model. A year of daily counter readings is most of a long summary:
+    those are taken typed from the model, the rest goes through its JSON (pydantic's serializer, then
+    json.loads) and the one reader every shape of summary has."""
+    data = json.loads(summary.model_dump_json(exclude={"series": {"counters"}}))
+    counters = [
+        CounterSeries(
+            series.platform,
+            series.metric,
+            tuple(sorted(((point.at, point.value) for point in series.points), key=itemgetter(0))),
+        )
+        for series in summary.series.counters
+    ]
+    return read_summary(data, counters=counters)
 
 
 def user(text: str) -> Markup:

@@ -414,21 +414,25 @@ def _readings(points: Sequence[Any]) -> tuple[tuple[datetime, float], ...]:
     return tuple(pairs)
 
 
-def _series(data: Mapping[str, Any]) -> Series:
+def _series(data: Mapping[str, Any], typed_counters: Sequence[CounterSeries] | None) -> Series:
     points = [
         EventPoint(start, _counts(point.get("events")))
         for point in _list(data.get("points"))
         if type(point) is dict and (start := _time(point.get("start"))) is not None
     ]
     points.sort(key=lambda point: point.start)
-    counters = [
-        CounterSeries(
-            _text(_map(entry).get("platform")),
-            _text(_map(entry).get("metric")),
-            _readings(_list(_map(entry).get("points"))),
-        )
-        for entry in _list(data.get("counters"))
-    ]
+    counters = (
+        list(typed_counters)
+        if typed_counters is not None
+        else [
+            CounterSeries(
+                _text(_map(entry).get("platform")),
+                _text(_map(entry).get("metric")),
+                _readings(_list(_map(entry).get("points"))),
+            )
+            for entry in _list(data.get("counters"))
+        ]
+    )
     counters.sort(key=lambda series: (platform_key(series.platform), series.metric))
     return Series(
         hourly=data.get("granularity") == "hour",
@@ -523,8 +527,11 @@ def _comparison(value: object) -> Comparison | None:
     )
 
 
-def read_summary(summary: Mapping[str, Any]) -> SummaryView:
-    """The typed view of a summary.json mapping (see the module's docstring)."""
+def read_summary(
+    summary: Mapping[str, Any], *, counters: Sequence[CounterSeries] | None = None
+) -> SummaryView:
+    """The typed view of a summary.json mapping (see the module's docstring). `counters`, when given,
+    are the counter series already typed (from the summary's model), and `series.counters` is not read."""
     campaign = _map(summary.get("campaign"))
     zone_name = _text(summary.get("timezone")) or _text(campaign.get("timezone"))
     totals = _map(summary.get("totals"))
@@ -544,7 +551,7 @@ def read_summary(summary: Mapping[str, Any]) -> SummaryView:
         total_units=total_units,
         weights=_weights(_map(summary.get("weights"))),
         rate=_rate(_map(summary.get("engagement_rate")), total_units),
-        series=_series(_map(summary.get("series"))),
+        series=_series(_map(summary.get("series")), counters),
         top_content=_top_content(_list(summary.get("top_content"))),
         collisions=collisions,
         push_clashes=clashes,

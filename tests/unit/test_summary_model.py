@@ -3,11 +3,15 @@ committed schema is generated from it and what it serialises is the published JS
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
 
+from chalicelib.domain.times import iso
 from chalicelib.models.summary import Summary
 from tests.unit.report.factories import REMOVE, make_minimal_summary, make_summary
 from tools.summary_schema import SCHEMA_PATH, schema_text
@@ -29,6 +33,27 @@ def test_a_summary_serialises_to_the_json_it_was_read_from(summary: dict[str, An
     written = Summary.model_validate(summary).model_dump(mode="json")
     # Then nothing changed: keys, values, numbers' types, times' text
     assert written == summary
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 26, 10, tzinfo=UTC),
+        datetime(2026, 1, 15, 9, 30, tzinfo=ZoneInfo("Europe/London")),  # a zone's zero offset
+        datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Paris")),  # the repeated hour
+        datetime(2026, 3, 29, 3, 0, 0, 450, tzinfo=ZoneInfo("Europe/Paris")),  # microseconds
+        datetime(2026, 6, 1, tzinfo=timezone(timedelta(hours=5, minutes=45))),
+        datetime(2026, 6, 1, tzinfo=timezone(-timedelta(hours=3, minutes=30))),
+    ],
+)
+def test_the_json_writes_every_time_as_the_domain_writes_it(moment: datetime) -> None:
+    # Given a summary time (pydantic's own serializer writes it, for speed)
+    summary = Summary.model_validate(make_summary()).model_copy(update={"generated_at": moment})
+    # When the summary is written as JSON, in both ways the publish job and the renderers use
+    written = json.loads(summary.model_dump_json())["generated_at"]
+    dumped = summary.model_dump(mode="json")["generated_at"]
+    # Then it is what chalicelib.domain.times.iso writes: its own offset, Z for a zero one
+    assert written == dumped == iso(moment)
 
 
 def test_a_zero_offset_is_written_z_and_any_other_offset_is_kept() -> None:

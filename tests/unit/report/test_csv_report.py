@@ -179,6 +179,20 @@ def test_series_rows_give_each_platform_s_net_events_per_bucket_and_each_counter
     assert views[0]["as_of"] == "2026-11-20T09:00:00Z"
 
 
+@pytest.mark.parametrize("metric", ['views, "live"', "multi\nline", "=1+1", "plain"])
+def test_series_lines_quote_their_text_as_the_csv_module_does(metric: str) -> None:
+    # Given a counter series whose metric name needs quoting (the series are written as lines, fast)
+    summary = make_summary(campaign={"campaign_id": 'id,"quoted"'})
+    summary["series"]["counters"][0]["metric"] = metric
+    # When the CSV is read back
+    rows = _render(summary)
+    # Then each of its readings is a row of its own with the name, value and time intact
+    readings = [r for r in rows if r["section"] == "series" and r["name"] in {metric, "'" + metric}]
+    assert len(readings) == len(summary["series"]["counters"][0]["points"])
+    assert {r["campaign_id"] for r in readings} == {'id,"quoted"'}
+    assert all(NUMBER.fullmatch(r["value"]) and UTC_SECOND.fullmatch(r["as_of"]) for r in readings)
+
+
 def test_top_content_rows_name_the_content_its_title_and_link() -> None:
     rows = _render(make_summary())
     top = [r for r in rows if r["section"] == "top_content"]
