@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from chalicelib.domain.times import iso
 from chalicelib.models.summary import Summary
-from tests.unit.report.factories import REMOVE, make_minimal_summary, make_summary
+from tests.unit.report.factories import REMOVE, make_lead_summary, make_minimal_summary, make_summary
 from tools.summary_schema import SCHEMA_PATH, schema_text
 
 
@@ -23,7 +23,11 @@ def test_the_committed_schema_is_the_one_the_model_generates() -> None:
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text()
 
 
-@pytest.mark.parametrize("summary", [make_summary(), make_minimal_summary()], ids=["full", "minimal"])
+@pytest.mark.parametrize(
+    "summary",
+    [make_summary(), make_minimal_summary(), make_lead_summary("fr")],
+    ids=["full", "minimal", "lead"],
+)
 def test_a_summary_serialises_to_the_json_it_was_read_from(summary: dict[str, Any]) -> None:
     # Given a published summary's JSON (every tracked platform lists both its accounts and content)
     for ids in summary["campaign"]["tracked"].values():

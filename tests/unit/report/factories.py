@@ -497,8 +497,7 @@ def make_minimal_summary(**overrides: Any) -> dict[str, Any]:
 
 # -- contract section 10 ------------------------------------------------------------------------------
 # What section 10 adds to a summary (`language`, `comparison`, `attention` of every code, the matched
-# `engagement_rate`, titles in `top_content`). docs/summary.schema.json gains these fields with the typed
-# summary model; until then `make_lead_summary` is not validated against it.
+# `engagement_rate`, titles in `top_content`), as the summary model and docs/summary.schema.json have it.
 
 FOLLOWER_PLATFORMS = ("facebook", "instagram", "x", "deezer")
 
@@ -593,10 +592,10 @@ def make_lead_summary(language: str = "en", **overrides: Any) -> dict[str, Any]:
                 {"platform": "soundcloud", "reason": "no follower count pulled"},
                 {"platform": "standard:linkfire", "reason": "a link service has no followers"},
             ],
-            "numerator": REMOVE,
-            "denominator": REMOVE,
-            "denominator_value": REMOVE,
-            "reason": REMOVE,
+            "numerator": "engagement_units",
+            "denominator": "followers",
+            "denominator_value": followers,
+            "reason": None,
         },
         "top_content": [
             {
