@@ -1,0 +1,165 @@
+"""Section 11's verdict on one text: language, categories, severity. Pure: lexicons and rules, no model.
+
+A text is normalised (`normalise.py`), its words are looked up in the lexicons of both languages
+(`lexicon.py`), and what surrounds a word decides what it means:
+- a slur or an insult counts as written ("pd", "connard", "faggot");
+- a mild word ("idiot", "singe", "clown") is raised when it addresses someone ("t'es un idiot",
+  "espèce de singe", "you clown");
+- a neutral identity word ("gay", "arabe", "women") is an attack only next to hostility: a hostile
+  word before it ("sale", "dirty", "I hate"), after it ("de merde", "go home"), or a degrading
+  predicate in the same clause, not negated ("les gays sont des malades", but "being gay is not a sin"
+  is not); "fier d'être gay" and "proud to be queer" hold no hostility;
+- a reclaimed word said of oneself ("je suis une gouine et fière") is not an attack;
+- threats are sentences aimed at someone ("je vais te retrouver", "I will find you"), never a violent
+  word alone: "c'est une tuerie", "you killed it", "this track slaps" stay clean;
+- spam is a sum of promotion cues and links.
+
+The other language's lexicon is used too, for its severe words only (people mix languages, and a
+mild word of one language is often an innocent word of the other: "bite", "con").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from chalicelib.domain.moderation.lexicon import (
+    CATEGORIES,
+    IDENTITY,
+    LANGUAGES,
+    Entry,
+    Hit,
+    Lexicon,
+    lexicon,
+)
+from chalicelib.domain.moderation.normalise import Normalised, normalise
+
+SPAM_THRESHOLD = 2
+ADDRESS_WINDOW = 3  # words between "t'es", "you", "espèce de" and the word it addresses
+PREDICATE_WINDOW = 6  # words between an identity word and what is said of it
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    language: str  # fr, en or other
+    categories: tuple[str, ...]  # in CATEGORIES order
+    severity: int  # 0 clean .. 3 severe
+
+    @property
+    def abusive(self) -> bool:
+        return self.severity >= 2 or "spam" in self.categories
+
+
+CLEAN = Verdict("other", (), 0)
+
+
+def classify(text: str) -> Verdict:
+    """Any str in (empty, emoji only, 10,000 characters, lone surrogates), a verdict out."""
+    if not text or text.isspace():
+        return CLEAN
+    words = normalise(text)
+    lex = lexicon()
+    language = _language(words, lex)
+    context_languages = LANGUAGES if language == "other" else (language,)
+    found: dict[str, int] = {}
+    spam_cues: set[Entry] = set()
+    views = [(words.tokens, words.plain)]
+    if words.joined != words.tokens:
+        views.append((words.joined, words.joined))
+    for tokens, plain in views:
+        context = _Context(lex, context_languages, tokens, plain)
+        for hit in lex.terms.find(tokens, plain):
+            entry = hit.entry
+            if not _active(entry, language):
+                continue
+            if entry.category == "spam":
+                spam_cues.add(entry)
+                continue
+            severity = _severity(hit, context)
+            if severity > found.get(entry.category, 0):
+                found[entry.category] = severity
+    spam_weight = sum(e.severity for e in spam_cues) + min(words.urls, 2)
+    if spam_weight >= SPAM_THRESHOLD:
+        found["spam"] = max(found.get("spam", 0), 1)
+    severity = max(found.values(), default=0)
+    categories = tuple(c for c in CATEGORIES if found.get(c, 0) > 0)
+    return Verdict(language, categories, severity)
+
+
+def _active(entry: Entry, language: str) -> bool:
+    if language in (entry.language, "other"):
+        return True
+    return entry.category != "spam" and max(entry.severity, entry.addressed) >= 3
+
+
+def _severity(hit: Hit, context: _Context) -> int:
+    entry = hit.entry
+    if entry.severity == IDENTITY:
+        return context.hostility(hit)
+    if entry.reclaimable and context.said_of_oneself(hit):
+        return 0
+    if entry.addressed != entry.severity and context.addressed(hit):
+        return entry.addressed
+    return entry.severity
+
+
+class _Context:
+    """Where the context words of a text are: ranges of token positions, by kind."""
+
+    def __init__(
+        self, lex: Lexicon, languages: Iterable[str], tokens: tuple[str, ...], plain: tuple[str, ...]
+    ) -> None:
+        self.ranges: dict[str, list[tuple[int, int]]] = {}
+        for (language, kind), index in lex.context.items():
+            if language in languages:
+                self.ranges.setdefault(kind, []).extend(
+                    (h.start, h.end) for h in index.find(tokens, plain)
+                )
+
+    def _ending_before(self, kind: str, start: int, window: int) -> list[tuple[int, int]]:
+        return [r for r in self.ranges.get(kind, ()) if start - window <= r[1] <= start]
+
+    def _starting_after(self, kind: str, end: int, window: int) -> list[tuple[int, int]]:
+        return [r for r in self.ranges.get(kind, ()) if end <= r[0] <= end + window]
+
+    def _negated(self, start: int, end: int) -> bool:
+        return any(start <= r[0] and r[1] <= end for r in self.ranges.get("negation", ()))
+
+    def addressed(self, hit: Hit) -> bool:
+        return bool(
+            self._ending_before("target", hit.start, ADDRESS_WINDOW) or self._starting_after("post", hit.end, 0)
+        )
+
+    def said_of_oneself(self, hit: Hit) -> bool:
+        for _, end in self._ending_before("self", hit.start, ADDRESS_WINDOW):
+            if not self._negated(end, hit.start) and not self._ending_before("pre", hit.start, 2):
+                return True
+        return False
+
+    def hostility(self, hit: Hit) -> int:
+        """An identity word's severity: 3 with a hostile word next to it, 2 when a degrading predicate
+        follows it in the clause, else 0."""
+        if self._ending_before("pre", hit.start, ADDRESS_WINDOW) or self._starting_after("post", hit.end, 1):
+            return 3
+        for start, _ in self._starting_after("negative", hit.end, PREDICATE_WINDOW):
+            if not self._negated(hit.end, start):
+                return 2
+        if self._ending_before("negative", hit.start, 0):  # "disgusting gays"
+            return 2
+        return 0
+
+
+def _language(words: Normalised, lex: Lexicon) -> str:
+    if words.foreign_script:
+        return "other"
+    scores = {
+        language: len({h.start for h in lex.context[(language, "stop")].find(words.tokens, words.plain)})
+        for language in LANGUAGES
+    }
+    if words.accented:
+        scores["fr"] += 1
+    if scores["fr"] == scores["en"] == 0:
+        # No common word: the language of the lexicon words it holds, if they agree.
+        languages = {h.entry.language for h in lex.terms.find(words.tokens, words.plain)}
+        return languages.pop() if len(languages) == 1 else "other"
+    return "fr" if scores["fr"] > scores["en"] else "en"
