@@ -112,9 +112,7 @@ class _Context:
         self.ranges: dict[str, list[tuple[int, int]]] = {}
         for (language, kind), index in lex.context.items():
             if language in languages:
-                self.ranges.setdefault(kind, []).extend(
-                    (h.start, h.end) for h in index.find(tokens, plain)
-                )
+                self.ranges.setdefault(kind, []).extend((h.start, h.end) for h in index.find(tokens, plain))
 
     def _ending_before(self, kind: str, start: int, window: int) -> list[tuple[int, int]]:
         return [r for r in self.ranges.get(kind, ()) if start - window <= r[1] <= start]
@@ -126,9 +124,8 @@ class _Context:
         return any(start <= r[0] and r[1] <= end for r in self.ranges.get("negation", ()))
 
     def addressed(self, hit: Hit) -> bool:
-        return bool(
-            self._ending_before("target", hit.start, ADDRESS_WINDOW) or self._starting_after("post", hit.end, 0)
-        )
+        aimed = self._ending_before("target", hit.start, ADDRESS_WINDOW)
+        return bool(aimed or self._starting_after("post", hit.end, 0))
 
     def said_of_oneself(self, hit: Hit) -> bool:
         for _, end in self._ending_before("self", hit.start, ADDRESS_WINDOW):

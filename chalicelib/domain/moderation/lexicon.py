@@ -104,7 +104,9 @@ class Index:
         return found
 
 
-def _match_rest(slots: tuple[Slot, ...], tokens: tuple[str, ...], forms: tuple[str, ...], i: int) -> int | None:
+def _match_rest(
+    slots: tuple[Slot, ...], tokens: tuple[str, ...], forms: tuple[str, ...], i: int
+) -> int | None:
     for slot in slots[1:]:
         if i >= len(tokens) or not (slot.matches(tokens[i]) or slot.matches(forms[i])):
             return None

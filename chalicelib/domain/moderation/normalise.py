@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002  # look-alike letters are this module's subject
 """From any Unicode text to the tokens the classifier matches. Pure, no data files.
 
 Disguises undone, in this order:
@@ -103,6 +104,8 @@ _SQUEEZE = re.compile(r"(.)\1+")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io|ly|gg|me|xyz|co|fr|link|app)\b")
 _ELISION = re.compile(r"\b([cdjlmnstqu]|qu|jusqu|lorsqu|puisqu)['’]")
 _LATIN = re.compile(r"[a-z]")
+# "tue-toi", "suicide-toi", "fais-moi": a French imperative and its pronoun are two words.
+_IMPERATIVE = re.compile(r"(?<=[a-z])-(toi|moi|nous|vous|lui|leur|la|le|les|en|y)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +153,7 @@ def normalise(text: str) -> Normalised:
     urls = len(_URL.findall(cleaned))
     cleaned = _URL.sub(" ", cleaned)
     # French elisions ("t'es", "j'suis", "qu'il") are their own words, not a separator in a word.
-    cleaned = _ELISION.sub(r"\1 ", cleaned)
+    cleaned = _IMPERATIVE.sub(r" \1", _ELISION.sub(r"\1 ", cleaned))
     tokens: list[str] = []
     plain: list[str] = []
     for chunk in _TOKEN.findall(cleaned):
