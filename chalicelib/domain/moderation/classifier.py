@@ -63,12 +63,10 @@ def classify(text: str) -> Verdict:
     context_languages = LANGUAGES if language == "other" else (language,)
     found: dict[str, int] = {}
     spam_cues: set[Entry] = set()
-    views = [(words.tokens, words.plain)]
-    if words.joined != words.tokens:
-        views.append((words.joined, words.joined))
-    for tokens, plain in views:
-        context = _Context(lex, context_languages, tokens, plain)
-        for hit in lex.terms.find(tokens, plain):
+    for view in words.views:
+        context = _Context(lex, context_languages, view)
+        scored: list[tuple[Hit, int]] = []
+        for hit in lex.terms.find(view.tokens, view.plain, view.doubled):
             entry = hit.entry
             if not _active(entry, language):
                 continue
@@ -76,8 +74,11 @@ def classify(text: str) -> Verdict:
                 spam_cues.add(entry)
                 continue
             severity = _severity(hit, context)
-            if severity > found.get(entry.category, 0):
-                found[entry.category] = severity
+            if severity > 0:
+                scored.append((hit, severity))
+        for hit, severity in _outermost(scored):
+            if severity > found.get(hit.entry.category, 0):
+                found[hit.entry.category] = severity
     spam_weight = sum(e.severity for e in spam_cues) + min(words.urls, 2)
     if spam_weight >= SPAM_THRESHOLD:
         found["spam"] = max(found.get("spam", 0), 1)
@@ -87,9 +88,28 @@ def classify(text: str) -> Verdict:
 
 
 def _active(entry: Entry, language: str) -> bool:
+    """The text's language's entries; of the other language, only words severe on their own."""
     if language in (entry.language, "other"):
         return True
-    return entry.category != "spam" and max(entry.severity, entry.addressed) >= 3
+    return entry.category != "spam" and entry.severity >= 3
+
+
+def _outermost(scored: list[tuple[Hit, int]]) -> list[tuple[Hit, int]]:
+    """A milder hit inside a longer, more severe hit of another category is part of that phrase: "fils
+    de pute" is an insult, not sexism; "I wanna fuck you" is harassment, not an insult. "kill all the
+    fags" stays both a threat and homophobia (equally severe)."""
+    return [
+        (hit, severity)
+        for hit, severity in scored
+        if not any(
+            other.entry.category != hit.entry.category
+            and other.start <= hit.start
+            and hit.end <= other.end
+            and other.end - other.start > hit.end - hit.start
+            and other_severity > severity
+            for other, other_severity in scored
+        )
+    ]
 
 
 def _severity(hit: Hit, context: _Context) -> int:
@@ -98,7 +118,9 @@ def _severity(hit: Hit, context: _Context) -> int:
         return context.hostility(hit)
     if entry.reclaimable and context.said_of_oneself(hit):
         return 0
-    if entry.addressed != entry.severity and context.addressed(hit):
+    if entry.unless_meeting and context.meeting_follows(hit):
+        return 0
+    if entry.addressed != entry.severity and (context.addressed(hit) or context.disguised(hit)):
         return entry.addressed
     return entry.severity
 
@@ -106,13 +128,20 @@ def _severity(hit: Hit, context: _Context) -> int:
 class _Context:
     """Where the context words of a text are: ranges of token positions, by kind."""
 
-    def __init__(
-        self, lex: Lexicon, languages: Iterable[str], tokens: tuple[str, ...], plain: tuple[str, ...]
-    ) -> None:
+    def __init__(self, lex: Lexicon, languages: Iterable[str], view: View) -> None:
+        self.view = view
         self.ranges: dict[str, list[tuple[int, int]]] = {}
         for (language, kind), index in lex.context.items():
             if language in languages:
-                self.ranges.setdefault(kind, []).extend((h.start, h.end) for h in index.find(tokens, plain))
+                found = index.find(view.tokens, view.plain)
+                self.ranges.setdefault(kind, []).extend((h.start, h.end) for h in found)
+
+    def disguised(self, hit: Hit) -> bool:
+        """Leetspeak or separators in a word that is a slur when aimed: hiding it shows the intent."""
+        return any(self.view.disguised[hit.start : hit.end])
+
+    def meeting_follows(self, hit: Hit) -> bool:
+        return bool(self._starting_after("meeting", hit.end, 0))
 
     def _ending_before(self, kind: str, start: int, window: int) -> list[tuple[int, int]]:
         return [r for r in self.ranges.get(kind, ()) if start - window <= r[1] <= start]
@@ -157,6 +186,8 @@ def _language(words: Normalised, lex: Lexicon) -> str:
         scores["fr"] += 1
     if scores["fr"] == scores["en"] == 0:
         # No common word: the language of the lexicon words it holds, if they agree.
-        languages = {h.entry.language for h in lex.terms.find(words.tokens, words.plain)}
+        languages = {
+            h.entry.language for view in words.views for h in lex.terms.find(view.tokens, view.plain)
+        }
         return languages.pop() if len(languages) == 1 else "other"
     return "fr" if scores["fr"] > scores["en"] else "en"

@@ -4,16 +4,18 @@ A file is `lexicons/<language>/<category>.txt`; `context.txt` holds the words th
 lexicon word means (who is addressed, hostility, negation, the language's common words). One entry a
 line, `#` starts a comment:
 
-    <severity>[/<when addressed>][~] <pattern>
+    <severity>[/<when addressed>][~!?] <pattern>
 
 - severity 0..3 when the word stands alone; after `/`, the severity when the text addresses someone with
   it ("t'es un idiot", "you idiot", "sale singe"); `~` marks a word a group reclaims: said of oneself
-  ("je suis une gouine et fière", "as a dyke") it is not an attack;
+  ("je suis une gouine et fière", "as a dyke") it is not an attack; `!` a word that counts only written
+  with a doubled letter (its folded form is an innocent word: "nigger" folds to "niger"); `?` a threat
+  that is not one when a meeting follows ("je vais te retrouver au concert");
 - `id` instead of a severity marks a neutral identity word ("gay", "arabe", "women"): an attack only next
   to hostility ("sale gay", "les gays sont des malades", "I hate gays");
 - `s1`, `s2` in spam.txt: the weight of a promotion cue; a text is spam from weight 2 (a link weighs 1);
 - in context.txt the first field is the kind: `target`, `pre`, `post`, `negative`, `self`, `negation`,
-  `stop`.
+  `stop`, `meeting`.
 
 A line holds one or more patterns separated by commas. A pattern is words separated by spaces;
 `a|b` are alternative words, `[a|b]` an optional word, `word*` any
@@ -35,7 +37,7 @@ from chalicelib.domain.moderation.normalise import clean, squeeze
 
 LANGUAGES = ("fr", "en")
 CATEGORIES = ("homophobia", "racism", "sexism", "threat", "sexual_harassment", "insult", "spam")
-CONTEXT_KINDS = ("target", "pre", "post", "negative", "self", "negation", "stop")
+CONTEXT_KINDS = ("target", "pre", "post", "negative", "self", "negation", "stop", "meeting")
 IDENTITY = -1  # severity of an identity word
 
 
@@ -57,6 +59,8 @@ class Entry:
     addressed: int  # the severity when the text addresses someone
     reclaimable: bool
     slots: tuple[Slot, ...]
+    doubled: bool = False  # `!`: counts only when written with a doubled letter
+    unless_meeting: bool = False  # `?`: not a threat when a meeting place follows
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +87,22 @@ class Index:
             if len(stem) not in self.stem_lengths:
                 self.stem_lengths = tuple(sorted((*self.stem_lengths, len(stem))))
 
-    def find(self, tokens: tuple[str, ...], plain: tuple[str, ...] | None = None) -> list[Hit]:
+    def find(
+        self,
+        tokens: tuple[str, ...],
+        plain: tuple[str, ...] | None = None,
+        doubled: tuple[bool, ...] | None = None,
+    ) -> list[Hit]:
+        """Every entry matching at every position; `plain` is the as-written form of each token,
+        `doubled` whether it was written with a doubled letter (for `!` entries)."""
         hits: list[Hit] = []
         forms = plain if plain is not None else tokens
         n = len(tokens)
         for i in range(n):
             for token in {tokens[i], forms[i]}:
                 for entry in self._starting_with(token):
+                    if entry.doubled and doubled is not None and not doubled[i]:
+                        continue
                     end = _match_rest(entry.slots, tokens, forms, i + 1)
                     if end is not None:
                         hits.append(Hit(entry, i, end))
@@ -157,8 +170,8 @@ def parse_line(line: str, language: str, category: str) -> list[Entry]:
     if not line:
         return []
     head, _, pattern = line.partition(" ")
-    reclaimable = head.endswith("~")
-    head = head.rstrip("~")
+    reclaimable, doubled, unless_meeting = ("~" in head, "!" in head, "?" in head)
+    head = head.rstrip("~!?")
     if category == "context":
         kind, severity, addressed = head, 0, 0
         if kind not in CONTEXT_KINDS:
@@ -172,7 +185,7 @@ def parse_line(line: str, language: str, category: str) -> list[Entry]:
             severity = int(alone)
             addressed = int(when_addressed) if when_addressed else severity
     return [
-        Entry(language, kind, severity, addressed, reclaimable, slots)
+        Entry(language, kind, severity, addressed, reclaimable, slots, doubled, unless_meeting)
         for alternative in pattern.split(",")
         for slots in parse_pattern(alternative)
     ]

@@ -70,6 +70,8 @@ _HOMOGLYPHS = str.maketrans(
         "đ": "d",
         "ł": "l",
         "ı": "i",
+        # Small capitals, which NFKC leaves alone.
+        **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz", strict=True)),
     }
 )
 
@@ -109,12 +111,22 @@ _IMPERATIVE = re.compile(r"(?<=[a-z])-(toi|moi|nous|vous|lui|leur|la|le|les|en|y
 
 
 @dataclass(frozen=True, slots=True)
+class View:
+    """One reading of a text's words, position by position."""
+
+    tokens: tuple[str, ...]  # squeezed, letters only (leetspeak undone)
+    plain: tuple[str, ...]  # squeezed, as written (digits kept: "f4f", "100")
+    doubled: tuple[bool, ...]  # written with a doubled letter
+    disguised: tuple[bool, ...]  # leetspeak, separators or spacing changed the word
+
+
+@dataclass(frozen=True, slots=True)
 class Normalised:
     """A text as the classifier sees it."""
 
     tokens: tuple[str, ...]  # squeezed, letters only (leetspeak undone)
-    joined: tuple[str, ...]  # the same with runs of one-letter tokens joined ("f a g" → "fag")
     plain: tuple[str, ...]  # squeezed, as written (digits kept: "f4f", "100")
+    views: tuple[View, ...]  # the words as written, then with runs of one-letter tokens joined
     urls: int  # how many links the text holds
     foreign_script: bool  # most letters are of a script other than Latin (Arabic, CJK, Cyrillic...)
     accented: bool  # French accents or cedillas were seen
@@ -156,27 +168,39 @@ def normalise(text: str) -> Normalised:
     cleaned = _IMPERATIVE.sub(r" \1", _ELISION.sub(r"\1 ", cleaned))
     tokens: list[str] = []
     plain: list[str] = []
+    doubled: list[bool] = []
+    disguised: list[bool] = []
     for chunk in _TOKEN.findall(cleaned):
-        word, as_written = _token(chunk)
+        word, as_written, unsqueezed, hidden = _token(chunk)
         if word:
             tokens.append(word)
             plain.append(as_written or word)
+            doubled.append(unsqueezed != word)
+            disguised.append(hidden)
+    main = View(tuple(tokens), tuple(plain), tuple(doubled), tuple(disguised))
+    views = [main]
+    for skip in (0, 1):
+        joined = _join_letters(main, skip)
+        if joined.tokens != main.tokens and joined not in views:
+            views.append(joined)
     return Normalised(
-        tokens=tuple(tokens),
-        joined=_join_letters(tokens),
-        plain=tuple(plain),
+        tokens=main.tokens,
+        plain=main.plain,
+        views=tuple(views),
         urls=urls,
         foreign_script=foreign,
         accented=accented,
     )
 
 
-def _token(chunk: str) -> tuple[str, str]:
-    """(letters form, as-written form) of one chunk of non-space characters."""
+def _token(chunk: str) -> tuple[str, str, str, bool]:
+    """(letters form, as-written form, letters before squeezing, disguised) of one chunk of non-space
+    characters; disguised: digits, symbols or separators inside the word."""
     # A leading @ or # is a mention or a hashtag, not a letter.
     chunk = chunk.lstrip("@#").strip(".,;:!?'\"`´’‘-_~^/\\|*=•·")
     if not chunk:
-        return "", ""
+        return "", "", "", False
+    hidden = not chunk.isalpha()
     as_written = squeeze("".join(_WORD.findall(chunk)))
     if _LATIN.search(chunk) and any(c in _LEET_CHARS for c in chunk):
         # Only in a token that has letters: "2024" and "100" stay numbers.
@@ -184,22 +208,35 @@ def _token(chunk: str) -> tuple[str, str]:
     letters = _INNER_SEPARATORS.sub("", chunk)
     letters = "".join(_WORD.findall(letters))
     if not _LATIN.search(letters):
-        return "", as_written if as_written.isdigit() else ""
-    return squeeze(letters), as_written
+        return "", "", "", False
+    return squeeze(letters), as_written, letters, hidden
 
 
-def _join_letters(tokens: list[str]) -> tuple[str, ...]:
-    """Runs of two or more one-letter tokens become one token: "f a g" → "fag"."""
-    out: list[str] = []
+def _join_letters(view: View, skip: int) -> View:
+    """Runs of one-letter tokens become one token: "f a g" → "fag". With skip=1 a run's first letter
+    stays a word of its own ("ur a f a g" → "ur", "a", "fag")."""
+    out: list[tuple[str, str, bool, bool]] = []
     run: list[str] = []
-    for token in tokens:
+
+    def flush() -> None:
+        kept, rest = run[:skip], run[skip:]
+        out.extend((letter, letter, False, False) for letter in kept)
+        if len(rest) > 1:
+            joined = "".join(rest)
+            out.append((squeeze(joined), joined, squeeze(joined) != joined, True))
+        else:
+            out.extend((letter, letter, False, False) for letter in rest)
+        run.clear()
+
+    for position, token in enumerate(view.tokens):
         if len(token) == 1:
             run.append(token)
             continue
         if run:
-            out.append(squeeze("".join(run)) if len(run) > 1 else run[0])
-            run = []
-        out.append(token)
+            flush()
+        out.append((token, view.plain[position], view.doubled[position], view.disguised[position]))
     if run:
-        out.append(squeeze("".join(run)) if len(run) > 1 else run[0])
-    return tuple(out)
+        flush()
+    if not out:
+        return view
+    return View(*(tuple(column) for column in zip(*out, strict=True)))  # type: ignore[arg-type]
