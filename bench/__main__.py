@@ -11,6 +11,7 @@ from bench.common import ROOT
 BENCHMARKS = (
     "cold_start",
     "render",
+    "moderation",  # classifier quality on the labelled sets, and its CPU against the consumer's
     "webhook_cost",
     "ingest_requests",
     "local_throughput",

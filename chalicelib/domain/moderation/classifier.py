@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from chalicelib.domain.moderation.lexicon import (
     CATEGORIES,
+    CONTEXT_KINDS,
     IDENTITY,
     LANGUAGES,
     Entry,
@@ -32,7 +33,7 @@ from chalicelib.domain.moderation.lexicon import (
     Lexicon,
     lexicon,
 )
-from chalicelib.domain.moderation.normalise import Normalised, normalise
+from chalicelib.domain.moderation.normalise import Normalised, View, normalise
 
 SPAM_THRESHOLD = 2
 ADDRESS_WINDOW = 3  # words between "t'es", "you", "espèce de" and the word it addresses
@@ -59,16 +60,17 @@ def classify(text: str) -> Verdict:
         return CLEAN
     words = normalise(text)
     lex = lexicon()
-    language = _language(words, lex)
+    found_by_view = [lex.index.find(v.tokens, v.plain, v.doubled) for v in words.views]
+    language = _language(words, lex, found_by_view)
     context_languages = LANGUAGES if language == "other" else (language,)
     found: dict[str, int] = {}
     spam_cues: set[Entry] = set()
-    for view in words.views:
-        context = _Context(lex, context_languages, view)
+    for view, hits in zip(words.views, found_by_view, strict=True):
+        context = _Context(view, [h for h in hits if h.entry.language in context_languages])
         scored: list[tuple[Hit, int]] = []
-        for hit in lex.terms.find(view.tokens, view.plain, view.doubled):
+        for hit in hits:
             entry = hit.entry
-            if not _active(entry, language):
+            if entry.category in CONTEXT_KINDS or not _active(entry, language):
                 continue
             if entry.category == "spam":
                 spam_cues.add(entry)
@@ -128,13 +130,12 @@ def _severity(hit: Hit, context: _Context) -> int:
 class _Context:
     """Where the context words of a text are: ranges of token positions, by kind."""
 
-    def __init__(self, lex: Lexicon, languages: Iterable[str], view: View) -> None:
+    def __init__(self, view: View, hits: Iterable[Hit]) -> None:
         self.view = view
         self.ranges: dict[str, list[tuple[int, int]]] = {}
-        for (language, kind), index in lex.context.items():
-            if language in languages:
-                found = index.find(view.tokens, view.plain)
-                self.ranges.setdefault(kind, []).extend((h.start, h.end) for h in found)
+        for hit in hits:
+            if hit.entry.category in CONTEXT_KINDS:
+                self.ranges.setdefault(hit.entry.category, []).append((hit.start, hit.end))
 
     def disguised(self, hit: Hit) -> bool:
         """Leetspeak or separators in a word that is a slur when aimed: hiding it shows the intent."""
@@ -175,11 +176,11 @@ class _Context:
         return 0
 
 
-def _language(words: Normalised, lex: Lexicon) -> str:
+def _language(words: Normalised, lex: Lexicon, found_by_view: list[list[Hit]]) -> str:
     if words.foreign_script:
         return "other"
     scores = {
-        language: len({h.start for h in lex.context[(language, "stop")].find(words.tokens, words.plain)})
+        language: len({h.start for h in lex.stop[language].find(words.tokens, words.plain)})
         for language in LANGUAGES
     }
     if words.accented:
@@ -187,7 +188,10 @@ def _language(words: Normalised, lex: Lexicon) -> str:
     if scores["fr"] == scores["en"] == 0:
         # No common word: the language of the lexicon words it holds, if they agree.
         languages = {
-            h.entry.language for view in words.views for h in lex.terms.find(view.tokens, view.plain)
+            h.entry.language
+            for hits in found_by_view
+            for h in hits
+            if h.entry.category not in CONTEXT_KINDS and h.entry.severity != IDENTITY
         }
         return languages.pop() if len(languages) == 1 else "other"
     return "fr" if scores["fr"] > scores["en"] else "en"

@@ -31,7 +31,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from chalicelib.domain.moderation.normalise import clean, squeeze
 
@@ -78,6 +78,9 @@ class Index:
     stems: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
     stem_lengths: tuple[int, ...] = ()
 
+    shortest_stem: int = 1_000
+    heads: set[str] = field(default_factory=set)  # every stem's first shortest_stem letters
+
     def add(self, entry: Entry) -> None:
         first = entry.slots[0]
         for word in first.words:
@@ -86,6 +89,9 @@ class Index:
             self.stems[stem].append(entry)
             if len(stem) not in self.stem_lengths:
                 self.stem_lengths = tuple(sorted((*self.stem_lengths, len(stem))))
+            self.shortest_stem = min(self.shortest_stem, len(stem))
+        if first.prefixes:
+            self.heads = {stem[: self.shortest_stem] for stem in self.stems}
 
     def find(
         self,
@@ -97,11 +103,14 @@ class Index:
         `doubled` whether it was written with a doubled letter (for `!` entries)."""
         hits: list[Hit] = []
         forms = plain if plain is not None else tokens
-        n = len(tokens)
-        for i in range(n):
-            for token in {tokens[i], forms[i]}:
-                for entry in self._starting_with(token):
+        for i, token in enumerate(tokens):
+            form = forms[i]
+            for word in (token,) if token == form else (token, form):
+                for entry in self._starting_with(word):
                     if entry.doubled and doubled is not None and not doubled[i]:
+                        continue
+                    if len(entry.slots) == 1:
+                        hits.append(Hit(entry, i, i + 1))
                         continue
                     end = _match_rest(entry.slots, tokens, forms, i + 1)
                     if end is not None:
@@ -109,7 +118,10 @@ class Index:
         return hits
 
     def _starting_with(self, token: str) -> list[Entry]:
-        found = list(self.exact.get(token, ()))
+        found = self.exact.get(token)
+        if token[: self.shortest_stem] not in self.heads:
+            return found or []  # the common case: no stem starts like this word
+        found = list(found or ())
         for length in self.stem_lengths:
             if length > len(token):
                 break
@@ -129,8 +141,8 @@ def _match_rest(
 
 @dataclass
 class Lexicon:
-    terms: Index = field(default_factory=Index)  # every category's entries, both languages
-    context: dict[tuple[str, str], Index] = field(default_factory=dict)  # (language, kind)
+    index: Index = field(default_factory=Index)  # every entry: categories and context, both languages
+    stop: dict[str, Index] = field(default_factory=dict)  # common words, by language
     entries: int = 0
 
 
@@ -191,8 +203,12 @@ def parse_line(line: str, language: str, category: str) -> list[Entry]:
     ]
 
 
+# Next to this module, so in the Lambda package too (Chalice packages everything under chalicelib/).
+LEXICONS = Path(__file__).with_name("lexicons")
+
+
 def _read(language: str, name: str) -> str:
-    return resources.files(__package__).joinpath("lexicons", language, f"{name}.txt").read_text("utf-8")
+    return (LEXICONS / language / f"{name}.txt").read_text("utf-8")
 
 
 @cache
@@ -200,14 +216,13 @@ def lexicon() -> Lexicon:
     """Every lexicon file, read once per process (the first classification pays for it)."""
     loaded = Lexicon()
     for language in LANGUAGES:
-        for kind in CONTEXT_KINDS:
-            loaded.context[(language, kind)] = Index()
+        loaded.stop[language] = Index()
         for category in (*CATEGORIES, "context"):
             for line in _read(language, category).splitlines():
                 for entry in parse_line(line, language, category):
                     loaded.entries += 1
-                    if category == "context":
-                        loaded.context[(language, entry.category)].add(entry)
+                    if entry.category == "stop":
+                        loaded.stop[language].add(entry)
                     else:
-                        loaded.terms.add(entry)
+                        loaded.index.add(entry)
     return loaded

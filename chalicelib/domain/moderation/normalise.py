@@ -17,9 +17,11 @@ Disguises undone, in this order:
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Longer texts are classified on their first MAX_CHARS characters: a comment is rarely longer, and the
 # cost of a text stays bounded whatever a platform sends.
@@ -139,6 +141,8 @@ def squeeze(word: str) -> str:
 def clean(text: str) -> str:
     """Valid, folded, mark-free text: any str in, never an exception."""
     text = text[:MAX_CHARS]
+    if text.isascii():
+        return text.lower()  # nothing below changes ASCII but case
     # Lone surrogates cannot be encoded; "surrogatepass" then "replace" turns each into U+FFFD.
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = unicodedata.normalize("NFKC", text).casefold().translate(_HOMOGLYPHS)
@@ -159,8 +163,9 @@ def _foreign(text: str) -> bool:
 
 def normalise(text: str) -> Normalised:
     raw = text[:MAX_CHARS]
-    foreign = _foreign(raw)
-    accented = any(c in raw for c in "éèêàçùâîôûëïÉÈÀÇ")
+    ascii_only = raw.isascii()
+    foreign = not ascii_only and _foreign(raw)
+    accented = not ascii_only and any(c in raw for c in "éèêàçùâîôûëïÉÈÀÇ")
     cleaned = clean(raw)
     urls = len(_URL.findall(cleaned))
     cleaned = _URL.sub(" ", cleaned)
@@ -179,7 +184,8 @@ def normalise(text: str) -> Normalised:
             disguised.append(hidden)
     main = View(tuple(tokens), tuple(plain), tuple(doubled), tuple(disguised))
     views = [main]
-    for skip in (0, 1):
+    letter_runs = any(len(a) == 1 and len(b) == 1 for a, b in itertools.pairwise(tokens))
+    for skip in (0, 1) if letter_runs else ():
         joined = _join_letters(main, skip)
         if joined.tokens != main.tokens and joined not in views:
             views.append(joined)
@@ -193,6 +199,7 @@ def normalise(text: str) -> Normalised:
     )
 
 
+@lru_cache(maxsize=8192)  # comments repeat their words: "the", "de", "love", "trop"
 def _token(chunk: str) -> tuple[str, str, str, bool]:
     """(letters form, as-written form, letters before squeezing, disguised) of one chunk of non-space
     characters; disguised: digits, symbols or separators inside the word."""
@@ -239,4 +246,4 @@ def _join_letters(view: View, skip: int) -> View:
         flush()
     if not out:
         return view
-    return View(*(tuple(column) for column in zip(*out, strict=True)))  # type: ignore[arg-type]
+    return View(*(tuple(column) for column in zip(*out, strict=True)))

@@ -56,7 +56,13 @@ def test_poisson_tail_of_huge_counts_does_not_overflow() -> None:
 
 def test_baseline_is_the_mean_of_the_same_hour_over_four_weeks() -> None:
     # given the same hour 1, 2, 3 and 4 weeks ago held 2, 0, 4, 2 (and 5 weeks ago 100, not counted)
-    counts = {NOON - WEEK: 2, NOON - 2 * WEEK: 0, NOON - 3 * WEEK: 4, NOON - 4 * WEEK: 2, NOON - 5 * WEEK: 100}
+    counts = {
+        NOON - WEEK: 2,
+        NOON - 2 * WEEK: 0,
+        NOON - 3 * WEEK: 4,
+        NOON - 4 * WEEK: 2,
+        NOON - 5 * WEEK: 100,
+    }
     # when / then: (2 + 0 + 4 + 2) / 4
     assert baseline(counts, NOON) == 2.0
 
