@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import DependencyFailed
-from chalicelib.platforms.youtube import live_until
+from chalicelib.platforms.youtube.webhook import live_until
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
