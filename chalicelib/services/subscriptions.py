@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from chalicelib.adapters.subscriptions import Subscription
+from chalicelib.domain.stored import Subscription
 from chalicelib.domain.tracking import tracked_by_platform
 from chalicelib.observability import count, logger
 from chalicelib.platforms.youtube import YOUTUBE
