@@ -113,7 +113,16 @@ class WebhookReceiver:
         )
 
 
+_LOADED: dict[str, WebhookHandler] = {}
+
+
 def _handler(platform: str) -> WebhookHandler | None:
-    """The route family's webhook code, imported on its first delivery; None for any other name."""
-    known = PLATFORMS.get(platform)
-    return known.webhook.load() if known is not None and known.webhook is not None else None
+    """The route family's webhook code, imported on its first delivery and kept for the container's
+    next ones; None for any other name."""
+    handler = _LOADED.get(platform)
+    if handler is None:
+        known = PLATFORMS.get(platform)
+        if known is None or known.webhook is None:
+            return None
+        handler = _LOADED[platform] = known.webhook.load()
+    return handler
