@@ -8,6 +8,7 @@ from typing import Any
 from chalice.app import Chalice, CloudWatchEvent, Response, SQSEvent
 
 from chalicelib import observability, web, wiring
+from chalicelib.platforms.standard import STANDARD
 from chalicelib.services import health as health_service
 from chalicelib.services.ingest import QueuedMessage
 
@@ -50,7 +51,7 @@ def webhook_delivery(platform: str) -> dict[str, str]:
 @web.handles_domain_errors
 def standard_webhook_delivery(source: str) -> dict[str, str]:
     request = web.webhook_request(app.current_request)
-    accepted = wiring.webhook_receiver().receive("standard", request, source=source)
+    accepted = wiring.webhook_receiver().receive(STANDARD.name, request, source=source)
     return {"status": "accepted", "delivery_id": accepted.delivery_id}
 
 

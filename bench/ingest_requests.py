@@ -50,7 +50,7 @@ def _subscribe(client: Any, table_name: str, channel_id: str) -> None:
     import boto3
 
     from chalicelib.adapters.subscriptions import DynamoSubscriptions
-    from chalicelib.platforms.youtube import topic_for_channel
+    from chalicelib.platforms.youtube.webhook import topic_for_channel
 
     topic = topic_for_channel(channel_id)
     DynamoSubscriptions(boto3.client("dynamodb"), table_name).request(

@@ -90,10 +90,10 @@ def run(history: int = 200_000, new: int = 100) -> dict[str, float]:
     )
     from chalicelib.adapters.rollup_store import DynamoRollupStore
     from chalicelib.adapters.roster import DynamoRoster
-    from chalicelib.adapters.summary_store import PublishedRun
     from chalicelib.domain.events import EngagementEvent, event_id
     from chalicelib.domain.ingest import TouchedBucket, hour_of
     from chalicelib.domain.rollups import StoredEventView, compute_rollup, hour_start
+    from chalicelib.domain.stored import PublishedRun
     from chalicelib.domain.weights import DEFAULT_WEIGHTS
     from chalicelib.services.publishing import PublishingService, render_json
     from infra.local.moto_fidelity import scope_queries_to_their_partition

@@ -18,13 +18,13 @@ ITEMS = 1000
 
 
 def run() -> dict[str, float]:
-    from chalicelib.platforms.deezer_api import Deezer
-    from chalicelib.platforms.meta_api import MetaGraph
-    from chalicelib.platforms.soundcloud_api import SoundCloud
-    from chalicelib.platforms.spotify_api import Spotify
-    from chalicelib.platforms.tiktok_api import TikTokDisplay
-    from chalicelib.platforms.x_api import XMetrics
-    from chalicelib.platforms.youtube_api import YouTubeStats
+    from chalicelib.platforms.deezer.api import Deezer
+    from chalicelib.platforms.meta.graph import MetaGraph
+    from chalicelib.platforms.soundcloud.api import SoundCloud
+    from chalicelib.platforms.spotify.api import Spotify
+    from chalicelib.platforms.tiktok.api import TikTokDisplay
+    from chalicelib.platforms.x.api import XMetrics
+    from chalicelib.platforms.youtube.api import YouTubeStats
     from chalicelib.pulls.budget import UnitBudget
     from chalicelib.pulls.http import PlatformHttp
     from chalicelib.pulls.tokens import MemoryTokenCache

@@ -77,7 +77,7 @@ def _setup() -> tuple[Any, StubSqs]:
     import app as app_module
     from chalicelib import wiring
     from chalicelib.adapters.delivery_queue import SqsDeliveryQueue
-    from chalicelib.adapters.secrets import Secrets
+    from chalicelib.domain.secrets import Secrets
     from chalicelib.services.webhooks import WebhookReceiver
 
     secrets = Secrets(SECRET, "t", "x", "y", "k", "", "admin", "pseudo")

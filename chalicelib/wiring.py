@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from chalicelib.adapters.campaigns import CampaignStore
     from chalicelib.adapters.roster import DynamoRoster
+    from chalicelib.platforms.capabilities import Pull, PullContext, PullFunction
     from chalicelib.pulls.tokens import MemoryTokenCache
     from chalicelib.services.access import AccessService
     from chalicelib.services.artists import ArtistService
@@ -225,13 +226,13 @@ def _token_cache() -> MemoryTokenCache:
 def pull_service(seconds_left: Callable[[], float]) -> PullService:
     """The pull job for one invocation (`seconds_left`: the invocation's remaining time)."""
     from chalicelib.adapters.snapshot_store import DynamoSnapshotStore
-    from chalicelib.pulls import pullers
-    from chalicelib.pulls.errors import Misconfigured, NoCredentials
+    from chalicelib.platforms.capabilities import PullContext
+    from chalicelib.platforms.registry import pulls
+    from chalicelib.pulls.errors import NoCredentials
     from chalicelib.pulls.http import PlatformHttp
     from chalicelib.services.pulling import PullService
 
     settings, clients = get_settings(), get_clients()
-    endpoints = settings.endpoints
     http = PlatformHttp(timeout_seconds=settings.pull_timeout_seconds, max_attempts=4)
 
     def credentials(*names: str) -> list[str]:
@@ -243,61 +244,19 @@ def pull_service(seconds_left: Callable[[], float]) -> PullService:
             raise NoCredentials(*missing)
         return [values[name] or "" for name in names]
 
-    def youtube() -> pullers.PullFunction:
-        (key,) = credentials("YOUTUBE_API_KEY")
-        return pullers.youtube(http, endpoints.youtube_api_base, key)
-
-    def x() -> pullers.PullFunction:
-        (token,) = credentials("X_BEARER_TOKEN")
-        return pullers.x(http, endpoints.x_api_base, token, settings.x_reads_per_day)
-
-    def facebook() -> pullers.PullFunction:
-        (token,) = credentials("META_ACCESS_TOKEN")
-        return pullers.facebook(http, endpoints.meta_graph_base, token)
-
-    def instagram() -> pullers.PullFunction:
-        (token,) = credentials("META_ACCESS_TOKEN")
-        return pullers.instagram(http, endpoints.meta_graph_base, token)
-
-    def tiktok() -> pullers.PullFunction:
-        from chalicelib.platforms.tiktok_api import parse_tokens
-
-        (raw,) = credentials("TIKTOK_ACCESS_TOKENS")
-        try:
-            tokens = parse_tokens(raw)
-        except ValueError as error:  # names the entry's position, never a token
-            raise Misconfigured(str(error)) from None
-        return pullers.tiktok(http, endpoints.tiktok_api_base, tokens)
-
-    def soundcloud() -> pullers.PullFunction:
-        client_id, secret = credentials("SOUNDCLOUD_CLIENT_ID", "SOUNDCLOUD_CLIENT_SECRET")
-        base, auth = endpoints.soundcloud_api_base, endpoints.soundcloud_auth_base
-        return pullers.soundcloud(http, base, auth, client_id, secret, cache=_token_cache())
-
-    def spotify() -> pullers.PullFunction:
-        client_id, secret = credentials("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET")
-        base, auth = endpoints.spotify_api_base, endpoints.spotify_auth_base
-        return pullers.spotify(http, base, auth, client_id, secret, cache=_token_cache())
-
-    def deezer() -> pullers.PullFunction:
-        return pullers.deezer(http, endpoints.deezer_api_base)  # public API: no credentials
-
+    context = PullContext(settings=settings, http=http, credentials=credentials, token_cache=_token_cache)
     return PullService(
         campaigns=campaign_store(),
         store=DynamoSnapshotStore(clients.dynamodb, settings.table_name, time.sleep),
-        pullers={
-            "youtube": youtube,
-            "x": x,
-            "facebook": facebook,
-            "instagram": instagram,
-            "tiktok": tiktok,
-            "soundcloud": soundcloud,
-            "spotify": spotify,
-            "deezer": deezer,
-        },
+        pullers={name: partial(_build_puller, pull, context) for name, pull in pulls()},
         clock=utc_now,
         seconds_left=seconds_left,
     )
+
+
+def _build_puller(pull: Pull, context: PullContext) -> PullFunction:
+    """A platform's puller for this run: its module is imported, its credentials read, only now."""
+    return pull.load()(context)
 
 
 def subscription_service() -> SubscriptionService:

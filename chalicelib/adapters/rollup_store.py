@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -28,22 +27,13 @@ from chalicelib.adapters.event_store import (
     iso,
 )
 from chalicelib.domain.rollups import Rollup, StoredEventView, Title
+from chalicelib.domain.stored import Marker
 from chalicelib.errors import DependencyFailed
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 HOUR_FORMAT = "%Y-%m-%dT%H"
-
-
-@dataclass(frozen=True, slots=True)
-class Marker:
-    pk: str
-    sk: str
-    platform: str
-    content_id: str
-    hour: datetime
-    written_at: str
 
 
 def _hour(text: str) -> datetime:

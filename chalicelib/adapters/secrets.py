@@ -3,8 +3,6 @@ caching: one GetParametersByPath call per container and cache period."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -15,31 +13,13 @@ from chalicelib.adapters.secret_names import (
     PSEUDONYMISATION_KEY,
     PULL_CREDENTIAL_NAMES,
 )
+from chalicelib.domain.secrets import Secrets
 from chalicelib.errors import ConfigurationError, DependencyFailed
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
 
-
-@dataclass(frozen=True, slots=True)
-class Secrets:
-    meta_app_secret: str
-    meta_verify_token: str
-    x_consumer_secret: str
-    youtube_hub_secret: str
-    tiktok_client_secret: str
-    standard_webhook_secrets: str  # raw `source=whsec_...` pairs; parsed by platforms.standard
-    admin_token: str
-    pseudonymisation_key: str
-    # Optional `<access key id>:<secret access key>` of an IAM user that may only read summaries:
-    # links signed with the function's role expire with its temporary credentials (hours), not
-    # after the 7 days a link may ask for.
-    link_signing_key: str | None = None
-    # The pull credentials the stage has (PULL_CREDENTIAL_NAMES), by name.
-    pull: Mapping[str, str] = field(default_factory=dict)
-
-    def __repr__(self) -> str:  # never let a secret reach a log line through repr()
-        return "Secrets(<redacted>)"
+__all__ = ["Secrets", "SsmSecrets"]
 
 
 _FIELDS = {

@@ -5,29 +5,19 @@ live subscription. Item: pk `SUB#youtube`, sk `<topic>`."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.domain.stored import Subscription
 from chalicelib.errors import DependencyFailed
-from chalicelib.platforms.youtube import live_until
+from chalicelib.platforms.youtube.webhook import live_until
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 PARTITION = "SUB#youtube"
-
-
-@dataclass(frozen=True, slots=True)
-class Subscription:
-    topic: str
-    requested_mode: str | None
-    requested_at: datetime | None
-    verified_mode: str | None
-    verified_at: datetime | None
-    lease_seconds: int | None
 
 
 def _time(item: dict[str, Any], name: str) -> datetime | None:

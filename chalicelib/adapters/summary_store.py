@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.domain.stored import PublishedRun
 from chalicelib.errors import DependencyFailed
 
 if TYPE_CHECKING:
@@ -25,12 +25,6 @@ ARTEFACTS = {
     "csv": ("summary.csv", "text/csv; charset=utf-8"),
     "html": ("summary.html", "text/html; charset=utf-8"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class PublishedRun:
-    generated_at: str
-    keys: dict[str, str]  # artefact (json, csv, html) -> object key
 
 
 def campaign_prefix(label: str, campaign_id: str) -> str:

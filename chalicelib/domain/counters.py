@@ -11,24 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-# Contract section 7: metric names per platform and kind of item.
+from chalicelib.platforms import registry
+
+# Contract section 7: metric names per platform and kind of item (the registry's pulls).
 CONTENT_METRICS: Mapping[str, tuple[str, ...]] = {
-    "youtube": ("views", "likes", "comments"),
-    "x": ("likes", "reposts", "comments", "quotes", "views", "saves"),
-    "facebook": ("likes", "comments", "shares"),
-    "instagram": ("likes", "comments"),
-    "tiktok": ("views", "likes", "comments", "shares"),
-    "soundcloud": ("plays", "likes", "reposts", "comments"),
+    name: pull.content_metrics for name, pull in registry.pulls() if pull.content_metrics
 }
 ACCOUNT_METRICS: Mapping[str, tuple[str, ...]] = {
-    "youtube": ("followers", "account_views"),
-    "x": ("followers",),
-    "facebook": ("followers",),
-    "instagram": ("followers",),
-    "tiktok": ("followers",),
-    "soundcloud": ("followers",),
-    "spotify": ("followers", "popularity"),
-    "deezer": ("fans",),
+    name: pull.account_metrics for name, pull in registry.pulls() if pull.account_metrics
 }
 AVERAGED = frozenset({"popularity"})
 

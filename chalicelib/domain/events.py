@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from chalicelib.platforms import registry
+
 # The contract's vocabulary, in the order summaries list it.
 KIND_ORDER: tuple[str, ...] = (
     "comment",
@@ -33,34 +35,17 @@ KIND_ORDER: tuple[str, ...] = (
 KINDS: frozenset[str] = frozenset(KIND_ORDER)
 
 # The platforms a campaign tracks by name, in the order campaigns and summaries list them
-# (Standard Webhooks sources are `standard:<source>` on top).
-PLATFORM_ORDER: tuple[str, ...] = (
-    "facebook",
-    "instagram",
-    "x",
-    "youtube",
-    "tiktok",
-    "spotify",
-    "soundcloud",
-    "deezer",
-)
+# (Standard Webhooks sources are `standard:<source>` on top): the registry's.
+PLATFORM_ORDER: tuple[str, ...] = tuple(name for name, _ in registry.tracked())
 PLATFORMS: frozenset[str] = frozenset(PLATFORM_ORDER)
 # How people write them (a Standard Webhooks source goes by its own name).
-PLATFORM_NAMES: dict[str, str] = {
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "x": "X",
-    "youtube": "YouTube",
-    "tiktok": "TikTok",
-    "spotify": "Spotify",
-    "soundcloud": "SoundCloud",
-    "deezer": "Deezer",
-}
+PLATFORM_NAMES: dict[str, str] = {name: tracking.display_name for name, tracking in registry.tracked()}
+STANDARD_PREFIX = registry.STANDARD_PREFIX
 
 
 def platform_name(platform: str) -> str:
     """`YouTube`, `TikTok`; `standard:linkfire` is `linkfire`."""
-    return PLATFORM_NAMES.get(platform) or platform.removeprefix("standard:")
+    return PLATFORM_NAMES.get(platform) or platform.removeprefix(STANDARD_PREFIX)
 
 
 # A content id is part of the storage keys (an event's partition key holds at most 2048 bytes, a dirty
@@ -127,7 +112,7 @@ Pseudonymiser = Callable[[str], str]
 
 
 def is_platform(name: str) -> bool:
-    return name in PLATFORMS or (name.startswith("standard:") and len(name) > len("standard:"))
+    return name in PLATFORMS or (name.startswith(STANDARD_PREFIX) and len(name) > len(STANDARD_PREFIX))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from chalicelib.domain.events import EngagementEvent, parse_iso8601
 
-YOUTUBE = "youtube"
+Revise = Callable[[EngagementEvent], EngagementEvent]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,24 +73,23 @@ def first_per_id(candidates: Iterable[Candidate]) -> list[Candidate]:
     return list(chosen.values())
 
 
-def _is_youtube_publication(event: EngagementEvent) -> bool:
-    return event.platform == YOUTUBE and event.kind == "content_published" and bool(event.revision)
-
-
-def youtube_updates(
+def revision_updates(
     candidates: Iterable[Candidate],
     stored: Mapping[str, StoredEvent],
-    updated_event: Callable[[EngagementEvent], EngagementEvent],
+    revised: Mapping[str, Revise],
 ) -> tuple[list[Candidate], dict[str, str]]:
-    """A video's earliest revision is its publication; every later revision is a content_updated.
+    """A content's earliest revision is its publication; every later revision is a content_updated
+    (`revised`: the event it is, by platform, for platforms whose publications carry revisions:
+    YouTube's).
 
     Defined on revision times rather than arrival order, so shuffled deliveries converge. Returns the
     derived content_updated candidates and, per publication event id, its first revision.
     """
     groups: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in candidates:
-        if _is_youtube_publication(candidate.event):
-            groups[candidate.event.event_id].append(candidate)
+        event = candidate.event
+        if event.platform in revised and event.kind == "content_published" and event.revision:
+            groups[event.event_id].append(candidate)
     derived: list[Candidate] = []
     first_revisions: dict[str, str] = {}
     for publication_id, group in groups.items():
@@ -103,7 +102,7 @@ def youtube_updates(
         first = min(by_revision, key=lambda revision: parse_iso8601(str(revision)))
         first_revisions[publication_id] = str(first)
         derived.extend(
-            Candidate(updated_event(candidate.event), candidate.message_id)
+            Candidate(revised[candidate.event.platform](candidate.event), candidate.message_id)
             for revision, candidate in by_revision.items()
             if revision != first
         )

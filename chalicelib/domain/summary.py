@@ -28,6 +28,7 @@ from chalicelib.models.summary import (
     Summary,
     TopContent,
 )
+from chalicelib.platforms import registry
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -321,17 +322,9 @@ def _series(data: SummaryInput, start: datetime, end: datetime, zone: ZoneInfo) 
 
 # Top content ----------------------------------------------------------------------------------------------
 
-# Links made from an id alone, where the platform has such a link.
-_CONTENT_URLS = {
-    "youtube": "https://www.youtube.com/watch?v={}",
-    "x": "https://x.com/i/web/status/{}",
-    "facebook": "https://www.facebook.com/{}",
-}
-_ACCOUNT_URLS = {
-    "youtube": "https://www.youtube.com/channel/{}",
-    "x": "https://x.com/i/user/{}",
-    "facebook": "https://www.facebook.com/{}",
-}
+# Links made from an id alone, where the platform has such a link (the registry's).
+_CONTENT_URLS = {name: t.content_url for name, t in registry.tracked() if t.content_url}
+_ACCOUNT_URLS = {name: t.account_url for name, t in registry.tracked() if t.account_url}
 
 
 def content_url(platform: str, content_id: str) -> str | None:

@@ -32,6 +32,14 @@ class WebhookRequest:
         return self.headers.get(name.lower())
 
 
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """A handshake answer: the body the platform expects, as text or JSON."""
+
+    body: str | Mapping[str, str]
+    content_type: str
+
+
 def check_size(request: WebhookRequest) -> None:
     if len(request.body) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"The body is over {MAX_BODY_BYTES} bytes.")

@@ -7,7 +7,7 @@ Errors name paths such as `accounts.youtube.0`, through chalicelib.models.valida
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    create_model,
     model_serializer,
     model_validator,
 )
@@ -23,16 +24,13 @@ from pydantic_core import PydanticCustomError
 from chalicelib.domain.events import PLATFORM_ORDER, PLATFORMS
 from chalicelib.domain.roster import AccountKey
 from chalicelib.models.campaign import (
+    ACCOUNT_IDS,
     STANDARD_PREFIX,
     STANDARD_SOURCE,
     AnyIds,
-    DigitIds,
     Instant,
     Name,
     Slug,
-    SoundCloudUserIds,
-    SpotifyIds,
-    YouTubeChannelIds,
 )
 
 # Registering, changing or archiving an artist is one DynamoDB transaction (at most 100 writes): the
@@ -72,22 +70,14 @@ def _is_platform_key(key: object) -> bool:
 StandardAccountIds = Annotated[AnyIds, BeforeValidator(_known_platform)]
 
 
-class Accounts(BaseModel):
+class _Accounts(BaseModel):
     """`accounts`: per platform, the ids of the artist's accounts there, shaped as a campaign's
-    tracked accounts of that platform (Facebook pages, Instagram, X and Deezer digits; YouTube `UC`
-    channels; Spotify base-62; SoundCloud users; TikTok and Standard Webhooks free)."""
+    tracked accounts of that platform (the registry's id shapes: Facebook pages, Instagram, X and
+    Deezer digits; YouTube `UC` channels; Spotify base-62; SoundCloud users; TikTok and Standard
+    Webhooks free). Fields added below, one per tracked platform."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     __pydantic_extra__: dict[str, StandardAccountIds] = Field(init=False)
-
-    facebook: DigitIds | None = None
-    instagram: DigitIds | None = None
-    x: DigitIds | None = None
-    youtube: YouTubeChannelIds | None = None
-    tiktok: AnyIds | None = None
-    spotify: SpotifyIds | None = None
-    soundcloud: SoundCloudUserIds | None = None
-    deezer: DigitIds | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -115,6 +105,17 @@ class Accounts(BaseModel):
         platform, account_id = key
         ids = dict(self.entries()).get(platform, [])
         return f"accounts.{platform}.{ids.index(account_id)}" if account_id in ids else "accounts"
+
+
+if TYPE_CHECKING:
+    Accounts = _Accounts
+else:
+    Accounts = create_model(
+        "Accounts",
+        __base__=_Accounts,
+        __doc__=_Accounts.__doc__,
+        **{name: (ids | None, None) for name, ids in ACCOUNT_IDS.items()},
+    )
 
 
 class ArtistBody(BaseModel):

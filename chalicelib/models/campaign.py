@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -21,6 +21,7 @@ from pydantic import (
     PrivateAttr,
     SerializerFunctionWrapHandler,
     ValidationInfo,
+    create_model,
     field_validator,
     model_serializer,
     model_validator,
@@ -28,6 +29,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from chalicelib.domain.events import PLATFORM_ORDER, SUPPORTED_TIMES, is_supported_time
+from chalicelib.platforms import registry
+from chalicelib.platforms.capabilities import IdShape, Tracking
 
 STANDARD_PREFIX = "standard:"
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -133,31 +136,23 @@ def _distinct(ids: list[str]) -> list[str]:
     return ids
 
 
-# Platform id shapes where the platform's ids have a clear one; lenient enough for every real id.
-_DIGITS = r"[0-9]{1,32}"
-_numeric = _shaped(_DIGITS, "a numeric id")
-_facebook_post = _shaped(rf"{_DIGITS}(_{_DIGITS})?", "a numeric id or <page id>_<post id>")
-_youtube_channel = _shaped(r"UC[A-Za-z0-9_-]{22}", "a channel id: UC and 22 letters, digits, - or _")
-_youtube_video = _shaped(r"[A-Za-z0-9_-]{11}", "a video id: 11 letters, digits, - or _")
-_spotify = _shaped(r"[A-Za-z0-9]{22}", "a Spotify id: 22 letters or digits")
-_soundcloud_user = _shaped(rf"(soundcloud:users:)?{_DIGITS}", "soundcloud:users:<digits> or digits")
-_soundcloud_content = _shaped(
-    rf"(soundcloud:(tracks|playlists):)?{_DIGITS}", "soundcloud:tracks:<digits> or digits"
-)
-
 TrackedId = Annotated[str, Field(strict=True), AfterValidator(_tracked_id)]
 _LIMIT = Field(max_length=MAX_IDS)
 _DISTINCT = AfterValidator(_distinct)
 AnyIds = Annotated[list[TrackedId], _LIMIT, _DISTINCT]
-DigitIds = Annotated[list[Annotated[TrackedId, AfterValidator(_numeric)]], _LIMIT, _DISTINCT]
-FacebookPostIds = Annotated[list[Annotated[TrackedId, AfterValidator(_facebook_post)]], _LIMIT, _DISTINCT]
-YouTubeChannelIds = Annotated[list[Annotated[TrackedId, AfterValidator(_youtube_channel)]], _LIMIT, _DISTINCT]
-YouTubeVideoIds = Annotated[list[Annotated[TrackedId, AfterValidator(_youtube_video)]], _LIMIT, _DISTINCT]
-SpotifyIds = Annotated[list[Annotated[TrackedId, AfterValidator(_spotify)]], _LIMIT, _DISTINCT]
-SoundCloudUserIds = Annotated[list[Annotated[TrackedId, AfterValidator(_soundcloud_user)]], _LIMIT, _DISTINCT]
-SoundCloudContentIds = Annotated[
-    list[Annotated[TrackedId, AfterValidator(_soundcloud_content)]], _LIMIT, _DISTINCT
-]
+
+
+def shaped_ids(shape: IdShape | None) -> Any:
+    """A list of ids of the platform's shape (its registry entry's), where its ids have a clear one;
+    lenient enough for every real id."""
+    if shape is None:
+        return AnyIds
+    check = _shaped(shape.pattern, shape.description)
+    return Annotated[list[Annotated[TrackedId, AfterValidator(check)]], _LIMIT, _DISTINCT]
+
+
+# Each tracked platform's account ids (an artist's accounts have the same shapes).
+ACCOUNT_IDS: dict[str, Any] = {name: shaped_ids(tracking.accounts) for name, tracking in registry.tracked()}
 
 
 class _UnknownKey:
@@ -200,45 +195,24 @@ class Tracked(BaseModel):
         return content_id in self._content_set
 
 
-class FacebookTracked(Tracked):
-    accounts: DigitIds = Field(default_factory=list)
-    content: FacebookPostIds = Field(default_factory=list)
+def _tracked_model(name: str, tracking: Tracking) -> type[Tracked]:
+    """What a campaign tracks on one platform, with that platform's id shapes."""
+    if tracking.accounts is None and tracking.content is None:
+        return Tracked
+    return create_model(
+        f"Tracked_{name}",
+        __base__=Tracked,
+        accounts=(shaped_ids(tracking.accounts), Field(default_factory=list)),
+        content=(shaped_ids(tracking.content), Field(default_factory=list)),
+    )
 
 
-class DigitsTracked(Tracked):  # Instagram, X, Deezer: numeric ids
-    accounts: DigitIds = Field(default_factory=list)
-    content: DigitIds = Field(default_factory=list)
-
-
-class YouTubeTracked(Tracked):
-    accounts: YouTubeChannelIds = Field(default_factory=list)
-    content: YouTubeVideoIds = Field(default_factory=list)
-
-
-class SpotifyTracked(Tracked):
-    accounts: SpotifyIds = Field(default_factory=list)
-    content: SpotifyIds = Field(default_factory=list)
-
-
-class SoundCloudTracked(Tracked):
-    accounts: SoundCloudUserIds = Field(default_factory=list)
-    content: SoundCloudContentIds = Field(default_factory=list)
-
-
-class TrackedMap(BaseModel):
-    """`tracked`: the eight platforms by name, and `standard:<source>` keys (held as extras)."""
+class _TrackedMap(BaseModel):
+    """`tracked`: the registry's platforms by name (fields added below, one per tracked platform),
+    and `standard:<source>` keys (held as extras)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     __pydantic_extra__: dict[str, Tracked] = Field(init=False)
-
-    facebook: FacebookTracked | None = None
-    instagram: DigitsTracked | None = None
-    x: DigitsTracked | None = None
-    youtube: YouTubeTracked | None = None
-    tiktok: Tracked | None = None
-    spotify: SpotifyTracked | None = None
-    soundcloud: SoundCloudTracked | None = None
-    deezer: DigitsTracked | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -264,6 +238,17 @@ class TrackedMap(BaseModel):
         """(platform, tracked) for every platform present: the eight in order, then standard sources."""
         named = [(p, t) for p in PLATFORM_ORDER if (t := getattr(self, p)) is not None]
         return named + sorted((self.__pydantic_extra__ or {}).items())
+
+
+if TYPE_CHECKING:
+    TrackedMap = _TrackedMap
+else:
+    TrackedMap = create_model(
+        "TrackedMap",
+        __base__=_TrackedMap,
+        __doc__=_TrackedMap.__doc__,
+        **{name: (_tracked_model(name, tracking) | None, None) for name, tracking in registry.tracked()},
+    )
 
 
 def _is_unknown_key(key: object) -> bool:

@@ -21,19 +21,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal, Protocol
 
+from chalicelib.platforms import registry
+
 Unit = Literal["hour", "day", "week", "month"]
 
 # Mid-tone colours with a contrast of at least 3:1 on both the light and the dark background (WCAG 1.4.11).
-PLATFORM_COLOURS = {
-    "facebook": "#1877f2",
-    "instagram": "#c13584",
-    "x": "#6b7280",
-    "youtube": "#e5302a",
-    "tiktok": "#00999a",
-    "spotify": "#1a9e4b",
-    "soundcloud": "#e05a00",
-    "deezer": "#a238ff",
-}
+PLATFORM_COLOURS = {name: tracking.colour for name, tracking in registry.tracked()}
 OTHER_COLOURS = ("#9a7b00", "#5b6bd6", "#b5476b", "#4d8a6a")
 # A second cue besides colour, for colour-blind readers and grey-scale prints.
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2")

@@ -10,18 +10,7 @@ from datetime import datetime, tzinfo
 from typing import TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from chalicelib.domain.events import KIND_ORDER, PLATFORM_ORDER
-
-_PLATFORM_NAMES = {
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "x": "X",
-    "youtube": "YouTube",
-    "tiktok": "TikTok",
-    "spotify": "Spotify",
-    "soundcloud": "SoundCloud",
-    "deezer": "Deezer",
-}
+from chalicelib.domain.events import KIND_ORDER, PLATFORM_NAMES, PLATFORM_ORDER, STANDARD_PREFIX
 
 
 def platform_key(platform: str) -> tuple[int, str]:
@@ -50,10 +39,10 @@ def sorted_kinds(kinds: Iterable[str]) -> list[str]:
 
 def platform_name(platform: str) -> str:
     """A human name: `YouTube`, `TikTok`; a Standard Webhooks source keeps its own name."""
-    if platform in _PLATFORM_NAMES:
-        return _PLATFORM_NAMES[platform]
-    if platform.startswith("standard:"):
-        return platform.removeprefix("standard:")
+    if platform in PLATFORM_NAMES:
+        return PLATFORM_NAMES[platform]
+    if platform.startswith(STANDARD_PREFIX):
+        return platform.removeprefix(STANDARD_PREFIX)
     return platform
 
 

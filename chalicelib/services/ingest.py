@@ -26,21 +26,17 @@ from chalicelib.adapters.event_store import (
     pull_soon_item,
     text_items,
 )
-from chalicelib.domain.events import Delivery, EngagementEvent, Normalized, Pseudonymiser, storable
-from chalicelib.domain.ingest import Candidate, StoredEvent, WritePlan, plan_writes, youtube_updates
+from chalicelib.domain.events import Delivery, EngagementEvent, Pseudonymiser, storable
+from chalicelib.domain.ingest import Candidate, StoredEvent, WritePlan, plan_writes, revision_updates
 from chalicelib.errors import DomainError
 from chalicelib.observability import count, logger
-from chalicelib.platforms import meta, standard, tiktok, x, youtube
+from chalicelib.platforms.capabilities import WebhookHandler
+from chalicelib.platforms.registry import webhooks
 
-Normalizer = Callable[[Delivery, Pseudonymiser], Normalized]
 
-NORMALIZERS: Mapping[str, Normalizer] = {
-    "meta": meta.normalize,
-    "x": x.normalize,
-    "youtube": youtube.normalize,
-    "tiktok": tiktok.normalize,
-    "standard": standard.normalize,
-}
+def handlers() -> dict[str, WebhookHandler]:
+    """Each webhook route family's code (parsers, normalisers), by the name deliveries carry."""
+    return {name: webhook.load() for name, webhook in webhooks()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +80,9 @@ class IngestService:
         self._text_retention_days = text_retention_days
         self._clock = clock
         self._subscriptions = subscriptions
+        self._handlers = handlers()
+        self._revised = {name: h.revision for name, h in self._handlers.items() if h.revision is not None}
+        self._pulled_on_publish = frozenset(name for name, h in self._handlers.items() if h.pull_on_publish)
 
     def process(self, messages: Sequence[QueuedMessage]) -> IngestOutcome:
         candidates, failed, ignored = self._normalise(messages)
@@ -91,7 +90,7 @@ class IngestService:
             return self._outcome(failed, WritePlan(), ignored)
         keys = [event_key(c.event) for c in candidates]
         stored = self._store.stored(keys)
-        derived, first_revisions = youtube_updates(candidates, stored, youtube.updated_event)
+        derived, first_revisions = revision_updates(candidates, stored, self._revised)
         if derived:
             stored |= self._store.stored([event_key(c.event) for c in derived])
         plan = plan_writes([*candidates, *derived], stored, first_revisions)
@@ -111,16 +110,16 @@ class IngestService:
         live = self._live_topics(delivery for _, delivery in deliveries)
         pseudonymise = self._pseudonymiser()
         for message_id, delivery in deliveries:
-            normalizer = NORMALIZERS.get(delivery.platform)
-            if normalizer is None:
+            handler = self._handlers.get(delivery.platform)
+            if handler is None:
                 failed.add(self._unreadable(message_id, "unknown_platform"))
                 continue
             try:
-                normalized = normalizer(delivery, pseudonymise)
+                normalized = handler.normalize(delivery, pseudonymise)
             except (DomainError, KeyError) as error:
                 failed.add(self._unreadable(message_id, getattr(error, "code", "unreadable")))
                 continue
-            if delivery.platform == "youtube" and not _live_at_receipt(delivery, live):
+            if handler.topic is not None and not _live_at_receipt(handler.topic(delivery), delivery, live):
                 # A topic we hold no live subscription to: whoever signed it, nothing of it counts.
                 ignored += normalized.ignored + len(normalized.events)
                 continue
@@ -138,13 +137,13 @@ class IngestService:
         return message_id
 
     def _live_topics(self, deliveries: Iterable[Delivery]) -> Mapping[str, datetime]:
-        """Until when each YouTube topic of the batch is live; no read for a batch without YouTube."""
+        """Until when each subscription topic of the batch is live; no read for a batch without one."""
         topics = {
             topic
             for delivery in deliveries
-            if delivery.platform == "youtube"
-            and (topic := _topic(delivery)) is not None
-            and youtube.channel_of_topic(topic) is not None  # no other topic can count anyway
+            if (handler := self._handlers.get(delivery.platform)) is not None
+            and handler.topic is not None
+            and (topic := handler.topic(delivery)) is not None
         }
         return self._subscriptions.live_until(topics) if topics else {}
 
@@ -173,7 +172,7 @@ class IngestService:
         items.extend(
             pull_soon_item(c.event.platform, c.event.content_id)
             for c in plan.new
-            if c.event.platform == "youtube" and c.event.kind == "content_published"
+            if c.event.platform in self._pulled_on_publish and c.event.kind == "content_published"
         )
         left = self._store.put_all(items)
         if plan.rewrites and not left:
@@ -194,12 +193,7 @@ class IngestService:
         return IngestOutcome(tuple(sorted(failed)), stored, plan.duplicates, ignored)
 
 
-def _topic(delivery: Delivery) -> str | None:
-    return youtube.topic_of_link(delivery.headers.get("link"))
-
-
-def _live_at_receipt(delivery: Delivery, live: Mapping[str, datetime]) -> bool:
-    topic = _topic(delivery)
+def _live_at_receipt(topic: str | None, delivery: Delivery, live: Mapping[str, datetime]) -> bool:
     until = live.get(topic) if topic is not None else None
     return until is not None and delivery.received_at < until
 

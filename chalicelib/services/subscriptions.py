@@ -17,10 +17,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from chalicelib.adapters.subscriptions import Subscription
+from chalicelib.domain.stored import Subscription
 from chalicelib.domain.tracking import tracked_by_platform
 from chalicelib.observability import count, logger
-from chalicelib.platforms.youtube import LEASE_SECONDS, hub_secret_for, topic_for_channel
+from chalicelib.platforms.youtube import YOUTUBE
+from chalicelib.platforms.youtube.webhook import LEASE_SECONDS, hub_secret_for, topic_for_channel
 from chalicelib.pulls.errors import PullError
 from chalicelib.pulls.failures import describe, reason_of
 
@@ -78,7 +79,7 @@ class SubscriptionService:
         """The topics of every YouTube channel an active campaign tracks."""
         topics: set[str] = set()
         for campaign in self._campaigns.list_all():
-            youtube = tracked_by_platform(campaign).get("youtube") if campaign.is_active(now) else None
+            youtube = tracked_by_platform(campaign).get(YOUTUBE.name) if campaign.is_active(now) else None
             if youtube is not None:
                 topics.update(topic_for_channel(channel) for channel in youtube.accounts)
         return topics

@@ -6,19 +6,20 @@ The checks run in the contract's order: 413 size, 415 content type, 404 unknown 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from chalicelib.adapters.secrets import Secrets
 from chalicelib.domain.events import Delivery
-from chalicelib.domain.webhooks import WebhookRequest, check_media_type, check_size
-from chalicelib.errors import DomainError, InvalidSignature, NotFound
+from chalicelib.domain.secrets import Secrets
+from chalicelib.domain.webhooks import Challenge, WebhookRequest, check_media_type, check_size
+from chalicelib.errors import DomainError, NotFound
 from chalicelib.observability import annotate, outcome
-from chalicelib.platforms import meta, standard, tiktok, x, youtube
+from chalicelib.platforms.capabilities import WebhookContext, WebhookHandler
+from chalicelib.platforms.registry import PLATFORMS
 
-ROUTE_PLATFORMS = ("meta", "x", "youtube", "tiktok", "standard")
+ROUTE_PLATFORMS = tuple(name for name, platform in PLATFORMS.items() if platform.webhook is not None)
 # Headers a parser needs after verification; everything else (signatures included) is dropped.
 _KEPT_HEADERS = ("webhook-id", "link")
 
@@ -41,14 +42,6 @@ class Subscriptions(Protocol):
 @dataclass(frozen=True, slots=True)
 class Accepted:
     delivery_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class Challenge:
-    """A handshake answer: the body the platform expects, as text or JSON."""
-
-    body: str | Mapping[str, str]
-    content_type: str
 
 
 class WebhookReceiver:
@@ -76,22 +69,10 @@ class WebhookReceiver:
         return challenge
 
     def _handshake(self, platform: str, request: WebhookRequest) -> Challenge:
-        if platform == "meta":
-            token = self._secrets().meta_verify_token
-            return Challenge(meta.answer_handshake(request.query, token), "text/plain")
-        if platform == "x":
-            return Challenge(
-                x.crc_response(request.query, self._secrets().x_consumer_secret), "application/json"
-            )
-        if platform == "youtube":
-            intent = youtube.parse_intent(request.query)
-            if self._subscriptions.requested_mode(intent.topic) != intent.mode:
-                raise NotFound("We did not ask the hub for this topic.")
-            self._subscriptions.verified(
-                intent.topic, intent.mode, intent.lease_seconds, self._clock().isoformat()
-            )
-            return Challenge(intent.challenge, "text/plain")
-        raise NotFound("This platform has no handshake.")
+        handler = _handler(platform)
+        if handler is None or handler.handshake is None:
+            raise NotFound("This platform has no handshake.")
+        return handler.handshake(request, self._context(None))
 
     # Deliveries (POST) ---------------------------------------------------------------------------
 
@@ -110,49 +91,38 @@ class WebhookReceiver:
 
     def _verified_delivery(self, platform: str, request: WebhookRequest, source: str | None) -> Delivery:
         check_size(request)
-        now = self._clock()
-        if platform == "meta":
-            check_media_type(request, meta.MEDIA_TYPES)
-            meta.verify(request, self._secrets().meta_app_secret)
-            meta.validate(request.body)
-            delivery_id = meta.delivery_id(request.body)
-        elif platform == "x":
-            check_media_type(request, x.MEDIA_TYPES)
-            x.verify(request, self._secrets().x_consumer_secret)
-            x.validate(request.body)
-            delivery_id = x.delivery_id(request.body)
-        elif platform == "youtube":
-            check_media_type(request, youtube.MEDIA_TYPES)
-            self._verify_youtube(request)
-            youtube.validate(request.body)
-            delivery_id = youtube.delivery_id(request.body)
-        elif platform == "tiktok":
-            check_media_type(request, tiktok.MEDIA_TYPES)
-            tiktok.verify(request, self._secrets().tiktok_client_secret, now)
-            tiktok.validate(request.body)
-            delivery_id = tiktok.delivery_id(request.body)
-        elif platform == "standard":
-            check_media_type(request, standard.MEDIA_TYPES)
-            keys = standard.parse_secrets(self._secrets().standard_webhook_secrets).get(source or "")
-            if not keys:
-                raise NotFound("No Standard Webhooks source is registered under this name.")
-            standard.verify(request, keys, now)
-            standard.validate(request.body)
-            delivery_id = standard.delivery_id(request)
-        else:
+        handler = _handler(platform)
+        if handler is None:
             raise NotFound("Unknown webhook route.")
+        check_media_type(request, handler.media_types)
+        context = self._context(source)
+        delivery_id = handler.accept(request, context)
         return Delivery(
             platform=platform,
             delivery_id=delivery_id,
             body=request.body,
-            received_at=now,
+            received_at=context.now,
             content_type=request.media_type,
             source=source,
             headers={name: value for name in _KEPT_HEADERS if (value := request.header(name)) is not None},
         )
 
-    def _verify_youtube(self, request: WebhookRequest) -> None:
-        topic = youtube.topic_of(request)
-        if topic is None:
-            raise InvalidSignature("The delivery names no topic (Link rel=self), so it cannot be verified.")
-        youtube.verify(request, youtube.hub_secret_for(topic, self._secrets().youtube_hub_secret))
+    def _context(self, source: str | None) -> WebhookContext:
+        return WebhookContext(
+            secrets=self._secrets, now=self._clock(), hub=self._subscriptions, source=source
+        )
+
+
+_LOADED: dict[str, WebhookHandler] = {}
+
+
+def _handler(platform: str) -> WebhookHandler | None:
+    """The route family's webhook code, imported on its first delivery and kept for the container's
+    next ones; None for any other name."""
+    handler = _LOADED.get(platform)
+    if handler is None:
+        known = PLATFORMS.get(platform)
+        if known is None or known.webhook is None:
+            return None
+        handler = _LOADED[platform] = known.webhook.load()
+    return handler

@@ -29,7 +29,7 @@ def subscribe_live(stack: LocalStack, channel_id: str) -> None:
     from urllib.parse import quote
 
     from chalicelib.adapters.subscriptions import DynamoSubscriptions
-    from chalicelib.platforms.youtube import topic_for_channel
+    from chalicelib.platforms.youtube.webhook import topic_for_channel
 
     topic = topic_for_channel(channel_id)
     table = DynamoSubscriptions(aws_client(stack, "dynamodb"), "engagement-tracker-local")

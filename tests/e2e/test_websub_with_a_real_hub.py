@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.adapters.secret_names import ALL_SECRET_NAMES
-from chalicelib.platforms.youtube import topic_for_channel
+from chalicelib.platforms.youtube.webhook import topic_for_channel
 from infra.local import senders as payloads
 from infra.local.harness import LocalStack, api, http, start, wait_until_ingested
 from infra.local.stack import resolve_secrets

@@ -19,9 +19,9 @@ from moto import mock_aws
 from chalicelib.adapters.delivery_queue import decode, encode
 from chalicelib.adapters.event_store import DynamoEventStore
 from chalicelib.domain.events import Delivery, keyed_pseudonymiser
-from chalicelib.domain.ingest import Candidate, youtube_updates
-from chalicelib.platforms import youtube
-from chalicelib.services.ingest import NORMALIZERS, IngestService, QueuedMessage
+from chalicelib.domain.ingest import Candidate, revision_updates
+from chalicelib.platforms.youtube import webhook as youtube
+from chalicelib.services.ingest import IngestService, QueuedMessage, handlers
 from infra.local import senders as payloads
 from tests.conftest import unique
 
@@ -185,9 +185,9 @@ def expected_event_ids(distinct: list[Delivery]) -> set[str]:
     """Each distinct delivery normalised once, plus the rule that every YouTube revision after a
     video's first is a content_updated."""
     candidates = [
-        Candidate(e, "m") for d in distinct for e in NORMALIZERS[d.platform](d, PSEUDONYMISE).events
+        Candidate(e, "m") for d in distinct for e in handlers()[d.platform].normalize(d, PSEUDONYMISE).events
     ]
-    derived, _ = youtube_updates(candidates, {}, youtube.updated_event)
+    derived, _ = revision_updates(candidates, {}, {youtube.PLATFORM: youtube.updated_event})
     return {c.event.event_id for c in (*candidates, *derived)}
 
 

@@ -13,7 +13,7 @@ import pytest
 from chalice.test import Client
 
 import app as app_module
-from chalicelib.platforms.youtube import hub_secret_for, topic_for_channel
+from chalicelib.platforms.youtube.webhook import hub_secret_for, topic_for_channel
 from tests.conftest import unique
 from tests.fakes.platform_server import PlatformServer, Reply
 from tests.integration.conftest import Stack

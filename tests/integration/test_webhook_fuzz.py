@@ -1124,7 +1124,7 @@ def test_crc_tokens_of_every_bad_shape_are_400_and_sign_nothing(
     client: Client, stack: Stack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given X's CRC handshake, watched for every HMAC it computes
-    from chalicelib.platforms import x
+    from chalicelib.platforms.x import webhook as x
 
     spy = HmacSpy()
     monkeypatch.setattr(x, "hmac", spy)

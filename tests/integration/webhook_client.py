@@ -22,7 +22,7 @@ def subscribe_live(client: Client, table_name: str, channel_id: str, lease_secon
     """What the renew job and the hub do: record our subscribe request for the channel's topic, then
     answer the hub's verification of intent through the route. Returns the topic."""
     from chalicelib.adapters.subscriptions import DynamoSubscriptions
-    from chalicelib.platforms.youtube import topic_for_channel
+    from chalicelib.platforms.youtube.webhook import topic_for_channel
 
     topic = topic_for_channel(channel_id)
     DynamoSubscriptions(boto3.client("dynamodb"), table_name).request(

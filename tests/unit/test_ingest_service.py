@@ -17,7 +17,7 @@ from chalicelib.domain.events import (
     keyed_pseudonymiser,
 )
 from chalicelib.domain.ingest import StoredEvent
-from chalicelib.platforms import youtube
+from chalicelib.platforms.youtube import webhook as youtube
 from chalicelib.services.ingest import IngestService, QueuedMessage
 from infra.local import senders as payloads
 

@@ -8,9 +8,9 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.adapters.summary_store import PublishedRun
 from chalicelib.domain.freshness import PullState
 from chalicelib.domain.roster import Owner
+from chalicelib.domain.stored import PublishedRun
 from chalicelib.domain.weights import DEFAULT_WEIGHTS
 from chalicelib.models.campaign import Campaign
 from chalicelib.services.publishing import PublishingService, render_json

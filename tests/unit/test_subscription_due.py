@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from chalicelib.adapters.subscriptions import Subscription
+from chalicelib.domain.stored import Subscription
 from chalicelib.services.subscriptions import LEASE_SECONDS, due
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)

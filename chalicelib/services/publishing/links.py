@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.adapters.summary_store import PublishedRun
+from chalicelib.domain.stored import PublishedRun
 from chalicelib.domain.summary import iso
 from chalicelib.errors import ValidationFailed
 from chalicelib.services.publishing.ports import Summaries

@@ -9,11 +9,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from chalicelib.adapters.rollup_store import Marker
-from chalicelib.adapters.summary_store import PublishedRun
 from chalicelib.domain.counters import Reading
 from chalicelib.domain.freshness import PullState
 from chalicelib.domain.rollups import Rollup, StoredEventView
+from chalicelib.domain.stored import Marker, PublishedRun
 from chalicelib.domain.tracking import TrackedPlatforms
 from chalicelib.models.summary import Summary
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from chalicelib.adapters.rollup_store import Marker
 from chalicelib.domain.rollups import HOUR, Rollup, compute_rollup, hour_start
+from chalicelib.domain.stored import Marker
 from chalicelib.domain.tracking import TracksPlatforms, tracked_by_platform
 from chalicelib.observability import count
 from chalicelib.services.publishing.ports import Rollups

@@ -14,11 +14,10 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from chalicelib.adapters.rollup_store import Marker
-from chalicelib.adapters.summary_store import PublishedRun
 from chalicelib.domain.counters import ACCOUNT_METRICS, CONTENT_METRICS
 from chalicelib.domain.rollups import Tally
 from chalicelib.domain.roster import Owner, OwnerIndex
+from chalicelib.domain.stored import Marker, PublishedRun
 from chalicelib.domain.summary import (
     SummaryInput,
     build_summary,

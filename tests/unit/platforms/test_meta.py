@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from chalicelib.domain.events import Delivery, EngagementEvent, Normalized, keyed_pseudonymiser
 from chalicelib.domain.webhooks import WebhookRequest
 from chalicelib.errors import Forbidden, InvalidSignature, ValidationFailed
-from chalicelib.platforms import meta
+from chalicelib.platforms.meta import webhook as meta
 
 RECEIVED_AT = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 CREATED_TIME = 1_795_000_000  # 2026-11-18T11:06:40Z

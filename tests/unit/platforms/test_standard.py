@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from chalicelib.domain.events import KINDS, Delivery, EngagementEvent, event_id, keyed_pseudonymiser
 from chalicelib.domain.webhooks import WebhookRequest
 from chalicelib.errors import ConfigurationError, InvalidSignature, ValidationFailed
-from chalicelib.platforms import standard
+from chalicelib.platforms.standard import webhook as standard
 
 _ids = itertools.count(1)
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from chalicelib.domain.events import Delivery, EngagementEvent, event_id, keyed_pseudonymiser
 from chalicelib.domain.webhooks import WebhookRequest
 from chalicelib.errors import InvalidSignature, ValidationFailed
-from chalicelib.platforms import tiktok
+from chalicelib.platforms.tiktok import webhook as tiktok
 
 _ids = itertools.count(1)
 SECRET = "client-secret"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from chalicelib.domain.events import Delivery, EngagementEvent, Normalized, keyed_pseudonymiser
 from chalicelib.domain.webhooks import WebhookRequest
 from chalicelib.errors import InvalidSignature, ValidationFailed
-from chalicelib.platforms import x
+from chalicelib.platforms.x import webhook as x
 
 RECEIVED_AT = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 ACCOUNT_ID = "1234"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from chalicelib.domain.events import Delivery, EngagementEvent, event_id, keyed_pseudonymiser
 from chalicelib.domain.webhooks import WebhookRequest
 from chalicelib.errors import InvalidSignature, ValidationFailed
-from chalicelib.platforms import youtube
+from chalicelib.platforms.youtube import webhook as youtube
 
 _ids = itertools.count(1)
 SECRET = "hub-secret"

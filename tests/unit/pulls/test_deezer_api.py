@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.platforms.deezer_api import QUOTA_PAUSE_SECONDS, WINDOW_REQUESTS, WINDOW_SECONDS, Deezer
+from chalicelib.platforms.deezer.api import QUOTA_PAUSE_SECONDS, WINDOW_REQUESTS, WINDOW_SECONDS, Deezer
 from chalicelib.pulls.errors import MalformedResponse, RateLimited, Rejected, Unavailable
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
 from tests.unit.pulls.conftest import FakeTime, MakeHttp

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.platforms.deezer_api import Deezer
-from chalicelib.platforms.spotify_api import Spotify
-from chalicelib.platforms.x_api import XMetrics
-from chalicelib.platforms.youtube_api import YouTubeStats
+from chalicelib.platforms.deezer.api import Deezer
+from chalicelib.platforms.spotify.api import Spotify
+from chalicelib.platforms.x.api import XMetrics
+from chalicelib.platforms.youtube.api import YouTubeStats
 from chalicelib.pulls.budget import UnitBudget
 from chalicelib.pulls.errors import (
     BudgetExhausted,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.platforms.meta_api import (
+from chalicelib.platforms.meta.graph import (
     BATCH_SIZE,
     HIDDEN_LIKES,
     IG_ACCOUNT_FIELDS,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.platforms.soundcloud_api import SoundCloud
+from chalicelib.platforms.soundcloud.api import SoundCloud
 from chalicelib.pulls.errors import MalformedResponse, Unauthorized, Unavailable
 from chalicelib.pulls.snapshots import Snapshot
 from chalicelib.pulls.tokens import MemoryTokenCache

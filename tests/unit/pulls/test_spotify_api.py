@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.platforms.spotify_api import (
+from chalicelib.platforms.spotify.api import (
     BATCH_SIZE,
     NO_QUOTA_FORBIDDEN,
     NO_QUOTA_MISSING,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.platforms.tiktok_api import (
+from chalicelib.platforms.tiktok.api import (
     BATCH_SIZE,
     CREDENTIAL_REFUSED,
     NO_CREDENTIAL,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.platforms.x_api import BATCH_SIZE, XMetrics
+from chalicelib.platforms.x.api import BATCH_SIZE, XMetrics
 from chalicelib.pulls.budget import UnitBudget
 from chalicelib.pulls.errors import BudgetExhausted, Unauthorized
 from chalicelib.pulls.snapshots import Snapshot

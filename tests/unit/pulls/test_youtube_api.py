@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.platforms.youtube_api import BATCH_SIZE, YouTubeStats
+from chalicelib.platforms.youtube.api import BATCH_SIZE, YouTubeStats
 from chalicelib.pulls.budget import UnitBudget
 from chalicelib.pulls.errors import BudgetExhausted, Forbidden, Unavailable
 from chalicelib.pulls.snapshots import Snapshot

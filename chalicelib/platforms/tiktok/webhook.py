@@ -25,6 +25,7 @@ from chalicelib.domain.events import (
 from chalicelib.domain.webhooks import UNIX_SECONDS, WebhookRequest, require_fresh
 from chalicelib.errors import InvalidSignature, ValidationFailed
 from chalicelib.platforms._json import as_id, load_object
+from chalicelib.platforms.capabilities import WebhookContext, WebhookHandler
 
 PLATFORM = "tiktok"
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
@@ -134,3 +135,15 @@ def _post_id(content: dict[str, object]) -> str | None:
 
 def _invalid(path: str, problem: str) -> ValidationFailed:
     return ValidationFailed(f"The TikTok {path} {problem}.", fields={path: problem})
+
+
+# --- the registry's view -----------------------------------------------------------------------------
+
+
+def _accept(request: WebhookRequest, context: WebhookContext) -> str:
+    verify(request, context.secrets().tiktok_client_secret, context.now)
+    validate(request.body)
+    return delivery_id(request.body)
+
+
+HANDLER = WebhookHandler(media_types=MEDIA_TYPES, accept=_accept, normalize=normalize)

@@ -28,8 +28,9 @@ from chalicelib.domain.events import (
     storable_content_id,
 )
 from chalicelib.domain.webhooks import UNIX_SECONDS, WebhookRequest, require_fresh
-from chalicelib.errors import ConfigurationError, InvalidSignature, ValidationFailed
+from chalicelib.errors import ConfigurationError, InvalidSignature, NotFound, ValidationFailed
 from chalicelib.platforms._json import load_object
+from chalicelib.platforms.capabilities import WebhookContext, WebhookHandler
 
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
 
@@ -198,3 +199,18 @@ def _optional_text(data: dict[str, object], name: str) -> str | None:
 
 def _invalid(path: str, problem: str) -> ValidationFailed:
     return ValidationFailed(f"The Standard Webhooks {path} {problem}.", fields={path: problem})
+
+
+# --- the registry's view -----------------------------------------------------------------------------
+
+
+def _accept(request: WebhookRequest, context: WebhookContext) -> str:
+    keys = parse_secrets(context.secrets().standard_webhook_secrets).get(context.source or "")
+    if not keys:
+        raise NotFound("No Standard Webhooks source is registered under this name.")
+    verify(request, keys, context.now)
+    validate(request.body)
+    return delivery_id(request)
+
+
+HANDLER = WebhookHandler(media_types=MEDIA_TYPES, accept=_accept, normalize=normalize)

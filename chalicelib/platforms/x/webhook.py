@@ -30,9 +30,10 @@ from chalicelib.domain.events import (
     parse_iso8601,
     utc_from_unix,
 )
-from chalicelib.domain.webhooks import WebhookRequest, require_equal
+from chalicelib.domain.webhooks import Challenge, WebhookRequest, require_equal
 from chalicelib.errors import ValidationFailed
 from chalicelib.platforms._json import Json, as_id, as_object, decode, user_text
+from chalicelib.platforms.capabilities import WebhookContext, WebhookHandler
 
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
@@ -407,3 +408,19 @@ def _from_millis(millis: str) -> datetime | None:
         return utc_from_unix(int(millis) / 1000)
     except (OverflowError, OSError, ValueError):
         return None
+
+
+# --- the registry's view -----------------------------------------------------------------------------
+
+
+def _accept(request: WebhookRequest, context: WebhookContext) -> str:
+    verify(request, context.secrets().x_consumer_secret)
+    validate(request.body)
+    return delivery_id(request.body)
+
+
+def _handshake(request: WebhookRequest, context: WebhookContext) -> Challenge:
+    return Challenge(crc_response(request.query, context.secrets().x_consumer_secret), "application/json")
+
+
+HANDLER = WebhookHandler(media_types=MEDIA_TYPES, accept=_accept, normalize=normalize, handshake=_handshake)

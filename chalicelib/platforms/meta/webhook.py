@@ -22,9 +22,10 @@ from chalicelib.domain.events import (
     parse_iso8601,
     utc_from_unix,
 )
-from chalicelib.domain.webhooks import WebhookRequest, is_utf8, lenient_utf8, require_equal
+from chalicelib.domain.webhooks import Challenge, WebhookRequest, is_utf8, lenient_utf8, require_equal
 from chalicelib.errors import Forbidden, ValidationFailed
 from chalicelib.platforms._json import Json, as_id, as_object, as_str, decode, user_text
+from chalicelib.platforms.capabilities import WebhookContext, WebhookHandler
 
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
 SIGNATURE_HEADER = "x-hub-signature-256"
@@ -275,3 +276,19 @@ def _meta_time(value: object) -> datetime | None:
         return utc_from_unix(int(text)) if text.isdigit() else parse_iso8601(text)
     except (OverflowError, OSError, ValueError):
         return None
+
+
+# --- the registry's view -----------------------------------------------------------------------------
+
+
+def _accept(request: WebhookRequest, context: WebhookContext) -> str:
+    verify(request, context.secrets().meta_app_secret)
+    validate(request.body)
+    return delivery_id(request.body)
+
+
+def _handshake(request: WebhookRequest, context: WebhookContext) -> Challenge:
+    return Challenge(answer_handshake(request.query, context.secrets().meta_verify_token), "text/plain")
+
+
+HANDLER = WebhookHandler(media_types=MEDIA_TYPES, accept=_accept, normalize=normalize, handshake=_handshake)

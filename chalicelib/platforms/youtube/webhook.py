@@ -26,8 +26,9 @@ from chalicelib.domain.events import (
     event_id,
     parse_iso8601,
 )
-from chalicelib.domain.webhooks import WebhookRequest, is_utf8
-from chalicelib.errors import InvalidSignature, ValidationFailed
+from chalicelib.domain.webhooks import Challenge, WebhookRequest, is_utf8
+from chalicelib.errors import InvalidSignature, NotFound, ValidationFailed
+from chalicelib.platforms.capabilities import WebhookContext, WebhookHandler
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -267,3 +268,40 @@ def _time(value: str) -> datetime | None:
         return parse_iso8601(value)
     except (ValueError, OverflowError):  # OverflowError: a year-1 time with a positive offset
         return None
+
+
+# --- the registry's view -----------------------------------------------------------------------------
+
+
+def _accept(request: WebhookRequest, context: WebhookContext) -> str:
+    topic = topic_of(request)
+    if topic is None:
+        raise InvalidSignature("The delivery names no topic (Link rel=self), so it cannot be verified.")
+    verify(request, hub_secret_for(topic, context.secrets().youtube_hub_secret))
+    validate(request.body)
+    return delivery_id(request.body)
+
+
+def _handshake(request: WebhookRequest, context: WebhookContext) -> Challenge:
+    intent = parse_intent(request.query)
+    if context.hub.requested_mode(intent.topic) != intent.mode:
+        raise NotFound("We did not ask the hub for this topic.")
+    context.hub.verified(intent.topic, intent.mode, intent.lease_seconds, context.now.isoformat())
+    return Challenge(intent.challenge, "text/plain")
+
+
+def _counted_topic(delivery: Delivery) -> str | None:
+    """The channel topic a delivery counts under (None: none can count), from its kept Link header."""
+    topic = topic_of_link(delivery.headers.get("link"))
+    return topic if channel_of_topic(topic) is not None else None
+
+
+HANDLER = WebhookHandler(
+    media_types=MEDIA_TYPES,
+    accept=_accept,
+    normalize=normalize,
+    handshake=_handshake,
+    topic=_counted_topic,
+    revision=updated_event,
+    pull_on_publish=True,
+)

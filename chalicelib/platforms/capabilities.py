@@ -1,0 +1,132 @@
+"""What a platform can do, as small typed objects: the registry (`platforms/registry.py`) holds one
+`Platform` per name, and every caller asks it instead of naming platforms.
+
+A capability is optional: a platform without webhooks has no `webhook`, one that is not pulled has no
+`pull`. The parts that weigh (a webhook parser, a pull client) are behind a `load` function that
+imports them the first time they are asked for, so reading the registry (the order of platforms,
+their names, their id shapes) costs a few small modules. This module imports only the standard
+library at run time; the domain's types are named for the type checker alone, so the domain can read
+the registry without a cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from chalicelib.domain.events import Delivery, EngagementEvent, Normalized, Pseudonymiser
+    from chalicelib.domain.secrets import Secrets
+    from chalicelib.domain.webhooks import Challenge, WebhookRequest
+    from chalicelib.pulls.http import PlatformHttp
+    from chalicelib.pulls.snapshots import PullResult
+    from chalicelib.pulls.tokens import TokenCache
+    from chalicelib.settings import Settings
+
+
+# Tracking: what a campaign may name on the platform, and how summaries show it ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IdShape:
+    """The shape every real id of one kind has (a regular expression) and how an error names it."""
+
+    pattern: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tracking:
+    display_name: str  # "YouTube"
+    colour: str  # its line in summary.html's charts
+    accounts: IdShape | None = None  # None: any id the contract accepts
+    content: IdShape | None = None
+    content_url: str | None = None  # a link to one content, `{}` standing for its id
+    account_url: str | None = None
+
+
+# Webhooks: verify, validate, delivery id (the receiver), normalise (the consumer) ---------------------
+
+
+class Hub(Protocol):
+    """The subscriptions a handshake may consult (WebSub asks whether we requested a topic)."""
+
+    def requested_mode(self, topic: str) -> str | None: ...
+
+    def verified(self, topic: str, mode: str, lease_seconds: int | None, verified_at: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookContext:
+    """What a platform's webhook code may use: the secrets (read only when asked), the time, the
+    route's source (Standard Webhooks) and the hub's subscriptions (handshakes)."""
+
+    secrets: Callable[[], Secrets]
+    now: datetime
+    hub: Hub
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookHandler:
+    media_types: frozenset[str]
+    # Verify the signature, validate the envelope and return the delivery id; raises domain errors.
+    accept: Callable[[WebhookRequest, WebhookContext], str]
+    normalize: Callable[[Delivery, Pseudonymiser], Normalized]
+    handshake: Callable[[WebhookRequest, WebhookContext], Challenge] | None = None
+    # A delivery counts only while the subscription to its topic was live when it was received.
+    topic: Callable[[Delivery], str | None] | None = None
+    # A publication seen with a later revision is also a content_updated (the event this returns).
+    revision: Callable[[EngagementEvent], EngagementEvent] | None = None
+    # A new publication's counters are pulled at the next run, tracked or not yet.
+    pull_on_publish: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    load: Callable[[], WebhookHandler]
+
+
+# Pulls: counters read on a schedule -----------------------------------------------------------------
+
+PullFunction = Callable[[Any, datetime, dict[str, Any]], "PullResult"]
+
+
+@dataclass(frozen=True, slots=True)
+class PullContext:
+    """What a platform's puller is built from: the stage's settings (endpoints, budgets), the shared
+    HTTP client, the named pull credentials (raising NoCredentials for missing ones) and the token
+    cache of client-credential platforms."""
+
+    settings: Settings
+    http: PlatformHttp
+    credentials: Callable[..., list[str]]
+    token_cache: Callable[[], TokenCache]
+
+
+Puller = Callable[[PullContext], PullFunction]  # raises NoCredentials (a pull error) for missing ones
+
+
+@dataclass(frozen=True, slots=True)
+class Pull:
+    content_metrics: tuple[str, ...]  # contract section 7's names, in the order summaries list them
+    account_metrics: tuple[str, ...]
+    load: Callable[[], Puller]  # imports the platform's pull module when the job first asks
+
+
+# The platform ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """One name's capabilities. Moderation (hiding a comment) will be one more optional field."""
+
+    name: str
+    tracking: Tracking | None = None  # None: not a name campaigns track (a webhook route family)
+    webhook: Webhook | None = None
+    pull: Pull | None = None
+
+
+Registry = Mapping[str, Platform]

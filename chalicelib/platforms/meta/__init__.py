@@ -1,0 +1,61 @@
+"""Meta: one webhook (the `meta` route: Facebook Pages and Instagram changes in one envelope) and one
+Graph API client, for two tracked platforms, `facebook` and `instagram`. They share a package because
+they share the protocol; they are two registry entries because campaigns, pulls and summaries treat
+them apart."""
+
+from __future__ import annotations
+
+from chalicelib.platforms.capabilities import (
+    IdShape,
+    Platform,
+    Pull,
+    Puller,
+    Tracking,
+    Webhook,
+    WebhookHandler,
+)
+
+_DIGITS = r"[0-9]{1,32}"
+
+
+def _webhook() -> WebhookHandler:
+    from chalicelib.platforms.meta.webhook import HANDLER
+
+    return HANDLER
+
+
+def _facebook_puller() -> Puller:
+    from chalicelib.platforms.meta.pull import facebook_puller
+
+    return facebook_puller
+
+
+def _instagram_puller() -> Puller:
+    from chalicelib.platforms.meta.pull import instagram_puller
+
+    return instagram_puller
+
+
+META = Platform(name="meta", webhook=Webhook(load=_webhook))
+FACEBOOK = Platform(
+    name="facebook",
+    tracking=Tracking(
+        display_name="Facebook",
+        colour="#1877f2",
+        accounts=IdShape(_DIGITS, "a numeric id"),
+        content=IdShape(rf"{_DIGITS}(_{_DIGITS})?", "a numeric id or <page id>_<post id>"),
+        content_url="https://www.facebook.com/{}",
+        account_url="https://www.facebook.com/{}",
+    ),
+    pull=Pull(("likes", "comments", "shares"), ("followers",), load=_facebook_puller),
+)
+INSTAGRAM = Platform(
+    name="instagram",
+    tracking=Tracking(
+        display_name="Instagram",
+        colour="#c13584",
+        accounts=IdShape(_DIGITS, "a numeric id"),
+        content=IdShape(_DIGITS, "a numeric id"),
+    ),
+    pull=Pull(("likes", "comments"), ("followers",), load=_instagram_puller),
+)

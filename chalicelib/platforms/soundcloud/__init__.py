@@ -1,0 +1,25 @@
+"""SoundCloud: tracks' and users' counters, pulled (no webhooks)."""
+
+from __future__ import annotations
+
+from chalicelib.platforms.capabilities import IdShape, Platform, Pull, Puller, Tracking
+
+
+def _puller() -> Puller:
+    from chalicelib.platforms.soundcloud.pull import puller
+
+    return puller
+
+
+SOUNDCLOUD = Platform(
+    name="soundcloud",
+    tracking=Tracking(
+        display_name="SoundCloud",
+        colour="#e05a00",
+        accounts=IdShape(r"(soundcloud:users:)?[0-9]{1,32}", "soundcloud:users:<digits> or digits"),
+        content=IdShape(
+            r"(soundcloud:(tracks|playlists):)?[0-9]{1,32}", "soundcloud:tracks:<digits> or digits"
+        ),
+    ),
+    pull=Pull(("plays", "likes", "reposts", "comments"), ("followers",), load=_puller),
+)

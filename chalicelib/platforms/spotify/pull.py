@@ -1,0 +1,29 @@
+"""Spotify's pull as the job calls it: artists only, with a cached client-credentials token."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.platforms.capabilities import PullContext, PullFunction
+from chalicelib.platforms.spotify.api import Spotify
+from chalicelib.pulls.pullers import content_and_accounts, nothing
+from chalicelib.pulls.snapshots import PullResult
+
+
+def puller(context: PullContext) -> PullFunction:
+    client_id, client_secret = context.credentials("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET")
+    endpoints, cache = context.settings.endpoints, context.token_cache()
+
+    def pull(items: Any, now: datetime, progress: dict[str, Any]) -> PullResult:
+        client = Spotify(
+            context.http,
+            endpoints.spotify_api_base,
+            endpoints.spotify_auth_base,
+            client_id,
+            client_secret,
+            cache,
+        )
+        return content_and_accounts(items, now, progress, nothing, client.artists)
+
+    return pull

@@ -1,0 +1,15 @@
+"""Standard Webhooks: generic sources (smart links, pre-save services, in-house tools), one route per
+registered source; their events go by `standard:<source>`, not by this route family's name."""
+
+from __future__ import annotations
+
+from chalicelib.platforms.capabilities import Platform, Webhook, WebhookHandler
+
+
+def _webhook() -> WebhookHandler:
+    from chalicelib.platforms.standard.webhook import HANDLER
+
+    return HANDLER
+
+
+STANDARD = Platform(name="standard", webhook=Webhook(load=_webhook))

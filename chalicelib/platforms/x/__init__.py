@@ -1,0 +1,40 @@
+"""X: the Account Activity / Activity API webhook (CRC handshake) and the v2 metrics pull."""
+
+from __future__ import annotations
+
+from chalicelib.platforms.capabilities import (
+    IdShape,
+    Platform,
+    Pull,
+    Puller,
+    Tracking,
+    Webhook,
+    WebhookHandler,
+)
+
+
+def _webhook() -> WebhookHandler:
+    from chalicelib.platforms.x.webhook import HANDLER
+
+    return HANDLER
+
+
+def _puller() -> Puller:
+    from chalicelib.platforms.x.pull import puller
+
+    return puller
+
+
+X = Platform(
+    name="x",
+    tracking=Tracking(
+        display_name="X",
+        colour="#6b7280",
+        accounts=IdShape(r"[0-9]{1,32}", "a numeric id"),
+        content=IdShape(r"[0-9]{1,32}", "a numeric id"),
+        content_url="https://x.com/i/web/status/{}",
+        account_url="https://x.com/i/user/{}",
+    ),
+    webhook=Webhook(load=_webhook),
+    pull=Pull(("likes", "reposts", "comments", "quotes", "views", "saves"), ("followers",), load=_puller),
+)

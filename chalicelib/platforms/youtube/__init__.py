@@ -1,0 +1,41 @@
+"""YouTube: WebSub deliveries of a channel's uploads (per-topic hub secrets, live subscriptions) and
+the Data API v3 statistics pull."""
+
+from __future__ import annotations
+
+from chalicelib.platforms.capabilities import (
+    IdShape,
+    Platform,
+    Pull,
+    Puller,
+    Tracking,
+    Webhook,
+    WebhookHandler,
+)
+
+
+def _webhook() -> WebhookHandler:
+    from chalicelib.platforms.youtube.webhook import HANDLER
+
+    return HANDLER
+
+
+def _puller() -> Puller:
+    from chalicelib.platforms.youtube.pull import puller
+
+    return puller
+
+
+YOUTUBE = Platform(
+    name="youtube",
+    tracking=Tracking(
+        display_name="YouTube",
+        colour="#e5302a",
+        accounts=IdShape(r"UC[A-Za-z0-9_-]{22}", "a channel id: UC and 22 letters, digits, - or _"),
+        content=IdShape(r"[A-Za-z0-9_-]{11}", "a video id: 11 letters, digits, - or _"),
+        content_url="https://www.youtube.com/watch?v={}",
+        account_url="https://www.youtube.com/channel/{}",
+    ),
+    webhook=Webhook(load=_webhook),
+    pull=Pull(("views", "likes", "comments"), ("followers", "account_views"), load=_puller),
+)
