@@ -112,13 +112,14 @@ def consumer_time() -> tuple[float, dict[str, int]]:
 def _events_with_text(messages: list[Any]) -> int:
     from chalicelib.adapters.delivery_queue import decode
     from chalicelib.domain.events import keyed_pseudonymiser
-    from chalicelib.services.ingest import NORMALIZERS
+    from chalicelib.services.ingest import handlers
 
     pseudonymise = keyed_pseudonymiser(b"bench-key")
+    known = handlers()
     total = 0
     for message in messages:
         delivery = decode(message.body, read_body=None)
-        total += sum(1 for e in NORMALIZERS[delivery.platform](delivery, pseudonymise).events if e.text)
+        total += sum(1 for e in known[delivery.platform].normalize(delivery, pseudonymise).events if e.text)
     return total
 
 
