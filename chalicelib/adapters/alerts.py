@@ -74,7 +74,9 @@ class DynamoAlerts:
         self._table = table_name
 
     def claim_put(self, alert: Alert) -> PutTypeDef:
-        """The conditional put that claims an alert's identity (alone, or inside a transaction)."""
+        """The conditional put that claims an alert's identity, inside the transaction that stores what
+        raised it (a talent breakout: the artist's new band). Alone, it is a PutItem whose
+        ConditionalCheckFailedException means another run has the alert."""
         return {
             "TableName": self._table,
             "Item": {
@@ -86,18 +88,6 @@ class DynamoAlerts:
             },
             "ConditionExpression": "attribute_not_exists(pk)",
         }
-
-    def claim(self, alert: Alert) -> bool:
-        """Claim the alert; False when it exists already (a retry or a concurrent run has it)."""
-        try:
-            self._dynamodb.put_item(**self.claim_put(alert))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise DependencyFailed("The alert could not be stored.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("The alert could not be stored.") from error
-        return True
 
     def published(self, alert: Alert, at: datetime) -> None:
         self._update(alert, "SET published_at = :at REMOVE publish_error", {":at": {"S": iso(at)}})

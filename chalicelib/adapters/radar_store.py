@@ -182,19 +182,9 @@ class DynamoRadar:
 
     def mark_gone(self, label: str, radar_id: str, gone: dict[str, str]) -> None:
         """Record the platforms that answered 404 (platform -> day); the artist stays watched."""
-        try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key=_artist_key(label, radar_id),
-                UpdateExpression="SET gone = :gone",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues={":gone": {"S": json.dumps(gone, sort_keys=True)}},
-            )
-        except ClientError as error:
-            if _code(error) != "ConditionalCheckFailedException":  # unwatched meanwhile: nothing to mark
-                raise DependencyFailed("The watchlist could not be written.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("The watchlist could not be written.") from error
+        self._update_artist(
+            label, radar_id, "SET gone = :gone", {":gone": {"S": json.dumps(gone, sort_keys=True)}}
+        )
 
     # Readings ---------------------------------------------------------------------------------------
 
@@ -247,20 +237,16 @@ class DynamoRadar:
         """Store the artist's latest score. With `alert` (the artist enters `explosive`), the score and
         the alert's claim are one transaction conditioned on the stored band not being `explosive` yet:
         False when another run got there first (it publishes, this one does not)."""
+        values = {":score": {"S": json.dumps(score, sort_keys=True)}, ":band": {"S": band or "none"}}
+        if alert is None:
+            return self._update_artist(label, radar_id, "SET score = :score, band = :band", values)
         update: dict[str, Any] = {
             "TableName": self._table,
             "Key": _artist_key(label, radar_id),
             "UpdateExpression": "SET score = :score, band = :band",
-            "ConditionExpression": "attribute_exists(pk)",
-            "ExpressionAttributeValues": {
-                ":score": {"S": json.dumps(score, sort_keys=True)},
-                ":band": {"S": band or "none"},
-            },
+            "ExpressionAttributeValues": values,
         }
         try:
-            if alert is None:
-                self._dynamodb.update_item(**update)
-                return True
             update["ConditionExpression"] = (
                 "attribute_exists(pk) AND (attribute_not_exists(band) OR band <> :x)"
             )
@@ -273,6 +259,24 @@ class DynamoRadar:
             raise DependencyFailed("The score could not be stored.") from error
         except BotoCoreError as error:
             raise DependencyFailed("The score could not be stored.") from error
+        return True
+
+    def _update_artist(self, label: str, radar_id: str, expression: str, values: dict[str, Any]) -> bool:
+        """Update a watched artist's item; False when it is no longer watched (nothing is resurrected)."""
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key=_artist_key(label, radar_id),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise DependencyFailed("The watchlist could not be written.") from error
+        except BotoCoreError as error:
+            raise DependencyFailed("The watchlist could not be written.") from error
         return True
 
     def _query(self, pk: str, what: str) -> list[dict[str, Any]]:
