@@ -44,7 +44,7 @@ class RadarAccounts(BaseModel):
     def _present_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         return {key: value for key, value in handler(self).items() if value is not None}
 
-    def keys(self) -> list[AccountKey]:
+    def pairs(self) -> list[AccountKey]:
         """Every (platform, account_id), platforms in the radar's order."""
         return [(p, account_id) for p in RADAR_PLATFORMS for account_id in (getattr(self, p) or [])]
 

@@ -136,7 +136,7 @@ class RadarService:
         submitted = validated(WatchBody, json_object(body), "radar artist")
         if not principal.covers(submitted.label):  # creating outside the token's labels: 403, as campaigns
             raise Forbidden(f"This token may not watch artists for label {submitted.label}.")
-        signed = self._signed(submitted.accounts.keys())
+        signed = self._signed(submitted.accounts.pairs())
         if signed:
             fields = {
                 submitted.accounts.path_of(key): f"Signed: on the roster of label {label}."
