@@ -39,6 +39,9 @@ NO_LABEL = "No such label."
 BREAKOUT = "talent_breakout"
 SPARKLINE_DAYS = 90
 FUTURE_SLACK = timedelta(minutes=5)
+# 10,000 readings of ~120 bytes each: more than the management API's usual 1 MiB, well under API
+# Gateway's 10 MB.
+MAX_READINGS_BYTES = 4 * 1024 * 1024
 
 
 class RadarStore(Protocol):
@@ -168,7 +171,7 @@ class RadarService:
     def backfill(self, bearer: str | None, body: bytes) -> dict[str, int]:
         principal = self._authenticate(bearer)
         require(principal, Action.RADAR)
-        submitted = validated(ReadingsBody, json_object(body), "readings")
+        submitted = validated(ReadingsBody, json_object(body, MAX_READINGS_BYTES), "readings")
         labels = self._store.labels_of(r.radar_id for r in submitted.readings)
         latest = self._clock() + FUTURE_SLACK
         fields: dict[str, str] = {}
