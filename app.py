@@ -236,6 +236,60 @@ def calendar_feed(secret: str) -> Response:
     return web.calendar_response(answer.status, answer.etag, answer.body)
 
 
+# The talent radar (contract section 13) and alerts (sections 11 and 13). -------------------------------
+
+
+@app.route("/radar/artists", methods=["POST"])
+@web.handles_domain_errors
+def watch_artist() -> Response:
+    request = app.current_request
+    return web.created(
+        wiring.radar_service().watch(web.bearer_token(request), web.raw_body(request)).public()
+    )
+
+
+@app.route("/radar/artists", methods=["GET"])
+@web.handles_domain_errors
+def list_watched_artists() -> dict[str, Any]:
+    request = app.current_request
+    watched = wiring.radar_service().list_watched(
+        web.bearer_token(request), web.query_param(request, "label")
+    )
+    return {"artists": [artist.public() for artist in watched]}
+
+
+@app.route("/radar/artists/{radar_id}", methods=["DELETE"])
+@web.handles_domain_errors
+def unwatch_artist(radar_id: str) -> Response:
+    wiring.radar_service().unwatch(web.bearer_token(app.current_request), radar_id)
+    return web.no_content()
+
+
+@app.route("/radar/readings", methods=["POST"])
+@web.handles_domain_errors
+def backfill_readings() -> dict[str, int]:
+    request = app.current_request
+    return wiring.radar_service().backfill(web.bearer_token(request), web.raw_body(request))
+
+
+@app.route("/radar/links", methods=["GET"])
+@web.handles_domain_errors
+def radar_links() -> dict[str, Any]:
+    request = app.current_request
+    label, expires_in = web.query_param(request, "label"), web.query_param(request, "expires_in")
+    return wiring.radar_service().links(web.bearer_token(request), label, expires_in)
+
+
+@app.route("/alerts", methods=["GET"])
+@web.handles_domain_errors
+def list_alerts() -> dict[str, Any]:
+    request = app.current_request
+    alerts = wiring.alert_service().list_alerts(
+        web.bearer_token(request), web.query_param(request, "label"), web.query_param(request, "since")
+    )
+    return {"alerts": alerts}
+
+
 @app.schedule("rate(15 minutes)", name="publish")
 def publish_job(event: CloudWatchEvent) -> dict[str, Any]:
     return wiring.publishing_service().publish_due()
@@ -249,6 +303,11 @@ def pull_job(event: CloudWatchEvent) -> dict[str, Any]:
 @app.schedule("rate(12 hours)", name="renew-subscriptions")
 def renew_subscriptions_job(event: CloudWatchEvent) -> dict[str, Any]:
     return wiring.subscription_service().run()
+
+
+@app.schedule("rate(1 day)", name="radar")
+def radar_job(event: CloudWatchEvent) -> dict[str, Any]:
+    return wiring.radar_service().run()
 
 
 # The ARN is a placeholder: infra/template.json replaces it with the stack's IngestQueue by

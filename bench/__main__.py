@@ -18,6 +18,7 @@ BENCHMARKS = (
     "pull_requests",
     "publish_latency",
     "clash_reads",  # about a minute: 5,000 pushes in moto
+    "radar",  # about a minute: 2,000 artists x 400 days in memory
     "publish_reads",  # a few minutes: 200,000 events in moto
     "local_restart",  # a few minutes: 100,000 events through the local stack, then restarts
 )

@@ -94,6 +94,10 @@ class AwsClients:
         return client
 
     @property
+    def sns(self) -> Any:  # no mypy-boto3-sns stubs in the dev requirements; one call uses it
+        return self._client("sns")
+
+    @property
     def sqs(self) -> SQSClient:
         client: SQSClient = self._client("sqs")
         return client

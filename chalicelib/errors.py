@@ -86,6 +86,12 @@ class AccountTaken(Conflict):
         super().__init__(f"{described or 'An account is registered to another artist'}.", fields=fields)
 
 
+class AlreadySigned(Conflict):
+    """A radar account (contract section 13) that is on the roster: the group has signed it."""
+
+    code = "already_signed"
+
+
 class Contended(DependencyFailed):
     """A conditional write lost to a concurrent one (a transaction conflict, or the item changed since
     it was read): reading again and retrying converges; a 503 if retries keep losing."""

@@ -54,6 +54,9 @@ class Settings:
     pull_timeout_seconds: int = 10
     # Pushes of different campaigns sharing a platform clash when closer than this (contract section 9).
     push_spacing_hours: int = 24
+    # The stack's SNS alerts topic: alarms, and product alerts (talent_breakout, abuse_wave). Only the
+    # jobs that raise alerts need it; they fail with a ConfigurationError naming it when it is unset.
+    alerts_topic_arn: str | None = None
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
@@ -113,6 +116,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         x_reads_per_day=_positive_int(env, "X_READS_PER_DAY", 2000),
         pull_timeout_seconds=_positive_int(env, "PULL_TIMEOUT_SECONDS", 10),
         push_spacing_hours=_positive_int(env, "PUSH_SPACING_HOURS", 24),
+        alerts_topic_arn=env.get("ALERTS_TOPIC_ARN", "").strip() or None,
     )
 
 

@@ -6,10 +6,10 @@ Nothing here runs at import; each function builds on first call and caches the r
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.secrets import Secrets, SsmSecrets
 from chalicelib.aws import get_clients
@@ -22,8 +22,10 @@ from chalicelib.settings import get_settings
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
+    from chalicelib.adapters.alerts import DynamoAlerts
     from chalicelib.adapters.campaigns import CampaignStore
     from chalicelib.adapters.roster import DynamoRoster
+    from chalicelib.domain.roster import AccountKey
     from chalicelib.platforms.capabilities import Pull, PullContext, PullFunction
     from chalicelib.pulls.tokens import MemoryTokenCache
     from chalicelib.services.access import AccessService
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from chalicelib.services.campaigns import CampaignService
     from chalicelib.services.publishing import PublishingService
     from chalicelib.services.pulling import PullService
+    from chalicelib.services.radar import AlertService, RadarService
     from chalicelib.services.subscriptions import SubscriptionService
     from chalicelib.services.summaries import SummaryService
 
@@ -212,6 +215,7 @@ def summary_service() -> SummaryService:
         publishing_service,
         pull_service,
         subscription_service,
+        radar=radar_service,
     )
 
 
@@ -279,6 +283,57 @@ def subscription_service() -> SubscriptionService:
     )
 
 
+@lru_cache(maxsize=1)
+def alert_store() -> DynamoAlerts:
+    from chalicelib.adapters.alerts import DynamoAlerts
+
+    settings, clients = get_settings(), get_clients()
+    return DynamoAlerts(clients.dynamodb, settings.table_name)
+
+
+def alert_publisher() -> Callable[[dict[str, Any]], None]:
+    """Publishes a product alert on the stack's alerts topic (ALERTS_TOPIC_ARN)."""
+    from chalicelib.adapters.alerts import SnsAlertTopic
+    from chalicelib.errors import ConfigurationError
+
+    settings = get_settings()
+    if not settings.alerts_topic_arn:
+        raise ConfigurationError("ALERTS_TOPIC_ARN is required to publish alerts.")
+    return SnsAlertTopic(get_clients().sns, settings.alerts_topic_arn).publish
+
+
+@lru_cache(maxsize=1)
+def alert_service() -> AlertService:
+    from chalicelib.services.radar import AlertService
+
+    return AlertService(alert_store(), access_service().authenticate)
+
+
+@lru_cache(maxsize=1)
+def radar_service() -> RadarService:
+    from chalicelib.adapters.radar_reports import S3RadarReports
+    from chalicelib.adapters.radar_store import DynamoRadar
+    from chalicelib.report.radar_report import render_radar_csv, render_radar_html
+    from chalicelib.services.radar import RadarService
+
+    settings, clients = get_settings(), get_clients()
+
+    def signed(accounts: Iterable[AccountKey]) -> dict[AccountKey, str]:
+        return {key: owner.label for key, owner in roster_store().lookup([], accounts).owners.items()}
+
+    return RadarService(
+        store=DynamoRadar(clients.dynamodb, settings.table_name, time.sleep),
+        signed=signed,
+        authenticate=access_service().authenticate,
+        clock=utc_now,
+        alerts=alert_store(),
+        publish_alert=alert_publisher,
+        reports=S3RadarReports(clients.s3, settings.summary_bucket, signer=link_signer),
+        render_html=render_radar_html,
+        render_csv=render_radar_csv,
+    )
+
+
 def reset() -> None:
     """Forget every built service (tests change the environment between cases)."""
     for built in (
@@ -294,5 +349,8 @@ def reset() -> None:
         publishing_service,
         summary_service,
         _token_cache,
+        alert_store,
+        alert_service,
+        radar_service,
     ):
         built.cache_clear()

@@ -35,6 +35,8 @@ class Action(StrEnum):
     READ_ARTISTS = "read artists"  # get, list
     WRITE_ARTISTS = "register, change or archive artists"
     FEEDS = "create or revoke calendar feeds"
+    RADAR = "watch artists on the talent radar or read it"
+    READ_ALERTS = "read alerts"
 
 
 # Managing tokens and running jobs are admin-only: no label scope gives them. A moderator reads its
@@ -50,10 +52,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.READ_ARTISTS,
             Action.WRITE_ARTISTS,
             Action.FEEDS,
+            Action.RADAR,
+            Action.READ_ALERTS,
         }
     ),
-    "viewer": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS}),
-    "moderator": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS}),
+    "viewer": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS}),
+    "moderator": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS}),
 }
 
 

@@ -114,6 +114,9 @@ class Pull:
     content_metrics: tuple[str, ...]  # contract section 7's names, in the order summaries list them
     account_metrics: tuple[str, ...]
     load: Callable[[], Puller]  # imports the platform's pull module when the job first asks
+    # The account metric its public API gives for any account, not only the label's own (followers,
+    # subscribers, fans): what the talent radar reads of watched, unsigned artists. None: not watched.
+    public_audience: str | None = None
 
 
 # The platform ---------------------------------------------------------------------------------------

@@ -60,3 +60,13 @@ def webhooks() -> Iterator[tuple[str, Webhook]]:
 def pulls() -> Iterator[tuple[str, Pull]]:
     """The platforms the pull job reads counters from."""
     return ((name, p.pull) for name, p in PLATFORMS.items() if p.pull is not None)
+
+
+def watched() -> Iterator[tuple[str, str]]:
+    """(platform, audience metric) of the platforms whose public API gives any account's audience:
+    those the talent radar watches (contract section 13)."""
+    return (
+        (name, p.pull.public_audience)
+        for name, p in PLATFORMS.items()
+        if p.pull is not None and p.pull.public_audience is not None
+    )

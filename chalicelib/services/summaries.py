@@ -21,7 +21,10 @@ class SummaryService:
         publishing: Callable[[], PublishingService],
         pulling: Callable[[Callable[[], float]], PullService],
         subscribing: Callable[[], SubscriptionService],
+        *,
+        radar: Callable[[], Any] | None = None,
     ) -> None:
+        self._radar = radar
         self._authorised = authorised
         self._authenticate = authenticate
         self._publishing = publishing
@@ -44,4 +47,6 @@ class SummaryService:
             return {"job": job, **self._pulling(seconds_left).run()}
         if job == "renew-subscriptions":
             return {"job": job, **self._subscribing().run()}
-        raise NotFound(f"No job named {job!r} here; jobs: publish, pull, renew-subscriptions.")
+        if job == "radar" and self._radar is not None:
+            return {"job": job, **self._radar().run(report=True)}
+        raise NotFound(f"No job named {job!r} here; jobs: publish, pull, renew-subscriptions, radar.")

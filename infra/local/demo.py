@@ -1,5 +1,6 @@
 """`make demo`: the local stack, a signed multi-platform day for two artists of one label (with
-duplicates), a pull (from loopback fakes of the platform APIs), a publish, and the summary links.
+duplicates), a pull (from loopback fakes of the platform APIs), a publish, and the summary links; then
+the talent radar (a dozen watched artists, 60 days of readings, one breakout: infra/local/radar_demo.py).
 The stack stays up so the links open; Ctrl-C stops it.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 
 from infra.local.fake_platforms import FakePlatforms
 from infra.local.harness import LocalStack, api, send_signed, start, wait_until_ingested
+from infra.local.radar_demo import run_radar_demo
 from infra.local.stack import resolve_secrets
 from infra.local.traffic import LABEL, day_of_traffic, with_linkfire
 
@@ -91,6 +93,9 @@ def replay(stack: LocalStack, secrets: dict[str, str], fakes: FakePlatforms) -> 
         for name in ("html", "csv", "json"):
             say(f"  {name:4}  {links[name]}")
     calendar(stack, admin)
+    run_radar_demo(
+        lambda method, path, body: api(stack, method, path, admin, body, 180), LABEL, say, LINK_SECONDS
+    )
 
 
 def _created(answer: tuple[int, Any], what: str) -> None:

@@ -82,6 +82,7 @@ def _stage_environment(outputs: dict[str, str], options: Options) -> dict[str, s
             "TABLE_NAME": outputs["TableName"],
             "SUMMARY_BUCKET": outputs["SummaryBucketName"],
             "INGEST_QUEUE_URL": outputs["IngestQueueUrl"],
+            "ALERTS_TOPIC_ARN": outputs["AlertsTopicArn"],
             "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or f"http://{options.host}:{options.port}",
         }
     )

@@ -186,6 +186,7 @@ def in_process(region: str = LOCAL_REGION) -> tuple[dict[str, str], dict[str, st
         "TABLE_NAME": outputs["TableName"],
         "SUMMARY_BUCKET": outputs["SummaryBucketName"],
         "INGEST_QUEUE_URL": outputs["IngestQueueUrl"],
+        "ALERTS_TOPIC_ARN": outputs["AlertsTopicArn"],
         "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
         "POWERTOOLS_TRACE_DISABLED": "true",
     }

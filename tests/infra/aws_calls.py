@@ -29,6 +29,7 @@ FUNCTIONS = {
     "publish": "Publish",
     "pull": "Pull",
     "renew-subscriptions": "RenewSubscriptions",
+    "radar": "Radar",
 }
 ACCOUNT = "123456789012"  # moto's account; the policies name no account (`*`)
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,6 +82,8 @@ def _arns(service: str, operation: str, params: Mapping[str, Any], region: str) 
     if service == "sqs":
         _, account, name = urlparse(params["QueueUrl"]).path.split("/")
         return [f"arn:aws:sqs:{region}:{account}:{name}"]
+    if service == "sns" and "TopicArn" in params:
+        return [str(params["TopicArn"])]
     if service == "ssm" and "Path" in params:
         return [f"arn:aws:ssm:{region}:{ACCOUNT}:parameter{params['Path'].rstrip('/')}"]
     raise AssertionError(

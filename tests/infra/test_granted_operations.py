@@ -28,7 +28,7 @@ from tests.infra.aws_calls import FUNCTIONS, Call, CallRecorder, Grant, for_stag
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
-JOBS = ("publish", "pull", "renew-subscriptions")
+JOBS = ("publish", "pull", "renew-subscriptions", "radar")
 LOCAL = f"{REGION}:123456789012"
 
 # What Lambda itself does with a function's role, which no line of our code calls.
@@ -199,6 +199,7 @@ class Scenario:
         revoked = self.http(client, "POST", "/calendar/feeds", {"name": "g", "labels": ["l"]}, expect=201)
         self.http(client, "DELETE", f"/calendar/feeds/{revoked['feed_id']}", expect=204)
         self.artists(client)
+        self.radar(client)
 
     def artists(self, client: Client) -> None:
         """The roster: a registration, a change that claims one account and releases another, an
@@ -209,6 +210,46 @@ class Scenario:
         self.http(client, "PUT", "/artists/permissions", {**artist, "accounts": {"x": [ARTIST, "6"]}})
         self.http(client, "GET", "/artists/permissions")
         self.http(client, "DELETE", "/artists/permissions", expect=204)
+
+    def radar(self, client: Client) -> None:
+        """The talent radar: six watched artists with 40 days of readings, one breaking out, so that a
+        run scores, alerts (SNS) and writes the report; the job, then (a label watched later) the API."""
+        self.watchlist(client, "l")
+        self.http(client, "GET", "/radar/links?label=l", expect=404)  # no report yet
+        from chalicelib.adapters.alerts import SnsAlertTopic
+
+        with pytest.MonkeyPatch.context() as patch:  # SNS refuses once: the next run retries
+            patch.setattr(SnsAlertTopic, "publish", _refuse)
+            ran = self.job("radar", self.app.radar_job)
+        assert ran["alerts"], ran
+        assert ran["reports"] == ["l"], ran
+        retried = self.job("radar", self.app.radar_job)["alerts"]
+        assert [alert["type"] for alert in retried] == ["talent_breakout"]
+        self.http(client, "GET", "/radar/artists?label=l")
+        self.http(client, "GET", "/radar/links?label=l")
+        self.http(client, "GET", "/alerts?label=l")
+        self.watchlist(client, "m")
+        assert self.http(client, "POST", "/admin/jobs/radar")["alerts"]
+        self.http(client, "DELETE", "/radar/artists/l-radar-0", expect=204)
+
+    def watchlist(self, client: Client, label: str) -> None:
+        readings = []
+        for n in range(6):
+            radar_id = f"{label}-radar-{n}"
+            accounts = {"deezer": [str(900 + n)]}
+            body = {"radar_id": radar_id, "label": label, "name": "n", "accounts": accounts}
+            self.http(client, "POST", "/radar/artists", body, expect=201)
+            rate = 1.5 if n == 5 else 1.0 + n / 100
+            readings += [
+                {
+                    "radar_id": radar_id,
+                    "platform": "deezer",
+                    "at": (NOW - timedelta(days=40 - day)).isoformat(),
+                    "audience": round(1000 * rate ** (day / 10)),
+                }
+                for day in range(0, 41, 5)
+            ]
+        self.http(client, "POST", "/radar/readings", {"readings": readings})
 
     def webhooks(self, client: Client) -> None:
         verify = self.secrets["META_VERIFY_TOKEN"]
@@ -264,9 +305,15 @@ class Scenario:
         assert published["links"]["json"].startswith("https://")
         self.http(client, "GET", f"/campaigns/{self.campaign_id}/links?expires_in=600")
         assert "calendar.html" in self.http(client, "GET", "/calendar/links?label=l")["html"]
-        for job in ("publish", "pull", "renew-subscriptions"):
+        for job in ("publish", "pull", "renew-subscriptions", "radar"):
             self.http(client, "POST", f"/admin/jobs/{job}")
         self.http(client, "DELETE", f"/campaigns/{self.campaign_id}", expect=204)
+
+
+def _refuse(self: Any, message: Any) -> None:
+    from chalicelib.errors import DependencyFailed
+
+    raise DependencyFailed("refused")
 
 
 def _reset_caches() -> None:

@@ -134,7 +134,7 @@ def test_the_job_functions_outlast_a_slow_platform_call(resources: dict[str, Any
     # makes several must not be cut off by the function's own timeout after the first slow answer.
     functions = _of_type(resources, "AWS::Serverless::Function")
     timeouts = {name: f["Properties"]["Timeout"] for name, f in functions.items()}
-    for job in ("RenewSubscriptions", "Pull", "Publish"):
+    for job in ("RenewSubscriptions", "Pull", "Publish", "Radar"):
         assert timeouts[job] >= 60, (job, timeouts)
 
 

@@ -42,10 +42,12 @@ ALLOWED: dict[Role, set[Action]] = {
         Action.READ_ARTISTS,
         Action.WRITE_ARTISTS,
         Action.FEEDS,
+        Action.RADAR,  # contract section 13: admin and editors of the label
+        Action.READ_ALERTS,
     },
-    "viewer": {Action.READ, Action.LINKS, Action.READ_ARTISTS},
+    "viewer": {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS},
     # reads its labels' campaigns like a viewer (moderation actions come with contract section 11)
-    "moderator": {Action.READ, Action.LINKS, Action.READ_ARTISTS},
+    "moderator": {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS},
 }
 
 

@@ -15,5 +15,5 @@ _ID = IdShape(r"[0-9]{1,32}", "a numeric id")
 DEEZER = Platform(
     name="deezer",
     tracking=Tracking(display_name="Deezer", colour="#a238ff", accounts=_ID, content=_ID),
-    pull=Pull((), ("fans",), load=_puller),
+    pull=Pull((), ("fans",), load=_puller, public_audience="fans"),
 )

@@ -21,5 +21,7 @@ SOUNDCLOUD = Platform(
             r"(soundcloud:(tracks|playlists):)?[0-9]{1,32}", "soundcloud:tracks:<digits> or digits"
         ),
     ),
-    pull=Pull(("plays", "likes", "reposts", "comments"), ("followers",), load=_puller),
+    pull=Pull(
+        ("plays", "likes", "reposts", "comments"), ("followers",), load=_puller, public_audience="followers"
+    ),
 )

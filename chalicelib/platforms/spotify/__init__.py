@@ -15,5 +15,5 @@ _ID = IdShape(r"[A-Za-z0-9]{22}", "a Spotify id: 22 letters or digits")
 SPOTIFY = Platform(
     name="spotify",
     tracking=Tracking(display_name="Spotify", colour="#1a9e4b", accounts=_ID, content=_ID),
-    pull=Pull((), ("followers", "popularity"), load=_puller),
+    pull=Pull((), ("followers", "popularity"), load=_puller, public_audience="followers"),
 )

@@ -36,5 +36,10 @@ X = Platform(
         account_url="https://x.com/i/user/{}",
     ),
     webhook=Webhook(load=_webhook),
-    pull=Pull(("likes", "reposts", "comments", "quotes", "views", "saves"), ("followers",), load=_puller),
+    pull=Pull(
+        ("likes", "reposts", "comments", "quotes", "views", "saves"),
+        ("followers",),
+        load=_puller,
+        public_audience="followers",
+    ),
 )

@@ -37,5 +37,10 @@ YOUTUBE = Platform(
         account_url="https://www.youtube.com/channel/{}",
     ),
     webhook=Webhook(load=_webhook),
-    pull=Pull(("views", "likes", "comments"), ("followers", "account_views"), load=_puller),
+    pull=Pull(
+        ("views", "likes", "comments"),
+        ("followers", "account_views"),
+        load=_puller,
+        public_audience="followers",
+    ),
 )

@@ -129,3 +129,16 @@ def test_tracked_platforms_are_listed_in_the_contracts_order() -> None:
     names = [name for name, _ in registry.tracked()]
     # Then they come in the order campaigns and summaries list them
     assert names == ["facebook", "instagram", "x", "youtube", "tiktok", "spotify", "soundcloud", "deezer"]
+
+
+def test_the_radar_watches_the_platforms_of_contract_section_13_by_their_audience() -> None:
+    # Given the registry, When the platforms with a public audience are listed
+    watched = dict(registry.watched())
+    # Then they are the radar's accounts of section 13, each with its followers/subscribers/fans metric
+    assert watched == {
+        "x": "followers",
+        "youtube": "followers",
+        "spotify": "followers",
+        "soundcloud": "followers",
+        "deezer": "fans",
+    }

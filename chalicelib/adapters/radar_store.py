@@ -1,0 +1,298 @@
+"""The talent radar in the single table (contract section 13).
+
+| item | pk | sk | attributes |
+|---|---|---|---|
+| radar id | `RADARID` | `<radar_id>` | `label` (radar ids are global: readings and DELETE name no label) |
+| watched artist | `RADAR#<label>` | `A#<radar_id>` | `artist` (JSON), `score` (JSON), `band`, `gone` (JSON) |
+| reading | `RADARREAD#<label>#<radar_id>` | `<day>#<platform>` | `at`, `audience` |
+
+A label's watchlist, with every artist's latest score, is one Query. An artist's whole history, every
+platform and day, is one Query of its own partition, in day order: the radar job reads each artist's
+readings exactly once. A reading's key is its identity (radar id, platform, UTC day); it is written with
+the condition that no later reading of that day is stored, so sending it again changes nothing and the
+latest reading of a day wins whatever the order of arrival. Readings are kept under the label: if the
+label stops watching and watches the same radar id again, its history comes back; another label never
+sees it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.adapters.event_store import BATCH_GET_LIMIT, MAX_ATTEMPTS, backoff_seconds, iso
+from chalicelib.domain.radar import Reading
+from chalicelib.errors import Conflict, DependencyFailed
+from chalicelib.models.radar import WatchedArtist
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef
+
+RADAR_IDS = "RADARID"
+# Conditional puts cannot be batched: a backfill writes them this many at a time.
+WRITE_THREADS = 8
+NEWER = "attribute_not_exists(pk) OR #at < :at"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReading:
+    label: str
+    radar_id: str
+    platform: str
+    at: datetime  # aware, UTC
+    audience: int
+
+    @property
+    def day(self) -> str:
+        return self.at.date().isoformat()
+
+
+def _id_key(radar_id: str) -> dict[str, Any]:
+    return {"pk": {"S": RADAR_IDS}, "sk": {"S": radar_id}}
+
+
+def _artist_key(label: str, radar_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"RADAR#{label}"}, "sk": {"S": f"A#{radar_id}"}}
+
+
+def readings_pk(label: str, radar_id: str) -> str:
+    return f"RADARREAD#{label}#{radar_id}"
+
+
+def _artist(item: dict[str, Any]) -> WatchedArtist:
+    data = json.loads(item["artist"]["S"])
+    data["gone"] = json.loads(item["gone"]["S"]) if "gone" in item else {}
+    data["score"] = json.loads(item["score"]["S"]) if "score" in item else None
+    return WatchedArtist.model_validate(data)
+
+
+def parse_readings(items: Iterable[dict[str, Any]]) -> list[Reading]:
+    """Reading items (sk `<day>#<platform>`) as the domain's readings."""
+    parsed: list[Reading] = []
+    for item in items:
+        day, _, platform = item["sk"]["S"].partition("#")
+        parsed.append(Reading(platform, date.fromisoformat(day), int(item["audience"]["N"])))
+    return parsed
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+class DynamoRadar:
+    def __init__(self, dynamodb: DynamoDBClient, table_name: str, sleep: Callable[[float], None]) -> None:
+        self._dynamodb = dynamodb
+        self._table = table_name
+        self._sleep = sleep
+
+    # The watchlist ----------------------------------------------------------------------------------
+
+    def watch(self, artist: WatchedArtist) -> None:
+        """Add the artist: its radar id claimed and its item written together; Conflict if the id exists."""
+        body = artist.model_dump(mode="json", exclude={"gone", "score"})
+        items: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {**_id_key(artist.radar_id), "label": {"S": artist.label}},
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        **_artist_key(artist.label, artist.radar_id),
+                        "artist": {"S": json.dumps(body, sort_keys=True)},
+                    },
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+        ]
+        try:
+            self._dynamodb.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if _code(error) == "TransactionCanceledException":
+                raise Conflict(f"Radar id {artist.radar_id} exists.") from error
+            raise DependencyFailed("The watchlist could not be written.") from error
+        except BotoCoreError as error:
+            raise DependencyFailed("The watchlist could not be written.") from error
+
+    def labels_of(self, radar_ids: Iterable[str]) -> dict[str, str]:
+        """radar_id -> label of the watched ones among `radar_ids` (BatchGetItem, 100 keys a call)."""
+        keys = [_id_key(radar_id) for radar_id in dict.fromkeys(radar_ids)]
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), BATCH_GET_LIMIT):
+            request: Any = {
+                self._table: {"Keys": keys[start : start + BATCH_GET_LIMIT], "ConsistentRead": True}
+            }
+            for attempt in range(MAX_ATTEMPTS):
+                try:
+                    response = self._dynamodb.batch_get_item(RequestItems=request)
+                except (BotoCoreError, ClientError) as error:
+                    raise DependencyFailed("The watchlist could not be read.") from error
+                for item in response.get("Responses", {}).get(self._table, []):
+                    found[item["sk"]["S"]] = item["label"]["S"]
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                self._sleep(backoff_seconds(attempt))
+            else:
+                raise DependencyFailed("The watchlist kept throttling reads.")
+        return found
+
+    def labels(self) -> list[str]:
+        """Every label with a watched artist: one Query of the radar ids."""
+        return sorted({item["label"]["S"] for item in self._query(RADAR_IDS, "The watchlist")})
+
+    def get(self, radar_id: str) -> WatchedArtist | None:
+        label = self.labels_of([radar_id]).get(radar_id)
+        if label is None:
+            return None
+        try:
+            item = self._dynamodb.get_item(
+                TableName=self._table, Key=_artist_key(label, radar_id), ConsistentRead=True
+            ).get("Item")
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("The watchlist could not be read.") from error
+        return _artist(item) if item else None
+
+    def list_label(self, label: str) -> list[WatchedArtist]:
+        """The label's watchlist with each artist's latest score, by radar id: one Query."""
+        return [_artist(item) for item in self._query(f"RADAR#{label}", "The watchlist")]
+
+    def unwatch(self, artist: WatchedArtist) -> None:
+        """Stop watching: the radar id and the artist go together; the readings stay with the label."""
+        try:
+            self._dynamodb.transact_write_items(
+                TransactItems=[
+                    {"Delete": {"TableName": self._table, "Key": _id_key(artist.radar_id)}},
+                    {"Delete": {"TableName": self._table, "Key": _artist_key(artist.label, artist.radar_id)}},
+                ]
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("The watchlist could not be written.") from error
+
+    def mark_gone(self, label: str, radar_id: str, gone: dict[str, str]) -> None:
+        """Record the platforms that answered 404 (platform -> day); the artist stays watched."""
+        self._update_artist(
+            label, radar_id, "SET gone = :gone", {":gone": {"S": json.dumps(gone, sort_keys=True)}}
+        )
+
+    # Readings ---------------------------------------------------------------------------------------
+
+    def put_readings(self, readings: Sequence[StoredReading]) -> int:
+        """Store each reading unless a reading of the same day at the same or a later time is stored;
+        the number written (the others changed nothing)."""
+        latest: dict[tuple[str, str, str, str], StoredReading] = {}
+        for reading in readings:  # within one call the latest of a day wins before anything is sent
+            key = (reading.label, reading.radar_id, reading.platform, reading.day)
+            if key not in latest or latest[key].at < reading.at:
+                latest[key] = reading
+        todo = list(latest.values())
+        if len(todo) <= 1:
+            return sum(self._put_reading(r) for r in todo)
+        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+            return sum(pool.map(self._put_reading, todo))
+
+    def _put_reading(self, reading: StoredReading) -> bool:
+        put: PutTypeDef = {
+            "TableName": self._table,
+            "Item": {
+                "pk": {"S": readings_pk(reading.label, reading.radar_id)},
+                "sk": {"S": f"{reading.day}#{reading.platform}"},
+                "at": {"S": iso(reading.at)},
+                "audience": {"N": str(reading.audience)},
+            },
+            "ConditionExpression": NEWER,
+            "ExpressionAttributeNames": {"#at": "at"},
+            "ExpressionAttributeValues": {":at": {"S": iso(reading.at)}},
+        }
+        try:
+            self._dynamodb.put_item(**put)
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise DependencyFailed("Readings could not be stored; send them again.") from error
+        except BotoCoreError as error:
+            raise DependencyFailed("Readings could not be stored; send them again.") from error
+        return True
+
+    def readings(self, label: str, radar_id: str) -> list[Reading]:
+        """Every reading of the artist, every platform, in day order: one (paginated) Query."""
+        return parse_readings(self._query(readings_pk(label, radar_id), "Readings"))
+
+    # Scores -----------------------------------------------------------------------------------------
+
+    def save_score(
+        self, label: str, radar_id: str, score: dict[str, Any], band: str | None, alert: PutTypeDef | None
+    ) -> bool:
+        """Store the artist's latest score. With `alert` (the artist enters `explosive`), the score and
+        the alert's claim are one transaction conditioned on the stored band not being `explosive` yet:
+        False when another run got there first (it publishes, this one does not)."""
+        values = {":score": {"S": json.dumps(score, sort_keys=True)}, ":band": {"S": band or "none"}}
+        if alert is None:
+            return self._update_artist(label, radar_id, "SET score = :score, band = :band", values)
+        update: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": _artist_key(label, radar_id),
+            "UpdateExpression": "SET score = :score, band = :band",
+            "ExpressionAttributeValues": values,
+        }
+        try:
+            update["ConditionExpression"] = (
+                "attribute_exists(pk) AND (attribute_not_exists(band) OR band <> :x)"
+            )
+            update["ExpressionAttributeValues"][":x"] = {"S": "explosive"}
+            both: Any = [{"Update": update}, {"Put": alert}]
+            self._dynamodb.transact_write_items(TransactItems=both)
+        except ClientError as error:
+            if _code(error) in {"ConditionalCheckFailedException", "TransactionCanceledException"}:
+                return False
+            raise DependencyFailed("The score could not be stored.") from error
+        except BotoCoreError as error:
+            raise DependencyFailed("The score could not be stored.") from error
+        return True
+
+    def _update_artist(self, label: str, radar_id: str, expression: str, values: dict[str, Any]) -> bool:
+        """Update a watched artist's item; False when it is no longer watched (nothing is resurrected)."""
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key=_artist_key(label, radar_id),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                return False
+            raise DependencyFailed("The watchlist could not be written.") from error
+        except BotoCoreError as error:
+            raise DependencyFailed("The watchlist could not be written.") from error
+        return True
+
+    def _query(self, pk: str, what: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ConsistentRead": True,
+        }
+        try:
+            while True:
+                page = self._dynamodb.query(**request)
+                items.extend(page.get("Items", []))
+                if "LastEvaluatedKey" not in page:
+                    return items
+                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed(f"{what} could not be read.") from error
