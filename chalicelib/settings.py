@@ -54,6 +54,8 @@ class Settings:
     pull_timeout_seconds: int = 10
     # Pushes of different campaigns sharing a platform clash when closer than this (contract section 9).
     push_spacing_hours: int = 24
+    # The queue of consumption imports (contract section 12): API uploads, S3 drops, continuations.
+    imports_queue_url: str | None = None
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
@@ -113,6 +115,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         x_reads_per_day=_positive_int(env, "X_READS_PER_DAY", 2000),
         pull_timeout_seconds=_positive_int(env, "PULL_TIMEOUT_SECONDS", 10),
         push_spacing_hours=_positive_int(env, "PUSH_SPACING_HOURS", 24),
+        imports_queue_url=env.get("IMPORTS_QUEUE_URL", "").strip() or None,
     )
 
 

@@ -23,12 +23,15 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
     from chalicelib.adapters.campaigns import CampaignStore
+    from chalicelib.adapters.catalogue_store import DynamoCatalogue
     from chalicelib.adapters.roster import DynamoRoster
     from chalicelib.pulls.tokens import MemoryTokenCache
     from chalicelib.services.access import AccessService
     from chalicelib.services.artists import ArtistService
     from chalicelib.services.calendar import CalendarService
     from chalicelib.services.campaigns import CampaignService
+    from chalicelib.services.catalogue import CatalogueService
+    from chalicelib.services.consumption import ImportService
     from chalicelib.services.publishing import PublishingService
     from chalicelib.services.pulling import PullService
     from chalicelib.services.subscriptions import SubscriptionService
@@ -320,6 +323,38 @@ def subscription_service() -> SubscriptionService:
     )
 
 
+@lru_cache(maxsize=1)
+def catalogue_store() -> DynamoCatalogue:
+    from chalicelib.adapters.catalogue_store import DynamoCatalogue
+
+    settings, clients = get_settings(), get_clients()
+    return DynamoCatalogue(clients.dynamodb, settings.table_name)
+
+
+@lru_cache(maxsize=1)
+def catalogue_service() -> CatalogueService:
+    from chalicelib.services.catalogue import CatalogueService
+
+    return CatalogueService(catalogue_store(), roster_store(), access_service().authenticate, utc_now)
+
+
+@lru_cache(maxsize=1)
+def import_service() -> ImportService:
+    from chalicelib.adapters.consumption_store import DynamoConsumption
+    from chalicelib.adapters.import_files import S3ImportFiles, SqsImportQueue
+    from chalicelib.services.consumption import ImportService
+
+    settings, clients = get_settings(), get_clients()
+    return ImportService(
+        store=DynamoConsumption(clients.dynamodb, settings.table_name),
+        files=S3ImportFiles(clients.s3, settings.summary_bucket),
+        queue=SqsImportQueue(clients.sqs, settings.imports_queue_url),
+        releases=catalogue_store().list_all,
+        authenticate=access_service().authenticate,
+        clock=utc_now,
+    )
+
+
 def reset() -> None:
     """Forget every built service (tests change the environment between cases)."""
     for built in (
@@ -335,5 +370,8 @@ def reset() -> None:
         publishing_service,
         summary_service,
         _token_cache,
+        catalogue_store,
+        catalogue_service,
+        import_service,
     ):
         built.cache_clear()

@@ -35,6 +35,8 @@ class Action(StrEnum):
     READ_ARTISTS = "read artists"  # get, list
     WRITE_ARTISTS = "register, change or archive artists"
     FEEDS = "create or revoke calendar feeds"
+    READ_CATALOGUE = "read releases, imports and consumption links"
+    WRITE_CATALOGUE = "register, change or remove releases and import reports"
 
 
 # Managing tokens and running jobs are admin-only: no label scope gives them. A moderator reads its
@@ -50,10 +52,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.READ_ARTISTS,
             Action.WRITE_ARTISTS,
             Action.FEEDS,
+            Action.READ_CATALOGUE,
+            Action.WRITE_CATALOGUE,
         }
     ),
-    "viewer": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS}),
-    "moderator": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS}),
+    "viewer": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_CATALOGUE}),
+    "moderator": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_CATALOGUE}),
 }
 
 
