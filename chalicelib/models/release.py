@@ -55,6 +55,8 @@ class ReleaseBody(BaseModel):
     @field_validator("release_date", mode="before")
     @classmethod
     def _iso_day(cls, value: Any) -> Any:
+        if isinstance(value, date):
+            return value
         if not isinstance(value, str) or len(value) != 10:
             raise ValueError("Must be a day, YYYY-MM-DD.")
         return value
