@@ -19,6 +19,7 @@ BENCHMARKS = (
     "clash_reads",  # about a minute: 5,000 pushes in moto
     "publish_reads",  # a few minutes: 200,000 events in moto
     "local_restart",  # a few minutes: 100,000 events through the local stack, then restarts
+    "imports",
 )
 
 
