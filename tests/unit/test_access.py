@@ -42,10 +42,12 @@ ALLOWED: dict[Role, set[Action]] = {
         Action.READ_ARTISTS,
         Action.WRITE_ARTISTS,
         Action.FEEDS,
+        Action.READ_CATALOGUE,
+        Action.WRITE_CATALOGUE,
     },
-    "viewer": {Action.READ, Action.LINKS, Action.READ_ARTISTS},
+    "viewer": {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_CATALOGUE},
     # reads its labels' campaigns like a viewer (moderation actions come with contract section 11)
-    "moderator": {Action.READ, Action.LINKS, Action.READ_ARTISTS},
+    "moderator": {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_CATALOGUE},
 }
 
 
