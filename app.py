@@ -330,3 +330,20 @@ def ingest_consumer(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
     messages = [QueuedMessage(record.to_dict()["messageId"], record.body) for record in event]
     outcome = wiring.ingest_service().process(messages)
     return {"batchItemFailures": [{"itemIdentifier": i} for i in outcome.failed_message_ids]}
+
+
+# The ARN is a placeholder, replaced by infra/template.json with the stack's ImportsQueue (as above).
+IMPORTS_QUEUE_PLACEHOLDER_ARN = "arn:aws:sqs:us-east-1:000000000000:imports"
+
+
+# One message per invocation: an import may use the whole invocation (it re-queues itself when time
+# runs short); the template reserves one concurrent execution so that imports never race on a ledger.
+@app.on_sqs_message(queue_arn=IMPORTS_QUEUE_PLACEHOLDER_ARN, batch_size=1)
+def import_worker(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
+    seconds_left = web.seconds_left(event.context)
+    failed = [
+        record.to_dict()["messageId"]
+        for record in event
+        if not wiring.import_service().handle_message(record.body, seconds_left)
+    ]
+    return {"batchItemFailures": [{"itemIdentifier": i} for i in failed]}

@@ -92,7 +92,7 @@ class DynamoConsumption:
             raise DependencyFailed("The import could not be read.") from error
         return json.loads(item["status"]["S"]) if item else None
 
-    def list_imports(self, label: str) -> list[dict[str, Any]]:
+    def imports_of(self, label: str) -> list[dict[str, Any]]:
         return [json.loads(item["status"]["S"]) for item in self._query(f"IMPORTS#{label}", None)]
 
     # Ledgers ------------------------------------------------------------------------------------------

@@ -32,7 +32,14 @@ from chalicelib.domain.consumption.reports import (
     parse,
     read_header,
 )
-from chalicelib.errors import Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from chalicelib.errors import (
+    DependencyFailed,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from chalicelib.models.campaign import SLUG
 from chalicelib.models.release import Release
 from chalicelib.observability import logger
@@ -64,7 +71,7 @@ class Store(Protocol):
 
     def get_import(self, label: str, import_id: str) -> dict[str, Any] | None: ...
 
-    def list_imports(self, label: str) -> list[dict[str, Any]]: ...
+    def imports_of(self, label: str) -> list[dict[str, Any]]: ...
 
     def ledgers(self, keys: Iterable[LedgerKey]) -> dict[LedgerKey, Entries]: ...
 
@@ -177,10 +184,23 @@ class ImportService:
         if not label or not SLUG.fullmatch(label):
             raise ValidationFailed("label is required.", fields={"label": "Required: a label slug."})
         require(principal, Action.READ_CATALOGUE, label, not_found="No such label.")
-        statuses = self._store.list_imports(label)
+        statuses = self._store.imports_of(label)
         return [public(s) for s in sorted(statuses, key=lambda s: s["created_at"], reverse=True)]
 
     # The worker -------------------------------------------------------------------------------------------
+
+    def handle_message(self, body: str, seconds_left: Callable[[], float]) -> bool:
+        """The worker's entry: False when the message should come back (a dependency failed: the
+        import's status keeps its offset, so the retry continues); a body that is not JSON is logged
+        and dropped, since no retry would read it."""
+        try:
+            self.handle(body, seconds_left)
+        except DependencyFailed:
+            logger.exception("import message failed; it will be retried")
+            return False
+        except ValueError:
+            logger.error("import message ignored: not JSON")
+        return True
 
     def handle(self, body: str, seconds_left: Callable[[], float]) -> None:
         """One queue message: an import to run, or an S3 notification of dropped files."""

@@ -29,6 +29,7 @@ FUNCTIONS = {
     "publish": "Publish",
     "pull": "Pull",
     "renew-subscriptions": "RenewSubscriptions",
+    "import_worker": "ImportWorker",
 }
 ACCOUNT = "123456789012"  # moto's account; the policies name no account (`*`)
 ROOT = Path(__file__).resolve().parents[2]
