@@ -176,6 +176,7 @@ def link_signer() -> S3Client:
 
 @lru_cache(maxsize=1)
 def publishing_service() -> PublishingService:
+    from chalicelib.adapters.consumption_store import DynamoConsumption
     from chalicelib.adapters.rollup_store import DynamoRollupStore
     from chalicelib.adapters.snapshot_store import DynamoSnapshotStore
     from chalicelib.adapters.summary_store import S3SummaryStore
@@ -198,6 +199,8 @@ def publishing_service() -> PublishingService:
         snapshots=DynamoSnapshotStore(clients.dynamodb, settings.table_name, time.sleep),
         owners=roster_store().owners,
         artists=roster_store().list_all,
+        releases=catalogue_store().list_all,
+        ledgers=DynamoConsumption(clients.dynamodb, settings.table_name),
         calendar_pages=lambda campaigns, now, labels: calendar_service().publish_pages(
             campaigns, now, labels
         ),

@@ -18,7 +18,7 @@ from chalicelib import wiring
 from chalicelib.domain.consumption.rules import Totals
 from tests.conftest import unique
 from tests.integration.conftest import Stack
-from tests.integration.management_client import Api, Callers, artist_body, body_of, callers
+from tests.integration.management_client import Api, Callers, artist_body, body_of, callers, campaign_body
 
 HEADER = "date,isrc,upc,platform,country,streams_premium,streams_ad,downloads,physical_units"
 _serial = iter(range(10**6))
@@ -305,3 +305,60 @@ def test_an_import_out_of_time_continues_from_its_offset_in_the_next_invocation(
     assert invocations == 3
     assert (status["status"], status["rows_total"], status["rows_counted"]) == ("done", 5, 5)
     assert [track_totals(isrc, f"2026-03-0{d}").premium for d in range(1, 6)] == [1, 2, 3, 4, 5]
+
+
+# Summaries (contract section 12) ------------------------------------------------------------------------
+
+
+def _published_consumption(api: Api, who: Callers, campaign_id: str) -> dict[str, Any]:
+    answer = api.call("POST", f"/campaigns/{campaign_id}/publish", token(who, "admin"))
+    assert answer.status_code == 200, answer.body
+    s3 = boto3.client("s3")
+    bucket = wiring.get_settings().summary_bucket
+    prefix = f"summaries/{who.label}/{campaign_id}/"
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]]
+    newest = max(k for k in keys if k.endswith("summary.json"))
+    consumption: dict[str, Any] = json.loads(s3.get_object(Bucket=bucket, Key=newest)["Body"].read())[
+        "consumption"
+    ]
+    return consumption
+
+
+def test_a_published_summary_reads_day_totals_whatever_the_number_of_rows(
+    api: Api, who: Callers, release: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.adapters.consumption_store import DynamoConsumption
+
+    # Given a campaign of the release's artist over January, and a report of one row a day for 3 days
+    isrc = release["tracks"][0]["isrc"]
+    campaign = campaign_body(
+        who.label,
+        artist=release["artist_id"],
+        starts_at="2026-01-09T00:00:00+01:00",
+        ends_at="2026-01-20T00:00:00+01:00",
+    )
+    assert api.call("POST", "/campaigns", token(who, "admin"), campaign).status_code == 201
+    one_a_day = [f"2026-01-1{d},{isrc},,spotify,FR,10,5,0,0" for d in (0, 1, 2)]
+    imported(api, who, "\n".join([HEADER, *one_a_day, ""]).encode())
+    read: list[int] = []
+    original = DynamoConsumption.day_totals
+
+    def counted(self: DynamoConsumption, *args: Any) -> Any:
+        found = original(self, *args)
+        read.append(len(found))
+        return found
+
+    monkeypatch.setattr(DynamoConsumption, "day_totals", counted)
+    before = _published_consumption(api, who, campaign["campaign_id"])
+    items_before, read[:] = sum(read), []
+    # When 100 times as many rows are imported for the same days (other platforms)
+    many = [f"2026-01-1{d},{isrc},,p{n},FR,10,5,0,0" for d in (0, 1, 2) for n in range(100)]
+    imported(api, who, "\n".join([HEADER, *many, ""]).encode())
+    after = _published_consumption(api, who, campaign["campaign_id"])
+    # Then the summary counts every row, from the same number of items read: one per id and day
+    assert before["releases"][0]["streams_premium"] == 30
+    assert after["releases"][0]["streams_premium"] == 30 + 3000
+    assert after["streams_ad"] == 15 + 1500
+    assert sum(read) == items_before == 3
+    assert set(after["releases"][0]["equivalents"]) >= {"snep-2024-07", "billboard-2020-01"}
+    assert after["releases"][0]["certification"]["unit"] == "album_units"
