@@ -290,6 +290,74 @@ def list_alerts() -> dict[str, Any]:
     return {"alerts": alerts}
 
 
+# Consumption (contract section 12): the catalogue and imports of reports. ----------------------------
+
+
+@app.route("/releases", methods=["POST"])
+@web.handles_domain_errors
+def register_release() -> Response:
+    request = app.current_request
+    release = wiring.catalogue_service().register(web.bearer_token(request), web.raw_body(request))
+    return web.created({"release": release.public()})
+
+
+@app.route("/releases", methods=["GET"])
+@web.handles_domain_errors
+def list_releases() -> dict[str, Any]:
+    request = app.current_request
+    releases = wiring.catalogue_service().list_releases(
+        web.bearer_token(request),
+        label=web.query_param(request, "label"),
+        artist_id=web.query_param(request, "artist_id"),
+    )
+    return {"releases": [release.public() for release in releases]}
+
+
+@app.route("/releases/{upc}", methods=["PUT"])
+@web.handles_domain_errors
+def replace_release(upc: str) -> dict[str, Any]:
+    request = app.current_request
+    release = wiring.catalogue_service().replace(web.bearer_token(request), upc, web.raw_body(request))
+    return {"release": release.public()}
+
+
+@app.route("/releases/{upc}", methods=["DELETE"])
+@web.handles_domain_errors
+def remove_release(upc: str) -> Response:
+    wiring.catalogue_service().remove(web.bearer_token(app.current_request), upc)
+    return web.no_content()
+
+
+# Reports take any content type at the gateway: the service answers 413 (pointing to the S3 drop) and
+# 415 in the contract's error shape.
+@app.route("/imports", methods=["POST"], content_types=ANY_CONTENT_TYPE)
+@web.handles_domain_errors
+def submit_import() -> Response:
+    request = app.current_request
+    import_id = wiring.import_service().submit(
+        web.bearer_token(request),
+        web.query_param(request, "label"),
+        web.query_param(request, "format"),
+        web.header(request, "Content-Type"),
+        web.raw_body(request),
+    )
+    return web.accepted({"import_id": import_id})
+
+
+@app.route("/imports", methods=["GET"])
+@web.handles_domain_errors
+def list_imports() -> dict[str, Any]:
+    request = app.current_request
+    label = web.query_param(request, "label")
+    return {"imports": wiring.import_service().list_imports(web.bearer_token(request), label)}
+
+
+@app.route("/imports/{import_id}", methods=["GET"])
+@web.handles_domain_errors
+def get_import(import_id: str) -> dict[str, Any]:
+    return wiring.import_service().get(web.bearer_token(app.current_request), import_id)
+
+
 @app.schedule("rate(15 minutes)", name="publish")
 def publish_job(event: CloudWatchEvent) -> dict[str, Any]:
     return wiring.publishing_service().publish_due()
@@ -322,3 +390,20 @@ def ingest_consumer(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
     messages = [QueuedMessage(record.to_dict()["messageId"], record.body) for record in event]
     outcome = wiring.ingest_service().process(messages)
     return {"batchItemFailures": [{"itemIdentifier": i} for i in outcome.failed_message_ids]}
+
+
+# The ARN is a placeholder, replaced by infra/template.json with the stack's ImportsQueue (as above).
+IMPORTS_QUEUE_PLACEHOLDER_ARN = "arn:aws:sqs:us-east-1:000000000000:imports"
+
+
+# One message per invocation: an import may use the whole invocation (it re-queues itself when time
+# runs short); the template reserves one concurrent execution so that imports never race on a ledger.
+@app.on_sqs_message(queue_arn=IMPORTS_QUEUE_PLACEHOLDER_ARN, batch_size=1)
+def import_worker(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
+    seconds_left = web.seconds_left(event.context)
+    failed = [
+        record.to_dict()["messageId"]
+        for record in event
+        if not wiring.import_service().handle_message(record.body, seconds_left)
+    ]
+    return {"batchItemFailures": [{"itemIdentifier": i} for i in failed]}

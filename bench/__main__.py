@@ -21,6 +21,7 @@ BENCHMARKS = (
     "radar",  # about a minute: 2,000 artists x 400 days in memory
     "publish_reads",  # a few minutes: 200,000 events in moto
     "local_restart",  # a few minutes: 100,000 events through the local stack, then restarts
+    "imports",
 )
 
 

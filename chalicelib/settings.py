@@ -57,6 +57,8 @@ class Settings:
     # The stack's SNS alerts topic: alarms, and product alerts (talent_breakout, abuse_wave). Only the
     # jobs that raise alerts need it; they fail with a ConfigurationError naming it when it is unset.
     alerts_topic_arn: str | None = None
+    # The queue of consumption imports (contract section 12): API uploads, S3 drops, continuations.
+    imports_queue_url: str | None = None
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
@@ -117,6 +119,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         pull_timeout_seconds=_positive_int(env, "PULL_TIMEOUT_SECONDS", 10),
         push_spacing_hours=_positive_int(env, "PUSH_SPACING_HOURS", 24),
         alerts_topic_arn=env.get("ALERTS_TOPIC_ARN", "").strip() or None,
+        imports_queue_url=env.get("IMPORTS_QUEUE_URL", "").strip() or None,
     )
 
 

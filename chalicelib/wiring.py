@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from chalicelib.adapters.alerts import DynamoAlerts
     from chalicelib.adapters.campaigns import CampaignStore
+    from chalicelib.adapters.catalogue_store import DynamoCatalogue
     from chalicelib.adapters.roster import DynamoRoster
     from chalicelib.domain.roster import AccountKey
     from chalicelib.platforms.capabilities import Pull, PullContext, PullFunction
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from chalicelib.services.artists import ArtistService
     from chalicelib.services.calendar import CalendarService
     from chalicelib.services.campaigns import CampaignService
+    from chalicelib.services.catalogue import CatalogueService
+    from chalicelib.services.consumption import ImportService
     from chalicelib.services.publishing import PublishingService
     from chalicelib.services.pulling import PullService
     from chalicelib.services.radar import AlertService, RadarService
@@ -177,6 +180,7 @@ def link_signer() -> S3Client:
 
 @lru_cache(maxsize=1)
 def publishing_service() -> PublishingService:
+    from chalicelib.adapters.consumption_store import DynamoConsumption
     from chalicelib.adapters.rollup_store import DynamoRollupStore
     from chalicelib.adapters.snapshot_store import DynamoSnapshotStore
     from chalicelib.adapters.summary_store import S3SummaryStore
@@ -199,6 +203,8 @@ def publishing_service() -> PublishingService:
         snapshots=DynamoSnapshotStore(clients.dynamodb, settings.table_name, time.sleep),
         owners=roster_store().owners,
         artists=roster_store().list_all,
+        releases=catalogue_store().list_all,
+        ledgers=DynamoConsumption(clients.dynamodb, settings.table_name),
         calendar_pages=lambda campaigns, now, labels: calendar_service().publish_pages(
             campaigns, now, labels
         ),
@@ -334,6 +340,38 @@ def radar_service() -> RadarService:
     )
 
 
+@lru_cache(maxsize=1)
+def catalogue_store() -> DynamoCatalogue:
+    from chalicelib.adapters.catalogue_store import DynamoCatalogue
+
+    settings, clients = get_settings(), get_clients()
+    return DynamoCatalogue(clients.dynamodb, settings.table_name)
+
+
+@lru_cache(maxsize=1)
+def catalogue_service() -> CatalogueService:
+    from chalicelib.services.catalogue import CatalogueService
+
+    return CatalogueService(catalogue_store(), roster_store(), access_service().authenticate, utc_now)
+
+
+@lru_cache(maxsize=1)
+def import_service() -> ImportService:
+    from chalicelib.adapters.consumption_store import DynamoConsumption
+    from chalicelib.adapters.import_files import S3ImportFiles, SqsImportQueue
+    from chalicelib.services.consumption import ImportService
+
+    settings, clients = get_settings(), get_clients()
+    return ImportService(
+        store=DynamoConsumption(clients.dynamodb, settings.table_name),
+        files=S3ImportFiles(clients.s3, settings.summary_bucket),
+        queue=SqsImportQueue(clients.sqs, settings.imports_queue_url),
+        releases=catalogue_store().list_all,
+        authenticate=access_service().authenticate,
+        clock=utc_now,
+    )
+
+
 def reset() -> None:
     """Forget every built service (tests change the environment between cases)."""
     for built in (
@@ -352,5 +390,8 @@ def reset() -> None:
         alert_store,
         alert_service,
         radar_service,
+        catalogue_store,
+        catalogue_service,
+        import_service,
     ):
         built.cache_clear()

@@ -37,10 +37,13 @@ class Action(StrEnum):
     FEEDS = "create or revoke calendar feeds"
     RADAR = "watch artists on the talent radar or read it"
     READ_ALERTS = "read alerts"
+    READ_CATALOGUE = "read releases, imports and consumption links"
+    WRITE_CATALOGUE = "register, change or remove releases and import reports"
 
 
 # Managing tokens and running jobs are admin-only: no label scope gives them. A moderator reads its
 # labels' campaigns and artists like a viewer; what it may do on moderation comes with contract section 11.
+_READERS = {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS, Action.READ_CATALOGUE}
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     "admin": frozenset(Action),
     "editor": frozenset(
@@ -54,10 +57,16 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.FEEDS,
             Action.RADAR,
             Action.READ_ALERTS,
+            Action.READ_CATALOGUE,
+            Action.WRITE_CATALOGUE,
         }
     ),
-    "viewer": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS}),
-    "moderator": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS}),
+    "viewer": frozenset(
+        {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS, Action.READ_CATALOGUE}
+    ),
+    "moderator": frozenset(
+        {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS, Action.READ_CATALOGUE}
+    ),
 }
 
 

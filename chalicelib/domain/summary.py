@@ -8,11 +8,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from chalicelib.domain import attention
+from chalicelib.domain.consumption.figures import DayTotals, certification, equivalents
+from chalicelib.domain.consumption.rules import ReleaseType, Totals, rule_set
 from chalicelib.domain.counters import ACCOUNT_METRICS
 from chalicelib.domain.freshness import Freshness
 from chalicelib.domain.rollups import Tally, Title
@@ -22,6 +25,7 @@ from chalicelib.models.summary import (
     SCHEMA_VERSION,
     Attention,
     Comparison,
+    Consumption,
     EngagementRate,
     PlatformSummary,
     Series,
@@ -32,7 +36,9 @@ from chalicelib.platforms import registry
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ConsumptionInput",
     "Freshness",
+    "ReleaseDays",
     "SummaryInput",
     "build_summary",
     "iso",
@@ -46,6 +52,23 @@ HOURLY_UP_TO = timedelta(days=7)  # longer windows get daily points
 TOP_CONTENT = 10
 FOLLOWER_METRICS = ("followers", "fans")  # a platform's audience, as its pull names it
 Language = Literal["fr", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseDays:
+    """A release of the campaign's artist and its day totals (never rows) from its release date up to
+    the window's last day: (day, ISRC or None for the release's own rows, totals)."""
+
+    upc: str
+    title: str
+    type: ReleaseType
+    release_date: date
+    days: tuple[DayTotals, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumptionInput:
+    releases: tuple[ReleaseDays, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +93,8 @@ class SummaryInput:
     previous: Tally = field(default_factory=Tally)
     # (platform, content id) -> its title, where a delivery or a pull gave one
     titles: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # The artist's releases and their day totals (contract section 12); none when nothing was read.
+    consumption: ConsumptionInput = field(default_factory=ConsumptionInput)
 
 
 def language_of(
@@ -134,8 +159,76 @@ def build_summary(data: SummaryInput) -> Summary:
             "top_content": _top_content(data.tally, data.campaign.get("tracked") or {}, data.titles),
             "collisions": data.collisions,
             "attention": _attention(data, start, end, zone),
+            "consumption": consumption_section(data.consumption, *window_days(start, end, zone)),
         }
     )
+
+
+# Consumption (contract section 12) --------------------------------------------------------------------
+
+
+def window_days(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    """The days the window [start, end) touches in the campaign's timezone: reports are by day."""
+    first = start.astimezone(zone).date()
+    last = max(first, (end - timedelta(microseconds=1)).astimezone(zone).date())
+    return first, last
+
+
+def consumption_section(given: ConsumptionInput, first: date, last: date) -> Consumption:
+    """Each release's totals and equivalents over [first, last] (each day by its own rule sets), and its
+    SNEP certification on everything since its release up to `last`."""
+    releases = []
+    overall = Totals()
+    for release in given.releases:
+        window = [day for day in release.days if first <= day[0] <= last]
+        totals = sum((t for _, _, t in window), Totals())
+        overall = overall + totals
+        snep_units = sum(
+            (
+                units
+                for rule_id, units in equivalents(
+                    release.type, (d for d in release.days if d[0] <= last)
+                ).items()
+                if rule_set(rule_id).family == "snep"
+            ),
+            start=Fraction(0),
+        )
+        reached = certification(release.type, snep_units)
+        releases.append(
+            {
+                "upc": release.upc,
+                "title": release.title,
+                "type": release.type,
+                "release_date": release.release_date.isoformat(),
+                **_figures(totals),
+                "equivalents": {
+                    rule_id: round(float(units), 3)
+                    for rule_id, units in equivalents(release.type, window).items()
+                },
+                "certification": {
+                    "scheme": "snep",
+                    "unit": reached.unit,
+                    "units": round(float(reached.units), 3),
+                    "level": reached.level,
+                    "next_level": reached.next_level,
+                    "next_units": reached.next_units,
+                    "progress": round(reached.progress, 4),
+                    "source": reached.source,
+                },
+            }
+        )
+    return Consumption.model_validate(
+        {"from": first.isoformat(), "to": last.isoformat(), **_figures(overall), "releases": releases}
+    )
+
+
+def _figures(totals: Totals) -> dict[str, int]:
+    return {
+        "streams_premium": totals.premium,
+        "streams_ad": totals.ad,
+        "downloads": totals.downloads,
+        "physical_units": totals.physical,
+    }
 
 
 def _tallied(tally: Tally) -> set[str]:

@@ -377,6 +377,52 @@ class Comparison(_Part):
     change: Change
 
 
+# Consumption (contract section 12) --------------------------------------------------------------------
+
+
+class Certification(_Part):
+    """A release's SNEP certification: the level its units reach since its release (up to the window's
+    end) and the progress to the next; an album or EP counts album units, a single stream equivalents."""
+
+    scheme: Literal["snep"]
+    unit: Literal["album_units", "stream_equivalents"]
+    units: Annotated[Number, Field(ge=0)]
+    level: Annotated[str | None, WithJsonSchema({"type": ["string", "null"]})]
+    next_level: Annotated[str | None, WithJsonSchema({"type": ["string", "null"]})]
+    next_units: Annotated[int | None, WithJsonSchema({"type": ["integer", "null"]})]
+    progress: Annotated[Number, Field(ge=0, le=1)]
+    source: Text
+
+
+class ReleaseConsumption(_Part):
+    """One release of the campaign's artist over the window: its tracks' and its own rows' totals, and
+    its equivalents by each rule set in force on some day of the window (rule set id -> units)."""
+
+    upc: Text
+    title: Text
+    type: Literal["album", "ep", "single"]
+    release_date: Day
+    streams_premium: Annotated[Count, Field(ge=0)]
+    streams_ad: Annotated[Count, Field(ge=0)]
+    downloads: Annotated[Count, Field(ge=0)]
+    physical_units: Annotated[Count, Field(ge=0)]
+    equivalents: dict[str, Number]
+    certification: Certification
+
+
+class Consumption(_Part):
+    """Imported consumption of the campaign artist's releases over the window's days (in the campaign's
+    timezone, both included): the sums over its releases, then each release."""
+
+    from_: Day = Field(alias="from")
+    to: Day
+    streams_premium: Annotated[Count, Field(ge=0)]
+    streams_ad: Annotated[Count, Field(ge=0)]
+    downloads: Annotated[Count, Field(ge=0)]
+    physical_units: Annotated[Count, Field(ge=0)]
+    releases: list[ReleaseConsumption]
+
+
 # The summary --------------------------------------------------------------------------------------
 
 
@@ -405,6 +451,7 @@ class Summary(_Part):
         list[Attention],
         Field(description="What a lead should look at, most severe first."),
     ]
+    consumption: Consumption
 
 
 # The generated JSON schema --------------------------------------------------------------------------

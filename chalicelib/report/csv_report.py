@@ -31,7 +31,13 @@ time is `YYYY-MM-DDTHH:MM:SSZ` (UTC, to the second), in `as_of`. Rows, in this o
   `as_of` where the overlap starts); a push clash, one row per shared platform
   (`push_clash:<push id> with <label>[ <campaign id>: <title>]`, `value` the hours apart, `as_of` the
   other push's time);
-- `attention`: in the summary's order, `name` `<code> (<severity>): <message>`.
+- `attention`: in the summary's order, `name` `<code> (<severity>): <message>`;
+- `consumption` (contract section 12; `as_of` the end of the window): `from <day>` and `to <day>` (the
+  window's days), the sums `streams_premium`, `streams_ad`, `downloads`, `physical_units`; then per
+  release (the artist's, newest first) `<upc>: <figure>` for the same four, `<upc>: equivalents
+  <rule set id>` for each rule set in force on some day, `<upc>: certification snep <level|none>
+  (<album_units|stream_equivalents>)` with its units since the release, and `<upc>: progress to
+  <next level>` (a ratio) unless the highest level is reached.
 
 Every text cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab, CR
 or LF, or their full-width forms) gets a leading apostrophe; a text that is exactly a number is left
@@ -273,6 +279,29 @@ def _attention(summary: Summary, row: _Rows) -> Iterator[Row]:
         yield row("attention", item.platform or "", f"{item.code} ({item.severity}): {item.message}")
 
 
+_FIGURES = ("streams_premium", "streams_ad", "downloads", "physical_units")
+
+
+def _consumption(summary: Summary, row: _Rows) -> Iterator[Row]:
+    consumed, end = summary.consumption, summary.window.to
+    yield row("consumption", "", f"from {consumed.from_}", as_of=end)
+    yield row("consumption", "", f"to {consumed.to}", as_of=end)
+    for figure in _FIGURES:
+        yield row("consumption", "", figure, getattr(consumed, figure), as_of=end)
+    for release in consumed.releases:
+        for figure in _FIGURES:
+            yield row("consumption", "", f"{release.upc}: {figure}", getattr(release, figure), as_of=end)
+        for rule_id, units in sorted(release.equivalents.items()):
+            yield row("consumption", "", f"{release.upc}: equivalents {rule_id}", units, as_of=end)
+        level = release.certification
+        name = f"{release.upc}: certification snep {level.level or 'none'} ({level.unit})"
+        yield row("consumption", "", name, level.units, as_of=end)
+        if level.next_level:
+            yield row(
+                "consumption", "", f"{release.upc}: progress to {level.next_level}", level.progress, as_of=end
+            )
+
+
 _SECTIONS = (
     _events,
     _counters,
@@ -284,6 +313,7 @@ _SECTIONS = (
     _top_content,
     _collisions,
     _attention,
+    _consumption,
 )
 
 

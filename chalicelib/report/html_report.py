@@ -197,6 +197,7 @@ def _nav(view: SummaryView, words: Words) -> tuple[tuple[str, str], ...]:
         ("engagement", "Engagement"),
         ("freshness", "Freshness"),
         ("top-content", "Top content"),
+        *([("consumption", "Consumption")] if view.consumption is not None else []),
         ("collisions", "Collisions"),
     ]
     return tuple((anchor, words.word(label)) for anchor, label in links)

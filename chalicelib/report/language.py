@@ -81,6 +81,17 @@ def _locale(code: Language) -> Locale:
     return Locale.parse(code)
 
 
+# Contract section 12: release types and SNEP levels, in the English the words are keyed by.
+RELEASE_TYPES = {"album": "album", "ep": "EP", "single": "single"}
+CERTIFICATIONS = {
+    "or": "Gold",
+    "platine": "Platinum",
+    "double_platine": "Double Platinum",
+    "triple_platine": "Triple Platinum",
+    "diamant": "Diamond",
+}
+
+
 class Words:
     """The page's language: `word`, `count` and the formats of numbers and times (and, for charts,
     the `charts.Labels` protocol)."""
@@ -121,6 +132,15 @@ class Words:
 
     def kind(self, kind: str) -> str:
         return self.word(KINDS[kind]) if kind in KINDS else kind.replace("_", " ")
+
+    def release_type(self, kind: str) -> str:
+        return self.word(RELEASE_TYPES.get(kind, kind))
+
+    def certification(self, level: str) -> str:
+        return self.word(CERTIFICATIONS[level]) if level in CERTIFICATIONS else level.replace("_", " ")
+
+    def certification_unit(self, unit: str) -> str:
+        return self.word(unit.replace("_", " "))
 
     def metric(self, metric: str) -> str:
         return self.word(METRICS[metric]) if metric in METRICS else metric

@@ -132,6 +132,38 @@ class Series:
 
 
 @dataclass(frozen=True, slots=True)
+class ReleaseFigures:
+    """A release's consumption over the window and its SNEP certification (contract section 12)."""
+
+    upc: str
+    title: str
+    type: str
+    release_date: str
+    streams_premium: float | None
+    streams_ad: float | None
+    downloads: float | None
+    physical_units: float | None
+    equivalents: tuple[tuple[str, float | None], ...]  # (rule set id, units), by id
+    unit: str  # album_units or stream_equivalents
+    units: float | None
+    level: str | None
+    next_level: str | None
+    next_units: float | None
+    progress: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumptionFigures:
+    first_day: str
+    last_day: str
+    streams_premium: float | None
+    streams_ad: float | None
+    downloads: float | None
+    physical_units: float | None
+    releases: tuple[ReleaseFigures, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class TopItem:
     rank: int
     platform: str
@@ -229,6 +261,7 @@ class SummaryView:
     push_clashes: tuple[PushClash, ...]
     attention: tuple[Attention, ...]  # most severe first
     comparison: Comparison | None
+    consumption: ConsumptionFigures | None = None  # None in summaries written before section 12
 
 
 # -- reading ------------------------------------------------------------------------------------------
@@ -441,6 +474,46 @@ def _series(data: Mapping[str, Any], typed_counters: Sequence[CounterSeries] | N
     )
 
 
+def _consumption(value: object) -> ConsumptionFigures | None:
+    if not isinstance(value, Mapping):
+        return None
+    releases = []
+    for raw in _list(value.get("releases")):
+        release = _map(raw)
+        certification = _map(release.get("certification"))
+        releases.append(
+            ReleaseFigures(
+                upc=_text(release.get("upc")),
+                title=_text(release.get("title")),
+                type=_text(release.get("type")),
+                release_date=_text(release.get("release_date")),
+                streams_premium=_number(release.get("streams_premium")),
+                streams_ad=_number(release.get("streams_ad")),
+                downloads=_number(release.get("downloads")),
+                physical_units=_number(release.get("physical_units")),
+                equivalents=tuple(
+                    (str(rule), _number(units))
+                    for rule, units in sorted(_map(release.get("equivalents")).items())
+                ),
+                unit=_text(certification.get("unit")),
+                units=_number(certification.get("units")),
+                level=_optional_text(certification.get("level")),
+                next_level=_optional_text(certification.get("next_level")),
+                next_units=_number(certification.get("next_units")),
+                progress=_number(certification.get("progress")),
+            )
+        )
+    return ConsumptionFigures(
+        first_day=_text(value.get("from")),
+        last_day=_text(value.get("to")),
+        streams_premium=_number(value.get("streams_premium")),
+        streams_ad=_number(value.get("streams_ad")),
+        downloads=_number(value.get("downloads")),
+        physical_units=_number(value.get("physical_units")),
+        releases=tuple(releases),
+    )
+
+
 def _top_content(items: Sequence[Any]) -> tuple[TopItem, ...]:
     found = []
     for rank, raw in enumerate(items, start=1):
@@ -557,4 +630,5 @@ def read_summary(
         push_clashes=clashes,
         attention=_attention(_list(summary.get("attention"))),
         comparison=_comparison(summary.get("comparison")),
+        consumption=_consumption(summary.get("consumption")),
     )

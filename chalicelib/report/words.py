@@ -195,6 +195,34 @@ _WRITTEN: dict[str, str] = {
     "event": "événement",
     "events": "événements",
     "No content has events yet.": "Aucun contenu n'a encore d'événement.",
+    # Consumption (contract section 12)
+    "Consumption": "Consommation",
+    "Imported reports of the artist's releases, {first} to {last}; each day by its rules.": (
+        "Relevés importés des sorties de l'artiste, du {first} au {last} ; chaque jour selon ses règles."
+    ),
+    "Streams, sales and chart equivalents per release": (
+        "Streams, ventes et équivalents des classements par sortie"
+    ),
+    "Release": "Sortie",
+    "Premium streams": "Streams premium",
+    "Ad-supported streams": "Streams financés par la publicité",
+    "Downloads": "Téléchargements",
+    "Physical units": "Ventes physiques",
+    "Equivalents": "Équivalents",
+    "SNEP certification": "Certification SNEP",
+    "no level yet": "pas encore de niveau",
+    "{progress} of {level}": "{progress} du niveau {level}",
+    "No release of this artist is registered.": "Aucune sortie de cet artiste n'est enregistrée.",
+    "album": "album",
+    "EP": "EP",
+    "single": "single",
+    "Gold": "Or",
+    "Platinum": "Platine",
+    "Double Platinum": "Double Platine",
+    "Triple Platinum": "Triple Platine",
+    "Diamond": "Diamant",
+    "album units": "ventes équivalent album",
+    "stream equivalents": "équivalents streams",
     # Collisions
     "None: no other campaign of this label tracks the same accounts or content in an overlapping window, "
     "and no push is close to another campaign's on a shared platform.": (

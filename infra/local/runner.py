@@ -83,6 +83,7 @@ def _stage_environment(outputs: dict[str, str], options: Options) -> dict[str, s
             "SUMMARY_BUCKET": outputs["SummaryBucketName"],
             "INGEST_QUEUE_URL": outputs["IngestQueueUrl"],
             "ALERTS_TOPIC_ARN": outputs["AlertsTopicArn"],
+            "IMPORTS_QUEUE_URL": outputs["ImportsQueueUrl"],
             "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or f"http://{options.host}:{options.port}",
         }
     )
@@ -259,7 +260,14 @@ def _run(env: dict[str, str], options: Options, stop: threading.Event) -> int:
         receive_in_time_linear_in_the_queue,
         scope_queries_to_their_partition,
     )
-    from infra.local.stack import LOCAL_REGION, deploy, existing, pull_credentials, store_secrets
+    from infra.local.stack import (
+        LOCAL_REGION,
+        deploy,
+        existing,
+        pull_credentials,
+        route_drops,
+        store_secrets,
+    )
 
     endpoint = f"http://{options.host}:{options.aws_port}"
     scope_queries_to_their_partition()  # a query costs its partition, as in DynamoDB
@@ -288,6 +296,9 @@ def _run(env: dict[str, str], options: Options, stop: threading.Event) -> int:
         session = boto3.session.Session(region_name=LOCAL_REGION)
         cloudformation = session.client("cloudformation", endpoint_url=endpoint)
         outputs = existing(cloudformation) if restoring else deploy(cloudformation)
+        route_drops(
+            session.client("s3", endpoint_url=endpoint), session.client("sqs", endpoint_url=endpoint), outputs
+        )
         values, generated = _secrets(env, options)
         store_secrets(
             session.client("ssm", endpoint_url=endpoint), STAGE, {**values, **pull_credentials(env)}
@@ -305,7 +316,12 @@ def _run(env: dict[str, str], options: Options, stop: threading.Event) -> int:
         clock = VirtualClock(options.speedup)
         sqs = session.client("sqs", endpoint_url=endpoint)
         workers = _event_sources(
-            app_module, functions, {"ingest": outputs["IngestQueueUrl"]}, sqs, stop, clock
+            app_module,
+            functions,
+            {"ingest": outputs["IngestQueueUrl"], "imports": outputs["ImportsQueueUrl"]},
+            sqs,
+            stop,
+            clock,
         )
         for function in functions.values():
             function.wait_ready()
@@ -376,7 +392,7 @@ def _print_banner(
                 f" (speed-up x{options.speedup:g}, LOCAL_SCHEDULE_SPEEDUP)"
             )
         else:
-            lines.append(f"  Consumer      {worker.name.removeprefix('poller-')} polls the ingest queue")
+            lines.append(f"  Consumer      {worker.name.removeprefix('poller-')} polls its queue")
     lines += ["Ctrl-C stops everything.", ""]
     print("\n".join(lines), flush=True)
 

@@ -94,6 +94,29 @@ def existing(cloudformation: Any, timeout_seconds: float = 60) -> dict[str, str]
     return _outputs(cloudformation.describe_stacks(StackName=STACK_NAME)["Stacks"][0])
 
 
+def route_drops(s3: Any, sqs: Any, outputs: dict[str, str], path: Path = TEMPLATE) -> None:
+    """Apply the summary bucket's event notifications of the template (files dropped under
+    `imports/` go to the imports queue): moto's CloudFormation creates the bucket without them. A
+    queue is named by its stack output `<logical id>Url`. moto then notifies as S3 does, and also
+    sends S3's `s3:TestEvent`, which the import worker ignores."""
+    bucket = json.loads(path.read_text())["Resources"]["SummaryBucket"]["Properties"]
+    queues = []
+    for configuration in bucket.get("NotificationConfiguration", {}).get("QueueConfigurations", []):
+        url = outputs[f"{configuration['Queue']['Fn::GetAtt'][0]}Url"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        rules = configuration.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+        queues.append(
+            {
+                "QueueArn": arn,
+                "Events": [configuration["Event"]],
+                "Filter": {"Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}},
+            }
+        )
+    s3.put_bucket_notification_configuration(
+        Bucket=outputs["SummaryBucketName"], NotificationConfiguration={"QueueConfigurations": queues}
+    )
+
+
 def _outputs(stack: dict[str, Any]) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
@@ -179,6 +202,7 @@ def in_process(region: str = LOCAL_REGION) -> tuple[dict[str, str], dict[str, st
     import boto3
 
     outputs = deploy(boto3.client("cloudformation", region_name=region), stage="local")
+    route_drops(boto3.client("s3", region_name=region), boto3.client("sqs", region_name=region), outputs)
     secrets, _ = resolve_secrets({})
     store_secrets(boto3.client("ssm", region_name=region), "local", secrets)
     environment = {
@@ -187,6 +211,7 @@ def in_process(region: str = LOCAL_REGION) -> tuple[dict[str, str], dict[str, st
         "SUMMARY_BUCKET": outputs["SummaryBucketName"],
         "INGEST_QUEUE_URL": outputs["IngestQueueUrl"],
         "ALERTS_TOPIC_ARN": outputs["AlertsTopicArn"],
+        "IMPORTS_QUEUE_URL": outputs["ImportsQueueUrl"],
         "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
         "POWERTOOLS_TRACE_DISABLED": "true",
     }

@@ -44,6 +44,10 @@ RUNTIME_CALLS = {
         Call(f"sqs:{action}", f"arn:aws:sqs:{LOCAL}:engagement-tracker-local-ingest")
         for action in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
     ],
+    "imports poller": [
+        Call(f"sqs:{action}", f"arn:aws:sqs:{LOCAL}:engagement-tracker-local-imports")
+        for action in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
+    ],
     # a job invocation that failed every retry lands in the jobs' dead-letter queue
     "job dead letters": [Call("sqs:SendMessage", f"arn:aws:sqs:{LOCAL}:engagement-tracker-local-jobs-dlq")],
 }
@@ -53,6 +57,8 @@ def runtime_calls(function: str) -> list[Call]:
     calls = RUNTIME_CALLS["logs"] + RUNTIME_CALLS["traces"]
     if function == "ingest_consumer":
         calls += RUNTIME_CALLS["queue poller"]
+    if function == "import_worker":
+        calls += RUNTIME_CALLS["imports poller"]
     if function in JOBS:
         calls += RUNTIME_CALLS["job dead letters"]
     return calls
@@ -66,6 +72,13 @@ CHANNEL, VIDEO, NEW_VIDEO = "UCaaaaaaaaaaaaaaaaaaaaaa", "dQw4w9WgXcQ", "aaaaaaaa
 PAGE, POST = "104512345678901", "104512345678901_998877665544332"
 ARTIST, TWEET = "1234", "1790000000000000001"
 TOPIC = f"https://www.youtube.com/xml/feeds/videos.xml?channel_id={CHANNEL}"
+UPC, OTHER_UPC, ISRC, OTHER_ISRC = "000000000017", "000000000024", "FRZ032600001", "FRZ032600002"
+REPORT = (
+    "date,isrc,upc,platform,country,streams_premium,streams_ad,downloads,physical_units\n"
+    f"2026-01-09,{ISRC},,spotify,FR,120,30,0,0\n"
+    f"2026-01-10,{ISRC},,spotify,FR,90,10,0,0\n"
+    f"2026-01-10,,{UPC},fnac,FR,0,0,0,3\n"
+).encode()
 
 
 class Clock:
@@ -79,7 +92,9 @@ class Clock:
 
 
 class Scenario:
-    def __init__(self, recorder: CallRecorder, clock: Clock, secrets: dict[str, str], queue_url: str) -> None:
+    def __init__(
+        self, recorder: CallRecorder, clock: Clock, secrets: dict[str, str], outputs: dict[str, str]
+    ) -> None:
         import app as app_module
 
         self.app = app_module
@@ -87,7 +102,9 @@ class Scenario:
         self.clock = clock
         self.secrets = secrets
         self.senders = Senders(secrets)
-        self.queue_url = queue_url
+        self.queue_url = outputs["IngestQueueUrl"]
+        self.imports_url = outputs["ImportsQueueUrl"]
+        self.bucket = outputs["SummaryBucketName"]
         self.admin = secrets["ADMIN_TOKEN"]
         self.campaign_id = "permissions-check"
         self._container: str | None = None
@@ -102,6 +119,7 @@ class Scenario:
 
     def run(self, client: Client) -> None:
         self.management(client)
+        self.catalogue_and_imports(client)
         self.webhooks(client)
         self.consume()
         renewed = self.job("renew-subscriptions", self.app.renew_subscriptions_job)
@@ -251,6 +269,58 @@ class Scenario:
             ]
         self.http(client, "POST", "/radar/readings", {"readings": readings})
 
+    def catalogue_and_imports(self, client: Client) -> None:
+        """Releases (registered, listed, changed, removed), a report posted and one dropped on S3, run
+        by the import worker; the posted one runs out of time once and continues from its offset."""
+        artist = {"artist_id": "catalogue", "label": "l", "name": "C", "accounts": {"x": ["7"]}}
+        self.http(client, "POST", "/artists", artist, expect=201)
+        release = {
+            "upc": UPC,
+            "label": "l",
+            "artist_id": "catalogue",
+            "title": "Album",
+            "type": "album",
+            "release_date": "2026-01-09",
+            "tracks": [{"isrc": ISRC, "title": "One", "position": 1}],
+        }
+        self.http(client, "POST", "/releases", release, expect=201)
+        self.http(client, "GET", "/releases?label=l")
+        self.http(client, "PUT", f"/releases/{UPC}", {**release, "title": "Album (deluxe)"})
+        other = {**release, "upc": OTHER_UPC, "tracks": [{"isrc": OTHER_ISRC, "title": "Two", "position": 1}]}
+        self.http(client, "POST", "/releases", other, expect=201)
+        self.http(client, "DELETE", f"/releases/{OTHER_UPC}", expect=204)
+        headers = {"Content-Type": "text/csv", "Authorization": f"Bearer {self.admin}"}
+        with self.running("api_handler"):
+            posted = client.http.post("/imports?label=l&format=generic", headers=headers, body=REPORT)
+        assert posted.status_code == 202, posted.body
+        import_id = json.loads(posted.body)["import_id"]
+        # a file dropped by the label (the test's own put): S3 notifies the imports queue
+        boto3.client("s3", region_name=REGION).put_object(
+            Bucket=self.bucket, Key="imports/l/generic/drop.csv", Body=REPORT
+        )
+        self.consume_imports()
+        assert self.http(client, "GET", f"/imports/{import_id}")["status"] == "done"
+        assert len(self.http(client, "GET", "/imports?label=l")["imports"]) == 2
+
+    def consume_imports(self) -> None:
+        """The imports queue's event source mapping, with invocations of 10 s and chunks of 2 rows:
+        an import stops after its first chunk and queues its continuation."""
+        from chalicelib.services import consumption
+
+        sqs = boto3.client("sqs", region_name=REGION)
+        arn = sqs.get_queue_attributes(QueueUrl=self.imports_url, AttributeNames=["QueueArn"])
+        continued = 0
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(consumption, "CHUNK_ROWS", 2)
+            while messages := sqs.receive_message(QueueUrl=self.imports_url).get("Messages"):
+                event = sqs_event(messages, arn["Attributes"]["QueueArn"], REGION)
+                with self.running("import_worker"):
+                    outcome = self.app.import_worker(event, LambdaContext("import_worker", 10))
+                assert outcome == {"batchItemFailures": []}
+                sqs.delete_message(QueueUrl=self.imports_url, ReceiptHandle=messages[0]["ReceiptHandle"])
+                continued += '"import_id"' in messages[0]["Body"]
+        assert continued >= 2  # the posted import, and its continuation
+
     def webhooks(self, client: Client) -> None:
         verify = self.secrets["META_VERIFY_TOKEN"]
         handshake = f"/webhooks/meta?hub.mode=subscribe&hub.verify_token={verify}&hub.challenge=1"
@@ -358,7 +428,7 @@ def recording() -> CallRecorder:
                 _youtube_and_hub(server)
                 patch.setattr(wiring, "utc_now", clock.now)
                 recorder.install(patch)
-                scenario = Scenario(recorder, clock, secrets, outputs["IngestQueueUrl"])
+                scenario = Scenario(recorder, clock, secrets, outputs)
                 with Client(scenario.app.app, stage_name="local") as client:
                     scenario.run(client)
         finally:

@@ -209,3 +209,64 @@ def test_cfn_lint_reports_no_errors(packaged: Path) -> None:
     errors = [line for line in result.stdout.splitlines() if ":E" in line]
     assert errors == [], result.stdout
     assert not result.returncode & CFN_LINT_ERRORS, result.stdout
+
+
+# Imports of consumption reports (contract section 12) ------------------------------------------------
+
+
+def test_the_import_worker_reads_the_imports_queue_by_reference_one_message_at_a_time(
+    resources: dict[str, Any],
+) -> None:
+    # Given the import worker's SQS trigger
+    (source,) = resources["ImportWorker"]["Properties"]["Events"].values()
+    # Then it is the template's imports queue, one import per invocation
+    assert source["Properties"]["Queue"] == {"Fn::GetAtt": ["ImportsQueue", "Arn"]}
+    assert source["Properties"]["BatchSize"] == 1
+
+
+def test_one_import_runs_at_a_time(resources: dict[str, Any]) -> None:
+    # Imports read and rewrite day ledgers: two at once could each miss the other's rows
+    assert resources["ImportWorker"]["Properties"]["ReservedConcurrentExecutions"] == 1
+
+
+def test_the_imports_queue_outlasts_the_worker_and_redrives_to_its_alarmed_dead_letters(
+    resources: dict[str, Any],
+) -> None:
+    queue = resources["ImportsQueue"]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * resources["ImportWorker"]["Properties"]["Timeout"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["ImportsDeadLetterQueue", "Arn"]}
+    alarm = resources["ImportsDeadLetterAlarm"]["Properties"]
+    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["ImportsDeadLetterQueue", "QueueName"]}
+
+
+def test_files_dropped_under_imports_notify_the_imports_queue(resources: dict[str, Any]) -> None:
+    # Given the summary bucket's notifications
+    bucket = resources["SummaryBucket"]
+    (notification,) = bucket["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+    # Then every object created under imports/ (and nothing else) is a message on the imports queue
+    assert notification["Event"] == "s3:ObjectCreated:*"
+    assert notification["Queue"] == {"Fn::GetAtt": ["ImportsQueue", "Arn"]}
+    assert notification["Filter"] == {"S3Key": {"Rules": [{"Name": "prefix", "Value": "imports/"}]}}
+    # and the bucket is created after the queue policy that lets S3 send (S3 checks it then)
+    assert bucket["DependsOn"] == "ImportsQueuePolicy"
+
+
+def test_only_the_stages_bucket_may_send_to_the_imports_queue(resources: dict[str, Any]) -> None:
+    policy = resources["ImportsQueuePolicy"]["Properties"]
+    assert policy["Queues"] == [{"Ref": "ImportsQueue"}]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert statement["Action"] == "sqs:SendMessage"
+    source = statement["Condition"]["ArnLike"]["aws:SourceArn"]["Fn::Sub"]
+    assert source == "arn:${AWS::Partition}:s3:::engagement-tracker-${Stage}-${AWS::AccountId}-${AWS::Region}"
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+
+
+@pytest.mark.parametrize(
+    ("function", "named"), [("APIHandler", True), ("ImportWorker", True), ("Pull", False)]
+)
+def test_the_imports_queue_is_named_to_the_functions_that_send_to_it(
+    function: str, named: bool, resources: dict[str, Any]
+) -> None:
+    variables = resources[function]["Properties"]["Environment"]["Variables"]
+    assert (variables.get("IMPORTS_QUEUE_URL") == {"Ref": "ImportsQueue"}) is named

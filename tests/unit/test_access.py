@@ -44,10 +44,12 @@ ALLOWED: dict[Role, set[Action]] = {
         Action.FEEDS,
         Action.RADAR,  # contract section 13: admin and editors of the label
         Action.READ_ALERTS,
+        Action.READ_CATALOGUE,
+        Action.WRITE_CATALOGUE,
     },
-    "viewer": {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS},
+    "viewer": {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS, Action.READ_CATALOGUE},
     # reads its labels' campaigns like a viewer (moderation actions come with contract section 11)
-    "moderator": {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS},
+    "moderator": {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS, Action.READ_CATALOGUE},
 }
 
 

@@ -6,9 +6,10 @@ benchmarks pass fakes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
+from chalicelib.domain.consumption.rules import ReleaseType, Totals
 from chalicelib.domain.counters import Reading
 from chalicelib.domain.freshness import PullState
 from chalicelib.domain.rollups import Rollup, StoredEventView
@@ -112,3 +113,34 @@ Renderer = Callable[[Summary], bytes]
 CollisionFinder = Callable[[Any, list[Any]], list[dict[str, Any]]]
 # Writes the calendar pages of the labels (all labels with a campaign when None); returns them.
 CalendarPages = Callable[[list[Any], datetime, "set[str] | None"], list[str]]
+
+
+class ReleaseView(Protocol):
+    """A release of the catalogue (contract section 12), as publishing reads it."""
+
+    @property
+    def upc(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def artist_id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def type(self) -> ReleaseType: ...
+
+    @property
+    def release_date(self) -> date: ...
+
+    @property
+    def isrcs(self) -> list[str]: ...
+
+
+class Ledgers(Protocol):
+    """Consumption's day totals: one item per track or release and day, whatever the rows behind it."""
+
+    def day_totals(self, kind: str, item: str, first: date, last: date) -> list[tuple[date, Totals]]: ...

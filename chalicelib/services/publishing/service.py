@@ -11,19 +11,24 @@ publish and when, and puts the pieces together.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
+from chalicelib.domain.consumption.figures import DayTotals
 from chalicelib.domain.counters import ACCOUNT_METRICS, CONTENT_METRICS
 from chalicelib.domain.rollups import Tally
 from chalicelib.domain.roster import Owner, OwnerIndex
 from chalicelib.domain.stored import Marker, PublishedRun
 from chalicelib.domain.summary import (
+    ConsumptionInput,
+    ReleaseDays,
     SummaryInput,
     build_summary,
     language_of,
     newest_titles,
     previous_window,
+    window_days,
     window_end,
 )
 from chalicelib.domain.times import iso
@@ -40,6 +45,8 @@ from chalicelib.services.publishing.ports import (
     Campaigns,
     CampaignView,
     CollisionFinder,
+    Ledgers,
+    ReleaseView,
     Renderer,
     Rollups,
     Snapshots,
@@ -88,6 +95,8 @@ class PublishingService:
         owners: Callable[[], Iterable[Owner]] | None = None,
         calendar_pages: CalendarPages | None = None,
         artists: Callable[[], Iterable[ArtistView]] | None = None,
+        releases: Callable[[], Iterable[ReleaseView]] | None = None,
+        ledgers: Ledgers | None = None,
     ) -> None:
         reader = Reader(read_concurrency)
         self._campaigns = campaigns
@@ -100,6 +109,8 @@ class PublishingService:
         self._owners = owners
         self._calendar_pages = calendar_pages
         self._artists = artists
+        self._releases = releases
+        self._ledgers = ledgers
         self._refresher = RollupRefresher(rollups, reader)
         self._tallier = Tallier(rollups, reader)
         self._counters = CounterReader(snapshots, reader) if snapshots is not None else None
@@ -114,6 +125,36 @@ class PublishingService:
         if self._artists is None:
             return {}
         return {(artist.label, artist.artist_id): artist.language for artist in self._artists()}
+
+    def catalogue(self) -> list[ReleaseView]:
+        """Every release of the deployment: one read (the catalogue's partition), shared by a run."""
+        return list(self._releases()) if self._releases is not None else []
+
+    def consumption(
+        self, campaign: CampaignView, first: date, last: date, releases: Iterable[ReleaseView]
+    ) -> ConsumptionInput:
+        """The day totals of the campaign artist's releases (its label's, by artist id), from the
+        earlier of the release date and the window's first day up to its last: one Query per track and
+        release, reading one item per day that has any row, never the rows (contract section 12)."""
+        if self._ledgers is None:
+            return ConsumptionInput()
+        read = self._ledgers.day_totals
+        mine = sorted(
+            (r for r in releases if r.label == campaign.label and r.artist_id == campaign.artist),
+            key=lambda r: (r.release_date, r.upc),
+            reverse=True,
+        )
+        found = []
+        for release in mine:
+            since = min(release.release_date, first)
+            days: list[DayTotals] = [
+                (day, isrc, t) for isrc in release.isrcs for day, t in read("track", isrc, since, last)
+            ]
+            days += [(day, None, t) for day, t in read("release", release.upc, since, last)]
+            found.append(
+                ReleaseDays(release.upc, release.title, release.type, release.release_date, tuple(days))
+            )
+        return ConsumptionInput(tuple(found))
 
     def refresh(self, wanted: Callable[[Marker], bool] | None = None) -> Refresh:
         return self._refresher.refresh(wanted)
@@ -155,6 +196,8 @@ class PublishingService:
         now: datetime,
         owners: OwnerIndex | None = None,
         artists: Callable[[], Mapping[tuple[str, str], str]] | None = None,
+        *,
+        releases: Callable[[], Iterable[ReleaseView]] | None = None,
     ) -> Summary:
         """The campaign's summary. Accounts registered to artists of other labels (`owners`, read
         here when not given) count for nothing: neither their events, nor their content's, nor the
@@ -179,6 +222,8 @@ class PublishingService:
         languages: Mapping[tuple[str, str], str] = {}
         if campaign.language is None:
             languages = artists() if artists is not None else self.artist_languages()
+        first, last = window_days(start, end, ZoneInfo(campaign.timezone))
+        catalogue = releases() if releases is not None else self.catalogue()
         return build_summary(
             SummaryInput(
                 campaign={name: public[name] for name in SUMMARY_CAMPAIGN_FIELDS if name in public},
@@ -197,6 +242,7 @@ class PublishingService:
                 language=language_of(campaign.language, campaign.artist, campaign.label, languages),
                 previous=previous,
                 titles=newest_titles(previous.titles, tally.titles, figures.titles),
+                consumption=self.consumption(campaign, first, last, catalogue),
             )
         )
 
@@ -207,8 +253,10 @@ class PublishingService:
         now: datetime,
         owners: OwnerIndex,
         artists: Callable[[], Mapping[tuple[str, str], str]],
+        *,
+        releases: Callable[[], Iterable[ReleaseView]] | None = None,
     ) -> PublishedRun:
-        summary = self.build(campaign, others, now, owners, artists)
+        summary = self.build(campaign, others, now, owners, artists, releases=releases)
         bodies = {name: render(summary) for name, render in self._renderers.items()}
         run = self._summaries.publish(campaign.label, campaign.campaign_id, iso(summary.generated_at), bodies)
         count("summaries_published")
@@ -244,6 +292,7 @@ class PublishingService:
         written: dict[str, datetime | None] = {}  # platform -> its snapshots' write time, read once
         owners: OwnerIndex | None = None  # read once, at the first active campaign
         artists = _once(self.artist_languages)  # read once, at the first campaign without a language
+        releases = _once(self.catalogue)  # read once, at the first campaign published
         published = []
         for campaign in campaigns:
             if not campaign.is_active(now):
@@ -253,7 +302,7 @@ class PublishingService:
                 campaign, written, owners.changed_at
             ):
                 others = [c for c in campaigns if c.campaign_id != campaign.campaign_id]
-                self._publish(campaign, others, now, owners, artists)
+                self._publish(campaign, others, now, owners, artists, releases=releases)
                 published.append(campaign.campaign_id)
         cleared = self._refresher.clear_settled(refresh.markers, now)
         # Calendar pages show pushes and windows of every label, and "today": rewritten each run.

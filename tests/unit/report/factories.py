@@ -71,6 +71,71 @@ def hourly_points(start: str, hours: int, per_platform: dict[str, int]) -> list[
     ]
 
 
+# Contract section 12: the artist's releases over the window, an album and a single.
+CONSUMPTION: dict[str, Any] = {
+    "from": "2026-11-20",
+    "to": "2026-11-26",
+    "streams_premium": 1_930_000,
+    "streams_ad": 845_000,
+    "downloads": 2_150,
+    "physical_units": 3_400,
+    "releases": [
+        {
+            "upc": "0602455012345",
+            "title": "13",
+            "type": "album",
+            "release_date": "2026-11-20",
+            "streams_premium": 1_450_000,
+            "streams_ad": 700_000,
+            "downloads": 1_200,
+            "physical_units": 3_400,
+            "equivalents": {
+                "billboard-2026-01": 6_130.0,
+                "occ-2018-07": 4_012.5,
+                "riaa-2016-02": 6_033.333,
+                "snep-2024-07": 4_215.238,
+            },
+            "certification": {
+                "scheme": "snep",
+                "unit": "album_units",
+                "units": 4_215.238,
+                "level": None,
+                "next_level": "or",
+                "next_units": 50_000,
+                "progress": 0.0843,
+                "source": "https://snepmusique.com/les-certifications/",
+            },
+        },
+        {
+            "upc": "0602455054321",
+            "title": "Nos célébrations",
+            "type": "single",
+            "release_date": "2026-10-02",
+            "streams_premium": 480_000,
+            "streams_ad": 145_000,
+            "downloads": 950,
+            "physical_units": 0,
+            "equivalents": {
+                "billboard-2026-01": 538.0,
+                "occ-2018-07": 6_011.667,
+                "riaa-2016-02": 5_116.667,
+                "snep-2024-07": 643_214.286,
+            },
+            "certification": {
+                "scheme": "snep",
+                "unit": "stream_equivalents",
+                "units": 16_400_000.0,
+                "level": "or",
+                "next_level": "platine",
+                "next_units": 30_000_000,
+                "progress": 0.5467,
+                "source": "https://snepmusique.com/les-certifications/",
+            },
+        },
+    ],
+}
+
+
 def _base() -> dict[str, Any]:
     events_per_day = {
         "facebook": [12, 30, 18, 9, 14, 22, 5],
@@ -384,6 +449,7 @@ def _base() -> dict[str, Any]:
                 "(at 2026-11-27T09:00:00Z).",
             },
         ],
+        "consumption": copy.deepcopy(CONSUMPTION),
     }
 
 
@@ -491,6 +557,15 @@ def make_minimal_summary(**overrides: Any) -> dict[str, Any]:
         "top_content": [],
         "collisions": [],
         "attention": [],
+        "consumption": {
+            "from": "2026-11-26",
+            "to": "2026-11-26",
+            "streams_premium": 0,
+            "streams_ad": 0,
+            "downloads": 0,
+            "physical_units": 0,
+            "releases": [],
+        },
     }
     return _merge(summary, overrides)
 

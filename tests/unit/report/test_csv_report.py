@@ -251,6 +251,7 @@ def test_sections_come_in_a_fixed_order() -> None:
         "top_content",
         "collisions",
         "attention",
+        "consumption",
     ]
     assert sections == sorted(sections, key=order.index)
     assert set(sections) == set(order)
@@ -326,3 +327,16 @@ def test_utf8_names_survive_as_plain_utf8() -> None:
     rows = _render(summary)
     assert _find(rows, "counters", "deezer", "écoutes_été")["delta"] == "2"
     assert _find(rows, "freshness", "deezer", 'last_error: Björk — 東京 🎸, "quoted", comma')
+
+
+def test_consumption_rows_give_each_releases_figures_equivalents_and_certification() -> None:
+    # Given a summary with the artist's album and single
+    rows = {r["name"]: r["value"] for r in _render(make_summary()) if r["section"] == "consumption"}
+    # Then the window's days, the sums, and each release's figures, equivalents and level are rows
+    assert "from 2026-11-20" in rows
+    assert rows["streams_premium"] == "1930000"
+    assert rows["0602455012345: physical_units"] == "3400"
+    assert rows["0602455012345: equivalents billboard-2026-01"] == "6130"
+    assert rows["0602455012345: certification snep none (album_units)"] == "4215.238"
+    assert rows["0602455054321: certification snep or (stream_equivalents)"] == "16400000"
+    assert rows["0602455054321: progress to platine"] == "0.5467"

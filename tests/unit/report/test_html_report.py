@@ -574,6 +574,7 @@ def test_a_summary_with_no_events_renders_every_section_with_a_sentence() -> Non
         "engagement",
         "freshness",
         "top-content",
+        "consumption",
         "collisions",
         "tracked",
     ]
@@ -586,6 +587,7 @@ def test_a_summary_with_no_events_renders_every_section_with_a_sentence() -> Non
         "Not available: no follower counts yet.",
         "No platform has reported anything yet.",
         "No content has events yet.",
+        "No release of this artist is registered.",
         "None: no other campaign",
         "Nothing is tracked yet.",
     ):
@@ -639,3 +641,29 @@ def test_a_push_clash_is_a_row_of_its_own_table_in_collisions() -> None:
     assert "single-2" in section
     assert "polydor-fr" in section
     assert "5.5" in section
+
+
+# -- consumption (contract section 12) ----------------------------------------------------------------
+
+
+def test_the_consumption_section_shows_each_release_with_its_equivalents_and_snep_level_in_french() -> None:
+    # Given a French summary of an artist with an album and a single
+    markup, _ = _render(make_lead_summary("fr"))
+    # Then each release is a row with its streams, its equivalents by rule set, and its SNEP level
+    section = _section(markup, "consumption")
+    assert "Consommation" in section
+    assert "Nos célébrations" in section
+    assert "snep-2024-07" in section
+    assert "Or</strong>" in section  # the single's level
+    assert "pas encore de niveau" in section  # the album, below Or
+    assert "du niveau Platine" in section  # the single's progress to the next
+
+
+def test_a_summary_written_before_section_12_has_no_consumption_section() -> None:
+    # Given a summary without `consumption` (published before it existed), read as JSON
+    summary = make_summary()
+    del summary["consumption"]
+    markup, _ = _render(summary)
+    # Then the page has no consumption section and no link to it
+    assert 'id="consumption"' not in markup
+    assert 'href="#consumption"' not in markup
