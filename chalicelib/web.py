@@ -187,6 +187,10 @@ def created(body: Mapping[str, Any]) -> Response:
     return Response(body=dict(body), status_code=201, headers=dict(JSON_HEADERS))
 
 
+def accepted(body: Mapping[str, Any]) -> Response:
+    return Response(body=dict(body), status_code=202, headers=dict(JSON_HEADERS))
+
+
 def no_content() -> Response:
     return Response(body="", status_code=204)
 

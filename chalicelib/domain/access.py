@@ -37,6 +37,9 @@ class Action(StrEnum):
     FEEDS = "create or revoke calendar feeds"
     RADAR = "watch artists on the talent radar or read it"
     READ_ALERTS = "read alerts"
+    MODERATE = "hide or unhide comments"
+    READ_MODERATION_ACTIONS = "read moderation actions"
+    MODERATION_POLICY = "change a moderation policy"
 
 
 # Managing tokens and running jobs are admin-only: no label scope gives them. A moderator reads its
@@ -54,10 +57,20 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.FEEDS,
             Action.RADAR,
             Action.READ_ALERTS,
+            Action.READ_MODERATION_ACTIONS,
         }
     ),
     "viewer": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS}),
-    "moderator": frozenset({Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS}),
+    "moderator": frozenset(
+        {
+            Action.READ,
+            Action.LINKS,
+            Action.READ_ARTISTS,
+            Action.READ_ALERTS,
+            Action.MODERATE,
+            Action.READ_MODERATION_ACTIONS,
+        }
+    ),
 }
 
 

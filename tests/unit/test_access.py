@@ -44,10 +44,19 @@ ALLOWED: dict[Role, set[Action]] = {
         Action.FEEDS,
         Action.RADAR,  # contract section 13: admin and editors of the label
         Action.READ_ALERTS,
+        Action.READ_MODERATION_ACTIONS,  # contract section 11: the audit trail, not the actions
     },
     "viewer": {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS},
-    # reads its labels' campaigns like a viewer (moderation actions come with contract section 11)
-    "moderator": {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS},
+    # reads its labels' campaigns like a viewer, and hides comments (contract section 11); only an admin
+    # changes a label's moderation policy
+    "moderator": {
+        Action.READ,
+        Action.LINKS,
+        Action.READ_ARTISTS,
+        Action.READ_ALERTS,
+        Action.MODERATE,
+        Action.READ_MODERATION_ACTIONS,
+    },
 }
 
 
