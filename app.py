@@ -358,6 +358,52 @@ def get_import(import_id: str) -> dict[str, Any]:
     return wiring.import_service().get(web.bearer_token(app.current_request), import_id)
 
 
+# Moderation actions (contract section 11). -------------------------------------------------------
+
+
+@app.route("/moderation/{platform}/comments/{comment_id}/hide", methods=["POST"])
+@web.handles_domain_errors
+def hide_comment(platform: str, comment_id: str) -> Response:
+    request = app.current_request
+    done = wiring.moderation_service().act(web.bearer_token(request), platform, comment_id, "hide")
+    return web.accepted({"action": done.public()})
+
+
+@app.route("/moderation/{platform}/comments/{comment_id}/unhide", methods=["POST"])
+@web.handles_domain_errors
+def unhide_comment(platform: str, comment_id: str) -> Response:
+    request = app.current_request
+    done = wiring.moderation_service().act(web.bearer_token(request), platform, comment_id, "unhide")
+    return web.accepted({"action": done.public()})
+
+
+@app.route("/labels/{label}/moderation-policy", methods=["PUT"])
+@web.handles_domain_errors
+def set_moderation_policy(label: str) -> dict[str, Any]:
+    request = app.current_request
+    return (
+        wiring.moderation_service()
+        .set_policy(web.bearer_token(request), label, web.raw_body(request))
+        .public()
+    )
+
+
+@app.route("/labels/{label}/moderation-policy", methods=["GET"])
+@web.handles_domain_errors
+def get_moderation_policy(label: str) -> dict[str, Any]:
+    return wiring.moderation_service().policy(web.bearer_token(app.current_request), label).public()
+
+
+@app.route("/moderation/actions", methods=["GET"])
+@web.handles_domain_errors
+def list_moderation_actions() -> dict[str, Any]:
+    request = app.current_request
+    actions = wiring.moderation_service().list_actions(
+        web.bearer_token(request), web.query_param(request, "label"), web.query_param(request, "limit")
+    )
+    return {"actions": [action.public() for action in actions]}
+
+
 @app.schedule("rate(15 minutes)", name="publish")
 def publish_job(event: CloudWatchEvent) -> dict[str, Any]:
     return wiring.publishing_service().publish_due()

@@ -95,3 +95,16 @@ class AlreadySigned(Conflict):
 class Contended(DependencyFailed):
     """A conditional write lost to a concurrent one (a transaction conflict, or the item changed since
     it was read): reading again and retrying converges; a 503 if retries keep losing."""
+
+
+class CredentialsMissing(DependencyFailed):
+    """A platform's credentials are not configured (the message names the variables, never a value):
+    an operator must add them; nothing was asked of the platform and nothing recorded."""
+
+    code = "no_credentials"
+
+
+class UnsupportedPlatform(ValidationFailed):
+    """A platform the request names cannot do what it asks (hiding a TikTok comment)."""
+
+    code = "unsupported_platform"

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from chalicelib.services.campaigns import CampaignService
     from chalicelib.services.catalogue import CatalogueService
     from chalicelib.services.consumption import ImportService
+    from chalicelib.services.moderation import ModerationActions
     from chalicelib.services.publishing import PublishingService
     from chalicelib.services.pulling import PullService
     from chalicelib.services.radar import AlertService, RadarService
@@ -372,6 +373,62 @@ def import_service() -> ImportService:
     )
 
 
+# Hiding a comment is answered while the caller waits: its client waits at most this long in all for a
+# platform's Retry-After or back-off (one retry at most), then records the rate limit instead.
+MODERATION_MAX_ATTEMPTS = 2
+MODERATION_MAX_WAIT_SECONDS = 5.0
+MODERATION_TIMEOUT_SECONDS = 5
+
+
+@lru_cache(maxsize=1)
+def moderation_service() -> ModerationActions:
+    """Hide and unhide (contract section 11); the consumer calls its `auto_hide`."""
+    from chalicelib.adapters.moderation_store import DynamoModeration
+    from chalicelib.platforms.capabilities import ModerationContext, SetHidden
+    from chalicelib.platforms.registry import PLATFORMS
+    from chalicelib.pulls.errors import NoCredentials
+    from chalicelib.pulls.http import PlatformHttp
+    from chalicelib.services.moderation import ModerationActions
+
+    settings, clients = get_settings(), get_clients()
+    http = PlatformHttp(
+        timeout_seconds=min(settings.pull_timeout_seconds, MODERATION_TIMEOUT_SECONDS),
+        max_attempts=MODERATION_MAX_ATTEMPTS,
+        max_wait_seconds=MODERATION_MAX_WAIT_SECONDS,
+    )
+
+    def credentials(*names: str) -> list[str]:
+        known = {**secrets().pull, **secrets().moderation}
+        missing = [name for name in names if not known.get(name)]
+        if missing:
+            raise NoCredentials(*missing)
+        return [known[name] for name in names]
+
+    context = ModerationContext(settings=settings, http=http, credentials=credentials)
+    built: dict[str, SetHidden] = {}
+
+    def client(platform: str) -> SetHidden:
+        """The platform's client, built once its credentials are set (the module imported then)."""
+        if platform not in built:
+            moderation = PLATFORMS[platform].moderation
+            assert moderation is not None
+            built[platform] = moderation.load()(context)
+        return built[platform]
+
+    def owners(accounts: Iterable[AccountKey]) -> dict[AccountKey, str]:
+        return {key: owner.label for key, owner in roster_store().lookup([], accounts).owners.items()}
+
+    return ModerationActions(
+        DynamoModeration(clients.dynamodb, settings.table_name),
+        owners=owners,
+        clients=client,
+        known=lambda name: name in PLATFORMS and PLATFORMS[name].tracking is not None,
+        moderated=lambda name: name in PLATFORMS and PLATFORMS[name].moderation is not None,
+        authenticate=access_service().authenticate,
+        clock=utc_now,
+    )
+
+
 def reset() -> None:
     """Forget every built service (tests change the environment between cases)."""
     for built in (
@@ -393,5 +450,6 @@ def reset() -> None:
         catalogue_store,
         catalogue_service,
         import_service,
+        moderation_service,
     ):
         built.cache_clear()

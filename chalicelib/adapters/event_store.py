@@ -7,6 +7,10 @@
 | dirty bucket marker | `DIRTY#<shard>` | `<platform>#<hour>#<content_id>` |
 | content to pull at the next run | `PULLSOON#<platform>` | `<content_id>` |
 
+A comment or reply whose platform id is known carries `cmt` = `<platform>#<comment id>`, the key of the
+sparse global index `by_comment`: a hide request (contract section 11) finds the stored comment, its
+account and content, with one Query, and no other event is indexed.
+
 The shard of an event comes from its id, so the key of a redelivered event is known before reading;
 hot content spreads over EVENT_SHARDS partitions. Every write is a put of a deterministic key.
 """
@@ -51,6 +55,15 @@ def event_pk(platform: str, content_id: str, event_id: str) -> str:
     return f"EV#{platform}#{content_id}#{_shard(event_id, EVENT_SHARDS)}"
 
 
+# The kinds a platform's moderation API may hide (section 11: "comments").
+HIDEABLE_KINDS = frozenset({"comment", "reply"})
+COMMENT_INDEX = "by_comment"
+
+
+def comment_key(platform: str, comment_id: str) -> str:
+    return f"{platform}#{comment_id}"
+
+
 def event_key(event: EngagementEvent) -> Key:
     return (event_pk(event.platform, event.content_id, event.event_id), event.event_id)
 
@@ -82,6 +95,8 @@ def event_item(event: EngagementEvent) -> Item:
         item["first_revision"] = _s(event.revision)
     if event.title:
         item["title"] = _s(event.title)  # an attribute of the same put: no request of its own
+    if event.comment_id and event.kind in HIDEABLE_KINDS:
+        item["cmt"] = _s(comment_key(event.platform, event.comment_id))  # same put, sparse index
     return item
 
 

@@ -32,3 +32,7 @@ PULL_CREDENTIAL_NAMES: tuple[str, ...] = (
     "SPOTIFY_CLIENT_ID",
     "SPOTIFY_CLIENT_SECRET",
 )
+# Optional moderation credentials (contract section 11): the user tokens that may hide comments. Meta's
+# actions use META_ACCESS_TOKEN, the page token the pulls already read. A platform without its token
+# cannot hide: a hide request answers 503 `no_credentials` and records nothing.
+MODERATION_CREDENTIAL_NAMES: tuple[str, ...] = ("YOUTUBE_OAUTH_TOKEN", "X_USER_ACCESS_TOKEN")

@@ -10,6 +10,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.adapters.secret_names import (
     ADMIN_TOKEN,
     LINK_SIGNING_KEY,
+    MODERATION_CREDENTIAL_NAMES,
     PSEUDONYMISATION_KEY,
     PULL_CREDENTIAL_NAMES,
 )
@@ -63,8 +64,10 @@ class SsmSecrets:
             raise ConfigurationError(f"Secrets missing under {self._path}: {', '.join(missing)}.")
         optional = str(values.get(LINK_SIGNING_KEY) or "") or None
         pull = {name: str(values[name]) for name in PULL_CREDENTIAL_NAMES if values.get(name)}
+        moderation = {name: str(values[name]) for name in MODERATION_CREDENTIAL_NAMES if values.get(name)}
         return Secrets(
             **{name_: str(values[name]) for name, name_ in _FIELDS.items()},
             link_signing_key=optional,
             pull=pull,
+            moderation=moderation,
         )

@@ -39,10 +39,13 @@ class Action(StrEnum):
     READ_ALERTS = "read alerts"
     READ_CATALOGUE = "read releases, imports and consumption links"
     WRITE_CATALOGUE = "register, change or remove releases and import reports"
+    MODERATE = "hide or unhide comments"
+    READ_MODERATION_ACTIONS = "read moderation actions"
+    MODERATION_POLICY = "change a moderation policy"
 
 
-# Managing tokens and running jobs are admin-only: no label scope gives them. A moderator reads its
-# labels' campaigns and artists like a viewer; what it may do on moderation comes with contract section 11.
+# Managing tokens, running jobs and moderation policies are admin-only: no label scope gives them. A
+# moderator reads its labels' campaigns and artists like a viewer, and hides comments (contract section 11).
 _READERS = {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS, Action.READ_CATALOGUE}
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     "admin": frozenset(Action),
@@ -59,14 +62,11 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.READ_ALERTS,
             Action.READ_CATALOGUE,
             Action.WRITE_CATALOGUE,
+            Action.READ_MODERATION_ACTIONS,
         }
     ),
-    "viewer": frozenset(
-        {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS, Action.READ_CATALOGUE}
-    ),
-    "moderator": frozenset(
-        {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS, Action.READ_CATALOGUE}
-    ),
+    "viewer": frozenset(_READERS),
+    "moderator": frozenset({*_READERS, Action.MODERATE, Action.READ_MODERATION_ACTIONS}),
 }
 
 

@@ -23,6 +23,8 @@ class Secrets:
     link_signing_key: str | None = None
     # The pull credentials the stage has (PULL_CREDENTIAL_NAMES), by name.
     pull: Mapping[str, str] = field(default_factory=dict)
+    # The moderation credentials the stage has (MODERATION_CREDENTIAL_NAMES), by name.
+    moderation: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # never let a secret reach a log line through repr()
         return "Secrets(<redacted>)"

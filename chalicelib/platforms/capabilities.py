@@ -119,17 +119,44 @@ class Pull:
     public_audience: str | None = None
 
 
+# Moderation: hiding and unhiding a comment on the platform (contract section 11) ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationContext:
+    """What a platform's moderation client is built from: the stage's settings (endpoints), the shared
+    HTTP client (with the actions' own small retry bounds) and the named credentials (raising
+    NoCredentials, a pull error, for missing ones)."""
+
+    settings: Settings
+    http: PlatformHttp
+    credentials: Callable[..., list[str]]
+
+
+# (the platform's comment id, hidden) -> the platform's confirmation, a short plain phrase. A refusal,
+# a rate limit or an outage raises the pull errors of `chalicelib.pulls.errors`.
+SetHidden = Callable[[str, bool], str]
+ModerationClient = Callable[[ModerationContext], SetHidden]
+
+
+@dataclass(frozen=True, slots=True)
+class Moderation:
+    credentials: tuple[str, ...]  # the secrets it calls with, checked before anything is recorded
+    load: Callable[[], ModerationClient]  # imports the platform's moderation module when first asked
+
+
 # The platform ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Platform:
-    """One name's capabilities. Moderation (hiding a comment) will be one more optional field."""
+    """One name's capabilities."""
 
     name: str
     tracking: Tracking | None = None  # None: not a name campaigns track (a webhook route family)
     webhook: Webhook | None = None
     pull: Pull | None = None
+    moderation: Moderation | None = None  # None: the tracker cannot hide its comments
 
 
 Registry = Mapping[str, Platform]

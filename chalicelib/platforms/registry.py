@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
-from chalicelib.platforms.capabilities import Platform, Pull, Tracking, Webhook
+from chalicelib.platforms.capabilities import Moderation, Platform, Pull, Tracking, Webhook
 from chalicelib.platforms.deezer import DEEZER
 from chalicelib.platforms.meta import FACEBOOK, INSTAGRAM, META
 from chalicelib.platforms.soundcloud import SOUNDCLOUD
@@ -70,3 +70,8 @@ def watched() -> Iterator[tuple[str, str]]:
         for name, p in PLATFORMS.items()
         if p.pull is not None and p.pull.public_audience is not None
     )
+
+
+def moderated() -> Iterator[tuple[str, Moderation]]:
+    """The platforms whose comments the tracker can hide and unhide (contract section 11)."""
+    return ((name, p.moderation) for name, p in PLATFORMS.items() if p.moderation is not None)

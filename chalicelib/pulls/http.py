@@ -120,7 +120,7 @@ class PlatformHttp:
         self._closed_until: dict[str, float] = {}
         install_log_redaction()
 
-    # --- the three shapes of request ----------------------------------------------------------------
+    # --- the shapes of request ----------------------------------------------------------------------
 
     def get_json(
         self,
@@ -143,6 +143,17 @@ class PlatformHttp:
     ) -> Any:
         payload = json.dumps(body, separators=(",", ":"), allow_nan=False).encode("utf-8")
         return self._call("POST", _with_query(url, params), payload, headers, "application/json", call=call)
+
+    def put_json(
+        self,
+        url: str,
+        body: Any,
+        headers: Mapping[str, str] | None = None,
+        *,
+        call: str = "pull",
+    ) -> Any:
+        payload = json.dumps(body, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        return self._call("PUT", url, payload, headers, "application/json", call=call)
 
     def post_form(
         self, url: str, form: Params, headers: Mapping[str, str] | None = None, *, call: str = "pull"

@@ -81,6 +81,28 @@ def _x(path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
     }
 
 
+def _moderation(method: str, path: str, query: dict[str, list[str]]) -> tuple[int, Any] | None:
+    """Hiding a comment (contract section 11): Graph's `?hide=` / `?is_hidden=`, YouTube's
+    setModerationStatus (204), X's PUT /tweets/{id}/hidden. A comment id ending in 9 is refused (403),
+    so the demo shows a refusal recorded."""
+    if method == "PUT" and path.startswith("/2/tweets/") and path.endswith("/hidden"):
+        tweet = path.split("/")[3]
+        if tweet.endswith("9"):
+            return 403, {"title": "Forbidden", "detail": "not the conversation's owner"}
+        return 200, {"data": {"hidden": True}}
+    if method == "POST" and path == "/youtube/v3/comments/setModerationStatus":
+        return (
+            (403, {"error": {"errors": [{"reason": "forbidden"}]}})
+            if query.get("id", [""])[0].endswith("9")
+            else (204, None)
+        )
+    if method == "POST" and path.startswith("/graph/") and ("hide" in query or "is_hidden" in query):
+        if path.endswith("9"):
+            return 400, {"error": {"type": "GraphMethodException", "message": "cannot hide"}}
+        return 200, {"success": True}
+    return None
+
+
 def _answer(path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
     if path.startswith("/youtube/v3/"):
         return _youtube(path, query)
@@ -141,19 +163,21 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw_body = self.rfile.read(length) if length else b""
         url = urlparse(self.path)
+        body: Any
         if url.path == HUB_PATH and self.command == "POST":
             self.hub.subscribe(parse_qs(raw_body.decode("utf-8", "replace")))
             status, body = 202, {}
         else:
-            status, body = _answer(url.path, parse_qs(url.query))
-        raw = json.dumps(body).encode()
+            moderated = _moderation(self.command, url.path, parse_qs(url.query))
+            status, body = moderated or _answer(url.path, parse_qs(url.query))
+        raw = b"" if body is None else json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
         self.wfile.write(raw)
 
-    do_GET = do_POST = _serve
+    do_GET = do_POST = do_PUT = _serve
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -179,6 +203,8 @@ class FakePlatforms:
             "YOUTUBE_API_KEY": "demo-youtube-key",
             "X_API_BASE": f"{base}/2",
             "X_BEARER_TOKEN": "demo-x-token",
+            "X_USER_ACCESS_TOKEN": "demo-x-user-token",
+            "YOUTUBE_OAUTH_TOKEN": "demo-youtube-oauth",
             "DEEZER_API_BASE": base,
             "SPOTIFY_API_BASE": f"{base}/v1",
             "SPOTIFY_AUTH_BASE": base,

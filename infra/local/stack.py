@@ -11,7 +11,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from chalicelib.adapters.secret_names import ALL_SECRET_NAMES, PSEUDONYMISATION_KEY, PULL_CREDENTIAL_NAMES
+from chalicelib.adapters.secret_names import (
+    ALL_SECRET_NAMES,
+    MODERATION_CREDENTIAL_NAMES,
+    PSEUDONYMISATION_KEY,
+    PULL_CREDENTIAL_NAMES,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "infra" / "template.json"
@@ -184,8 +189,10 @@ def write_env_file(path: Path, values: dict[str, str], header: str) -> None:
 
 
 def pull_credentials(env: dict[str, str]) -> dict[str, str]:
-    """The pull credentials given in the environment (never generated: they are the platforms')."""
-    return {name: env[name].strip() for name in PULL_CREDENTIAL_NAMES if env.get(name, "").strip()}
+    """The pull and moderation credentials given in the environment (never generated: they are the
+    platforms')."""
+    names = (*PULL_CREDENTIAL_NAMES, *MODERATION_CREDENTIAL_NAMES)
+    return {name: env[name].strip() for name in names if env.get(name, "").strip()}
 
 
 def store_secrets(ssm: Any, stage: str, values: dict[str, str]) -> None:

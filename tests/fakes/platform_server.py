@@ -69,6 +69,7 @@ class PlatformServer:
         self.requests: list[Recorded] = []
         self._queues: dict[str, deque[Reply]] = {}
         self._handlers: dict[str, Handler] = {}
+        self._prefixes: dict[str, Handler] = {}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -84,6 +85,10 @@ class PlatformServer:
     def handle(self, path: str, handler: Handler) -> None:
         """Answer every request to `path` with `handler(request)` (after any queued replies)."""
         self._handlers[path] = handler
+
+    def handle_prefix(self, prefix: str, handler: Handler) -> None:
+        """Answer every request to a path under `prefix` (one not otherwise programmed) with `handler`."""
+        self._prefixes[prefix] = handler
 
     def requests_to(self, path: str) -> list[Recorded]:
         return [request for request in self.requests if request.path == path]
@@ -119,7 +124,9 @@ class PlatformServer:
             queue = self._queues.get(request.path)
             if queue:
                 return queue.popleft()
-            handler = self._handlers.get(request.path)
+            handler = self._handlers.get(request.path) or next(
+                (h for prefix, h in self._prefixes.items() if request.path.startswith(prefix)), None
+            )
         if handler is not None:
             return handler(request)
         return Reply(
@@ -135,6 +142,9 @@ def _handler_class(server: PlatformServer) -> type[BaseHTTPRequestHandler]:
             self._serve()
 
         def do_POST(self) -> None:
+            self._serve()
+
+        def do_PUT(self) -> None:
             self._serve()
 
         def _serve(self) -> None:

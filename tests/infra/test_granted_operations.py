@@ -122,6 +122,7 @@ class Scenario:
         self.catalogue_and_imports(client)
         self.webhooks(client)
         self.consume()
+        self.moderation(client)
         renewed = self.job("renew-subscriptions", self.app.renew_subscriptions_job)
         assert renewed["subscribed"] == [TOPIC]
         self.websub(client)
@@ -250,6 +251,29 @@ class Scenario:
         assert self.http(client, "POST", "/admin/jobs/radar")["alerts"]
         self.http(client, "DELETE", "/radar/artists/l-radar-0", expect=204)
 
+    def moderation(self, client: Client) -> None:
+        """Contract section 11: the Page's stored comment hidden through the API (the by_comment index,
+        the roster, the action recorded then answered), the policy set and read, the actions listed;
+        then the auto-hide the consumer will call after classifying (claim, call, record), run with
+        the consumer's role."""
+        from chalicelib import wiring
+        from chalicelib.domain.moderation_actions import AutoHideCandidate
+
+        artist = {"artist_id": "moderated", "label": "l", "name": "M", "accounts": {"facebook": [PAGE]}}
+        self.http(client, "POST", "/artists", artist, expect=201)
+        policy = {"auto_hide": {"enabled": True, "categories": ["insult"], "min_severity": 2}}
+        self.http(client, "PUT", "/labels/l/moderation-policy", policy)
+        self.http(client, "GET", "/labels/l/moderation-policy")
+        hidden = self.http(
+            client, "POST", f"/moderation/facebook/comments/{self.comment_id}/hide", expect=202
+        )
+        assert hidden["action"]["outcome"] == "done", hidden
+        self.http(client, "GET", "/moderation/actions?label=l")
+        with self.running("ingest_consumer"):
+            verdict = AutoHideCandidate("facebook", f"{self.comment_id}1", PAGE, POST, ("insult",), 3)
+            (auto,) = wiring.moderation_service().auto_hide([verdict])
+        assert auto.outcome == "done", auto
+
     def watchlist(self, client: Client, label: str) -> None:
         readings = []
         for n in range(6):
@@ -327,6 +351,7 @@ class Scenario:
         self.send(client, SignedRequest("GET", handshake, b""))
         self.send(client, SignedRequest("GET", "/webhooks/x?crc_token=abc", b""))
         comment = payloads.facebook_comment(POST, AT, text="Quand la tournée ?")
+        self.comment_id = str(comment["comment_id"])
         self.send(client, self.senders.meta(payloads.facebook_feed(PAGE, [comment])))
         self.send(client, self.senders.x(payloads.x_likes(ARTIST, TWEET, AT, count=2)))
         stamp = int(self.clock.now().timestamp())  # signed "now" by the functions' clock
@@ -418,14 +443,20 @@ def recording() -> CallRecorder:
         try:
             with mock_aws():
                 outputs, secrets, environment = in_process(REGION)
-                store_secrets(boto3.client("ssm", region_name=REGION), "local", {"YOUTUBE_API_KEY": "k"})
+                store_secrets(
+                    boto3.client("ssm", region_name=REGION),
+                    "local",
+                    {"YOUTUBE_API_KEY": "k", "META_ACCESS_TOKEN": "m"},
+                )
                 for name, value in {
                     **environment,
+                    "META_GRAPH_BASE": f"{server.base_url}/graph",
                     "YOUTUBE_API_BASE": f"{server.base_url}/youtube/v3",
                     "WEBSUB_HUB_URL": f"{server.base_url}/subscribe",
                 }.items():
                     patch.setenv(name, value)
                 _youtube_and_hub(server)
+                server.handle_prefix("/graph/", lambda _request: Reply(200, {}, {"success": True}))
                 patch.setattr(wiring, "utc_now", clock.now)
                 recorder.install(patch)
                 scenario = Scenario(recorder, clock, secrets, outputs)

@@ -46,10 +46,20 @@ ALLOWED: dict[Role, set[Action]] = {
         Action.READ_ALERTS,
         Action.READ_CATALOGUE,
         Action.WRITE_CATALOGUE,
+        Action.READ_MODERATION_ACTIONS,  # contract section 11: the audit trail, not the actions
     },
     "viewer": {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS, Action.READ_CATALOGUE},
-    # reads its labels' campaigns like a viewer (moderation actions come with contract section 11)
-    "moderator": {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS, Action.READ_CATALOGUE},
+    # reads its labels' campaigns like a viewer, and hides comments (contract section 11); only an admin
+    # changes a label's moderation policy
+    "moderator": {
+        Action.READ,
+        Action.LINKS,
+        Action.READ_ARTISTS,
+        Action.READ_ALERTS,
+        Action.READ_CATALOGUE,
+        Action.MODERATE,
+        Action.READ_MODERATION_ACTIONS,
+    },
 }
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from chalicelib.platforms.capabilities import (
     IdShape,
+    Moderation,
+    ModerationClient,
     Platform,
     Pull,
     Puller,
@@ -36,6 +38,18 @@ def _instagram_puller() -> Puller:
     return instagram_puller
 
 
+def _facebook_moderation() -> ModerationClient:
+    from chalicelib.platforms.meta.moderation import facebook
+
+    return facebook
+
+
+def _instagram_moderation() -> ModerationClient:
+    from chalicelib.platforms.meta.moderation import instagram
+
+    return instagram
+
+
 META = Platform(name="meta", webhook=Webhook(load=_webhook))
 FACEBOOK = Platform(
     name="facebook",
@@ -48,6 +62,7 @@ FACEBOOK = Platform(
         account_url="https://www.facebook.com/{}",
     ),
     pull=Pull(("likes", "comments", "shares"), ("followers",), load=_facebook_puller),
+    moderation=Moderation(("META_ACCESS_TOKEN",), load=_facebook_moderation),
 )
 INSTAGRAM = Platform(
     name="instagram",
@@ -58,4 +73,5 @@ INSTAGRAM = Platform(
         content=IdShape(_DIGITS, "a numeric id"),
     ),
     pull=Pull(("likes", "comments"), ("followers",), load=_instagram_puller),
+    moderation=Moderation(("META_ACCESS_TOKEN",), load=_instagram_moderation),
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from chalicelib.platforms.capabilities import (
     IdShape,
+    Moderation,
+    ModerationClient,
     Platform,
     Pull,
     Puller,
@@ -25,6 +27,12 @@ def _puller() -> Puller:
     return puller
 
 
+def _moderation() -> ModerationClient:
+    from chalicelib.platforms.x.moderation import client
+
+    return client
+
+
 X = Platform(
     name="x",
     tracking=Tracking(
@@ -42,4 +50,5 @@ X = Platform(
         load=_puller,
         public_audience="followers",
     ),
+    moderation=Moderation(("X_USER_ACCESS_TOKEN",), load=_moderation),
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from chalicelib.platforms.capabilities import (
     IdShape,
+    Moderation,
+    ModerationClient,
     Platform,
     Pull,
     Puller,
@@ -26,6 +28,12 @@ def _puller() -> Puller:
     return puller
 
 
+def _moderation() -> ModerationClient:
+    from chalicelib.platforms.youtube.moderation import client
+
+    return client
+
+
 YOUTUBE = Platform(
     name="youtube",
     tracking=Tracking(
@@ -43,4 +51,5 @@ YOUTUBE = Platform(
         load=_puller,
         public_audience="followers",
     ),
+    moderation=Moderation(("YOUTUBE_OAUTH_TOKEN",), load=_moderation),
 )

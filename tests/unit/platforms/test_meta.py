@@ -861,3 +861,33 @@ def test_a_page_post_is_titled_by_its_message(verb: str, kind: str) -> None:
 def test_a_comment_s_message_is_its_text_never_a_title() -> None:
     event = only_event(page_body(feed_change(message="Can't wait")))
     assert (event.kind, event.title, event.text) == ("comment", None, "Can't wait")
+
+
+# --- comment ids (what a hide request names, contract section 11) ----------------------------------
+
+
+def test_a_facebook_comment_carries_its_comment_id() -> None:
+    # given a new comment on a Page post
+    change = feed_change()
+    # when it is normalised
+    event = only_event(page_body(change))
+    # then the event names the comment the Graph API would hide
+    assert event.comment_id == change["value"]["comment_id"]
+
+
+def test_a_facebook_reaction_carries_no_comment_id() -> None:
+    # given a reaction on a Page post
+    change = feed_change(item="reaction", reaction_type="love")
+    # when it is normalised
+    event = only_event(page_body(change))
+    # then there is nothing to hide
+    assert event.comment_id is None
+
+
+def test_an_instagram_comment_carries_its_comment_id() -> None:
+    # given a comment on an Instagram media
+    change = ig_comment()
+    # when it is normalised
+    event = only_event(ig_body(change))
+    # then the event names the IG comment
+    assert event.comment_id == change["value"]["id"]

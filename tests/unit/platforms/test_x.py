@@ -912,3 +912,31 @@ def test_the_accounts_own_post_is_titled_by_its_text_and_a_reply_is_not() -> Non
     # Then the post's text names the content in summaries; the reply's text names nothing
     assert (published.kind, published.title) == ("content_published", "New single out now")
     assert (answered.kind, answered.title) == ("reply", None)
+
+
+# --- comment ids (what a hide request names, contract section 11) ----------------------------------
+
+
+def test_an_aaa_reply_carries_its_tweet_id_as_comment_id() -> None:
+    # given a fan's reply to a post
+    reply = tweet(in_reply_to_status_id_str=_unique())
+    # when it is normalised
+    event = only_event(aaa_body(tweet_create_events=[reply]))
+    # then the reply is what X's hide-replies endpoint names
+    assert (event.kind, event.comment_id) == ("reply", reply["id_str"])
+
+
+def test_an_xaa_reply_carries_its_post_id_as_comment_id() -> None:
+    # given an XAA reply
+    payload = post(referenced_tweets=[{"type": "replied_to", "id": _unique()}])
+    # when it is normalised
+    event = only_event(xaa_body("post.reply.create", payload))
+    # then its own post id is the comment id
+    assert (event.kind, event.comment_id) == ("reply", payload["id"])
+
+
+def test_a_like_carries_no_comment_id() -> None:
+    # given a like
+    event = only_event(aaa_body(favorite_events=[favorite()]))
+    # then there is nothing to hide
+    assert event.comment_id is None
