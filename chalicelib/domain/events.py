@@ -133,6 +133,9 @@ class EngagementEvent:
     # The content's title, where the delivery gives one (a YouTube entry's <title>, the text of the
     # tracked account's own post): stored on the event, carried by its rollup to summaries.
     title: str | None = None
+    # The platform's own id of the comment, reply, quote or mention a text came in (moderation
+    # reports link to it; a hide action names it). None where the platform gives none.
+    comment_id: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -31,7 +31,10 @@ time is `YYYY-MM-DDTHH:MM:SSZ` (UTC, to the second), in `as_of`. Rows, in this o
   `as_of` where the overlap starts); a push clash, one row per shared platform
   (`push_clash:<push id> with <label>[ <campaign id>: <title>]`, `value` the hours apart, `as_of` the
   other push's time);
-- `attention`: in the summary's order, `name` `<code> (<severity>): <message>`.
+- `attention`: in the summary's order, `name` `<code> (<severity>): <message>`;
+- `moderation`: per platform and then overall (`platform` empty) `texts`, `abusive`,
+  `abusive:<category>` and `abusive_share` (counts, never a text); then one row per abuse wave,
+  `wave:<id> <subject> (live|ended <time>)`, `value` its abusive texts, `as_of` its start.
 
 Every text cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab, CR
 or LF, or their full-width forms) gets a leading apostrophe; a text that is exactly a number is left
@@ -273,6 +276,23 @@ def _attention(summary: Summary, row: _Rows) -> Iterator[Row]:
         yield row("attention", item.platform or "", f"{item.code} ({item.severity}): {item.message}")
 
 
+def _moderation(summary: Summary, row: _Rows) -> Iterator[Row]:
+    """Counts of classified texts per platform and overall (`platform` empty), then the waves: never a
+    text (contract section 11)."""
+    moderation = summary.moderation
+    figures = [*moderation.platforms.items(), ("", moderation.overall)] if moderation.platforms else []
+    for platform, counted in figures:
+        yield row("moderation", platform, "texts", counted.texts)
+        yield row("moderation", platform, "abusive", counted.abusive)
+        for category, n in counted.by_category.items():
+            yield row("moderation", platform, f"abusive:{category}", n)
+        yield row("moderation", platform, "abusive_share", counted.abusive_share)
+    for wave in moderation.waves:
+        state = "live" if wave.live else f"ended {row.time(wave.ended_at)}" if wave.ended_at else "ended"
+        name = f"wave:{wave.wave_id} {wave.subject} ({state})"
+        yield row("moderation", wave.platform, name, wave.abusive, as_of=wave.started_at)
+
+
 _SECTIONS = (
     _events,
     _counters,
@@ -284,6 +304,7 @@ _SECTIONS = (
     _top_content,
     _collisions,
     _attention,
+    _moderation,
 )
 
 

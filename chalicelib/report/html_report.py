@@ -198,6 +198,7 @@ def _nav(view: SummaryView, words: Words) -> tuple[tuple[str, str], ...]:
         ("freshness", "Freshness"),
         ("top-content", "Top content"),
         ("collisions", "Collisions"),
+        ("moderation", "Moderation"),
     ]
     return tuple((anchor, words.word(label)) for anchor, label in links)
 

@@ -165,6 +165,7 @@ class _Context:
         text: str | None = None,
         undo: bool = False,
         title: str | None = None,
+        comment_id: str | None = None,
     ) -> EngagementEvent:
         return EngagementEvent(
             event_id=event_id(self.platform, *identity),
@@ -178,6 +179,7 @@ class _Context:
             actor=self.pseudonymise(actor_id) if actor_id else None,
             text=text,
             title=title,
+            comment_id=comment_id if text is not None else None,
         )
 
 
@@ -211,6 +213,7 @@ def _feed_event(value: Json, context: _Context) -> EngagementEvent | None:
         undo=undo,
         # A post the Page published or edited: its message is the content's title in summaries.
         title=user_text(value.get("message")) if kind in ("content_published", "content_updated") else None,
+        comment_id=as_id(value.get("comment_id")),
     )
 
 
@@ -245,6 +248,7 @@ def _instagram_comment(value: Json, context: _Context) -> EngagementEvent | None
         actor_id=as_id(as_object(value.get("from")).get("id")),
         occurred_at=None,
         text=user_text(value.get("text")),
+        comment_id=comment_id,
     )
 
 

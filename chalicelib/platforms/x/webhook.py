@@ -172,6 +172,7 @@ class _Context:
         occurred_at: datetime | None,
         text: str | None = None,
         title: str | None = None,
+        comment_id: str | None = None,
     ) -> EngagementEvent:
         return EngagementEvent(
             event_id=event_id(PLATFORM, *identity),
@@ -184,6 +185,7 @@ class _Context:
             actor=self.pseudonymise(actor_id) if actor_id else None,
             text=text,
             title=title,
+            comment_id=comment_id if text is not None else None,
         )
 
 
@@ -220,6 +222,7 @@ def _tweet_event(tweet: Json, context: _Context) -> EngagementEvent | None:
         text=_tweet_text(tweet) if kind in _TEXT_KINDS else None,
         # The subscribed account's own post: its text is the content's title in summaries.
         title=_tweet_text(tweet) if kind == "content_published" else None,
+        comment_id=tweet_id,
     )
 
 
@@ -314,6 +317,7 @@ def _normalize_xaa(data: Json, received_at: datetime, pseudonymise: Pseudonymise
         occurred_at=_iso_time(payload.get("created_at")),
         text=_xaa_text(payload) if kind in _TEXT_KINDS else None,
         title=_xaa_text(payload) if kind == "content_published" else None,
+        comment_id=as_id(payload.get("id")),
     )
     return Normalized(events=(event,))
 

@@ -575,6 +575,7 @@ def test_a_summary_with_no_events_renders_every_section_with_a_sentence() -> Non
         "freshness",
         "top-content",
         "collisions",
+        "moderation",
         "tracked",
     ]
     text = page.words
@@ -587,6 +588,7 @@ def test_a_summary_with_no_events_renders_every_section_with_a_sentence() -> Non
         "No platform has reported anything yet.",
         "No content has events yet.",
         "None: no other campaign",
+        "No text was classified in this window.",
         "Nothing is tracked yet.",
     ):
         assert sentence in text, sentence
