@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from chalicelib.adapters.alerts import DynamoAlerts
     from chalicelib.adapters.campaigns import CampaignStore
+    from chalicelib.adapters.moderation_store import DynamoModeration
     from chalicelib.adapters.roster import DynamoRoster
     from chalicelib.domain.roster import AccountKey
     from chalicelib.platforms.capabilities import Pull, PullContext, PullFunction
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from chalicelib.services.artists import ArtistService
     from chalicelib.services.calendar import CalendarService
     from chalicelib.services.campaigns import CampaignService
+    from chalicelib.services.moderation import ModerationService
     from chalicelib.services.publishing import PublishingService
     from chalicelib.services.pulling import PullService
     from chalicelib.services.radar import AlertService, RadarService
@@ -202,6 +204,7 @@ def publishing_service() -> PublishingService:
         calendar_pages=lambda campaigns, now, labels: calendar_service().publish_pages(
             campaigns, now, labels
         ),
+        waves=moderation_store().waves,
     )
 
 
@@ -216,6 +219,7 @@ def summary_service() -> SummaryService:
         pull_service,
         subscription_service,
         radar=radar_service,
+        moderation=moderation_service,
     )
 
 
@@ -284,6 +288,14 @@ def subscription_service() -> SubscriptionService:
 
 
 @lru_cache(maxsize=1)
+def moderation_store() -> DynamoModeration:
+    from chalicelib.adapters.moderation_store import DynamoModeration
+
+    settings, clients = get_settings(), get_clients()
+    return DynamoModeration(clients.dynamodb, settings.table_name)
+
+
+@lru_cache(maxsize=1)
 def alert_store() -> DynamoAlerts:
     from chalicelib.adapters.alerts import DynamoAlerts
 
@@ -334,6 +346,22 @@ def radar_service() -> RadarService:
     )
 
 
+@lru_cache(maxsize=1)
+def moderation_service() -> ModerationService:
+    from chalicelib.services.moderation import ModerationService, report_link
+
+    settings = get_settings()
+    return ModerationService(
+        store=moderation_store(),
+        owners=roster_store().owners,
+        campaigns=campaign_store().list_all,
+        alerts=alert_store(),
+        publish_alert=alert_publisher,
+        clock=utc_now,
+        report_link=report_link(settings.public_base_url or ""),
+    )
+
+
 def reset() -> None:
     """Forget every built service (tests change the environment between cases)."""
     for built in (
@@ -349,8 +377,10 @@ def reset() -> None:
         publishing_service,
         summary_service,
         _token_cache,
+        moderation_store,
         alert_store,
         alert_service,
         radar_service,
+        moderation_service,
     ):
         built.cache_clear()

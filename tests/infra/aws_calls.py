@@ -30,6 +30,7 @@ FUNCTIONS = {
     "pull": "Pull",
     "renew-subscriptions": "RenewSubscriptions",
     "radar": "Radar",
+    "moderation": "Moderation",
 }
 ACCOUNT = "123456789012"  # moto's account; the policies name no account (`*`)
 ROOT = Path(__file__).resolve().parents[2]
