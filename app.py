@@ -424,6 +424,11 @@ def radar_job(event: CloudWatchEvent) -> dict[str, Any]:
     return wiring.radar_service().run()
 
 
+@app.schedule("rate(1 hour)", name="moderation")
+def moderation_job(event: CloudWatchEvent) -> dict[str, Any]:
+    return wiring.wave_service().run()
+
+
 # The ARN is a placeholder: infra/template.json replaces it with the stack's IngestQueue by
 # reference (Chalice's merge would otherwise combine its Fn::Sub with our Fn::GetAtt).
 INGEST_QUEUE_PLACEHOLDER_ARN = "arn:aws:sqs:us-east-1:000000000000:ingest"

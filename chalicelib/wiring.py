@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.campaigns import CampaignStore
     from chalicelib.adapters.catalogue_store import DynamoCatalogue
     from chalicelib.adapters.roster import DynamoRoster
+    from chalicelib.adapters.wave_store import DynamoWaves
     from chalicelib.domain.roster import AccountKey
     from chalicelib.platforms.capabilities import Pull, PullContext, PullFunction
     from chalicelib.pulls.tokens import MemoryTokenCache
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from chalicelib.services.radar import AlertService, RadarService
     from chalicelib.services.subscriptions import SubscriptionService
     from chalicelib.services.summaries import SummaryService
+    from chalicelib.services.waves import WaveService
 
 
 def utc_now() -> datetime:
@@ -209,6 +211,7 @@ def publishing_service() -> PublishingService:
         calendar_pages=lambda campaigns, now, labels: calendar_service().publish_pages(
             campaigns, now, labels
         ),
+        waves=wave_store().waves,
     )
 
 
@@ -223,6 +226,7 @@ def summary_service() -> SummaryService:
         pull_service,
         subscription_service,
         radar=radar_service,
+        moderation=wave_service,
     )
 
 
@@ -288,6 +292,14 @@ def subscription_service() -> SubscriptionService:
         hub_secret_key=lambda: secrets().youtube_hub_secret,
         clock=utc_now,
     )
+
+
+@lru_cache(maxsize=1)
+def wave_store() -> DynamoWaves:
+    from chalicelib.adapters.wave_store import DynamoWaves
+
+    settings, clients = get_settings(), get_clients()
+    return DynamoWaves(clients.dynamodb, settings.table_name)
 
 
 @lru_cache(maxsize=1)
@@ -429,6 +441,23 @@ def moderation_service() -> ModerationActions:
     )
 
 
+@lru_cache(maxsize=1)
+def wave_service() -> WaveService:
+    """The moderation job: abuse waves and their alerts (contract section 11)."""
+    from chalicelib.services.waves import WaveService, report_link
+
+    settings = get_settings()
+    return WaveService(
+        store=wave_store(),
+        owners=roster_store().owners,
+        campaigns=campaign_store().list_all,
+        alerts=alert_store(),
+        publish_alert=alert_publisher,
+        clock=utc_now,
+        report_link=report_link(settings.public_base_url or ""),
+    )
+
+
 def reset() -> None:
     """Forget every built service (tests change the environment between cases)."""
     for built in (
@@ -444,6 +473,7 @@ def reset() -> None:
         publishing_service,
         summary_service,
         _token_cache,
+        wave_store,
         alert_store,
         alert_service,
         radar_service,
@@ -451,5 +481,6 @@ def reset() -> None:
         catalogue_service,
         import_service,
         moderation_service,
+        wave_service,
     ):
         built.cache_clear()

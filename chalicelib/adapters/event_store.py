@@ -3,7 +3,7 @@
 | item | pk | sk |
 |---|---|---|
 | event | `EV#<platform>#<content_id>#<shard>` | `<event_id>` (LSI `by_time`: `t` = `<occurred_at>#<id>`) |
-| texts of a delivery's comments on a content (TTL) | `TXT#<platform>#<content_id>` | `<time>#<event_id>` |
+| a delivery's texts on a content, with verdicts (TTL) | `TXT#<platform>#<content_id>` | `<time>#<event_id>` |
 | dirty bucket marker | `DIRTY#<shard>` | `<platform>#<hour>#<content_id>` |
 | content to pull at the next run | `PULLSOON#<platform>` | `<content_id>` |
 
@@ -20,9 +20,9 @@ from __future__ import annotations
 import hashlib
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -41,6 +41,22 @@ MAX_ATTEMPTS = 8
 
 Item = dict[str, Any]
 Key = tuple[str, str]
+
+
+class Verdict(Protocol):
+    """What is stored of a moderation verdict (chalicelib.domain.moderation.classifier.Verdict)."""
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def categories(self) -> tuple[str, ...]: ...
+
+    @property
+    def severity(self) -> int: ...
+
+    @property
+    def abusive(self) -> bool: ...
 
 
 def _s(value: str) -> dict[str, str]:
@@ -73,7 +89,7 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-def event_item(event: EngagementEvent) -> Item:
+def event_item(event: EngagementEvent, verdict: Verdict | None = None) -> Item:
     pk, sk = event_key(event)
     at = iso(occurred(event))
     item: Item = {
@@ -97,44 +113,87 @@ def event_item(event: EngagementEvent) -> Item:
         item["title"] = _s(event.title)  # an attribute of the same put: no request of its own
     if event.comment_id and event.kind in HIDEABLE_KINDS:
         item["cmt"] = _s(comment_key(event.platform, event.comment_id))  # same put, sparse index
+    if verdict is not None:
+        # What rollups count of a text's verdict (never the text): whether it is abusive and its
+        # categories, so that a bucket recomputed after the text expired still counts it.
+        item["mod"] = {
+            "M": {"abusive": {"BOOL": verdict.abusive}, "categories": _strings(verdict.categories)}
+        }
     return item
+
+
+def _strings(values: Sequence[str]) -> dict[str, Any]:
+    return {"L": [_s(value) for value in values]}
+
+
+def verdict_attribute(event: EngagementEvent, verdict: Verdict) -> dict[str, Any]:
+    """A verdict as stored beside its text: what a moderation report shows of it."""
+    fields: Item = {
+        "language": _s(verdict.language),
+        "categories": _strings(verdict.categories),
+        "severity": {"N": str(verdict.severity)},
+        "abusive": {"BOOL": verdict.abusive},
+        "kind": _s(event.kind),
+        "account_id": _s(event.account_id),
+        "at": _s(iso(occurred(event))),
+    }
+    if event.actor:
+        fields["actor"] = _s(event.actor)
+    if event.comment_id:
+        fields["comment_id"] = _s(event.comment_id)
+    return {"M": fields}
 
 
 # Texts of one delivery and content share an item, kept well under DynamoDB's 400 KB.
 MAX_TEXT_ITEM_BYTES = 300_000
+# What each text adds beside its own bytes: its event id, and its verdict (ids, actor, time, categories).
+PER_TEXT_BYTES = 640
 
 
-def text_items(events: Sequence[EngagementEvent], retention_days: int) -> list[Item]:
+def text_items(
+    events: Sequence[EngagementEvent],
+    retention_days: int,
+    verdicts: Mapping[str, Verdict] | None = None,
+) -> list[Item]:
     """The texts of one delivery's events about one content, as few TTL items as fit.
 
     DynamoDB's TTL deletes whole items, so texts cannot live on their events; one item per delivery
     and content (rather than per comment) keeps writes low. Keys come from the events, so a retry
-    writes the same items.
+    writes the same items. Each text's verdict (`verdicts`, by event id) is in the same item, so it
+    lives exactly as long as its text.
     """
     items: list[Item] = []
     group: list[EngagementEvent] = []
     size = 0
     for event in sorted(events, key=lambda e: e.event_id):
-        length = len((event.text or "").encode("utf-8", "surrogatepass"))
+        length = len((event.text or "").encode("utf-8", "surrogatepass")) + PER_TEXT_BYTES
         if group and size + length > MAX_TEXT_ITEM_BYTES:
-            items.append(_text_item(group, retention_days))
+            items.append(_text_item(group, retention_days, verdicts or {}))
             group, size = [], 0
         group.append(event)
         size += length
     if group:
-        items.append(_text_item(group, retention_days))
+        items.append(_text_item(group, retention_days, verdicts or {}))
     return items
 
 
-def _text_item(events: Sequence[EngagementEvent], retention_days: int) -> Item:
+def _text_item(
+    events: Sequence[EngagementEvent], retention_days: int, verdicts: Mapping[str, Verdict]
+) -> Item:
     first = events[0]
     expires = max(e.received_at for e in events) + timedelta(days=retention_days)
-    return {
+    item: Item = {
         "pk": _s(f"TXT#{first.platform}#{first.content_id}"),
         "sk": _s(f"{iso(occurred(first))}#{first.event_id}"),
         "texts": {"M": {e.event_id: _s(e.text or "") for e in events}},
         "expires_at": {"N": str(int(expires.timestamp()))},
     }
+    judged = {
+        e.event_id: verdict_attribute(e, verdicts[e.event_id]) for e in events if e.event_id in verdicts
+    }
+    if judged:
+        item["verdicts"] = {"M": judged}
+    return item
 
 
 def marker_item(bucket: TouchedBucket, written_at: datetime) -> Item:

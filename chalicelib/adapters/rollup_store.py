@@ -2,7 +2,9 @@
 
 | item | pk | sk |
 |---|---|---|
-| rollup | `RU#<platform>#<content_id>` | `<YYYY-MM-DDTHH>` (UTC hour); `counts`, `last`, `title` in JSON |
+| rollup | `RU#<platform>#<content_id>` | `<YYYY-MM-DDTHH>` (UTC); `counts`, `last`, `title`, `moderation` |
+
+An account's abusive texts per hour, derived from its rollups, are wave_store's items.
 | account index | `ACCT#<platform>#<account_id>` | `<content_id>` |
 | dirty marker (written by the consumer) | `DIRTY#<shard>` | `<platform>#<hour>#<content_id>` |
 """
@@ -26,6 +28,7 @@ from chalicelib.adapters.event_store import (
     batch_put,
     iso,
 )
+from chalicelib.adapters.wave_store import abuse_items
 from chalicelib.domain.rollups import Rollup, StoredEventView, Title
 from chalicelib.domain.stored import Marker
 from chalicelib.errors import DependencyFailed
@@ -50,6 +53,8 @@ def rollup_item(rollup: Rollup) -> Item:
     if rollup.title is not None:
         title = {"text": rollup.title.text, "at": iso(rollup.title.at)}
         item["title"] = {"S": json.dumps(title, ensure_ascii=False, sort_keys=True)}
+    if rollup.moderation:
+        item["moderation"] = {"S": json.dumps(rollup.moderation, sort_keys=True, separators=(",", ":"))}
     return item
 
 
@@ -61,9 +66,28 @@ def _title(item: dict[str, Any]) -> Title | None:
     return Title(title["text"], datetime.fromisoformat(title["at"]))
 
 
-def _stored_form(item: dict[str, Any]) -> tuple[str, str, str | None]:
+StoredForm = tuple[str, str, str | None, str | None]
+
+
+def _stored_form(item: dict[str, Any]) -> StoredForm:
     """What tells a recomputed rollup from the stored one."""
-    return (item["counts"]["S"], item["last"]["S"], item.get("title", {}).get("S"))
+    return (
+        item["counts"]["S"],
+        item["last"]["S"],
+        item.get("title", {}).get("S"),
+        item.get("moderation", {}).get("S"),
+    )
+
+
+def _verdict(item: dict[str, Any]) -> dict[str, Any]:
+    """What an event item says of its text's verdict (none when it had no classified text)."""
+    mark = item.get("mod", {}).get("M")
+    if mark is None:
+        return {}
+    return {
+        "abusive": mark["abusive"]["BOOL"],
+        "categories": tuple(c["S"] for c in mark.get("categories", {}).get("L", [])),
+    }
 
 
 def account_link_item(platform: str, account_id: str, content_id: str) -> Item:
@@ -152,6 +176,7 @@ class DynamoRollupStore:
                             account_id=item["account_id"]["S"],
                             occurred_at=occurred,
                             title=item.get("title", {}).get("S"),
+                            **_verdict(item),
                         )
                     )
         return events
@@ -177,6 +202,7 @@ class DynamoRollupStore:
                     json.loads(item["counts"]["S"]),
                     last,
                     _title(item),
+                    json.loads(item["moderation"]["S"]) if "moderation" in item else {},
                 )
             )
         return found
@@ -199,14 +225,15 @@ class DynamoRollupStore:
         items = [item for _, item in changed]
         links = {(r.platform, a, r.content_id) for r, _ in changed for a in r.accounts if a}
         items += [account_link_item(*link) for link in sorted(links)]
+        # The wave job reads abusive counts per account and hour, not per content: derived here, from
+        # the same recomputation, as puts of deterministic keys (a second run writes the same items).
+        items += [item for r, _ in changed for item in abuse_items(r)]
         if batch_put(self._dynamodb, self._table, items, self._sleep):
             raise DependencyFailed("Rollups could not all be written; the next run recomputes them.")
         return [r for r, _ in changed]
 
-    def _stored_rollups(
-        self, keys: list[tuple[str, str]]
-    ) -> dict[tuple[str, str], tuple[str, str, str | None]]:
-        found: dict[tuple[str, str], tuple[str, str, str | None]] = {}
+    def _stored_rollups(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], StoredForm]:
+        found: dict[tuple[str, str], StoredForm] = {}
         for start in range(0, len(keys), BATCH_GET_LIMIT):
             request: Any = {
                 self._table: {

@@ -3,8 +3,8 @@
 Each item is `{severity, code, platform?, message}`; the list comes most severe first. Codes, their
 severities, and when they are raised:
 
-- `abuse_wave` (high): a wave of abusive texts is live (contract section 11, not built yet: the code
-  has its place and its severity, nothing raises it);
+- `abuse_wave` (high): a wave of abusive texts against the campaign's artist (or a tracked account) is
+  live (contract section 11: the `moderation` job detects waves; one item per live wave);
 - `source_refused` (medium): the platform refused the pull (HTTP 401 or 403, a refused credential);
 - `no_credentials` (medium): the pull has no usable credentials for the platform;
 - `source_stale` (medium): a pulled platform has had neither an event nor a good reading for more than
@@ -279,6 +279,31 @@ def collision_items(collisions: Iterable[Mapping[str, Any]], language: Language 
                 f"{found['to']}: its figures count the same events."
             )
         items.append(Item("collision", message, platforms[0] if len(platforms) == 1 else None))
+    return items
+
+
+def wave_items(waves: Iterable[Mapping[str, Any]], zone: tzinfo, language: Language = "en") -> list[Item]:
+    """One `abuse_wave` per live wave (`{platform, started_at, abusive, by_category, live}`), oldest
+    first. Categories are the classifier's codes, written as they are (data, like ids)."""
+    items = []
+    for wave in sorted(waves, key=lambda w: (w["started_at"], w["platform"])):
+        if not wave.get("live"):
+            continue
+        platform = str(wave["platform"])
+        since = _local(wave["started_at"], zone, language)
+        categories = ", ".join(sorted(wave.get("by_category") or {}, key=lambda c: -wave["by_category"][c]))
+        about = f" ({categories})" if categories else ""
+        if language == "fr":
+            message = (
+                f"Vague de messages abusifs en cours sur {platform_name(platform)} depuis {since}\u00a0: "
+                f"{wave['abusive']} en 4\u00a0h{about}. Voir le rapport de modération."
+            )
+        else:
+            message = (
+                f"An abuse wave is live on {platform_name(platform)} since {since}: "
+                f"{wave['abusive']} abusive texts in 4 hours{about}. See the moderation report."
+            )
+        items.append(Item("abuse_wave", message, platform))
     return items
 
 

@@ -133,8 +133,8 @@ class EngagementEvent:
     # The content's title, where the delivery gives one (a YouTube entry's <title>, the text of the
     # tracked account's own post): stored on the event, carried by its rollup to summaries.
     title: str | None = None
-    # The platform's own id of a comment or reply (what its moderation API hides), where the
-    # delivery gives one; stored on the event so that a hide request finds it (by_comment index).
+    # The platform's own id of the comment, reply, quote or mention a text came in, where the delivery
+    # gives one: moderation reports link to it, and a hide request finds it (the by_comment index).
     comment_id: str | None = None
 
     def __post_init__(self) -> None:

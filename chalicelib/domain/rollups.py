@@ -5,15 +5,18 @@ quarter of the hour: quarters because every time zone's offset is a multiple of 
 campaign's local hours and days are unions of quarters. A rollup is recomputed from the bucket's
 stored events, never incremented, so recomputing it twice gives the same item. It also keeps the
 content's newest title among the bucket's events (a delivery that gave one), so that summaries name
-content without reading events.
+content without reading events. And it counts the bucket's classified texts per account and quarter
+(texts, abusive ones, abusive ones by category: contract section 11), from the verdict each event
+carries, so moderation figures outlive the texts.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 QUARTER = timedelta(minutes=15)
 HOUR = timedelta(hours=1)
@@ -31,6 +34,28 @@ class StoredEventView:
     account_id: str
     occurred_at: datetime
     title: str | None = None
+    abusive: bool | None = None  # None: no classified text
+    categories: tuple[str, ...] = ()
+
+
+# account -> {"texts": [q0..q3], "abusive": [q0..q3], "categories": {category: [q0..q3]}}
+ModerationCounts = dict[str, dict[str, Any]]
+
+
+@dataclass
+class ModerationTally:
+    """Classified texts, abusive ones, and abusive ones per category."""
+
+    texts: int = 0
+    abusive: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+
+    def add(self, texts: int, abusive: int, categories: Mapping[str, int]) -> None:
+        self.texts += texts
+        self.abusive += abusive
+        for category, n in categories.items():
+            if n:
+                self.by_category[category] = self.by_category.get(category, 0) + n
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +75,7 @@ class Rollup:
     counts: dict[str, dict[str, list[int]]]
     last_event_at: dict[str, datetime]  # account -> newest event time in the bucket
     title: Title | None = None  # the newest title an event of the bucket gave
+    moderation: ModerationCounts = field(default_factory=dict)
 
     @property
     def accounts(self) -> set[str]:
@@ -70,6 +96,7 @@ def compute_rollup(
 ) -> Rollup:
     """Net counts (events minus undo events) of the bucket's distinct events."""
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    moderation: ModerationCounts = {}
     last: dict[str, datetime] = {}
     seen: set[str] = set()
     titled: list[StoredEventView] = []
@@ -83,10 +110,35 @@ def compute_rollup(
         counts[event.account_id][event.kind][quarter] += -1 if event.undo else 1
         if event.account_id not in last or event.occurred_at > last[event.account_id]:
             last[event.account_id] = event.occurred_at
+        if event.abusive is not None and not event.undo:
+            _count_verdict(moderation, event, quarter)
     plain = {account: {kind: list(q) for kind, q in kinds.items()} for account, kinds in counts.items()}
     newest = max(titled, key=lambda e: (e.occurred_at, e.event_id), default=None)
     title = Title(newest.title, newest.occurred_at) if newest is not None and newest.title else None
-    return Rollup(platform, content_id, hour, plain, last, title)
+    return Rollup(platform, content_id, hour, plain, last, title, moderation)
+
+
+def _count_verdict(moderation: ModerationCounts, event: StoredEventView, quarter: int) -> None:
+    counts = moderation.setdefault(
+        event.account_id, {"texts": [0, 0, 0, 0], "abusive": [0, 0, 0, 0], "categories": {}}
+    )
+    counts["texts"][quarter] += 1
+    if event.abusive:
+        counts["abusive"][quarter] += 1
+        for category in event.categories:
+            counts["categories"].setdefault(category, [0, 0, 0, 0])[quarter] += 1
+
+
+def abusive_by_account(rollup: Rollup) -> dict[str, tuple[int, int, dict[str, int]]]:
+    """account -> (texts, abusive, abusive by category) over the rollup's whole hour."""
+    return {
+        account: (
+            sum(counts["texts"]),
+            sum(counts["abusive"]),
+            {category: sum(q) for category, q in sorted(counts["categories"].items())},
+        )
+        for account, counts in rollup.moderation.items()
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +175,12 @@ class Tally:
     withheld: set[tuple[str, str]] = field(default_factory=set)
     # (platform, content) -> the newest title its rollups or events gave
     titles: dict[tuple[str, str], Title] = field(default_factory=dict)
+    # platform -> its classified texts (contract section 11)
+    moderation: dict[str, ModerationTally] = field(default_factory=dict)
+
+    def judged(self, platform: str, texts: int, abusive: int, categories: Mapping[str, int]) -> None:
+        if texts or abusive:
+            self.moderation.setdefault(platform, ModerationTally()).add(texts, abusive, categories)
 
     def add(self, platform: str, content_id: str, kind: str, quarter: datetime, net: int) -> None:
         if net == 0:
@@ -161,6 +219,18 @@ def add_rollup(tally: Tally, rollup: Rollup, tracked: Tracked, start: datetime, 
         last = rollup.last_event_at.get(account)
         if last is not None and start <= last < end:
             tally.saw(rollup.platform, last)
+    for account, counts in rollup.moderation.items():
+        if not tracked.attributes(rollup.content_id, account):
+            continue
+        for index in range(4):
+            quarter = rollup.hour + index * QUARTER
+            if start <= quarter and quarter + QUARTER <= end:
+                tally.judged(
+                    rollup.platform,
+                    counts["texts"][index],
+                    counts["abusive"][index],
+                    {category: q[index] for category, q in counts["categories"].items()},
+                )
 
 
 def add_events(
@@ -187,6 +257,9 @@ def add_events(
             -1 if event.undo else 1,
         )
         tally.saw(event.platform, event.occurred_at)
+        if event.abusive is not None and not event.undo:
+            abusive = 1 if event.abusive else 0
+            tally.judged(event.platform, 1, abusive, dict.fromkeys(event.categories, abusive))
 
 
 def partial_quarters(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:

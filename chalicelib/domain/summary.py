@@ -6,7 +6,7 @@ Pure: the same stored events, snapshots and campaign give the same summary (inva
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
@@ -17,6 +17,7 @@ from chalicelib.domain import attention
 from chalicelib.domain.consumption.figures import DayTotals, certification, equivalents
 from chalicelib.domain.consumption.rules import ReleaseType, Totals, rule_set
 from chalicelib.domain.counters import ACCOUNT_METRICS
+from chalicelib.domain.events import PLATFORM_ORDER
 from chalicelib.domain.freshness import Freshness
 from chalicelib.domain.rollups import Tally, Title
 from chalicelib.domain.times import iso
@@ -95,6 +96,9 @@ class SummaryInput:
     titles: Mapping[tuple[str, str], str] = field(default_factory=dict)
     # The artist's releases and their day totals (contract section 12); none when nothing was read.
     consumption: ConsumptionInput = field(default_factory=ConsumptionInput)
+    # Abuse waves of the campaign's artist or tracked accounts that overlap the window (contract
+    # section 11): {wave_id, platform, subject, started_at, ended_at, abusive, by_category}
+    waves: Sequence[Mapping[str, Any]] = ()
 
 
 def language_of(
@@ -160,6 +164,7 @@ def build_summary(data: SummaryInput) -> Summary:
             "collisions": data.collisions,
             "attention": _attention(data, start, end, zone),
             "consumption": consumption_section(data.consumption, *window_days(start, end, zone)),
+            "moderation": _moderation(data),
         }
     )
 
@@ -229,6 +234,44 @@ def _figures(totals: Totals) -> dict[str, int]:
         "downloads": totals.downloads,
         "physical_units": totals.physical,
     }
+
+
+def _moderation(data: SummaryInput) -> dict[str, Any]:
+    """Per platform and overall `{texts, abusive, by_category, abusive_share}`, and the waves: counts
+    only, never a text (contract section 11)."""
+    overall: dict[str, Any] = {"texts": 0, "abusive": 0, "by_category": {}}
+    platforms: dict[str, Any] = {}
+    for platform in sorted(data.tally.moderation, key=_platform_rank):
+        counted = data.tally.moderation[platform]
+        platforms[platform] = _moderation_figures(counted.texts, counted.abusive, counted.by_category)
+        overall["texts"] += counted.texts
+        overall["abusive"] += counted.abusive
+        for category, n in counted.by_category.items():
+            overall["by_category"][category] = overall["by_category"].get(category, 0) + n
+    waves = [
+        {**wave, "live": wave.get("ended_at") is None}
+        for wave in sorted(data.waves, key=lambda w: (w["started_at"], w["platform"], w["wave_id"]))
+    ]
+    return {
+        "platforms": platforms,
+        "overall": _moderation_figures(overall["texts"], overall["abusive"], overall["by_category"]),
+        "waves": waves,
+    }
+
+
+def _moderation_figures(texts: int, abusive: int, by_category: Mapping[str, int]) -> dict[str, Any]:
+    return {
+        "texts": texts,
+        "abusive": abusive,
+        "by_category": dict(sorted(by_category.items())),
+        "abusive_share": round(abusive / texts, 4) if texts else None,
+    }
+
+
+def _platform_rank(platform: str) -> tuple[int, str]:
+    if platform in PLATFORM_ORDER:
+        return (PLATFORM_ORDER.index(platform), "")
+    return (len(PLATFORM_ORDER), platform)
 
 
 def _tallied(tally: Tally) -> set[str]:
@@ -482,5 +525,8 @@ def _attention(data: SummaryInput, start: datetime, end: datetime, zone: ZoneInf
         *attention.stale_items(health, start, end, zone, data.language),
         *attention.spike_items(hours, zone, data.language),
         *attention.collision_items(data.collisions, data.language),
+        *attention.wave_items(
+            [{**wave, "live": wave.get("ended_at") is None} for wave in data.waves], zone, data.language
+        ),
     ]
     return [Attention.model_validate(item.as_json()) for item in attention.most_severe_first(items)]

@@ -33,6 +33,7 @@ from pydantic_core import core_schema
 
 from chalicelib.domain.attention import AttentionCode, Severity
 from chalicelib.domain.events import KIND_ORDER, KINDS, PLATFORM_ORDER
+from chalicelib.domain.moderation.lexicon import CATEGORIES
 
 SCHEMA_VERSION: Literal[1] = 1
 SCHEMA_ID = "urn:engagement-tracker:summary:v1"
@@ -47,6 +48,7 @@ SHARED_DEFS: dict[str, Any] = {
     "time": {"type": "string", "format": "date-time", "pattern": TIME_PATTERN},
     "platform": {"type": "string", "pattern": PLATFORM_PATTERN},
     "kind": {"enum": list(KIND_ORDER)},
+    "category": {"enum": list(CATEGORIES)},
 }
 
 _PLATFORM = re.compile(PLATFORM_PATTERN)
@@ -73,6 +75,12 @@ def _kind(value: str) -> str:
     return value
 
 
+def _category(value: str) -> str:
+    if value not in CATEGORIES:
+        raise ValueError(f"Not a moderation category of the contract: {value!r}.")
+    return value
+
+
 def _day(value: str) -> str:
     if not re.fullmatch(DATE_PATTERN, value):
         raise ValueError("Must be YYYY-MM-DD.")
@@ -92,6 +100,7 @@ Time = Annotated[AwareDatetime, _ref("time")]
 CampaignTime = Annotated[AwareDatetime, _ref("time")]
 Platform = Annotated[str, AfterValidator(_platform), _ref("platform")]
 Kind = Annotated[str, AfterValidator(_kind), _ref("kind")]
+Category = Annotated[str, AfterValidator(_category), _ref("category")]
 Text = Annotated[str, Field(min_length=1)]
 # JSON numbers: an integer stays an integer (a bool is neither).
 Number = Annotated[StrictInt | StrictFloat, WithJsonSchema({"type": "number"})]
@@ -423,6 +432,43 @@ class Consumption(_Part):
     releases: list[ReleaseConsumption]
 
 
+# Moderation (contract section 11): counts of classified texts, never a text -------------------------
+
+
+class ModerationFigures(_Part):
+    """Classified texts (comments, replies, quotes, mentions) attributed to the campaign in the window,
+    the abusive ones, those per category, and the abusive share (null without texts)."""
+
+    texts: Count = 0
+    abusive: Count = 0
+    by_category: Annotated[dict[Category, Count], Field(json_schema_extra=_keys("category"))] = Field(
+        default_factory=dict
+    )
+    abusive_share: Number | None = None
+
+
+class Wave(_Part):
+    """An abuse wave against the campaign's artist (or a tracked account) on one platform that overlaps
+    the window; `ended_at` null while it is live."""
+
+    wave_id: Text
+    platform: Annotated[Platform, _ref("platform")]
+    subject: Text  # artist:<artist_id> or account:<account_id>
+    started_at: Time
+    ended_at: Time | None
+    live: StrictBool
+    abusive: Count
+    by_category: Annotated[dict[Category, Count], Field(json_schema_extra=_keys("category"))]
+
+
+class Moderation(_Part):
+    platforms: Annotated[dict[Platform, ModerationFigures], Field(json_schema_extra=_keys("platform"))] = (
+        Field(default_factory=dict)
+    )
+    overall: ModerationFigures = Field(default_factory=ModerationFigures)
+    waves: list[Wave] = Field(default_factory=list)
+
+
 # The summary --------------------------------------------------------------------------------------
 
 
@@ -452,6 +498,10 @@ class Summary(_Part):
         Field(description="What a lead should look at, most severe first."),
     ]
     consumption: Consumption
+    moderation: Annotated[
+        Moderation,
+        Field(description="Classified texts and abuse waves (contract section 11); never a text."),
+    ] = Field(default_factory=Moderation)
 
 
 # The generated JSON schema --------------------------------------------------------------------------

@@ -38,6 +38,9 @@ time is `YYYY-MM-DDTHH:MM:SSZ` (UTC, to the second), in `as_of`. Rows, in this o
   <rule set id>` for each rule set in force on some day, `<upc>: certification snep <level|none>
   (<album_units|stream_equivalents>)` with its units since the release, and `<upc>: progress to
   <next level>` (a ratio) unless the highest level is reached.
+- `moderation`: per platform and then overall (`platform` empty) `texts`, `abusive`,
+  `abusive:<category>` and `abusive_share` (counts, never a text); then one row per abuse wave,
+  `wave:<id> <subject> (live|ended <time>)`, `value` its abusive texts, `as_of` its start.
 
 Every text cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab, CR
 or LF, or their full-width forms) gets a leading apostrophe; a text that is exactly a number is left
@@ -302,6 +305,23 @@ def _consumption(summary: Summary, row: _Rows) -> Iterator[Row]:
             )
 
 
+def _moderation(summary: Summary, row: _Rows) -> Iterator[Row]:
+    """Counts of classified texts per platform and overall (`platform` empty), then the waves: never a
+    text (contract section 11)."""
+    moderation = summary.moderation
+    figures = [*moderation.platforms.items(), ("", moderation.overall)] if moderation.platforms else []
+    for platform, counted in figures:
+        yield row("moderation", platform, "texts", counted.texts)
+        yield row("moderation", platform, "abusive", counted.abusive)
+        for category, n in counted.by_category.items():
+            yield row("moderation", platform, f"abusive:{category}", n)
+        yield row("moderation", platform, "abusive_share", counted.abusive_share)
+    for wave in moderation.waves:
+        state = "live" if wave.live else f"ended {row.time(wave.ended_at)}" if wave.ended_at else "ended"
+        name = f"wave:{wave.wave_id} {wave.subject} ({state})"
+        yield row("moderation", wave.platform, name, wave.abusive, as_of=wave.started_at)
+
+
 _SECTIONS = (
     _events,
     _counters,
@@ -314,6 +334,7 @@ _SECTIONS = (
     _collisions,
     _attention,
     _consumption,
+    _moderation,
 )
 
 

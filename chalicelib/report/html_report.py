@@ -199,6 +199,7 @@ def _nav(view: SummaryView, words: Words) -> tuple[tuple[str, str], ...]:
         ("top-content", "Top content"),
         *([("consumption", "Consumption")] if view.consumption is not None else []),
         ("collisions", "Collisions"),
+        ("moderation", "Moderation"),
     ]
     return tuple((anchor, words.word(label)) for anchor, label in links)
 

@@ -73,6 +73,16 @@ CODES = {
     "spike": "Spike",
 }
 SEVERITY_NAMES = {"high": "High", "medium": "Medium", "low": "Low"}
+# Moderation categories (contract section 11), in English; FRENCH translates them.
+CATEGORY_NAMES = {
+    "homophobia": "homophobia",
+    "racism": "racism",
+    "sexism": "sexism",
+    "threat": "threat",
+    "sexual_harassment": "sexual harassment",
+    "insult": "insult",
+    "spam": "spam",
+}
 ITEM_KINDS = {"accounts": "accounts", "account": "account", "content": "content"}
 
 
@@ -147,6 +157,9 @@ class Words:
 
     def code(self, code: str) -> str:
         return self.word(CODES[code]) if code in CODES else code
+
+    def category(self, category: str) -> str:
+        return self.word(CATEGORY_NAMES[category]) if category in CATEGORY_NAMES else category
 
     def severity(self, severity: str) -> str:
         return self.word(SEVERITY_NAMES[severity]) if severity in SEVERITY_NAMES else severity

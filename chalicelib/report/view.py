@@ -241,6 +241,30 @@ class Campaign:
 
 
 @dataclass(frozen=True, slots=True)
+class ModerationRow:
+    platform: str | None  # None: all platforms
+    texts: float
+    abusive: float
+    share: float | None
+    by_category: tuple[tuple[str, float], ...]  # most first
+
+
+@dataclass(frozen=True, slots=True)
+class WaveRow:
+    platform: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    abusive: float
+    by_category: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationView:
+    rows: tuple[ModerationRow, ...] = ()  # per platform, then all platforms
+    waves: tuple[WaveRow, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SummaryView:
     schema_version: str
     language: Language
@@ -262,6 +286,7 @@ class SummaryView:
     attention: tuple[Attention, ...]  # most severe first
     comparison: Comparison | None
     consumption: ConsumptionFigures | None = None  # None in summaries written before section 12
+    moderation: ModerationView = ModerationView()
 
 
 # -- reading ------------------------------------------------------------------------------------------
@@ -600,6 +625,40 @@ def _comparison(value: object) -> Comparison | None:
     )
 
 
+def _by_category(value: object) -> tuple[tuple[str, float], ...]:
+    counts = _counts(value)
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _moderation_row(platform: str | None, data: Mapping[str, Any]) -> ModerationRow:
+    return ModerationRow(
+        platform,
+        _number(data.get("texts")) or 0,
+        _number(data.get("abusive")) or 0,
+        _number(data.get("abusive_share")),
+        _by_category(data.get("by_category")),
+    )
+
+
+def _moderation(value: object) -> ModerationView:
+    data = _map(value)
+    platforms = _map(data.get("platforms"))
+    rows = [_moderation_row(name, _map(platforms[name])) for name in platforms]
+    if rows:
+        rows.append(_moderation_row(None, _map(data.get("overall"))))
+    waves = tuple(
+        WaveRow(
+            _text(wave.get("platform")),
+            parse_time(wave.get("started_at")),
+            parse_time(wave.get("ended_at")),
+            _number(wave.get("abusive")) or 0,
+            _by_category(wave.get("by_category")),
+        )
+        for wave in map(_map, _list(data.get("waves")))
+    )
+    return ModerationView(tuple(rows), waves)
+
+
 def read_summary(
     summary: Mapping[str, Any], *, counters: Sequence[CounterSeries] | None = None
 ) -> SummaryView:
@@ -631,4 +690,5 @@ def read_summary(
         attention=_attention(_list(summary.get("attention"))),
         comparison=_comparison(summary.get("comparison")),
         consumption=_consumption(summary.get("consumption")),
+        moderation=_moderation(summary.get("moderation")),
     )

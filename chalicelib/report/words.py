@@ -49,6 +49,30 @@ _WRITTEN: dict[str, str] = {
     "Collision": "Collision",
     "Push clash": "Conflit de push",
     "Spike": "Pic d'activité",
+    # Moderation (contract section 11)
+    "Moderation": "Modération",
+    "Texts classified": "Textes classés",
+    "Abusive": "Abusifs",
+    "Abusive share": "Part abusive",
+    "By category": "Par catégorie",
+    "Abuse waves": "Vagues d'abus",
+    "live": "en cours",
+    "ended": "terminée",
+    "since": "depuis",
+    "until": "jusqu'à",
+    "All platforms": "Toutes plateformes",
+    "No text was classified in this window.": "Aucun texte n'a été classé sur cette période.",
+    "Counts only: the texts are in the label's moderation report, for moderators.": (
+        "Des chiffres seulement : les textes sont dans le rapport de modération du label, réservé aux "
+        "modérateurs."
+    ),
+    "homophobia": "homophobie",
+    "racism": "racisme",
+    "sexism": "sexisme",
+    "threat": "menace",
+    "sexual harassment": "harcèlement sexuel",
+    "insult": "insulte",
+    "spam": "spam",
     # Overview and comparison
     "net, all platforms": "nets, toutes plateformes",
     "Engagement units": "Unités d'engagement",
@@ -101,7 +125,6 @@ _WRITTEN: dict[str, str] = {
         "Événements nets par type (lignes) et par plateforme (colonnes)"
     ),
     "Kind": "Type",
-    "All platforms": "Toutes plateformes",
     "All kinds": "Tous types",
     "Net counts: an undone reaction or like counts \u22121, so a figure can be negative.": (
         "Comptes nets : une réaction ou un j'aime retiré compte \u22121, un chiffre peut donc être négatif."

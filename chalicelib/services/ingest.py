@@ -83,6 +83,10 @@ class IngestService:
         self._handlers = handlers()
         self._revised = {name: h.revision for name, h in self._handlers.items() if h.revision is not None}
         self._pulled_on_publish = frozenset(name for name, h in self._handlers.items() if h.pull_on_publish)
+        # Loaded here, not at import: the webhook path imports this module (test_import_graph).
+        from chalicelib.domain.moderation.classifier import classify
+
+        self._classify = classify
 
     def process(self, messages: Sequence[QueuedMessage]) -> IngestOutcome:
         candidates, failed, ignored = self._normalise(messages)
@@ -160,12 +164,15 @@ class IngestService:
                 with_text.setdefault((candidate.message_id, event.platform, event.content_id), []).append(
                     event
                 )
+        # Every kept text is classified once, when first stored; its verdict rides on the puts of its
+        # text and its event (contract section 11): no request of its own. The text is never logged.
+        verdicts = {e.event_id: self._classify(e.text or "") for group in with_text.values() for e in group}
         for (message_id, _, _), events in sorted(with_text.items()):
-            for item in text_items(events, self._text_retention_days):
+            for item in text_items(events, self._text_retention_days, verdicts):
                 items.append(item)
                 owners[_item_key(item)] = message_id
         for candidate in plan.new:
-            items.append(event_item(candidate.event))
+            items.append(event_item(candidate.event, verdicts.get(candidate.event.event_id)))
             owners[_item_key(items[-1])] = candidate.message_id
         items.extend(marker_item(bucket, now) for bucket in sorted(plan.touched, key=str))
         # A new upload's counters are pulled at the next pull run, tracked or not yet.

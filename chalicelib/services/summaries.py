@@ -23,8 +23,10 @@ class SummaryService:
         subscribing: Callable[[], SubscriptionService],
         *,
         radar: Callable[[], Any] | None = None,
+        moderation: Callable[[], Any] | None = None,
     ) -> None:
         self._radar = radar
+        self._moderation = moderation
         self._authorised = authorised
         self._authenticate = authenticate
         self._publishing = publishing
@@ -49,4 +51,8 @@ class SummaryService:
             return {"job": job, **self._subscribing().run()}
         if job == "radar" and self._radar is not None:
             return {"job": job, **self._radar().run(report=True)}
-        raise NotFound(f"No job named {job!r} here; jobs: publish, pull, renew-subscriptions, radar.")
+        if job == "moderation" and self._moderation is not None:
+            return {"job": job, **self._moderation().run()}
+        raise NotFound(
+            f"No job named {job!r} here; jobs: publish, pull, renew-subscriptions, radar, moderation."
+        )

@@ -31,6 +31,7 @@ FUNCTIONS = {
     "renew-subscriptions": "RenewSubscriptions",
     "radar": "Radar",
     "import_worker": "ImportWorker",
+    "moderation": "Moderation",
 }
 ACCOUNT = "123456789012"  # moto's account; the policies name no account (`*`)
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,13 @@ from tests.infra.aws_calls import FUNCTIONS
 
 JOBS_DEAD_LETTERS = {"Fn::GetAtt": ["JobsDeadLetterQueue", "Arn"]}
 # Each schedule of app.py: its function's logical id -> seconds between runs.
-SCHEDULES = {"Publish": 15 * 60, "Pull": 60 * 60, "RenewSubscriptions": 12 * 60 * 60, "Radar": 24 * 60 * 60}
+SCHEDULES = {
+    "Publish": 15 * 60,
+    "Pull": 60 * 60,
+    "RenewSubscriptions": 12 * 60 * 60,
+    "Radar": 24 * 60 * 60,
+    "Moderation": 60 * 60,
+}
 
 
 def _alarms(resources: dict[str, Any]) -> list[dict[str, Any]]:

@@ -28,7 +28,7 @@ from tests.infra.aws_calls import FUNCTIONS, Call, CallRecorder, Grant, for_stag
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
-JOBS = ("publish", "pull", "renew-subscriptions", "radar")
+JOBS = ("publish", "pull", "renew-subscriptions", "radar", "moderation")
 LOCAL = f"{REGION}:123456789012"
 
 # What Lambda itself does with a function's role, which no line of our code calls.
@@ -138,6 +138,8 @@ class Scenario:
         self.clock.offset = timedelta(minutes=4)
         republished = self.job("publish", self.app.publish_job)  # this run supersedes the first
         assert republished["published"] == [self.campaign_id]
+        waves = self.job("moderation", self.app.moderation_job)
+        assert [wave["alerted"] for wave in waves["started"]] == [True], waves
         self.webhooks(client)
         self.consume()
         self.clock.offset = timedelta(minutes=6)
@@ -195,8 +197,9 @@ class Scenario:
             "timezone": "Europe/Paris",
             "tracked": {
                 "youtube": {"accounts": [CHANNEL], "content": [VIDEO, NEW_VIDEO]},
-                "facebook": {"content": [POST]},
-                "x": {"content": [TWEET]},
+                # accounts too: the moderation job's waves are per account when no artist holds it
+                "facebook": {"accounts": [PAGE], "content": [POST]},
+                "x": {"accounts": [ARTIST], "content": [TWEET]},
                 "standard:demo": {"content": ["album-1"]},
             },
             "pushes": [push],
@@ -359,6 +362,10 @@ class Scenario:
         presave = payloads.standard_engagement("presave", "album-1", AT)
         self.send(client, self.senders.standard("demo", presave, at=stamp))
         # over 180 KiB: the body goes to S3 and the message carries its key (claim check)
+        # an abuse wave on the Page (the moderation job alerts), and one abusive reply on X (no wave)
+        abusive = [payloads.facebook_comment(POST, AT, text="sale p.d") for _ in range(8)]
+        self.send(client, self.senders.meta(payloads.facebook_feed(PAGE, abusive)))
+        self.send(client, self.senders.x(payloads.x_reply(ARTIST, TWEET, AT, text="sale p.d")))
         large = [payloads.facebook_comment(POST, AT, text="x" * 400) for _ in range(600)]
         body = payloads.facebook_feed(PAGE, large)
         assert len(body) > 180 * 1024
@@ -400,7 +407,7 @@ class Scenario:
         assert published["links"]["json"].startswith("https://")
         self.http(client, "GET", f"/campaigns/{self.campaign_id}/links?expires_in=600")
         assert "calendar.html" in self.http(client, "GET", "/calendar/links?label=l")["html"]
-        for job in ("publish", "pull", "renew-subscriptions", "radar"):
+        for job in ("publish", "pull", "renew-subscriptions", "radar", "moderation"):
             self.http(client, "POST", f"/admin/jobs/{job}")
         self.http(client, "DELETE", f"/campaigns/{self.campaign_id}", expect=204)
 

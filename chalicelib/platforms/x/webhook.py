@@ -222,8 +222,7 @@ def _tweet_event(tweet: Json, context: _Context) -> EngagementEvent | None:
         text=_tweet_text(tweet) if kind in _TEXT_KINDS else None,
         # The subscribed account's own post: its text is the content's title in summaries.
         title=_tweet_text(tweet) if kind == "content_published" else None,
-        # A reply is what X lets the conversation's owner hide (PUT /tweets/{id}/hidden).
-        comment_id=tweet_id if kind == "reply" else None,
+        comment_id=tweet_id,
     )
 
 
@@ -318,7 +317,7 @@ def _normalize_xaa(data: Json, received_at: datetime, pseudonymise: Pseudonymise
         occurred_at=_iso_time(payload.get("created_at")),
         text=_xaa_text(payload) if kind in _TEXT_KINDS else None,
         title=_xaa_text(payload) if kind == "content_published" else None,
-        comment_id=as_id(payload.get("id")) if kind == "reply" else None,
+        comment_id=as_id(payload.get("id")),
     )
     return Normalized(events=(event,))
 

@@ -97,6 +97,8 @@ class PublishingService:
         artists: Callable[[], Iterable[ArtistView]] | None = None,
         releases: Callable[[], Iterable[ReleaseView]] | None = None,
         ledgers: Ledgers | None = None,
+        waves: Callable[[str], Iterable[Any]] | None = None,
+        moderation_reports: Callable[[Refresh, datetime], list[str]] | None = None,
     ) -> None:
         reader = Reader(read_concurrency)
         self._campaigns = campaigns
@@ -111,6 +113,8 @@ class PublishingService:
         self._artists = artists
         self._releases = releases
         self._ledgers = ledgers
+        self._waves = waves  # a label's abuse waves (chalicelib.adapters.wave_store.WaveRecord)
+        self._moderation_reports = moderation_reports
         self._refresher = RollupRefresher(rollups, reader)
         self._tallier = Tallier(rollups, reader)
         self._counters = CounterReader(snapshots, reader) if snapshots is not None else None
@@ -243,8 +247,37 @@ class PublishingService:
                 previous=previous,
                 titles=newest_titles(previous.titles, tally.titles, figures.titles),
                 consumption=self.consumption(campaign, first, last, catalogue),
+                waves=self._campaign_waves(campaign, start, end),
             )
         )
+
+    def _campaign_waves(self, campaign: CampaignView, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """The label's waves against the campaign's artist, or an account it tracks, that overlap the
+        window (one Query of the label's waves)."""
+        if self._waves is None:
+            return []
+        tracked = {
+            (platform, account) for platform, ids in campaign.tracked.entries() for account in ids.accounts
+        }
+        found = []
+        for wave in self._waves(campaign.label):
+            kind, _, subject = wave.subject.partition(":")
+            mine = (kind == "artist" and subject == campaign.artist) or (
+                kind == "account" and (wave.platform, subject) in tracked
+            )
+            if mine and wave.started_at < end and (wave.ended_at is None or wave.ended_at > start):
+                found.append(
+                    {
+                        "wave_id": wave.wave_id,
+                        "platform": wave.platform,
+                        "subject": wave.subject,
+                        "started_at": wave.started_at,
+                        "ended_at": wave.ended_at,
+                        "abusive": wave.abusive,
+                        "by_category": wave.by_category,
+                    }
+                )
+        return found
 
     def _publish(
         self,
@@ -305,6 +338,8 @@ class PublishingService:
                 self._publish(campaign, others, now, owners, artists, releases=releases)
                 published.append(campaign.campaign_id)
         cleared = self._refresher.clear_settled(refresh.markers, now)
+        # Moderation reports of the days whose abusive texts changed (contract section 11).
+        reports = self._moderation_reports(refresh, now) if self._moderation_reports is not None else []
         # Calendar pages show pushes and windows of every label, and "today": rewritten each run.
         calendars = self._calendar_pages(campaigns, now, None) if self._calendar_pages is not None else []
         return {
@@ -312,6 +347,7 @@ class PublishingService:
             "published": published,
             "markers_cleared": cleared,
             "calendars": calendars,
+            "moderation_reports": reports,
         }
 
     def _has_new_snapshots(

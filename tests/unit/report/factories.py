@@ -450,7 +450,47 @@ def _base() -> dict[str, Any]:
             },
         ],
         "consumption": copy.deepcopy(CONSUMPTION),
+        "moderation": copy.deepcopy(NO_MODERATION),
     }
+
+
+# A summary without classified texts (contract section 11).
+NO_MODERATION: dict[str, Any] = {
+    "platforms": {},
+    "overall": {"texts": 0, "abusive": 0, "by_category": {}, "abusive_share": None},
+    "waves": [],
+}
+
+# Classified texts on two platforms, and a live wave on Instagram.
+MODERATION: dict[str, Any] = {
+    "platforms": {
+        "instagram": {
+            "texts": 250,
+            "abusive": 31,
+            "by_category": {"homophobia": 24, "insult": 9},
+            "abusive_share": 0.124,
+        },
+        "x": {"texts": 20, "abusive": 1, "by_category": {"spam": 1}, "abusive_share": 0.05},
+    },
+    "overall": {
+        "texts": 270,
+        "abusive": 32,
+        "by_category": {"homophobia": 24, "insult": 9, "spam": 1},
+        "abusive_share": 0.1185,
+    },
+    "waves": [
+        {
+            "wave_id": "5f0c3a1e9b7d4c2a8e6f1b3d5a7c9e0f",
+            "platform": "instagram",
+            "subject": "artist:indochine",
+            "started_at": "2026-11-25T20:00:00Z",
+            "ended_at": None,
+            "live": True,
+            "abusive": 18,
+            "by_category": {"homophobia": 15, "insult": 5},
+        }
+    ],
+}
 
 
 def _merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
@@ -566,6 +606,7 @@ def make_minimal_summary(**overrides: Any) -> dict[str, Any]:
             "physical_units": 0,
             "releases": [],
         },
+        "moderation": copy.deepcopy(NO_MODERATION),
     }
     return _merge(summary, overrides)
 
@@ -655,6 +696,7 @@ def make_lead_summary(language: str = "en", **overrides: Any) -> dict[str, Any]:
             },
         },
         "attention": [*copy.deepcopy(ATTENTION[:5]), *copy.deepcopy(summary["attention"]), ATTENTION[5]],
+        "moderation": copy.deepcopy(MODERATION),
         "engagement_rate": {
             "value": round(units / followers, 6),
             "units": units,

@@ -576,6 +576,7 @@ def test_a_summary_with_no_events_renders_every_section_with_a_sentence() -> Non
         "top-content",
         "consumption",
         "collisions",
+        "moderation",
         "tracked",
     ]
     text = page.words
@@ -589,6 +590,7 @@ def test_a_summary_with_no_events_renders_every_section_with_a_sentence() -> Non
         "No content has events yet.",
         "No release of this artist is registered.",
         "None: no other campaign",
+        "No text was classified in this window.",
         "Nothing is tracked yet.",
     ):
         assert sentence in text, sentence

@@ -1,0 +1,212 @@
+"""Where verdicts go (contract section 11, issue 13 point 3): the consumer classifies every kept text;
+the verdict rides on the puts of its text (same item, same TTL) and of its event (what rollups count);
+rollups count texts, abusive ones and categories; summaries show the counts and never a text."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.events import Delivery
+from chalicelib.domain.rollups import (
+    StoredEventView,
+    Tally,
+    Tracked,
+    abusive_by_account,
+    add_events,
+    add_rollup,
+    compute_rollup,
+)
+from chalicelib.domain.summary import SummaryInput, build_summary
+from chalicelib.domain.weights import DEFAULT_WEIGHTS
+from chalicelib.observability import logger
+from chalicelib.services.ingest import QueuedMessage
+from tests.unit.test_ingest_service import NOW, RecordingStore, ingest_service
+
+HOUR = datetime(2026, 11, 26, 10, tzinfo=UTC)
+
+
+def x_replies(*texts: str) -> bytes:
+    tweets = [
+        {"id_str": f"70{n}", "text": text, "in_reply_to_status_id_str": "1790", "user": {"id_str": f"60{n}"}}
+        for n, text in enumerate(texts)
+    ]
+    return json.dumps({"for_user_id": "1234", "tweet_create_events": tweets}).encode()
+
+
+def consume(body: bytes) -> list[dict[str, Any]]:
+    store = RecordingStore()
+    delivery = Delivery(platform="x", delivery_id="d-1", body=body, received_at=NOW)
+    outcome = ingest_service(store, lambda _: delivery).process([QueuedMessage("m-1", "{}")])
+    assert outcome.failed_message_ids == ()
+    return store.written
+
+
+def test_a_kept_text_is_stored_with_its_verdict_in_the_same_item() -> None:
+    # Given a reply that is a disguised homophobic slur
+    written = consume(x_replies("sale p.d"))
+    # Then the text's item holds its verdict beside it (and so expires with it)
+    (text_item,) = [i for i in written if i["pk"]["S"].startswith("TXT#")]
+    (verdict,) = text_item["verdicts"]["M"].values()
+    assert verdict["M"]["abusive"] == {"BOOL": True}
+    assert verdict["M"]["categories"]["L"] == [{"S": "homophobia"}]
+    assert verdict["M"]["comment_id"] == {"S": "700"}
+    assert "expires_at" in text_item
+
+
+def test_the_event_carries_what_rollups_count_and_never_the_text() -> None:
+    # Given a clean reply
+    written = consume(x_replies("quelle tuerie ce morceau"))
+    (event_item,) = [i for i in written if i["pk"]["S"].startswith("EV#")]
+    # Then its event says it was classified, not abusive, and holds no text
+    assert event_item["mod"]["M"] == {"abusive": {"BOOL": False}, "categories": {"L": []}}
+    assert "quelle tuerie" not in json.dumps(event_item)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u202e\u0633\u0644\u0627\u0645 \u0639\u0644\u064a\u0643\u0645",  # RTL with a bidi override
+        "🔥🔥🔥",  # emoji only
+        "e\u0301\u0301\u0301t\u0308\u0308",  # combining marks
+        "p" * 10_000,
+        "broken \ud800 surrogate \udfff",  # lone surrogates, as JSON's escapes decode
+    ],
+)
+def test_any_unicode_text_is_classified_without_error_and_never_logged(
+    text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a reply of hostile Unicode (the body escapes lone surrogates as JSON does)
+    body = json.dumps(
+        {
+            "for_user_id": "1234",
+            "tweet_create_events": [
+                {"id_str": "9", "text": text, "in_reply_to_status_id_str": "1", "user": {"id_str": "2"}}
+            ],
+        }
+    ).encode()
+    # When the consumer stores it
+    written = consume(body)
+    # Then it has a verdict, and nothing logged holds the text
+    (text_item,) = [i for i in written if i["pk"]["S"].startswith("TXT#")]
+    assert text_item["verdicts"]["M"]
+    logger.info("flush")
+    assert text[:50] not in capsys.readouterr().out
+
+
+def view(
+    event_id: str, minute: int, *, abusive: bool | None, categories: tuple[str, ...] = ()
+) -> StoredEventView:
+    return StoredEventView(
+        event_id=event_id,
+        platform="instagram",
+        kind="comment",
+        undo=False,
+        content_id="post-1",
+        account_id="178",
+        occurred_at=HOUR + timedelta(minutes=minute),
+        abusive=abusive,
+        categories=categories,
+    )
+
+
+def test_a_rollup_counts_texts_abusive_texts_and_categories_per_account() -> None:
+    # Given three comments of one hour, two of them abusive, and a like with no text
+    events = [
+        view("a", 1, abusive=True, categories=("homophobia", "insult")),
+        view("b", 20, abusive=True, categories=("homophobia",)),
+        view("c", 40, abusive=False),
+        StoredEventView("d", "instagram", "like", False, "post-1", "178", HOUR),
+    ]
+    # When the bucket is rolled up
+    rollup = compute_rollup("instagram", "post-1", HOUR, events)
+    # Then the account's hour holds 3 texts, 2 abusive, by category
+    assert abusive_by_account(rollup) == {"178": (3, 2, {"homophobia": 2, "insult": 1})}
+    assert rollup.moderation["178"]["texts"] == [1, 1, 1, 0]
+
+
+def test_a_campaign_tallies_moderation_from_rollups_and_edge_events() -> None:
+    # Given a rollup with two abusive comments and, in a quarter cut by the window, one more
+    rollup = compute_rollup(
+        "instagram",
+        "post-1",
+        HOUR,
+        [view("a", 1, abusive=True, categories=("racism",)), view("b", 2, abusive=False)],
+    )
+    tally = Tally()
+    tracked = Tracked(accounts=frozenset({"178"}), content=frozenset())
+    add_rollup(tally, rollup, tracked, HOUR, HOUR + timedelta(hours=1))
+    add_events(
+        tally, [view("c", 70, abusive=True, categories=("racism",))], tracked, HOUR, HOUR + timedelta(hours=2)
+    )
+    # Then the platform's figures add both
+    counted = tally.moderation["instagram"]
+    assert (counted.texts, counted.abusive, counted.by_category) == (3, 2, {"racism": 2})
+
+
+def summary_with(tally: Tally, waves: list[dict[str, Any]]) -> dict[str, Any]:
+    return build_summary(
+        SummaryInput(
+            campaign={
+                "campaign_id": "c",
+                "name": "C",
+                "label": "l",
+                "artist": "a",
+                "starts_at": (HOUR - timedelta(days=1)).isoformat(),
+                "ends_at": (HOUR + timedelta(days=1)).isoformat(),
+                "timezone": "Europe/Paris",
+                "tracked": {},
+                "archived": False,
+            },
+            platforms=("instagram",),
+            starts_at=HOUR - timedelta(days=1),
+            ends_at=HOUR + timedelta(days=1),
+            timezone="Europe/Paris",
+            generated_at=HOUR + timedelta(hours=3),
+            tally=tally,
+            weights=DEFAULT_WEIGHTS,
+            language="fr",
+            waves=waves,
+        )
+    ).model_dump(mode="json")
+
+
+def test_a_summary_shows_moderation_per_platform_and_overall_and_never_a_text() -> None:
+    tally = Tally()
+    tally.judged("instagram", 8, 2, {"homophobia": 2})
+    tally.judged("x", 2, 0, {})
+    moderation = summary_with(tally, [])["moderation"]
+    assert moderation["platforms"]["instagram"] == {
+        "texts": 8,
+        "abusive": 2,
+        "by_category": {"homophobia": 2},
+        "abusive_share": 0.25,
+    }
+    assert moderation["overall"] == {
+        "texts": 10,
+        "abusive": 2,
+        "by_category": {"homophobia": 2},
+        "abusive_share": 0.2,
+    }
+    assert moderation["waves"] == []
+
+
+def test_a_live_wave_is_a_high_attention_item_and_an_ended_one_is_not() -> None:
+    wave = {
+        "wave_id": "w1",
+        "platform": "instagram",
+        "subject": "artist:a",
+        "started_at": HOUR,
+        "ended_at": None,
+        "abusive": 9,
+        "by_category": {"homophobia": 9},
+    }
+    ended = {**wave, "wave_id": "w2", "platform": "x", "ended_at": HOUR + timedelta(hours=2)}
+    summary = summary_with(Tally(), [wave, ended])
+    assert [(a["code"], a["severity"], a.get("platform")) for a in summary["attention"]] == [
+        ("abuse_wave", "high", "instagram")
+    ]
+    assert [w["live"] for w in summary["moderation"]["waves"]] == [True, False]
