@@ -411,7 +411,8 @@ def publish_job(event: CloudWatchEvent) -> dict[str, Any]:
 
 @app.schedule("rate(1 hour)", name="pull")
 def pull_job(event: CloudWatchEvent) -> dict[str, Any]:
-    return wiring.pull_service(web.seconds_left(event.context)).run()
+    # The campaigns' pulls, then the watched accounts' daily reading (contract sections 7 and 13).
+    return wiring.pull_job(web.seconds_left(event.context)).run()
 
 
 @app.schedule("rate(12 hours)", name="renew-subscriptions")

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from chalicelib.services.publishing import PublishingService
     from chalicelib.services.pulling import PullService
     from chalicelib.services.radar import AlertService, RadarService
+    from chalicelib.services.radar_pull import PullJob
     from chalicelib.services.subscriptions import SubscriptionService
     from chalicelib.services.summaries import SummaryService
     from chalicelib.services.waves import WaveService
@@ -223,7 +224,7 @@ def summary_service() -> SummaryService:
         campaign_service().authorised,
         access_service().authenticate,
         publishing_service,
-        pull_service,
+        pull_job,
         subscription_service,
         radar=radar_service,
         moderation=wave_service,
@@ -238,16 +239,14 @@ def _token_cache() -> MemoryTokenCache:
     return MemoryTokenCache()
 
 
-def pull_service(seconds_left: Callable[[], float]) -> PullService:
-    """The pull job for one invocation (`seconds_left`: the invocation's remaining time)."""
-    from chalicelib.adapters.snapshot_store import DynamoSnapshotStore
+def _pull_context() -> PullContext:
+    """What the platforms' pullers are built from in one invocation: one HTTP client (its closed
+    rate-limit windows hold for every read of the run), the pull credentials, the token cache."""
     from chalicelib.platforms.capabilities import PullContext
-    from chalicelib.platforms.registry import pulls
     from chalicelib.pulls.errors import NoCredentials
     from chalicelib.pulls.http import PlatformHttp
-    from chalicelib.services.pulling import PullService
 
-    settings, clients = get_settings(), get_clients()
+    settings = get_settings()
     http = PlatformHttp(timeout_seconds=settings.pull_timeout_seconds, max_attempts=4)
 
     def credentials(*names: str) -> list[str]:
@@ -259,7 +258,17 @@ def pull_service(seconds_left: Callable[[], float]) -> PullService:
             raise NoCredentials(*missing)
         return [values[name] or "" for name in names]
 
-    context = PullContext(settings=settings, http=http, credentials=credentials, token_cache=_token_cache)
+    return PullContext(settings=settings, http=http, credentials=credentials, token_cache=_token_cache)
+
+
+def pull_service(seconds_left: Callable[[], float], context: PullContext | None = None) -> PullService:
+    """The campaigns' pulls for one invocation (`seconds_left`: the invocation's remaining time)."""
+    from chalicelib.adapters.snapshot_store import DynamoSnapshotStore
+    from chalicelib.platforms.registry import pulls
+    from chalicelib.services.pulling import PullService
+
+    settings, clients = get_settings(), get_clients()
+    context = context or _pull_context()
     return PullService(
         campaigns=campaign_store(),
         store=DynamoSnapshotStore(clients.dynamodb, settings.table_name, time.sleep),
@@ -267,6 +276,32 @@ def pull_service(seconds_left: Callable[[], float]) -> PullService:
         clock=utc_now,
         seconds_left=seconds_left,
     )
+
+
+def pull_job(seconds_left: Callable[[], float]) -> PullJob:
+    """The pull job: the campaigns' pulls, then the radar's daily reading of the watched accounts
+    through the same clients and budgets (contract section 13)."""
+    from chalicelib.adapters.radar_store import DynamoRadar
+    from chalicelib.adapters.snapshot_store import DynamoSnapshotStore
+    from chalicelib.platforms.registry import pulls, watched
+    from chalicelib.services.radar_pull import PulledAudiences, PullJob, RadarPullService
+
+    settings, clients = get_settings(), get_clients()
+    context = _pull_context()
+    metrics = dict(watched())
+    reader = PulledAudiences(
+        pullers={name: partial(_build_puller, pull, context) for name, pull in pulls() if name in metrics},
+        metrics=metrics,
+        progress=DynamoSnapshotStore(clients.dynamodb, settings.table_name, time.sleep),
+        clock=utc_now,
+    )
+    radar = RadarPullService(
+        store=DynamoRadar(clients.dynamodb, settings.table_name, time.sleep),
+        reader=reader,
+        clock=utc_now,
+        seconds_left=seconds_left,
+    )
+    return PullJob(pull_service(seconds_left, context), radar)
 
 
 def _build_puller(pull: Pull, context: PullContext) -> PullFunction:

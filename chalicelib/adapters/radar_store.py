@@ -5,6 +5,7 @@
 | radar id | `RADARID` | `<radar_id>` | `label` (radar ids are global: readings and DELETE name no label) |
 | watched artist | `RADAR#<label>` | `A#<radar_id>` | `artist` (JSON), `score` (JSON), `band`, `gone` (JSON) |
 | reading | `RADARREAD#<label>#<radar_id>` | `<day>#<platform>` | `at`, `audience` |
+| day marker | `RADARPULL` | `<day>` | `pending` (zlib JSON: platform -> ids unread), `expires_at` |
 
 A label's watchlist, with every artist's latest score, is one Query. An artist's whole history, every
 platform and day, is one Query of its own partition, in day order: the radar job reads each artist's
@@ -13,15 +14,21 @@ the condition that no later reading of that day is stored, so sending it again c
 latest reading of a day wins whatever the order of arrival. Readings are kept under the label: if the
 label stops watching and watches the same radar id again, its history comes back; another label never
 sees it.
+
+The day's reading marker says that the pull job read the watched accounts that UTC day, and which it
+could not read yet (a spent budget, a timeout): the next runs of the day read those only. The ids are
+compressed (a few bytes each), so that a day's pending ids of a large watchlist fit one item; the
+marker expires a week later (TTL).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -36,6 +43,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef
 
 RADAR_IDS = "RADARID"
+DAY_MARKERS = "RADARPULL"
+DAY_MARKER_DAYS = 7
 # Conditional puts cannot be batched: a backfill writes them this many at a time.
 WRITE_THREADS = 8
 NEWER = "attribute_not_exists(pk) OR #at < :at"
@@ -60,6 +69,10 @@ def _id_key(radar_id: str) -> dict[str, Any]:
 
 def _artist_key(label: str, radar_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"RADAR#{label}"}, "sk": {"S": f"A#{radar_id}"}}
+
+
+def _marker_key(day: str) -> dict[str, Any]:
+    return {"pk": {"S": DAY_MARKERS}, "sk": {"S": day}}
 
 
 def readings_pk(label: str, radar_id: str) -> str:
@@ -185,6 +198,37 @@ class DynamoRadar:
         self._update_artist(
             label, radar_id, "SET gone = :gone", {":gone": {"S": json.dumps(gone, sort_keys=True)}}
         )
+
+    # The day's reading ------------------------------------------------------------------------------
+
+    def day_pending(self, day: str) -> dict[str, list[str]] | None:
+        """The accounts the day's reading left unread (platform -> ids); None before its first run."""
+        try:
+            item = self._dynamodb.get_item(
+                TableName=self._table, Key=_marker_key(day), ConsistentRead=True
+            ).get("Item")
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("The radar's day marker could not be read.") from error
+        if item is None:
+            return None
+        pending: dict[str, list[str]] = json.loads(zlib.decompress(item["pending"]["B"]))
+        return pending
+
+    def save_day_pending(self, day: str, pending: Mapping[str, Sequence[str]]) -> None:
+        """Record what the day's reading left unread (nothing: the day is complete)."""
+        body = json.dumps({p: list(ids) for p, ids in pending.items()}, sort_keys=True)
+        expires = datetime.combine(date.fromisoformat(day), datetime.min.time(), UTC)
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table,
+                Item={
+                    **_marker_key(day),
+                    "pending": {"B": zlib.compress(body.encode("utf-8"))},
+                    "expires_at": {"N": str(int((expires + timedelta(days=DAY_MARKER_DAYS)).timestamp()))},
+                },
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise DependencyFailed("The radar's day marker could not be written.") from error
 
     # Readings ---------------------------------------------------------------------------------------
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from chalicelib.domain.access import Action, Principal, require
 from chalicelib.errors import NotFound
 from chalicelib.models.campaign import Campaign
 from chalicelib.services.publishing import PublishingService
-from chalicelib.services.pulling import PullService
 from chalicelib.services.subscriptions import SubscriptionService
+
+
+class Job(Protocol):
+    def run(self) -> dict[str, Any]: ...
 
 
 class SummaryService:
@@ -19,7 +22,7 @@ class SummaryService:
         authorised: Callable[[str | None, str, Action], Campaign],
         authenticate: Callable[[str | None], Principal],
         publishing: Callable[[], PublishingService],
-        pulling: Callable[[Callable[[], float]], PullService],
+        pulling: Callable[[Callable[[], float]], Job],  # the pull job of one invocation
         subscribing: Callable[[], SubscriptionService],
         *,
         radar: Callable[[], Any] | None = None,

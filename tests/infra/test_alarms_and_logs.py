@@ -197,3 +197,39 @@ def test_api_gateway_may_write_logs_before_the_stage_is_created(resources: dict[
     assert _sub(policy).endswith(":iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")
     # and both stay when a stack is deleted: the setting is the region's, other stages' APIs use it
     assert account["DeletionPolicy"] == role["DeletionPolicy"] == "Retain"
+
+
+def _publishers(resources: dict[str, Any]) -> set[str]:
+    """The roles whose own policy lets their function publish to the alerts topic."""
+    return {
+        name
+        for name, resource in resources.items()
+        if resource["Type"] == "AWS::IAM::Role"
+        for policy in resource["Properties"].get("Policies", [])
+        for statement in policy["PolicyDocument"]["Statement"]
+        if "sns:Publish" in statement["Action"] and str(statement["Resource"]).endswith("-alerts")
+    }
+
+
+def test_every_role_that_publishes_to_the_alerts_topic_may_use_its_key_through_sns(
+    resources: dict[str, Any],
+) -> None:
+    # Given the roles granted sns:Publish on the alerts topic (a KMS-encrypted topic also needs the
+    # publisher to generate a data key and decrypt with the topic's key, or SNS refuses the message)
+    publishers = _publishers(resources)
+    assert {"RadarRole", "ApiHandlerRole"} <= publishers
+    # Then exactly those roles, and no other, get the two KMS actions on the alerts key, through SNS
+    granted: dict[str, set[str]] = {}
+    for resource in resources.values():
+        if resource["Type"] != "AWS::IAM::Policy":
+            continue
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
+            if statement["Resource"] != {"Fn::GetAtt": ["AlertsKey", "Arn"]}:
+                continue
+            assert set(statement["Action"]) == {"kms:GenerateDataKey*", "kms:Decrypt"}, statement
+            assert statement["Condition"] == {
+                "StringEquals": {"kms:ViaService": {"Fn::Sub": "sns.${AWS::Region}.amazonaws.com"}}
+            }
+            for role in resource["Properties"]["Roles"]:
+                granted.setdefault(role["Ref"], set()).update(statement["Action"])
+    assert set(granted) == publishers

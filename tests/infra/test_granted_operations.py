@@ -69,6 +69,7 @@ def runtime_calls(function: str) -> list[Call]:
 NOW = datetime.now(UTC).replace(microsecond=0)
 AT = NOW - timedelta(hours=2)
 CHANNEL, VIDEO, NEW_VIDEO = "UCaaaaaaaaaaaaaaaaaaaaaa", "dQw4w9WgXcQ", "aaaaaaaaaaa"
+GONE_CHANNEL = "UC" + "g" * 22
 PAGE, POST = "104512345678901", "104512345678901_998877665544332"
 ARTIST, TWEET = "1234", "1790000000000000001"
 TOPIC = f"https://www.youtube.com/xml/feeds/videos.xml?channel_id={CHANNEL}"
@@ -108,6 +109,7 @@ class Scenario:
         self.admin = secrets["ADMIN_TOKEN"]
         self.campaign_id = "permissions-check"
         self._container: str | None = None
+        self.pulls = 0
 
     def running(self, function: str) -> Any:
         """Record as `function`; a switch of function starts from cold caches, as a new container
@@ -253,6 +255,9 @@ class Scenario:
         self.watchlist(client, "m")
         assert self.http(client, "POST", "/admin/jobs/radar")["alerts"]
         self.http(client, "DELETE", "/radar/artists/l-radar-0", expect=204)
+        # watched on a YouTube channel the platform does not return: the pull job marks it gone
+        gone = {"radar_id": "w-radar", "label": "w", "name": "n", "accounts": {"youtube": [GONE_CHANNEL]}}
+        self.http(client, "POST", "/radar/artists", gone, expect=201)
 
     def moderation(self, client: Client) -> None:
         """Contract section 11: the Page's stored comment hidden through the API (the by_comment index,
@@ -397,6 +402,12 @@ class Scenario:
     def pull(self) -> None:
         report = self.job("pull", self.app.pull_job)
         assert report["platforms"]["youtube"]["snapshots"] > 0, report
+        if self.pulls == 0:  # the day's radar reading: the watchlists' accounts, one channel gone
+            assert report["radar"]["readings"] == 11, report  # 5 artists of l, 6 of m
+            assert report["radar"]["marked_gone"] == 1, report
+        else:  # later runs of the day find the day's marker and read nothing
+            assert report["radar"]["skipped"], report
+        self.pulls += 1
 
     def job(self, name: str, handler: Any) -> Any:
         with self.running(name):
@@ -460,6 +471,7 @@ def recording() -> CallRecorder:
                     "META_GRAPH_BASE": f"{server.base_url}/graph",
                     "YOUTUBE_API_BASE": f"{server.base_url}/youtube/v3",
                     "WEBSUB_HUB_URL": f"{server.base_url}/subscribe",
+                    "DEEZER_API_BASE": server.base_url,
                 }.items():
                     patch.setenv(name, value)
                 _youtube_and_hub(server)
@@ -488,6 +500,8 @@ def _youtube_and_hub(server: PlatformServer) -> None:
     server.handle("/youtube/v3/videos", lambda _request: Reply(200, {}, videos))
     server.handle("/youtube/v3/channels", lambda _request: Reply(200, {}, channels))
     server.handle("/subscribe", lambda _request: Reply(202, {}, None))
+    for artist in range(900, 906):  # the watchlists' Deezer artists
+        server.handle(f"/artist/{artist}", lambda _request: Reply(200, {}, {"id": 1, "nb_fan": 1500}))
 
 
 # The judgements --------------------------------------------------------------------------------------

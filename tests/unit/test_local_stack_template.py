@@ -42,3 +42,13 @@ def test_the_alarms_on_chalices_functions_are_left_out_and_the_stacks_own_kept()
     assert not {name for name in resources if name.startswith(("APIHandler", "IngestConsumer", "Publish"))}
     assert {"AlertsTopic", "AlertsKey", "JobsDeadLetterQueue", "JobsDeadLetterAlarm"} <= set(resources)
     assert not [r for r in resources.values() if r["Type"].startswith("AWS::ApiGateway::")]
+
+
+def test_the_alerts_topic_and_its_key_stay_when_the_grant_to_chalices_roles_is_left_out() -> None:
+    # Given the merge template, whose grant on the alerts key names roles only Chalice's package has
+    merged = json.loads((Path(__file__).resolve().parents[2] / "infra" / "template.json").read_text())
+    assert merged["Resources"]["AlertsPublishersKeyAccess"]["Type"] == "AWS::IAM::Policy"
+    resources = resources_template()["Resources"]
+    # Then the local stack leaves the grant out and keeps the key and the topic
+    assert "AlertsPublishersKeyAccess" not in resources
+    assert {"AlertsKey", "AlertsTopic"} <= set(resources)
