@@ -16,6 +16,7 @@ from chalicelib import observability
 from infra.local import senders as payloads
 from infra.local.senders import Senders
 from tests.integration.conftest import Stack
+from tests.integration.function_url_client import front_doors
 from tests.integration.test_ingest_consumer import consume
 from tests.integration.webhook_client import send
 
@@ -25,7 +26,7 @@ COMMENT_TEXT = "a very private comment 4f1c"
 
 @pytest.fixture
 def client(stack: Stack) -> Iterator[Client]:
-    with Client(app_module.app, stage_name="local") as test_client:
+    with front_doors(app_module.app) as test_client:
         yield test_client
 
 
