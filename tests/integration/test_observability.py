@@ -121,12 +121,12 @@ def test_log_lines_carry_the_invocation_request_id_and_no_stale_one(
             headers={"Content-Type": "application/json", "X-Hub-Signature-256": "sha256=00"},
             body=b"{}",
         )
-    # Then each rejection's line carries its own invocation's request id and the function's name
+    # Then each rejection's line carries its own invocation's request id and the webhook function's name
     rejected = [line for line in _lines(emitted_logs.getvalue()) if line["message"] == "request rejected"]
     assert len(rejected) == 2
     assert all(line["function_request_id"] for line in rejected)
     assert rejected[0]["function_request_id"] != rejected[1]["function_request_id"]
-    assert {line["function_name"] for line in rejected} == {"api_handler"}
+    assert {line["function_name"] for line in rejected} == {"webhooks"}
     assert [line["cold_start"] for line in rejected] in ([True, False], [False, False])
 
 
