@@ -112,9 +112,11 @@ def test_logs_never_carry_secrets_payloads_or_comment_text(
 
 
 def test_log_lines_carry_the_invocation_request_id_and_no_stale_one(
-    client: Client, stack: Stack, emitted_logs: io.StringIO
+    client: Client, stack: Stack, emitted_logs: io.StringIO, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given two rejected deliveries, each its own invocation
+    # Given a fresh webhook function container (this test process has served other functions)
+    monkeypatch.setattr(observability, "_container_keys", {})
+    # And two rejected deliveries, each its own invocation
     for _ in range(2):
         client.http.post(
             "/webhooks/meta",
