@@ -7,8 +7,7 @@ from typing import Any
 
 from chalice.app import Chalice, CloudWatchEvent, Response, SQSEvent
 
-from chalicelib import observability, web, wiring
-from chalicelib.platforms.standard import STANDARD
+from chalicelib import function_url, observability, web, wiring
 from chalicelib.services import health as health_service
 from chalicelib.services.ingest import QueuedMessage
 
@@ -22,10 +21,6 @@ app.debug = False
 observability.register(app)
 app.register_middleware(web.contract_error_shape, "http")
 
-# Webhook routes take any content type at the gateway and answer 415 themselves, in the
-# contract's error shape, after the 413 check (the contract's order).
-ANY_CONTENT_TYPE = ["*/*"]
-
 
 @app.route("/health", methods=["GET"])
 @web.handles_domain_errors
@@ -33,26 +28,11 @@ def health() -> dict[str, Any]:
     return health_service.status()
 
 
-@app.route("/webhooks/{platform}", methods=["GET"])
-@web.handles_domain_errors
-def webhook_handshake(platform: str) -> Response:
-    challenge = wiring.webhook_receiver().handshake(platform, web.webhook_request(app.current_request))
-    return web.challenge_response(challenge.body, challenge.content_type)
-
-
-@app.route("/webhooks/{platform}", methods=["POST"], content_types=ANY_CONTENT_TYPE)
-@web.handles_domain_errors
-def webhook_delivery(platform: str) -> dict[str, str]:
-    accepted = wiring.webhook_receiver().receive(platform, web.webhook_request(app.current_request))
-    return {"status": "accepted", "delivery_id": accepted.delivery_id}
-
-
-@app.route("/webhooks/standard/{source}", methods=["POST"], content_types=ANY_CONTENT_TYPE)
-@web.handles_domain_errors
-def standard_webhook_delivery(source: str) -> dict[str, str]:
-    request = web.webhook_request(app.current_request)
-    accepted = wiring.webhook_receiver().receive(STANDARD.name, request, source=source)
-    return {"status": "accepted", "delivery_id": accepted.delivery_id}
+# Webhooks (contract section 2): a function of their own behind a Lambda Function URL (payload 2.0),
+# routed by chalicelib.function_url, not by Chalice and not through API Gateway (docs/decisions.md).
+@app.lambda_function(name="webhooks")
+def webhooks(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return function_url.handle(event, wiring.webhook_receiver)
 
 
 # Management API (contract section 4): bearer tokens, campaigns. -------------------------------------
@@ -330,7 +310,7 @@ def remove_release(upc: str) -> Response:
 
 # Reports take any content type at the gateway: the service answers 413 (pointing to the S3 drop) and
 # 415 in the contract's error shape.
-@app.route("/imports", methods=["POST"], content_types=ANY_CONTENT_TYPE)
+@app.route("/imports", methods=["POST"], content_types=["*/*"])
 @web.handles_domain_errors
 def submit_import() -> Response:
     request = app.current_request

@@ -14,6 +14,7 @@ BENCHMARKS = (
     "moderation",  # classifier quality on the labelled sets, and its CPU against the consumer's
     "webhook_cost",
     "ingest_requests",
+    "cost",  # $ per million events, REST front door vs Function URL (runs ingest_requests' mix again)
     "local_throughput",
     "pull_requests",
     "publish_latency",

@@ -57,7 +57,19 @@ def _subscribe(client: Any, table_name: str, channel_id: str) -> None:
         topic, "subscribe", "2026-11-26T00:00:00+00:00"
     )
     query = f"hub.mode=subscribe&hub.topic={quote(topic, safe='')}&hub.challenge=c&hub.lease_seconds=432000"
-    assert client.http.get(f"/webhooks/youtube?{query}").status_code == 200
+    assert client("GET", f"/webhooks/youtube?{query}", {}, b"")["statusCode"] == 200
+
+
+def _function_url(webhooks: Any) -> Any:
+    """Requests to the webhook function as its Function URL invokes it (payload 2.0 events)."""
+    from infra.local import function_url
+    from infra.local.lambda_runtime import LambdaContext
+
+    def call(method: str, path: str, headers: dict[str, str], body: bytes) -> Any:
+        event = function_url.event(method, path, headers.items(), body)
+        return webhooks(event, LambdaContext("webhooks", 10))
+
+    return call
 
 
 def run() -> dict[str, float]:
@@ -65,7 +77,6 @@ def run() -> dict[str, float]:
         {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"}
     )
     import boto3
-    from chalice.test import Client
     from moto import mock_aws
 
     with mock_aws():
@@ -89,15 +100,13 @@ def run() -> dict[str, float]:
             )
 
         requests = _deliveries(Senders(secrets), random.Random(7))
-        with contextlib.redirect_stdout(io.StringIO()), Client(app_module.app, stage_name="local") as client:
+        client = _function_url(app_module.webhooks)
+        with contextlib.redirect_stdout(io.StringIO()):
             # YouTube deliveries count only for a live subscription (its own requests are not counted)
             _subscribe(client, outputs["TableName"], "UCabc")
             calls.clear()
             for request in requests:
-                assert (
-                    client.http.post(request.path, headers=request.headers, body=request.body).status_code
-                    == 200
-                )
+                assert client("POST", request.path, request.headers, request.body)["statusCode"] == 200
         webhook_calls = sum(calls.values())
         webhook_breakdown = dict(calls)
         calls.clear()
@@ -143,6 +152,10 @@ def run() -> dict[str, float]:
         "consumer_requests": consumer_calls,
         "consumer_requests_per_1000_events": per_thousand,
         "webhook_requests_per_delivery": webhook_calls / len(requests),
+        "items_written": stored + text_items + markers,
+        "body_bytes": sum(len(request.body) for request in requests),
+        **{f"webhook:{operation}": count for operation, count in webhook_breakdown.items()},
+        **{f"consumer:{operation}": count for operation, count in calls.items()},
     }
     report(
         "AWS requests per 1,000 ingested events (botocore level, against moto; target <= 60)",

@@ -44,6 +44,9 @@ class Settings:
     endpoints: PlatformEndpoints
     # Only the WebSub subscription job needs it (its callbacks); in AWS it is the API's public URL.
     public_base_url: str | None = None
+    # The base of the webhook routes: the webhook function's Function URL + "webhooks" in AWS
+    # (WEBHOOK_BASE_URL, set by the template); PUBLIC_BASE_URL/webhooks where one server has both.
+    webhook_base_url: str | None = None
     aws_endpoint_url: str | None = None
     text_retention_days: int = 30
     secrets_cache_seconds: int = 300
@@ -102,6 +105,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         deezer_api_base=_url(env, "DEEZER_API_BASE", "https://api.deezer.com"),
         websub_hub_url=env.get("WEBSUB_HUB_URL", "").strip() or "https://pubsubhubbub.appspot.com/subscribe",
     )
+    public_base_url = env.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None
     return Settings(
         stage=stage,
         aws_region=env.get("AWS_REGION", "").strip() or _required(env, "AWS_DEFAULT_REGION"),
@@ -109,7 +113,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         summary_bucket=_required(env, "SUMMARY_BUCKET"),
         ingest_queue_url=_required(env, "INGEST_QUEUE_URL"),
         secrets_path=f"/engagement-tracker/{stage}/",
-        public_base_url=env.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None,
+        public_base_url=public_base_url,
+        webhook_base_url=env.get("WEBHOOK_BASE_URL", "").strip().rstrip("/")
+        or (f"{public_base_url}/webhooks" if public_base_url else None),
         endpoints=endpoints,
         aws_endpoint_url=env.get("AWS_ENDPOINT_URL", "").strip() or None,
         text_retention_days=_positive_int(env, "TEXT_RETENTION_DAYS", 30),

@@ -1,4 +1,5 @@
-"""The HTTP edge: the one place where domain errors become the contract's JSON error bodies."""
+"""The REST API's HTTP edge (Chalice): domain errors become the contract's JSON error bodies through
+chalicelib.http_errors, the one mapping both front doors share."""
 
 from __future__ import annotations
 
@@ -8,32 +9,8 @@ from typing import Any
 
 from chalice.app import Request, Response
 
-from chalicelib.domain.webhooks import WebhookRequest
-from chalicelib.errors import (
-    ConfigurationError,
-    Conflict,
-    DependencyFailed,
-    DomainError,
-    Forbidden,
-    NotFound,
-    PayloadTooLarge,
-    Unauthorized,
-    UnsupportedMediaType,
-    ValidationFailed,
-)
-from chalicelib.observability import logger
-
-_STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
-    (PayloadTooLarge, 413),
-    (UnsupportedMediaType, 415),
-    (NotFound, 404),
-    (Forbidden, 403),
-    (Unauthorized, 401),
-    (ValidationFailed, 400),
-    (Conflict, 409),
-    (DependencyFailed, 503),
-    (ConfigurationError, 500),
-)
+from chalicelib.errors import DomainError, ValidationFailed
+from chalicelib.http_errors import INTERNAL_ERROR_MESSAGE, JSON_CONTENT_TYPE, error_answer, error_body
 
 # Chalice answers some requests itself (unknown method, a content type a route does not declare,
 # an unhandled exception) with {"Code", "Message"}; the contract wants one error shape everywhere.
@@ -44,41 +21,12 @@ _CHALICE_CODES = {
     "InternalServerError": "internal_error",
 }
 
-JSON_HEADERS = {"Content-Type": "application/json"}
-
-
-def status_for(error: DomainError) -> int:
-    for error_type, status in _STATUS_BY_ERROR:
-        if isinstance(error, error_type):
-            return status
-    return 400
-
-
-def error_body(
-    code: str,
-    message: str,
-    fields: dict[str, str] | None = None,
-    details: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": code, "message": message}
-    if fields:
-        error["fields"] = fields
-    if details:
-        error.update({key: value for key, value in details.items() if key not in error})
-    return {"error": error}
+JSON_HEADERS = {"Content-Type": JSON_CONTENT_TYPE}
 
 
 def error_response(error: DomainError) -> Response:
-    status = status_for(error)
-    if status >= 500:
-        logger.error("request failed", extra={"error_code": error.code, "status": status})
-    else:
-        logger.info("request rejected", extra={"error_code": error.code, "status": status})
-    return Response(
-        body=error_body(error.code, error.message, error.fields, error.details),
-        status_code=status,
-        headers=dict(JSON_HEADERS),
-    )
+    status, body = error_answer(error)
+    return Response(body=body, status_code=status, headers=dict(JSON_HEADERS))
 
 
 def handles_domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -102,31 +50,10 @@ def contract_error_shape(event: Request, get_response: Callable[[Request], Respo
         code = _CHALICE_CODES.get(str(body["Code"]), "error")
         message = str(body["Message"]).rstrip(".") + "."
         if response.status_code >= 500:
-            message = "An internal error occurred."
+            message = INTERNAL_ERROR_MESSAGE
         headers = {**response.headers, **JSON_HEADERS}
         return Response(body=error_body(code, message), status_code=response.status_code, headers=headers)
     return response
-
-
-def webhook_request(request: Request | None) -> WebhookRequest:
-    """What a webhook receiver needs of Chalice's request: the raw bytes, exactly as received."""
-    if request is None:
-        raise ValidationFailed("No request.")
-    raw = request.raw_body
-    body = raw if isinstance(raw, bytes) else raw.encode("utf-8")
-    query: Mapping[str, str] = request.query_params or {}
-    return WebhookRequest(
-        method=request.method,
-        body=body,
-        headers={str(k).lower(): str(v) for k, v in request.headers.items()},
-        query={str(k): str(query[k]) for k in query},
-    )
-
-
-def challenge_response(body: str | Mapping[str, str], content_type: str) -> Response:
-    return Response(
-        body=body if isinstance(body, str) else dict(body), headers={"Content-Type": content_type}
-    )
 
 
 # The management API ------------------------------------------------------------------------------

@@ -316,14 +316,16 @@ def subscription_service() -> SubscriptionService:
     from chalicelib.services.subscriptions import SubscriptionService
 
     settings, clients = get_settings(), get_clients()
-    if not settings.public_base_url:
-        raise ConfigurationError("PUBLIC_BASE_URL is required to subscribe: it is the hub's callback.")
+    if not settings.webhook_base_url:
+        raise ConfigurationError(
+            "WEBHOOK_BASE_URL (or PUBLIC_BASE_URL) is required to subscribe: it is the hub's callback."
+        )
     return SubscriptionService(
         campaigns=campaign_store(),
         store=DynamoSubscriptions(clients.dynamodb, settings.table_name),
         hub=PlatformHttp(timeout_seconds=settings.pull_timeout_seconds, max_attempts=3),
         hub_url=settings.endpoints.websub_hub_url,
-        callback_url=f"{settings.public_base_url}/webhooks/youtube",
+        callback_url=f"{settings.webhook_base_url}/youtube",
         hub_secret_key=lambda: secrets().youtube_hub_secret,
         clock=utc_now,
     )

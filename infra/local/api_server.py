@@ -6,6 +6,11 @@ contract's 404), a request over 10 MB, a malformed request. Chalice's local serv
 its own ways (a 405, a CORS preflight 200, an HTML page, a dropped connection); this handler gives
 the deployed answers instead, always in the contract's error shape, and never drops a connection.
 Invocations run in the API function's containers (infra.local.containers).
+
+`/webhooks` and everything under it is not the REST API's: in AWS those routes are the webhook
+function's Function URL (another host). The local stack keeps one base URL: this server hands those
+requests to the webhook function's containers as payload 2.0 events, as the Function URL would
+(infra.local.function_url), and answers what the function returns.
 """
 
 from __future__ import annotations
@@ -13,25 +18,38 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import HTTPServer
 from typing import Any
 
-from infra.local import gateway
+from infra.local import function_url, gateway
 
 log = logging.getLogger("local")
 # A feed's URL is a capability (contract section 9): its secret never reaches a log line.
 FEED_PATH = re.compile(r"^/feeds/[^/]*/")
+WEBHOOKS_PATH = re.compile(r"^/webhooks(?:/|$)")
+WEBHOOK_TIMEOUT_SECONDS = 10  # the webhook function's lambda_timeout (.chalice/config.json)
 
 
-def serve(app_object: Any, config_from_disk: dict[str, Any], host: str, port: int, project_dir: str) -> Any:
-    """A LocalDevServer for `app_object` (the app, or its container-backed stand-in)."""
+def serve(
+    app_object: Any,
+    config_from_disk: dict[str, Any],
+    host: str,
+    port: int,
+    project_dir: str,
+    webhooks: Callable[[dict[str, Any], Any], Any] | None = None,
+) -> Any:
+    """A LocalDevServer for `app_object` (the app, or its container-backed stand-in); `webhooks`
+    invokes the webhook function (default: the app's own, in this process)."""
     from chalice.config import Config
     from chalice.local import ChaliceRequestHandler, LocalDevServer, RouteMatcher, ThreadedHTTPServer
 
     from infra.local.containers import ContainerFailed
+    from infra.local.lambda_runtime import LambdaContext
 
     routes = RouteMatcher(list(app_object.routes))
+    invoke_webhooks = webhooks or app_object.webhooks
 
     class DeployedGatewayHandler(ChaliceRequestHandler):
         def _declared(self) -> bool:
@@ -44,6 +62,9 @@ def serve(app_object: Any, config_from_disk: dict[str, Any], host: str, port: in
             return self.command in app_object.routes[resource]
 
         def _generic_handle(self) -> None:
+            if WEBHOOKS_PATH.match(self.path):
+                self._function_url()
+                return
             refusal = gateway.length_refusal(self.headers.get("content-length"))
             if refusal is None and not self._declared():
                 refusal = gateway.NO_ROUTE
@@ -55,6 +76,39 @@ def serve(app_object: Any, config_from_disk: dict[str, Any], host: str, port: in
                 super()._generic_handle()
             except ContainerFailed:
                 self._answer(gateway.INTERNAL_ERROR)
+
+        def _function_url(self) -> None:
+            """The webhook function's Function URL: the request as a payload 2.0 event, the
+            function's result as the answer. Lambda refuses a payload over 6 MB itself."""
+            refusal = gateway.length_refusal(
+                self.headers.get("content-length"),
+                gateway.FUNCTION_URL_MAX_PAYLOAD_BYTES,
+                gateway.FUNCTION_URL_TOO_LARGE,
+            )
+            if refusal is not None:
+                self.close_connection = True
+                self._answer(refusal)
+                return
+            length = int((self.headers.get("content-length") or "0").strip())
+            body = self.rfile.read(length) if length else b""
+            headers = self.headers.items()
+            event = function_url.event(self.command, self.path, headers, body, self.client_address[0])
+            if function_url.payload_size(event) > gateway.FUNCTION_URL_MAX_PAYLOAD_BYTES:
+                self._answer(gateway.FUNCTION_URL_TOO_LARGE)
+                return
+            try:
+                result = invoke_webhooks(event, LambdaContext("webhooks", WEBHOOK_TIMEOUT_SECONDS))
+            except ContainerFailed:
+                self._answer(gateway.INTERNAL_ERROR)
+                return
+            answer = function_url.answer(result)
+            self.send_response(answer.status)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(answer.body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(answer.body)
 
         def _send_error_response(self, error: Any) -> None:
             # No authorizers here, and undeclared routes never reach Chalice: anything Chalice's

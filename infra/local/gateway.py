@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 # API Gateway refuses larger requests itself; the webhook routes refuse anything over 1 MiB.
 GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
+# The webhook routes are on a Lambda Function URL: Lambda refuses an invocation payload over 6 MB
+# before the function runs (infra.local.function_url).
+FUNCTION_URL_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,11 @@ class GatewayAnswer:
 
 NO_ROUTE = GatewayAnswer(404, "not_found", "No route matches this method and path.")
 REQUEST_TOO_LARGE = GatewayAnswer(413, "payload_too_large", "The request is over API Gateway's 10 MB limit.")
+# In AWS, Lambda's own answer to this is a 413 in its own shape ({"Message": ...}); the local stack
+# answers it in the contract's (README, "Webhook URLs").
+FUNCTION_URL_TOO_LARGE = GatewayAnswer(
+    413, "payload_too_large", "The request is over Lambda's 6 MB limit for a Function URL invocation."
+)
 BAD_CONTENT_LENGTH = GatewayAnswer(400, "bad_request", "Content-Length must be a whole number of bytes.")
 INTERNAL_ERROR = GatewayAnswer(500, "internal_error", "An internal error occurred.")
 
@@ -54,14 +62,18 @@ def protocol_refusal(status: int) -> GatewayAnswer:
     return GatewayAnswer(status, code, f"The request was refused: {phrase.lower()}.")
 
 
-def length_refusal(content_length: str | None) -> GatewayAnswer | None:
+def length_refusal(
+    content_length: str | None,
+    limit: int = GATEWAY_MAX_PAYLOAD_BYTES,
+    too_large: GatewayAnswer = REQUEST_TOO_LARGE,
+) -> GatewayAnswer | None:
     """The answer to a request whose body must not be read: a Content-Length that is not a number,
-    or more than the gateway takes (reading it would hold gigabytes in memory)."""
+    or more than the front door takes (reading it would hold gigabytes in memory)."""
     if content_length is None:
         return None
     text = content_length.strip()
     if not text.isascii() or not text.isdigit():
         return BAD_CONTENT_LENGTH
-    if int(text) > GATEWAY_MAX_PAYLOAD_BYTES:
-        return REQUEST_TOO_LARGE
+    if int(text) > limit:
+        return too_large
     return None

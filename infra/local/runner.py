@@ -98,6 +98,10 @@ API_CONTAINERS_WARM = 2
 SNAPSHOT_AT_STOP_SECONDS = 8
 SNAPSHOT_AT_STOP_MIN_REQUESTS = 200
 API_CONTAINERS_MAX = 4
+# The webhook function's containers (its Function URL): one warm, more on demand up to this many,
+# a stand-in for its reserved concurrency (WebhookReservedConcurrency) on a small machine.
+WEBHOOK_CONTAINERS_WARM = 1
+WEBHOOK_CONTAINERS_MAX = 4
 
 
 def _event_sources(
@@ -313,6 +317,9 @@ def _run(env: dict[str, str], options: Options, stop: threading.Event) -> int:
         app_module = importlib.import_module("app")
         api = functions["api_handler"] = Function("api_handler", str(ROOT), max_containers=API_CONTAINERS_MAX)
         api.warm(API_CONTAINERS_WARM)
+        webhooks = Function("webhooks", str(ROOT), max_containers=WEBHOOK_CONTAINERS_MAX)
+        functions["webhooks"] = webhooks
+        webhooks.warm(WEBHOOK_CONTAINERS_WARM)
         clock = VirtualClock(options.speedup)
         sqs = session.client("sqs", endpoint_url=endpoint)
         workers = _event_sources(
@@ -329,7 +336,12 @@ def _run(env: dict[str, str], options: Options, stop: threading.Event) -> int:
             worker.start()
         config = json.loads((ROOT / ".chalice" / "config.json").read_text())
         server = api_server.serve(
-            ContainerBackedApp(app_module.app, api), config, options.host, options.port, str(ROOT)
+            ContainerBackedApp(app_module.app, api),
+            config,
+            options.host,
+            options.port,
+            str(ROOT),
+            webhooks=webhooks.invoker("webhooks"),
         )
         threading.Thread(target=server.server.serve_forever, name="http", daemon=True).start()
         stack_file = _describe_stack(options, os.getpid())
@@ -372,7 +384,7 @@ def _print_banner(
         "",
         "Engagement tracker: local stack ready",
         f"  API           {base}   (GET {base}/health)",
-        "  Webhooks      "
+        "  Webhooks      (the webhook function, as its Function URL would invoke it)\n                "
         + "\n                ".join(
             f"{base}/webhooks/{name}" for name in ("meta", "x", "youtube", "tiktok", "standard/<source>")
         ),

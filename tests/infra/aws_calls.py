@@ -25,6 +25,7 @@ from botocore.exceptions import ClientError
 # The package's functions: Chalice's name (as in .chalice/config.json) -> logical id in sam.json.
 FUNCTIONS = {
     "api_handler": "APIHandler",
+    "webhooks": "Webhooks",
     "ingest_consumer": "IngestConsumer",
     "publish": "Publish",
     "pull": "Pull",

@@ -81,13 +81,21 @@ def test_a_stage_policy_names_only_that_stages_resources(stage: str, function: s
 
 
 @pytest.mark.parametrize("action", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"])
-def test_the_api_handler_cannot_take_messages_off_the_ingest_queue(
+def test_the_webhook_function_sends_to_the_ingest_queue_and_never_takes_messages_off_it(
     action: str, resources: dict[str, Any]
 ) -> None:
-    # Given the role of the function behind API Gateway
-    grants = role_grants(resources, "APIHandler")
+    # Given the role of the function behind the webhook Function URL
+    grants = role_grants(resources, "Webhooks")
     # Then it may send deliveries to the queue, never consume or hide them
     assert any(grant.allows(Call("sqs:SendMessage", INGEST_QUEUE)) for grant in grants)
+    assert not any(grant.allows(Call(action, INGEST_QUEUE)) for grant in grants)
+
+
+@pytest.mark.parametrize("action", ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"])
+def test_the_api_handler_no_longer_touches_the_ingest_queue(action: str, resources: dict[str, Any]) -> None:
+    # Given the role of the function behind API Gateway, which takes no webhook delivery any more
+    grants = role_grants(resources, "APIHandler")
+    # Then it can neither send to the ingest queue nor take from it
     assert not any(grant.allows(Call(action, INGEST_QUEUE)) for grant in grants)
 
 

@@ -25,6 +25,7 @@ from infra.local.senders import Senders, SignedRequest
 from infra.local.stack import in_process, store_secrets
 from tests.fakes.platform_server import PlatformServer, Reply
 from tests.infra.aws_calls import FUNCTIONS, Call, CallRecorder, Grant, for_stage, role_grants
+from tests.integration.function_url_client import front_doors
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -158,7 +159,7 @@ class Scenario:
         return json.loads(response.body) if response.body else None
 
     def send(self, client: Client, request: SignedRequest) -> None:
-        with self.running("api_handler"):
+        with self.running("webhooks"):  # through the webhook function's Function URL
             if request.method == "POST":
                 response = client.http.post(request.path, headers=request.headers, body=request.body)
             else:
@@ -479,7 +480,7 @@ def recording() -> CallRecorder:
                 patch.setattr(wiring, "utc_now", clock.now)
                 recorder.install(patch)
                 scenario = Scenario(recorder, clock, secrets, outputs)
-                with Client(scenario.app.app, stage_name="local") as client:
+                with front_doors(scenario.app.app) as client:
                     scenario.run(client)
         finally:
             server.stop()

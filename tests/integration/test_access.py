@@ -8,7 +8,6 @@ from datetime import datetime
 
 import boto3
 import pytest
-from chalice.test import Client
 
 from app import app
 from chalicelib.adapters.secrets import SsmSecrets
@@ -16,6 +15,7 @@ from chalicelib.adapters.tokens import DynamoTokens
 from chalicelib.services.access import AccessService, BootstrapSecret
 from tests.conftest import unique
 from tests.integration.conftest import Stack
+from tests.integration.function_url_client import front_doors
 from tests.integration.management_client import CALLERS, Api, body_of, callers
 from tests.integration.webhook_client import table_items
 
@@ -33,7 +33,7 @@ ADMIN_ONLY = {
 
 @pytest.fixture
 def api(stack: Stack) -> Iterator[Api]:
-    with Client(app, stage_name="local") as client:
+    with front_doors(app) as client:
         yield Api(client)
 
 

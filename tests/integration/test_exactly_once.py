@@ -200,6 +200,7 @@ def _create_table(dynamodb: Any) -> str:
         AttributeDefinitions=properties["AttributeDefinitions"],
         KeySchema=properties["KeySchema"],
         LocalSecondaryIndexes=properties["LocalSecondaryIndexes"],
+        GlobalSecondaryIndexes=properties["GlobalSecondaryIndexes"],
     )
     return name
 

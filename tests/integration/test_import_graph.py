@@ -1,8 +1,9 @@
 """What a webhook delivery makes a fresh function load: never the publish path's Jinja2 or Babel.
 
-A fresh interpreter (a cold container) imports `app` and answers one signed delivery through the app's
-own Lambda handler, against a moto server running in this process (moto itself uses Jinja2, so it must
-not share the interpreter), then lists every module it loaded.
+A fresh interpreter (a cold container) imports `app` and answers one signed delivery through the
+webhook function's handler (a Function URL's payload 2.0 event), against a moto server running in this
+process (moto itself uses Jinja2, so it must not share the interpreter), then lists every module it
+loaded.
 """
 
 from __future__ import annotations
@@ -30,32 +31,29 @@ ROOT = Path(__file__).resolve().parents[2]
 PUBLISH_ONLY = ("jinja2", "babel", "markupsafe")
 
 CHILD = """
-import base64, json, sys
+import json, sys
 import app
 request = json.loads(sys.stdin.read())
 event = {
-    "resource": request["resource"],
-    "path": request["path"],
-    "httpMethod": "POST",
+    "version": "2.0",
+    "routeKey": "$default",
+    "rawPath": request["path"],
+    "rawQueryString": "",
     "headers": request["headers"],
-    "multiValueQueryStringParameters": None,
-    "pathParameters": request["pathParameters"],
-    "stageVariables": {},
-    "requestContext": {"httpMethod": "POST", "resourcePath": request["resource"], "path": request["path"],
-                       "identity": {"sourceIp": "127.0.0.1"}},
+    "requestContext": {"http": {"method": "POST", "path": request["path"], "sourceIp": "127.0.0.1"}},
     "body": request["body"],
     "isBase64Encoded": True,
 }
 
 class Context:
-    function_name = "api_handler"
+    function_name = "webhooks"
     memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:eu-west-3:123456789012:function:api_handler"
+    invoked_function_arn = "arn:aws:lambda:eu-west-3:123456789012:function:webhooks"
     aws_request_id = "import-graph"
     def get_remaining_time_in_millis(self):
         return 10_000
 
-answer = app.app(event, Context())
+answer = app.webhooks(event, Context())
 print(json.dumps({"status": answer["statusCode"], "modules": sorted(sys.modules)}))
 """
 
@@ -109,9 +107,7 @@ def _deliver_in_a_fresh_function(env: dict[str, str]) -> dict[str, object]:
     secrets = {key.removeprefix("SECRET_"): value for key, value in env.items() if key.startswith("SECRET_")}
     signed = Senders(secrets).x(payloads.x_likes("1234", "1790000000000000001", datetime.now(UTC), count=2))
     request = {
-        "resource": "/webhooks/{platform}",
         "path": signed.path,
-        "pathParameters": {"platform": "x"},
         "headers": {name.lower(): value for name, value in signed.headers.items()},
         "body": base64.b64encode(signed.body).decode("ascii"),
     }
@@ -147,6 +143,7 @@ def test_a_webhook_delivery_loads_neither_jinja2_nor_babel(delivered: dict[str, 
     assert isinstance(modules, list)
     assert "chalicelib.services.webhooks" in modules
     assert "chalicelib.platforms.x" in modules
+    assert "chalicelib.function_url" in modules
     # And none of the publish path's template and locale libraries was loaded
     loaded = sorted(name for name in modules if name.split(".")[0] in PUBLISH_ONLY)
     assert loaded == []

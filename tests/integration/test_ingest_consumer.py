@@ -16,6 +16,7 @@ import app as app_module
 from infra.local import senders as payloads
 from infra.local.senders import Senders
 from tests.integration.conftest import Stack
+from tests.integration.function_url_client import front_doors
 from tests.integration.webhook_client import consume as shared_consume
 from tests.integration.webhook_client import send, stored_events, subscribe_live, table_items
 
@@ -24,7 +25,7 @@ AT = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
 
 @pytest.fixture
 def client(stack: Stack) -> Iterator[Client]:
-    with Client(app_module.app, stage_name="local") as test_client:
+    with front_doors(app_module.app) as test_client:
         yield test_client
 
 

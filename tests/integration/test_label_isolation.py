@@ -17,7 +17,6 @@ from typing import Any
 
 import boto3
 import pytest
-from chalice.test import Client
 
 import app as app_module
 from chalicelib.report.html_report import render_html
@@ -25,6 +24,7 @@ from infra.local import senders as payloads
 from infra.local.senders import Senders
 from tests.conftest import unique
 from tests.integration.conftest import Stack
+from tests.integration.function_url_client import front_doors
 from tests.integration.management_client import Api, Callers, artist_body, body_of, callers, unique_digits
 from tests.integration.webhook_client import consume, send
 
@@ -34,7 +34,7 @@ AT = NOW - timedelta(hours=2)
 
 @pytest.fixture
 def api(stack: Stack) -> Iterator[Api]:
-    with Client(app_module.app, stage_name="local") as client:
+    with front_doors(app_module.app) as client:
         yield Api(client)
 
 

@@ -16,6 +16,7 @@ from chalicelib import observability
 from infra.local import senders as payloads
 from infra.local.senders import Senders
 from tests.integration.conftest import Stack
+from tests.integration.function_url_client import front_doors
 from tests.integration.test_ingest_consumer import consume
 from tests.integration.webhook_client import send
 
@@ -25,7 +26,7 @@ COMMENT_TEXT = "a very private comment 4f1c"
 
 @pytest.fixture
 def client(stack: Stack) -> Iterator[Client]:
-    with Client(app_module.app, stage_name="local") as test_client:
+    with front_doors(app_module.app) as test_client:
         yield test_client
 
 
@@ -111,21 +112,23 @@ def test_logs_never_carry_secrets_payloads_or_comment_text(
 
 
 def test_log_lines_carry_the_invocation_request_id_and_no_stale_one(
-    client: Client, stack: Stack, emitted_logs: io.StringIO
+    client: Client, stack: Stack, emitted_logs: io.StringIO, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given two rejected deliveries, each its own invocation
+    # Given a fresh webhook function container (this test process has served other functions)
+    monkeypatch.setattr(observability, "_container_keys", {})
+    # And two rejected deliveries, each its own invocation
     for _ in range(2):
         client.http.post(
             "/webhooks/meta",
             headers={"Content-Type": "application/json", "X-Hub-Signature-256": "sha256=00"},
             body=b"{}",
         )
-    # Then each rejection's line carries its own invocation's request id and the function's name
+    # Then each rejection's line carries its own invocation's request id and the webhook function's name
     rejected = [line for line in _lines(emitted_logs.getvalue()) if line["message"] == "request rejected"]
     assert len(rejected) == 2
     assert all(line["function_request_id"] for line in rejected)
     assert rejected[0]["function_request_id"] != rejected[1]["function_request_id"]
-    assert {line["function_name"] for line in rejected} == {"api_handler"}
+    assert {line["function_name"] for line in rejected} == {"webhooks"}
     assert [line["cold_start"] for line in rejected] in ([True, False], [False, False])
 
 

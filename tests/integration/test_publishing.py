@@ -12,13 +12,13 @@ from urllib.parse import parse_qs, urlparse
 
 import boto3
 import pytest
-from chalice.test import Client
 
 import app as app_module
 from infra.local import senders as payloads
 from infra.local.senders import Senders
 from tests.conftest import unique
 from tests.integration.conftest import Stack
+from tests.integration.function_url_client import front_doors
 from tests.integration.management_client import Api, body_of, callers
 from tests.integration.webhook_client import consume as shared_consume
 from tests.integration.webhook_client import send
@@ -32,7 +32,7 @@ ARTIST, TWEET, OTHER_TWEET = "1234", "1790000000000000001", "1790000000000000999
 
 @pytest.fixture
 def api(stack: Stack) -> Iterator[Api]:
-    with Client(app_module.app, stage_name="local") as client:
+    with front_doors(app_module.app) as client:
         yield Api(client)
 
 

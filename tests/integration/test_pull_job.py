@@ -11,12 +11,12 @@ from typing import Any
 
 import boto3
 import pytest
-from chalice.test import Client
 
 import app as app_module
 from tests.conftest import unique
 from tests.fakes.platform_server import PlatformServer, Reply
 from tests.integration.conftest import Stack
+from tests.integration.function_url_client import front_doors
 from tests.integration.management_client import Api, body_of
 from tests.integration.webhook_client import table_items
 from tests.summary_schema import validate_summary
@@ -37,7 +37,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> Iterator[PlatformServer]:
 
 @pytest.fixture
 def api(stack: Stack, fakes: PlatformServer) -> Iterator[Api]:
-    with Client(app_module.app, stage_name="local") as client:
+    with front_doors(app_module.app) as client:
         yield Api(client)
 
 

@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, quote
 
 import pytest
-from chalice.test import Client
 
 import app as app_module
 from chalicelib.platforms.youtube.webhook import hub_secret_for, topic_for_channel
 from tests.conftest import unique
 from tests.fakes.platform_server import PlatformServer, Reply
 from tests.integration.conftest import Stack
+from tests.integration.function_url_client import front_doors
 from tests.integration.management_client import Api, body_of
 
 NOW = datetime.now(UTC)
@@ -35,7 +35,7 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[PlatformServer]:
 
 @pytest.fixture
 def api(stack: Stack, hub: PlatformServer) -> Iterator[Api]:
-    with Client(app_module.app, stage_name="local") as client:
+    with front_doors(app_module.app) as client:
         yield Api(client)
 
 

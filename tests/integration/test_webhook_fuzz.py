@@ -38,6 +38,7 @@ from infra.local import senders as payloads
 from infra.local.lambda_runtime import QueuePoller
 from infra.local.senders import Senders, SignedRequest
 from tests.integration.conftest import Stack
+from tests.integration.function_url_client import front_doors
 from tests.integration.webhook_client import bucket_keys, queue_depth, table_items
 
 SEED = 20_261_126
@@ -63,7 +64,7 @@ YOUTUBE_CHANNEL = "UCfuzz"
 
 @pytest.fixture
 def client(stack: Stack) -> Iterator[Client]:
-    with Client(app_module.app, stage_name="local") as test_client:
+    with front_doors(app_module.app) as test_client:
         yield test_client
 
 

@@ -21,6 +21,7 @@ from infra.local import senders as payloads
 from infra.local.senders import Senders, SignedRequest
 from tests.conftest import unique
 from tests.integration.conftest import Stack
+from tests.integration.function_url_client import front_doors
 from tests.integration.webhook_client import body_of, bucket_keys, queue_depth, send, table_items
 
 NOW = datetime.now(UTC)
@@ -29,7 +30,7 @@ ONE_MIB = 1024 * 1024
 
 @pytest.fixture
 def client(stack: Stack) -> Iterator[Client]:
-    with Client(app, stage_name="local") as test_client:
+    with front_doors(app) as test_client:
         yield test_client
 
 

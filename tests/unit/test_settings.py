@@ -77,3 +77,21 @@ def test_push_spacing_defaults_to_24_hours_and_must_be_a_positive_integer() -> N
     assert load_settings({**REQUIRED, "PUSH_SPACING_HOURS": "48"}).push_spacing_hours == 48
     with pytest.raises(ConfigurationError):
         load_settings({**REQUIRED, "PUSH_SPACING_HOURS": "0"})
+
+
+def test_the_webhook_base_defaults_to_the_public_base_where_one_server_takes_both() -> None:
+    settings = load_settings({**REQUIRED, "PUBLIC_BASE_URL": "http://127.0.0.1:8000/"})
+    assert settings.webhook_base_url == "http://127.0.0.1:8000/webhooks"
+
+
+def test_the_webhook_base_is_the_function_url_when_the_template_sets_it() -> None:
+    env = {
+        **REQUIRED,
+        "PUBLIC_BASE_URL": "https://api.example.com/api",
+        "WEBHOOK_BASE_URL": "https://abc.lambda-url.eu-west-3.on.aws/webhooks/",
+    }
+    assert load_settings(env).webhook_base_url == "https://abc.lambda-url.eu-west-3.on.aws/webhooks"
+
+
+def test_without_either_base_there_is_no_webhook_base() -> None:
+    assert load_settings(REQUIRED).webhook_base_url is None
