@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.domain.events import EngagementEvent
-from chalicelib.domain.ingest import StoredEvent, TouchedBucket, occurred
+from chalicelib.domain.ingest import StoredEvent, TouchedBucket, WriteOutcome, WritePlan, occurred
 from chalicelib.errors import DependencyFailed
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def event_item(event: EngagementEvent) -> Item:
 MAX_TEXT_ITEM_BYTES = 300_000
 
 
-def text_items(events: Sequence[EngagementEvent], retention_days: int) -> list[Item]:
+def text_items(events: Sequence[EngagementEvent], kept_for: timedelta) -> list[Item]:
     """The texts of one delivery's events about one content, as few TTL items as fit.
 
     DynamoDB's TTL deletes whole items, so texts cannot live on their events; one item per delivery
@@ -102,18 +102,18 @@ def text_items(events: Sequence[EngagementEvent], retention_days: int) -> list[I
     for event in sorted(events, key=lambda e: e.event_id):
         length = len((event.text or "").encode("utf-8", "surrogatepass"))
         if group and size + length > MAX_TEXT_ITEM_BYTES:
-            items.append(_text_item(group, retention_days))
+            items.append(_text_item(group, kept_for))
             group, size = [], 0
         group.append(event)
         size += length
     if group:
-        items.append(_text_item(group, retention_days))
+        items.append(_text_item(group, kept_for))
     return items
 
 
-def _text_item(events: Sequence[EngagementEvent], retention_days: int) -> Item:
+def _text_item(events: Sequence[EngagementEvent], kept_for: timedelta) -> Item:
     first = events[0]
-    expires = max(e.received_at for e in events) + timedelta(days=retention_days)
+    expires = max(e.received_at for e in events) + kept_for
     return {
         "pk": _s(f"TXT#{first.platform}#{first.content_id}"),
         "sk": _s(f"{iso(occurred(first))}#{first.event_id}"),
@@ -154,10 +154,10 @@ class DynamoEventStore:
         self._sleep = sleep
         self._max_attempts = max_attempts
 
-    def stored(self, keys: Sequence[Key]) -> dict[str, StoredEvent]:
-        """Which of these event keys exist (by event id), with what a write plan needs of them."""
+    def stored(self, events: Sequence[EngagementEvent]) -> dict[str, StoredEvent]:
+        """Which of these events exist (by event id), with what a write plan needs of them."""
         found: dict[str, StoredEvent] = {}
-        unique = list(dict.fromkeys(keys))
+        unique = list(dict.fromkeys(map(event_key, events)))
         for start in range(0, len(unique), BATCH_GET_LIMIT):
             request: Any = {
                 self._table: {
@@ -184,10 +184,46 @@ class DynamoEventStore:
                 raise DependencyFailed("The events table kept throttling reads.")
         return found
 
+    def write(self, plan: WritePlan, *, written_at: datetime, texts_kept_for: timedelta) -> WriteOutcome:
+        """Texts, then events, then dirty markers and contents to pull soon; first-revision rewrites
+        last, once the content_updated events they imply are stored. The outcome names the messages
+        with unwritten items; an unwritten marker has no single owner, so it fails every message of
+        the plan."""
+        owners: dict[Key, str] = {}
+        items: list[Item] = []
+        with_text: dict[tuple[str, str, str], list[EngagementEvent]] = {}
+        for candidate in plan.new:
+            event = candidate.event
+            if event.text:
+                with_text.setdefault((candidate.message_id, event.platform, event.content_id), []).append(
+                    event
+                )
+        for (message_id, _, _), events in sorted(with_text.items()):
+            for item in text_items(events, texts_kept_for):
+                items.append(item)
+                owners[_item_key(item)] = message_id
+        for candidate in plan.new:
+            items.append(event_item(candidate.event))
+            owners[_item_key(items[-1])] = candidate.message_id
+        items.extend(marker_item(bucket, written_at) for bucket in sorted(plan.touched, key=str))
+        items.extend(pull_soon_item(c.event.platform, c.event.content_id) for c in plan.pull_soon)
+        left = self.put_all(items)
+        if plan.rewrites and not left:
+            left = self.put_all([event_item(c.event) for c in plan.rewrites])
+            owners.update({event_key(c.event): c.message_id for c in plan.rewrites})
+        owned = {owners.get(_item_key(item)) for item in left}
+        if None in owned:
+            return WriteOutcome(frozenset(plan.message_ids))
+        return WriteOutcome(frozenset(o for o in owned if o is not None))
+
     def put_all(self, items: Sequence[Item]) -> list[Item]:
         """Put every item; returns those still unprocessed after the last attempt, so the caller
         can fail just their messages."""
         return batch_put(self._dynamodb, self._table, items, self._sleep, self._max_attempts)
+
+
+def _item_key(item: Item) -> Key:
+    return (item["pk"]["S"], item["sk"]["S"])
 
 
 def backoff_seconds(attempt: int) -> float:
