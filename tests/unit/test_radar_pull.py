@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from chalicelib.adapters.radar_store import StoredReading
+from chalicelib.domain.stored import StoredReading
 from chalicelib.models.radar import WatchedArtist
 from chalicelib.services.radar_pull import Audiences, RadarPullService
 
