@@ -7,23 +7,13 @@ from chalicelib.platforms.capabilities import (
     IdShape,
     Platform,
     Pull,
-    Puller,
     Tracking,
     Webhook,
-    WebhookHandler,
+    loaded,
 )
 
-
-def _webhook() -> WebhookHandler:
-    from chalicelib.platforms.youtube.webhook import HANDLER
-
-    return HANDLER
-
-
-def _puller() -> Puller:
-    from chalicelib.platforms.youtube.pull import puller
-
-    return puller
+_webhook = loaded("chalicelib.platforms.youtube.webhook", "HANDLER")
+_puller = loaded("chalicelib.platforms.youtube.pull", "puller")
 
 
 YOUTUBE = Platform(
