@@ -6,7 +6,7 @@
 - What botocore does not retry is a batch's *partial* success: `UnprocessedKeys` of a BatchGetItem and
   `UnprocessedItems` of a BatchWriteItem come back in a 200. So one small converge loop stays, here:
   what is left is asked again with jittered exponential back-off, up to `MAX_ATTEMPTS` times.
-- Items are built and read with boto3's `TypeSerializer` / `TypeDeserializer`.
+- Items are built with boto3's `TypeSerializer`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import DependencyFailed
@@ -31,18 +31,20 @@ MAX_ATTEMPTS = 8
 Item = dict[str, Any]
 Key = tuple[str, str]
 
-_SERIALIZER = TypeSerializer()
-_DESERIALIZER = TypeDeserializer()
+
+@cache
+def _serialize() -> Callable[[Any], Any]:
+    # Imported when an item is first built: the webhook path (which reads subscriptions through
+    # this module's `partition`) builds none.
+    from boto3.dynamodb.types import TypeSerializer
+
+    return TypeSerializer().serialize
 
 
 def to_item(values: Mapping[str, Any]) -> Item:
     """A DynamoDB item from plain values (str, bool, int, dict, list); None values are left out."""
-    return {name: _SERIALIZER.serialize(value) for name, value in values.items() if value is not None}
-
-
-def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    """Plain values from a DynamoDB item (numbers come back as `Decimal`)."""
-    return {name: _DESERIALIZER.deserialize(value) for name, value in item.items()}
+    serialize = _serialize()
+    return {name: serialize(value) for name, value in values.items() if value is not None}
 
 
 def key_of(item: Mapping[str, Any]) -> Key:
