@@ -81,13 +81,8 @@ def run(history: int = 200_000, new: int = 100) -> dict[str, float]:
     import boto3
     from moto import mock_aws
 
-    from chalicelib.adapters.event_store import (
-        EVENT_SHARDS,
-        DynamoEventStore,
-        batch_put,
-        event_item,
-        marker_item,
-    )
+    from chalicelib.adapters.dynamo import batch_put
+    from chalicelib.adapters.event_store import EVENT_SHARDS, DynamoEventStore, event_item, marker_item
     from chalicelib.adapters.rollup_store import DynamoRollupStore
     from chalicelib.adapters.roster import DynamoRoster
     from chalicelib.domain.events import EngagementEvent, event_id

@@ -24,6 +24,7 @@ import gc
 import json
 import random
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -76,6 +77,22 @@ class MemoryTable:
         if start + PAGE_ITEMS < len(rows):
             answer["LastEvaluatedKey"] = {"offset": start + PAGE_ITEMS}
         return answer
+
+    def get_paginator(self, operation: str) -> Any:
+        """What boto3's Query paginator does: pages, following `LastEvaluatedKey`."""
+        table = self
+
+        class Paginator:
+            def paginate(self, **request: Any) -> Iterator[dict[str, Any]]:
+                while True:
+                    page = table.query(**request)
+                    yield page
+                    if "LastEvaluatedKey" not in page:
+                        return
+                    request = {**request, "ExclusiveStartKey": page["LastEvaluatedKey"]}
+
+        assert operation == "query"
+        return Paginator()
 
     def update_item(self, **request: Any) -> dict[str, Any]:
         self.writes += 1

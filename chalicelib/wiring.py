@@ -11,9 +11,10 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.adapters.secrets import Secrets, SsmSecrets
+from chalicelib.adapters.secrets import SsmSecrets
 from chalicelib.aws import get_clients
 from chalicelib.domain.events import Pseudonymiser, keyed_pseudonymiser
+from chalicelib.domain.secrets import Secrets
 from chalicelib.domain.weights import DEFAULT_WEIGHTS, parse_weights
 from chalicelib.services.ingest import IngestService
 from chalicelib.services.webhooks import WebhookReceiver

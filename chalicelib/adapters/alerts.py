@@ -14,42 +14,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.adapters.dynamo import partition
 from chalicelib.adapters.event_store import iso
+from chalicelib.domain.stored import Alert
 from chalicelib.errors import DependencyFailed
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import PutTypeDef
-
-
-@dataclass(frozen=True, slots=True)
-class Alert:
-    type: str
-    label: str
-    key: str  # identity within the type, e.g. `<radar_id>#<entry day>`
-    payload: dict[str, Any]
-    created_at: datetime
-    published_at: str | None = None
-    publish_error: str | None = None
-
-    def public(self) -> dict[str, Any]:
-        return {
-            "type": self.type,
-            "label": self.label,
-            "payload": self.payload,
-            "created_at": iso(self.created_at),
-            "published_at": self.published_at,
-        }
-
-    def message(self) -> dict[str, Any]:
-        """The SNS message: `{type, label, ...payload}` (the contract's JSON message shapes)."""
-        return {"type": self.type, "label": self.label, **self.payload}
 
 
 def _key(label: str, sort_key: str) -> dict[str, Any]:
@@ -138,22 +115,7 @@ class DynamoAlerts:
 
     def list_label(self, label: str, since: datetime | None = None) -> list[Alert]:
         """The label's alerts created at or after `since`, newest first: one (paginated) Query."""
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": f"ALERTS#{label}"}},
-            "ConsistentRead": True,
-        }
-        items: list[dict[str, Any]] = []
-        try:
-            while True:
-                page = self._dynamodb.query(**request)
-                items.extend(page.get("Items", []))
-                if "LastEvaluatedKey" not in page:
-                    break
-                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("Alerts could not be read.") from error
+        items = partition(self._dynamodb, self._table, f"ALERTS#{label}", "Alerts could not be read.")
         alerts = [_alert(item) for item in items]
         if since is not None:
             alerts = [a for a in alerts if a.created_at >= since]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.adapters.dynamo import partition
 from chalicelib.errors import Conflict, DependencyFailed, NotFound
 from chalicelib.models.campaign import Campaign
 
@@ -43,22 +44,8 @@ class CampaignStore:
 
     def list_all(self) -> list[Campaign]:
         """Every campaign, archived ones included, by campaign_id."""
-        campaigns: list[Campaign] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": PARTITION}},
-            "ConsistentRead": True,
-        }
-        try:
-            while True:
-                page = self._dynamodb.query(**kwargs)
-                campaigns.extend(_campaign(item) for item in page.get("Items", []))
-                if "LastEvaluatedKey" not in page:
-                    return campaigns
-                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("Campaigns could not be read.") from error
+        items = partition(self._dynamodb, self._table, PARTITION, "Campaigns could not be read.")
+        return [_campaign(item) for item in items]
 
     def create(self, campaign: Campaign) -> None:
         """Store a new campaign; an existing campaign_id is a Conflict."""

@@ -18,29 +18,20 @@ hot content spreads over EVENT_SHARDS partitions. Every write is a put of a dete
 from __future__ import annotations
 
 import hashlib
-import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from botocore.exceptions import BotoCoreError, ClientError
-
+from chalicelib.adapters.dynamo import MAX_ATTEMPTS, Item, Key, batch_get, batch_put, key_of, to_item
 from chalicelib.domain.events import EngagementEvent
-from chalicelib.domain.ingest import StoredEvent, TouchedBucket, occurred
-from chalicelib.errors import DependencyFailed
+from chalicelib.domain.ingest import StoredEvent, TouchedBucket, WriteOutcome, WritePlan, occurred
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 EVENT_SHARDS = 4
 MARKER_SHARDS = 8
-BATCH_GET_LIMIT = 100
-BATCH_WRITE_LIMIT = 25
-MAX_ATTEMPTS = 8
-
-Item = dict[str, Any]
-Key = tuple[str, str]
 
 
 class Verdict(Protocol):
@@ -92,25 +83,24 @@ def iso(moment: datetime) -> str:
 def event_item(event: EngagementEvent, verdict: Verdict | None = None) -> Item:
     pk, sk = event_key(event)
     at = iso(occurred(event))
-    item: Item = {
-        "pk": _s(pk),
-        "sk": _s(sk),
-        "t": _s(f"{at}#{event.event_id}"),
-        "platform": _s(event.platform),
-        "kind": _s(event.kind),
-        "undo": {"BOOL": event.undo},
-        "content_id": _s(event.content_id),
-        "account_id": _s(event.account_id),
-        "occurred_at": _s(at),
-        "received_at": _s(iso(event.received_at)),
-        "time_from_platform": {"BOOL": event.occurred_at is not None},
-    }
-    if event.actor:
-        item["actor"] = _s(event.actor)
-    if event.revision:
-        item["first_revision"] = _s(event.revision)
-    if event.title:
-        item["title"] = _s(event.title)  # an attribute of the same put: no request of its own
+    item = to_item(
+        {
+            "pk": pk,
+            "sk": sk,
+            "t": f"{at}#{event.event_id}",
+            "platform": event.platform,
+            "kind": event.kind,
+            "undo": event.undo,
+            "content_id": event.content_id,
+            "account_id": event.account_id,
+            "occurred_at": at,
+            "received_at": iso(event.received_at),
+            "time_from_platform": event.occurred_at is not None,
+            "actor": event.actor or None,
+            "first_revision": event.revision or None,
+            "title": event.title or None,  # an attribute of the same put: no request of its own
+        }
+    )
     if event.comment_id and event.kind in HIDEABLE_KINDS:
         item["cmt"] = _s(comment_key(event.platform, event.comment_id))  # same put, sparse index
     if verdict is not None:
@@ -152,7 +142,7 @@ PER_TEXT_BYTES = 640
 
 def text_items(
     events: Sequence[EngagementEvent],
-    retention_days: int,
+    kept_for: timedelta,
     verdicts: Mapping[str, Verdict] | None = None,
 ) -> list[Item]:
     """The texts of one delivery's events about one content, as few TTL items as fit.
@@ -168,26 +158,28 @@ def text_items(
     for event in sorted(events, key=lambda e: e.event_id):
         length = len((event.text or "").encode("utf-8", "surrogatepass")) + PER_TEXT_BYTES
         if group and size + length > MAX_TEXT_ITEM_BYTES:
-            items.append(_text_item(group, retention_days, verdicts or {}))
+            items.append(_text_item(group, kept_for, verdicts or {}))
             group, size = [], 0
         group.append(event)
         size += length
     if group:
-        items.append(_text_item(group, retention_days, verdicts or {}))
+        items.append(_text_item(group, kept_for, verdicts or {}))
     return items
 
 
 def _text_item(
-    events: Sequence[EngagementEvent], retention_days: int, verdicts: Mapping[str, Verdict]
+    events: Sequence[EngagementEvent], kept_for: timedelta, verdicts: Mapping[str, Verdict]
 ) -> Item:
     first = events[0]
-    expires = max(e.received_at for e in events) + timedelta(days=retention_days)
-    item: Item = {
-        "pk": _s(f"TXT#{first.platform}#{first.content_id}"),
-        "sk": _s(f"{iso(occurred(first))}#{first.event_id}"),
-        "texts": {"M": {e.event_id: _s(e.text or "") for e in events}},
-        "expires_at": {"N": str(int(expires.timestamp()))},
-    }
+    expires = max(e.received_at for e in events) + kept_for
+    item = to_item(
+        {
+            "pk": f"TXT#{first.platform}#{first.content_id}",
+            "sk": f"{iso(occurred(first))}#{first.event_id}",
+            "texts": {e.event_id: e.text or "" for e in events},
+            "expires_at": int(expires.timestamp()),
+        }
+    )
     judged = {
         e.event_id: verdict_attribute(e, verdicts[e.event_id]) for e in events if e.event_id in verdicts
     }
@@ -197,22 +189,23 @@ def _text_item(
 
 
 def marker_item(bucket: TouchedBucket, written_at: datetime) -> Item:
-    item: Item = {
-        "pk": _s(f"DIRTY#{_shard(bucket.platform + '#' + bucket.content_id, MARKER_SHARDS)}"),
-        "sk": _s(f"{bucket.platform}#{bucket.hour}#{bucket.content_id}"),
-        "platform": _s(bucket.platform),
-        "content_id": _s(bucket.content_id),
-        "hour": _s(bucket.hour),
-        # The publisher leaves markers younger than the consumer's timeout, so a batch still
-        # writing its events is never rolled up half-done.
-        "written_at": _s(iso(written_at)),
-    }
-    return item
+    return to_item(
+        {
+            "pk": f"DIRTY#{_shard(bucket.platform + '#' + bucket.content_id, MARKER_SHARDS)}",
+            "sk": f"{bucket.platform}#{bucket.hour}#{bucket.content_id}",
+            "platform": bucket.platform,
+            "content_id": bucket.content_id,
+            "hour": bucket.hour,
+            # The publisher leaves markers younger than the consumer's timeout, so a batch still
+            # writing its events is never rolled up half-done.
+            "written_at": iso(written_at),
+        }
+    )
 
 
 def pull_soon_item(platform: str, content_id: str) -> Item:
     """Asks the next pull run for this content's counters (a YouTube upload announced by WebSub)."""
-    return {"pk": _s(f"PULLSOON#{platform}"), "sk": _s(content_id)}
+    return to_item({"pk": f"PULLSOON#{platform}", "sk": content_id})
 
 
 class DynamoEventStore:
@@ -228,71 +221,62 @@ class DynamoEventStore:
         self._sleep = sleep
         self._max_attempts = max_attempts
 
-    def stored(self, keys: Sequence[Key]) -> dict[str, StoredEvent]:
-        """Which of these event keys exist (by event id), with what a write plan needs of them."""
-        found: dict[str, StoredEvent] = {}
-        unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), BATCH_GET_LIMIT):
-            request: Any = {
-                self._table: {
-                    "Keys": [
-                        {"pk": _s(pk), "sk": _s(sk)} for pk, sk in unique[start : start + BATCH_GET_LIMIT]
-                    ],
-                    "ProjectionExpression": "sk, first_revision",
-                    "ConsistentRead": True,
-                }
-            }
-            for attempt in range(self._max_attempts):
-                try:
-                    response = self._dynamodb.batch_get_item(RequestItems=request)
-                except (BotoCoreError, ClientError) as error:
-                    raise DependencyFailed("The events table could not be read.") from error
-                for item in response.get("Responses", {}).get(self._table, []):
-                    revision = item.get("first_revision", {}).get("S")
-                    found[item["sk"]["S"]] = StoredEvent(first_revision=revision)
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                self._sleep(backoff_seconds(attempt))
-            else:
-                raise DependencyFailed("The events table kept throttling reads.")
-        return found
+    def stored(self, events: Sequence[EngagementEvent]) -> dict[str, StoredEvent]:
+        """Which of these events exist (by event id), with what a write plan needs of them."""
+        unique = list(dict.fromkeys(map(event_key, events)))
+        items = batch_get(
+            self._dynamodb,
+            self._table,
+            [to_item({"pk": pk, "sk": sk}) for pk, sk in unique],
+            failure="The events table could not be read.",
+            throttled="The events table kept throttling reads.",
+            sleep=self._sleep,
+            max_attempts=self._max_attempts,
+            ProjectionExpression="sk, first_revision",
+            ConsistentRead=True,
+        )
+        return {item["sk"]["S"]: StoredEvent(item.get("first_revision", {}).get("S")) for item in items}
+
+    def write(
+        self,
+        plan: WritePlan,
+        *,
+        written_at: datetime,
+        texts_kept_for: timedelta,
+        verdicts: Mapping[str, Verdict] | None = None,
+    ) -> WriteOutcome:
+        """Texts, then events, then dirty markers and contents to pull soon; first-revision rewrites
+        last, once the content_updated events they imply are stored. The outcome names the messages
+        with unwritten items; an unwritten marker has no single owner, so it fails every message of
+        the plan."""
+        owners: dict[Key, str] = {}
+        items: list[Item] = []
+        with_text: dict[tuple[str, str, str], list[EngagementEvent]] = {}
+        for candidate in plan.new:
+            event = candidate.event
+            if event.text:
+                with_text.setdefault((candidate.message_id, event.platform, event.content_id), []).append(
+                    event
+                )
+        for (message_id, _, _), events in sorted(with_text.items()):
+            for item in text_items(events, texts_kept_for, verdicts):
+                items.append(item)
+                owners[key_of(item)] = message_id
+        for candidate in plan.new:
+            items.append(event_item(candidate.event, (verdicts or {}).get(candidate.event.event_id)))
+            owners[key_of(items[-1])] = candidate.message_id
+        items.extend(marker_item(bucket, written_at) for bucket in sorted(plan.touched, key=str))
+        items.extend(pull_soon_item(c.event.platform, c.event.content_id) for c in plan.pull_soon)
+        left = self.put_all(items)
+        if plan.rewrites and not left:
+            left = self.put_all([event_item(c.event) for c in plan.rewrites])
+            owners.update({event_key(c.event): c.message_id for c in plan.rewrites})
+        owned = {owners.get(key_of(item)) for item in left}
+        if None in owned:
+            return WriteOutcome(frozenset(plan.message_ids))
+        return WriteOutcome(frozenset(o for o in owned if o is not None))
 
     def put_all(self, items: Sequence[Item]) -> list[Item]:
         """Put every item; returns those still unprocessed after the last attempt, so the caller
         can fail just their messages."""
         return batch_put(self._dynamodb, self._table, items, self._sleep, self._max_attempts)
-
-
-def backoff_seconds(attempt: int) -> float:
-    jitter: float = random.uniform(0.5, 1.0)  # noqa: S311 (jitter, not crypto)
-    return min(2.0, 0.05 * 2.0**attempt) * jitter
-
-
-def batch_put(
-    dynamodb: DynamoDBClient,
-    table: str,
-    items: Sequence[Item],
-    sleep: Callable[[float], None] = time.sleep,
-    max_attempts: int = MAX_ATTEMPTS,
-) -> list[Item]:
-    """Put items 25 per request, retrying unprocessed ones with jittered back-off.
-
-    DynamoDB refuses a whole BatchWriteItem whose keys repeat, which would fail a batch on every
-    retry: the last item given for a key is the one written.
-    """
-    items = list({(item["pk"]["S"], item["sk"]["S"]): item for item in items}.values())
-    left: list[Item] = []
-    for start in range(0, len(items), BATCH_WRITE_LIMIT):
-        pending = [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_WRITE_LIMIT]]
-        for attempt in range(max_attempts):
-            try:
-                response = dynamodb.batch_write_item(RequestItems={table: pending})  # type: ignore[dict-item]
-            except (BotoCoreError, ClientError) as error:
-                raise DependencyFailed("The table could not be written.") from error
-            pending = list(response.get("UnprocessedItems", {}).get(table, []))  # type: ignore[arg-type]
-            if not pending:
-                break
-            sleep(backoff_seconds(attempt))
-        left.extend(request["PutRequest"]["Item"] for request in pending)
-    return left

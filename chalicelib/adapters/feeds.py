@@ -9,11 +9,12 @@ is one Query of one partition.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.adapters.dynamo import partition
+from chalicelib.domain.stored import StoredFeed
 from chalicelib.errors import Conflict, DependencyFailed
 
 if TYPE_CHECKING:
@@ -21,20 +22,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
 PARTITION = "FEED"
-
-
-@dataclass(frozen=True, slots=True)
-class StoredFeed:
-    feed_id: str
-    name: str
-    labels: frozenset[str]
-    secret_sha256: str
-    created_at: str
-    created_by: str
-    version: int = 0
-
-    def __repr__(self) -> str:
-        return f"StoredFeed(feed_id={self.feed_id!r}, version={self.version})"
 
 
 def _key(feed_id: str) -> dict[str, AttributeValueTypeDef]:
@@ -72,22 +59,8 @@ class DynamoFeeds:
         return _feed(item) if item else None
 
     def list_all(self) -> list[StoredFeed]:
-        feeds: list[StoredFeed] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": PARTITION}},
-            "ConsistentRead": True,
-        }
-        try:
-            while True:
-                page = self._dynamodb.query(**kwargs)
-                feeds.extend(_feed(item) for item in page.get("Items", []))
-                if "LastEvaluatedKey" not in page:
-                    return feeds
-                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("Feeds could not be read.") from error
+        items = partition(self._dynamodb, self._table, PARTITION, "Feeds could not be read.")
+        return [_feed(item) for item in items]
 
     def put(self, feed: StoredFeed) -> None:
         """Store a new feed; an existing feed_id is a Conflict (never overwritten)."""

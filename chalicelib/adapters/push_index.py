@@ -16,9 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.adapters.event_store import BATCH_WRITE_LIMIT, MAX_ATTEMPTS, backoff_seconds
+from chalicelib.adapters.dynamo import batch_write, query
 from chalicelib.domain.pushes import PushEntry, Range, index_keys, key_time
 from chalicelib.errors import DependencyFailed
 
@@ -76,17 +74,9 @@ class DynamoPushIndex:
                     ":high": {"S": key_time(span.end) + "~"},
                 },
             }
-            try:
-                while True:
-                    page = self._dynamodb.query(**kwargs)
-                    for item in page.get("Items", []):
-                        entry = _entry(item)
-                        found.setdefault(entry.identity, entry)
-                    if "LastEvaluatedKey" not in page:
-                        break
-                    kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-            except (BotoCoreError, ClientError) as error:
-                raise DependencyFailed("The push index could not be read.") from error
+            for item in query(self._dynamodb, "The push index could not be read.", **kwargs):
+                entry = _entry(item)
+                found.setdefault(entry.identity, entry)
         return list(found.values())
 
     def replace(self, stale: Sequence[PushEntry], current: Sequence[PushEntry]) -> None:
@@ -105,16 +95,12 @@ class DynamoPushIndex:
     def _write(self, requests: list[dict[str, Any]]) -> None:
         """BatchWriteItem, 25 a request, unprocessed ones retried with back-off; DependencyFailed
         when some are still unprocessed (the caller's retry writes the same keys)."""
-        for start in range(0, len(requests), BATCH_WRITE_LIMIT):
-            pending = requests[start : start + BATCH_WRITE_LIMIT]
-            for attempt in range(MAX_ATTEMPTS):
-                try:
-                    response = self._dynamodb.batch_write_item(RequestItems={self._table: pending})  # type: ignore[dict-item]
-                except (BotoCoreError, ClientError) as error:
-                    raise DependencyFailed("The push index could not be written.") from error
-                pending = list(response.get("UnprocessedItems", {}).get(self._table, []))  # type: ignore[arg-type]
-                if not pending:
-                    break
-                self._sleep(backoff_seconds(attempt))
-            if pending:
-                raise DependencyFailed("The push index could not be written; retry.")
+        left = batch_write(
+            self._dynamodb,
+            self._table,
+            requests,
+            failure="The push index could not be written.",
+            sleep=self._sleep,
+        )
+        if left:
+            raise DependencyFailed("The push index could not be written; retry.")

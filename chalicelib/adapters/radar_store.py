@@ -27,14 +27,15 @@ import json
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.adapters.event_store import BATCH_GET_LIMIT, MAX_ATTEMPTS, backoff_seconds, iso
+from chalicelib.adapters.dynamo import batch_get, partition
+from chalicelib.adapters.event_store import iso
 from chalicelib.domain.radar import Reading
+from chalicelib.domain.stored import StoredReading
 from chalicelib.errors import Conflict, DependencyFailed
 from chalicelib.models.radar import WatchedArtist
 
@@ -48,19 +49,6 @@ DAY_MARKER_DAYS = 7
 # Conditional puts cannot be batched: a backfill writes them this many at a time.
 WRITE_THREADS = 8
 NEWER = "attribute_not_exists(pk) OR #at < :at"
-
-
-@dataclass(frozen=True, slots=True)
-class StoredReading:
-    label: str
-    radar_id: str
-    platform: str
-    at: datetime  # aware, UTC
-    audience: int
-
-    @property
-    def day(self) -> str:
-        return self.at.date().isoformat()
 
 
 def _id_key(radar_id: str) -> dict[str, Any]:
@@ -141,25 +129,16 @@ class DynamoRadar:
     def labels_of(self, radar_ids: Iterable[str]) -> dict[str, str]:
         """radar_id -> label of the watched ones among `radar_ids` (BatchGetItem, 100 keys a call)."""
         keys = [_id_key(radar_id) for radar_id in dict.fromkeys(radar_ids)]
-        found: dict[str, str] = {}
-        for start in range(0, len(keys), BATCH_GET_LIMIT):
-            request: Any = {
-                self._table: {"Keys": keys[start : start + BATCH_GET_LIMIT], "ConsistentRead": True}
-            }
-            for attempt in range(MAX_ATTEMPTS):
-                try:
-                    response = self._dynamodb.batch_get_item(RequestItems=request)
-                except (BotoCoreError, ClientError) as error:
-                    raise DependencyFailed("The watchlist could not be read.") from error
-                for item in response.get("Responses", {}).get(self._table, []):
-                    found[item["sk"]["S"]] = item["label"]["S"]
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                self._sleep(backoff_seconds(attempt))
-            else:
-                raise DependencyFailed("The watchlist kept throttling reads.")
-        return found
+        items = batch_get(
+            self._dynamodb,
+            self._table,
+            keys,
+            failure="The watchlist could not be read.",
+            throttled="The watchlist kept throttling reads.",
+            sleep=self._sleep,
+            ConsistentRead=True,
+        )
+        return {item["sk"]["S"]: item["label"]["S"] for item in items}
 
     def labels(self) -> list[str]:
         """Every label with a watched artist: one Query of the radar ids."""
@@ -324,19 +303,4 @@ class DynamoRadar:
         return True
 
     def _query(self, pk: str, what: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": pk}},
-            "ConsistentRead": True,
-        }
-        try:
-            while True:
-                page = self._dynamodb.query(**request)
-                items.extend(page.get("Items", []))
-                if "LastEvaluatedKey" not in page:
-                    return items
-                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed(f"{what} could not be read.") from error
+        return list(partition(self._dynamodb, self._table, pk, f"{what} could not be read."))

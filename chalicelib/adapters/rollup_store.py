@@ -18,16 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.adapters.event_store import (
-    BATCH_GET_LIMIT,
-    EVENT_SHARDS,
-    MARKER_SHARDS,
-    MAX_ATTEMPTS,
-    Item,
-    backoff_seconds,
-    batch_put,
-    iso,
-)
+from chalicelib.adapters.dynamo import Item, batch_get, batch_put, key_of, query
+from chalicelib.adapters.event_store import EVENT_SHARDS, MARKER_SHARDS, iso
 from chalicelib.adapters.wave_store import abuse_items
 from chalicelib.domain.rollups import Rollup, StoredEventView, Title
 from chalicelib.domain.stored import Marker
@@ -101,16 +93,7 @@ class DynamoRollupStore:
         self._sleep = sleep
 
     def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        request: dict[str, Any] = {"TableName": self._table, **kwargs}
-        while True:
-            try:
-                page = self._dynamodb.query(**request)
-            except (BotoCoreError, ClientError) as error:
-                raise DependencyFailed("The table could not be read.") from error
-            yield from page.get("Items", [])
-            if "LastEvaluatedKey" not in page:
-                return
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return query(self._dynamodb, "The table could not be read.", TableName=self._table, **kwargs)
 
     def markers(self) -> list[Marker]:
         found = []
@@ -219,7 +202,7 @@ class DynamoRollupStore:
     def save(self, rollups: Sequence[Rollup]) -> list[Rollup]:
         """Put the recomputed rollups that differ from the stored ones, with the account -> content
         links they show; returns those that changed."""
-        fresh = {(i["pk"]["S"], i["sk"]["S"]): (r, i) for r in rollups for i in [rollup_item(r)]}
+        fresh = {key_of(i): (r, i) for r in rollups for i in [rollup_item(r)]}
         stored = self._stored_rollups(list(fresh))
         changed = [(r, i) for key, (r, i) in fresh.items() if stored.get(key) != _stored_form(i)]
         items = [item for _, item in changed]
@@ -233,27 +216,13 @@ class DynamoRollupStore:
         return [r for r, _ in changed]
 
     def _stored_rollups(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], StoredForm]:
-        found: dict[tuple[str, str], StoredForm] = {}
-        for start in range(0, len(keys), BATCH_GET_LIMIT):
-            request: Any = {
-                self._table: {
-                    "Keys": [
-                        {"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys[start : start + BATCH_GET_LIMIT]
-                    ],
-                    "ConsistentRead": True,
-                }
-            }
-            for attempt in range(MAX_ATTEMPTS):
-                try:
-                    response = self._dynamodb.batch_get_item(RequestItems=request)
-                except (BotoCoreError, ClientError) as error:
-                    raise DependencyFailed("Rollups could not be read.") from error
-                for item in response.get("Responses", {}).get(self._table, []):
-                    found[(item["pk"]["S"], item["sk"]["S"])] = _stored_form(item)
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                self._sleep(backoff_seconds(attempt))
-            else:
-                raise DependencyFailed("Rollups kept throttling reads.")
-        return found
+        items = batch_get(
+            self._dynamodb,
+            self._table,
+            [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys],
+            failure="Rollups could not be read.",
+            throttled="Rollups kept throttling reads.",
+            sleep=self._sleep,
+            ConsistentRead=True,
+        )
+        return {key_of(item): _stored_form(item) for item in items}

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.adapters.event_store import BATCH_GET_LIMIT, MAX_ATTEMPTS, backoff_seconds, iso
+from chalicelib.adapters.dynamo import batch_get, partition
+from chalicelib.adapters.event_store import iso
 from chalicelib.domain.roster import AccountKey, Owner, RosterView
+from chalicelib.domain.stored import StoredArtist
 from chalicelib.errors import AccountTaken, Conflict, Contended, DependencyFailed
 from chalicelib.models.artist import RegisteredArtist
 
@@ -40,12 +41,6 @@ OWNERS = "OWNER"
 # Claimable: nobody's, released, or this artist's already (a retried write).
 CLAIMABLE = "attribute_not_exists(pk) OR attribute_exists(released) OR artist_id = :artist"
 STILL_MINE = "artist_id = :artist AND attribute_not_exists(released)"
-
-
-@dataclass(frozen=True, slots=True)
-class StoredArtist:
-    artist: RegisteredArtist
-    version: int  # bumped by every change; a change is conditioned on the version it read
 
 
 def _artist_key(artist_id: str) -> dict[str, Any]:
@@ -112,42 +107,20 @@ class DynamoRoster:
         return RosterView(artists, owners)
 
     def _partition(self, pk: str, what: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": pk}},
-            "ConsistentRead": True,
-        }
-        try:
-            while True:
-                page = self._dynamodb.query(**request)
-                items.extend(page.get("Items", []))
-                if "LastEvaluatedKey" not in page:
-                    return items
-                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed(f"{what} could not be read.") from error
+        return list(partition(self._dynamodb, self._table, pk, f"{what} could not be read."))
 
     def _batch_get(self, keys: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        for start in range(0, len(keys), BATCH_GET_LIMIT):
-            request: Any = {
-                self._table: {"Keys": list(keys[start : start + BATCH_GET_LIMIT]), "ConsistentRead": True}
-            }
-            for attempt in range(MAX_ATTEMPTS):
-                try:
-                    response = self._dynamodb.batch_get_item(RequestItems=request)
-                except (BotoCoreError, ClientError) as error:
-                    raise DependencyFailed("The roster could not be read.") from error
-                found.extend(response.get("Responses", {}).get(self._table, []))
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                self._sleep(backoff_seconds(attempt))
-            else:
-                raise DependencyFailed("The roster kept throttling reads.")
-        return found
+        return list(
+            batch_get(
+                self._dynamodb,
+                self._table,
+                keys,
+                failure="The roster could not be read.",
+                throttled="The roster kept throttling reads.",
+                sleep=self._sleep,
+                ConsistentRead=True,
+            )
+        )
 
     # The one write ----------------------------------------------------------------------------------
 

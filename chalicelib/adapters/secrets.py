@@ -20,8 +20,6 @@ from chalicelib.errors import ConfigurationError, DependencyFailed
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
 
-__all__ = ["Secrets", "SsmSecrets"]
-
 
 _FIELDS = {
     "META_APP_SECRET": "meta_app_secret",

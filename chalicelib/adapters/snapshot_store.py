@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.adapters.event_store import Item, batch_put, iso
+from chalicelib.adapters.dynamo import Item, batch_put
+from chalicelib.adapters.event_store import iso
 from chalicelib.domain.counters import Reading
 from chalicelib.domain.freshness import PullState
 from chalicelib.errors import DependencyFailed

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.adapters.dynamo import partition
 from chalicelib.domain.stored import Subscription
 from chalicelib.errors import DependencyFailed
 from chalicelib.platforms.youtube.webhook import live_until
@@ -37,32 +38,19 @@ class DynamoSubscriptions:
     def all(self) -> list[Subscription]:
         """Every topic we ever asked a hub about (one partition: a label has few channels)."""
         found: list[Subscription] = []
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": PARTITION}},
-            "ConsistentRead": True,
-        }
-        while True:
-            try:
-                page = self._dynamodb.query(**request)
-            except (BotoCoreError, ClientError) as error:
-                raise DependencyFailed("Subscriptions could not be read.") from error
-            for item in page.get("Items", []):
-                lease = item.get("lease_seconds", {}).get("N")
-                found.append(
-                    Subscription(
-                        topic=item["sk"]["S"],
-                        requested_mode=item.get("requested_mode", {}).get("S"),
-                        requested_at=_time(item, "requested_at"),
-                        verified_mode=item.get("verified_mode", {}).get("S"),
-                        verified_at=_time(item, "verified_at"),
-                        lease_seconds=int(lease) if lease else None,
-                    )
+        for item in partition(self._dynamodb, self._table, PARTITION, "Subscriptions could not be read."):
+            lease = item.get("lease_seconds", {}).get("N")
+            found.append(
+                Subscription(
+                    topic=item["sk"]["S"],
+                    requested_mode=item.get("requested_mode", {}).get("S"),
+                    requested_at=_time(item, "requested_at"),
+                    verified_mode=item.get("verified_mode", {}).get("S"),
+                    verified_at=_time(item, "verified_at"),
+                    lease_seconds=int(lease) if lease else None,
                 )
-            if "LastEvaluatedKey" not in page:
-                return found
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            )
+        return found
 
     def requested_mode(self, topic: str) -> str | None:
         """The mode ('subscribe' or 'unsubscribe') last requested for the topic, or None."""

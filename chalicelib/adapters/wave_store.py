@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.adapters.event_store import Item, iso
+from chalicelib.adapters.dynamo import Item
+from chalicelib.adapters.event_store import iso
 from chalicelib.domain.rollups import Rollup, abusive_by_account
 from chalicelib.errors import DependencyFailed
 

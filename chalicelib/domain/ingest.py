@@ -49,9 +49,20 @@ class WritePlan:
     duplicates: int = 0
     touched: set[TouchedBucket] = field(default_factory=set)
 
+    # Contents whose counters the next pull run reads (a new upload of a platform pulled on publish).
+    pull_soon: list[Candidate] = field(default_factory=list)
+
     @property
     def message_ids(self) -> set[str]:
         return {c.message_id for c in (*self.new, *self.rewrites)}
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    """What a write of a plan left undone: the messages some of whose writes are not durable (SQS
+    redelivers them; the deterministic keys make the retry converge)."""
+
+    failed_message_ids: frozenset[str] = frozenset()
 
 
 def hour_of(moment: datetime) -> str:

@@ -11,6 +11,7 @@ the registry without a cycle.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -160,3 +161,13 @@ class Platform:
 
 
 Registry = Mapping[str, Platform]
+
+
+def loaded(module: str, name: str) -> Callable[[], Any]:
+    """A `load` function: imports `module` the first time it is called and returns its `name`, so a
+    platform's package names its webhook code or puller without importing it."""
+
+    def load() -> Any:
+        return getattr(importlib.import_module(module), name)
+
+    return load

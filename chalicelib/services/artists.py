@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from chalicelib.adapters.roster import StoredArtist
 from chalicelib.domain.access import Action, Principal, require
 from chalicelib.domain.roster import AccountKey, RosterView, unlinked_campaigns
+from chalicelib.domain.stored import StoredArtist
 from chalicelib.errors import AccountTaken, Conflict, Contended, Forbidden, NotFound, ValidationFailed
 from chalicelib.models import json_object, validated
 from chalicelib.models.artist import READ_ONLY_FIELDS, ArtistBody, RegisteredArtist

@@ -19,9 +19,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from chalicelib.adapters.feeds import StoredFeed
 from chalicelib.domain.access import TOKEN_ID, Action, Principal, new_token, require, split_token
 from chalicelib.domain.calendar import MAX_RANGE, Calendar, CalendarCampaign, build_calendar, calendar_json
+from chalicelib.domain.stored import StoredFeed
 from chalicelib.errors import ConfigurationError, Forbidden, NotFound, ValidationFailed
 from chalicelib.models import json_object, validated
 from chalicelib.models.campaign import SLUG

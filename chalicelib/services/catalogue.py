@@ -11,9 +11,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
-from chalicelib.adapters.roster import StoredArtist
 from chalicelib.domain.access import Action, Principal, require
 from chalicelib.domain.consumption.reports import Catalogue
+from chalicelib.domain.stored import StoredArtist
 from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.models import json_object, validated
 from chalicelib.models.release import READ_ONLY_FIELDS, Release, ReleaseBody

@@ -14,24 +14,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
-from chalicelib.adapters.event_store import (
-    Item,
-    Key,
-    event_item,
-    event_key,
-    marker_item,
-    pull_soon_item,
-    text_items,
-)
 from chalicelib.domain.events import Delivery, EngagementEvent, Pseudonymiser, storable
-from chalicelib.domain.ingest import Candidate, StoredEvent, WritePlan, plan_writes, revision_updates
+from chalicelib.domain.ingest import (
+    Candidate,
+    StoredEvent,
+    WriteOutcome,
+    WritePlan,
+    plan_writes,
+    revision_updates,
+)
 from chalicelib.errors import DomainError
 from chalicelib.observability import count, logger
 from chalicelib.platforms.capabilities import WebhookHandler
 from chalicelib.platforms.registry import webhooks
+
+if TYPE_CHECKING:
+    from chalicelib.domain.moderation.classifier import Verdict
 
 
 def handlers() -> dict[str, WebhookHandler]:
@@ -54,9 +55,21 @@ class IngestOutcome:
 
 
 class EventStore(Protocol):
-    def stored(self, keys: Sequence[Key]) -> dict[str, StoredEvent]: ...
+    def stored(self, events: Sequence[EngagementEvent]) -> dict[str, StoredEvent]:
+        """Which of these events are stored already (by event id)."""
+        ...
 
-    def put_all(self, items: Sequence[Item]) -> list[Item]: ...
+    def write(
+        self,
+        plan: WritePlan,
+        *,
+        written_at: datetime,
+        texts_kept_for: timedelta,
+        verdicts: Mapping[str, Verdict] | None = None,
+    ) -> WriteOutcome:
+        """Make the plan durable: texts (with their verdicts), new events, dirty markers and contents
+        to pull soon, then the rewrites once the rest is written."""
+        ...
 
 
 class Subscriptions(Protocol):
@@ -92,13 +105,27 @@ class IngestService:
         candidates, failed, ignored = self._normalise(messages)
         if not candidates:
             return self._outcome(failed, WritePlan(), ignored)
-        keys = [event_key(c.event) for c in candidates]
-        stored = self._store.stored(keys)
+        stored = self._store.stored([c.event for c in candidates])
         derived, first_revisions = revision_updates(candidates, stored, self._revised)
         if derived:
-            stored |= self._store.stored([event_key(c.event) for c in derived])
+            stored |= self._store.stored([c.event for c in derived])
         plan = plan_writes([*candidates, *derived], stored, first_revisions)
-        failed |= self._write(plan)
+        # A new upload's counters are pulled at the next pull run, tracked or not yet.
+        plan.pull_soon = [
+            c
+            for c in plan.new
+            if c.event.platform in self._pulled_on_publish and c.event.kind == "content_published"
+        ]
+        # Every kept text is classified once, when first stored; its verdict rides on the puts of its
+        # text and its event (contract section 11): no request of its own. The text is never logged.
+        verdicts = {c.event.event_id: self._classify(c.event.text) for c in plan.new if c.event.text}
+        written = self._store.write(
+            plan,
+            written_at=self._clock(),
+            texts_kept_for=timedelta(days=self._text_retention_days),
+            verdicts=verdicts,
+        )
+        failed |= written.failed_message_ids
         return self._outcome(failed, plan, ignored)
 
     def _normalise(self, messages: Sequence[QueuedMessage]) -> tuple[list[Candidate], set[str], int]:
@@ -151,46 +178,6 @@ class IngestService:
         }
         return self._subscriptions.live_until(topics) if topics else {}
 
-    def _write(self, plan: WritePlan) -> set[str]:
-        """Texts, then events, then dirty markers; YouTube first-revision rewrites last, once the
-        content_updated events they imply are stored. Returns messages with unwritten items."""
-        now = self._clock()
-        owners: dict[tuple[str, str], str] = {}
-        items: list[Item] = []
-        with_text: dict[tuple[str, str, str], list[EngagementEvent]] = {}
-        for candidate in plan.new:
-            event = candidate.event
-            if event.text:
-                with_text.setdefault((candidate.message_id, event.platform, event.content_id), []).append(
-                    event
-                )
-        # Every kept text is classified once, when first stored; its verdict rides on the puts of its
-        # text and its event (contract section 11): no request of its own. The text is never logged.
-        verdicts = {e.event_id: self._classify(e.text or "") for group in with_text.values() for e in group}
-        for (message_id, _, _), events in sorted(with_text.items()):
-            for item in text_items(events, self._text_retention_days, verdicts):
-                items.append(item)
-                owners[_item_key(item)] = message_id
-        for candidate in plan.new:
-            items.append(event_item(candidate.event, verdicts.get(candidate.event.event_id)))
-            owners[_item_key(items[-1])] = candidate.message_id
-        items.extend(marker_item(bucket, now) for bucket in sorted(plan.touched, key=str))
-        # A new upload's counters are pulled at the next pull run, tracked or not yet.
-        items.extend(
-            pull_soon_item(c.event.platform, c.event.content_id)
-            for c in plan.new
-            if c.event.platform in self._pulled_on_publish and c.event.kind == "content_published"
-        )
-        left = self._store.put_all(items)
-        if plan.rewrites and not left:
-            left = self._store.put_all([event_item(c.event) for c in plan.rewrites])
-            owners.update({event_key(c.event): c.message_id for c in plan.rewrites})
-        if not left:
-            return set()
-        # An unwritten marker has no single owner: fail every message of the batch with events.
-        owned = {owners.get(_item_key(item)) for item in left}
-        return plan.message_ids if None in owned else {o for o in owned if o is not None}
-
     def _outcome(self, failed: set[str], plan: WritePlan, ignored: int) -> IngestOutcome:
         stored = sum(1 for c in plan.new if c.message_id not in failed)
         count("events_stored", stored)
@@ -203,7 +190,3 @@ class IngestService:
 def _live_at_receipt(topic: str | None, delivery: Delivery, live: Mapping[str, datetime]) -> bool:
     until = live.get(topic) if topic is not None else None
     return until is not None and delivery.received_at < until
-
-
-def _item_key(item: Item) -> tuple[str, str]:
-    return (item["pk"]["S"], item["sk"]["S"])

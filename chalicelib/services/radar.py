@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
-from chalicelib.adapters.alerts import Alert
-from chalicelib.adapters.radar_store import StoredReading
 from chalicelib.domain.access import Action, Principal, require
 from chalicelib.domain.radar import (
     Reading,
@@ -27,6 +25,7 @@ from chalicelib.domain.radar import (
     score_growths,
 )
 from chalicelib.domain.roster import AccountKey
+from chalicelib.domain.stored import Alert, StoredReading
 from chalicelib.errors import AlreadySigned, DependencyFailed, Forbidden, NotFound, ValidationFailed
 from chalicelib.models import json_object, validated
 from chalicelib.models.campaign import SLUG

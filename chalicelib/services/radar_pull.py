@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from chalicelib.adapters.radar_store import StoredReading
 from chalicelib.domain.radar import RADAR_PLATFORMS
+from chalicelib.domain.stored import StoredReading
 from chalicelib.models.radar import WatchedArtist
 from chalicelib.observability import logger
 from chalicelib.pulls.errors import PullError

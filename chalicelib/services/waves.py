@@ -23,7 +23,6 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
-from chalicelib.adapters.alerts import Alert
 from chalicelib.adapters.wave_store import AbusiveHour, WaveRecord, WaveState
 from chalicelib.domain.moderation.waves import (
     BASELINE_WEEKS,
@@ -37,6 +36,7 @@ from chalicelib.domain.moderation.waves import (
 )
 from chalicelib.domain.rollups import hour_start
 from chalicelib.domain.roster import Owner
+from chalicelib.domain.stored import Alert
 from chalicelib.errors import DependencyFailed
 from chalicelib.observability import count, logger
 

@@ -276,7 +276,7 @@ def test_a_meta_envelope_of_an_object_not_counted_is_accepted_and_ignored(
 
 def test_a_batch_write_with_a_repeated_key_writes_the_last_item(stack: Stack) -> None:
     # Given two items for one key in one write (DynamoDB would refuse the whole request)
-    from chalicelib.adapters.event_store import batch_put
+    from chalicelib.adapters.dynamo import batch_put
 
     first = {"pk": {"S": "TEST#1"}, "sk": {"S": "a"}, "v": {"S": "first"}}
     last = {"pk": {"S": "TEST#1"}, "sk": {"S": "a"}, "v": {"S": "last"}}

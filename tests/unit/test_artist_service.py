@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from chalicelib.adapters.roster import StoredArtist
 from chalicelib.domain.access import Principal
 from chalicelib.domain.roster import AccountKey, Owner, RosterView
+from chalicelib.domain.stored import StoredArtist
 from chalicelib.errors import AccountTaken, Contended, DependencyFailed
 from chalicelib.models import validated
 from chalicelib.models.artist import RegisteredArtist

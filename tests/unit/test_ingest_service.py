@@ -7,16 +7,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from chalicelib.adapters.event_store import Item, Key
 from chalicelib.domain.events import (
     MAX_ACCOUNT_ID_BYTES,
     MAX_CONTENT_ID_BYTES,
     MAX_TEXT_CHARS,
     Delivery,
+    EngagementEvent,
     keyed_pseudonymiser,
 )
-from chalicelib.domain.ingest import StoredEvent
+from chalicelib.domain.ingest import StoredEvent, WriteOutcome, WritePlan, occurred
 from chalicelib.platforms.youtube import webhook as youtube
 from chalicelib.services.ingest import IngestService, QueuedMessage
 from infra.local import senders as payloads
@@ -28,14 +29,23 @@ class RecordingStore:
     """An empty events table that keeps what it is asked to write."""
 
     def __init__(self) -> None:
-        self.written: list[Item] = []
+        self.written: list[EngagementEvent] = []
+        self.verdicts: dict[str, Any] = {}
 
-    def stored(self, keys: Sequence[Key]) -> dict[str, StoredEvent]:
+    def stored(self, events: Sequence[EngagementEvent]) -> dict[str, StoredEvent]:
         return {}
 
-    def put_all(self, items: Sequence[Item]) -> list[Item]:
-        self.written.extend(items)
-        return []
+    def write(
+        self,
+        plan: WritePlan,
+        *,
+        written_at: datetime,
+        texts_kept_for: timedelta,
+        verdicts: Mapping[str, Any] | None = None,
+    ) -> WriteOutcome:
+        self.written.extend(c.event for c in (*plan.new, *plan.rewrites))
+        self.verdicts.update(verdicts or {})
+        return WriteOutcome()
 
 
 class FakeSubscriptions:
@@ -84,8 +94,8 @@ def test_an_event_whose_content_id_no_key_can_hold_is_ignored_not_failed() -> No
     # then the storable event is written, the overlong one ignored, and the message does not fail
     assert outcome.failed_message_ids == ()
     assert (outcome.stored, outcome.ignored) == (1, 1)
-    assert not [item for item in store.written if overlong in json.dumps(item)]
-    assert [item for item in store.written if item.get("content_id") == {"S": longest}]
+    assert not [event for event in store.written if overlong in repr(event)]
+    assert [event for event in store.written if event.content_id == longest]
 
 
 def test_an_overlong_account_id_is_ignored_and_an_overlong_text_is_cut() -> None:
@@ -105,8 +115,7 @@ def test_an_overlong_account_id_is_ignored_and_an_overlong_text_is_cut() -> None
     # then neither fails: the first is ignored, the second stored with its text cut to size
     assert outcome.failed_message_ids == ()
     assert (outcome.stored, outcome.ignored) == (1, 1)
-    texts = [text["S"] for item in store.written if "texts" in item for text in item["texts"]["M"].values()]
-    assert texts == ["t" * MAX_TEXT_CHARS]
+    assert [event.text for event in store.written if event.text] == ["t" * MAX_TEXT_CHARS]
 
 
 def test_an_event_dated_outside_the_supported_years_is_ignored_not_stored() -> None:
@@ -127,8 +136,7 @@ def test_an_event_dated_outside_the_supported_years_is_ignored_not_stored() -> N
     # then only the 2026 click is stored (a year-9999 hour would overflow every later rollup)
     assert outcome.failed_message_ids == ()
     assert (outcome.stored, outcome.ignored) == (1, 2)
-    times = [item["occurred_at"]["S"] for item in store.written if "occurred_at" in item]
-    assert times == ["2026-11-26T10:00:00.000000+00:00"]
+    assert [occurred(event) for event in store.written] == [datetime(2026, 11, 26, 10, tzinfo=UTC)]
 
 
 # YouTube: a live subscription to the delivery's topic ----------------------------------------------

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.adapters.radar_store import StoredReading
+from chalicelib.domain.stored import StoredReading
 from chalicelib.models.radar import WatchedArtist
 from chalicelib.pulls.errors import BudgetExhausted, NoCredentials
 from chalicelib.pulls.snapshots import PullResult, Snapshot

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from chalicelib.platforms.capabilities import IdShape, Platform, Pull, Puller, Tracking
+from chalicelib.platforms.capabilities import IdShape, Platform, Pull, Tracking, loaded
 
-
-def _puller() -> Puller:
-    from chalicelib.platforms.deezer.pull import puller
-
-    return puller
+_puller = loaded("chalicelib.platforms.deezer.pull", "puller")
 
 
 _ID = IdShape(r"[0-9]{1,32}", "a numeric id")

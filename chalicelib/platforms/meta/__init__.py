@@ -11,31 +11,17 @@ from chalicelib.platforms.capabilities import (
     ModerationClient,
     Platform,
     Pull,
-    Puller,
     Tracking,
     Webhook,
-    WebhookHandler,
+    loaded,
 )
 
 _DIGITS = r"[0-9]{1,32}"
 
 
-def _webhook() -> WebhookHandler:
-    from chalicelib.platforms.meta.webhook import HANDLER
-
-    return HANDLER
-
-
-def _facebook_puller() -> Puller:
-    from chalicelib.platforms.meta.pull import facebook_puller
-
-    return facebook_puller
-
-
-def _instagram_puller() -> Puller:
-    from chalicelib.platforms.meta.pull import instagram_puller
-
-    return instagram_puller
+_webhook = loaded("chalicelib.platforms.meta.webhook", "HANDLER")
+_facebook_puller = loaded("chalicelib.platforms.meta.pull", "facebook_puller")
+_instagram_puller = loaded("chalicelib.platforms.meta.pull", "instagram_puller")
 
 
 def _facebook_moderation() -> ModerationClient:

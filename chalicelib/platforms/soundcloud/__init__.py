@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from chalicelib.platforms.capabilities import IdShape, Platform, Pull, Puller, Tracking
+from chalicelib.platforms.capabilities import IdShape, Platform, Pull, Tracking, loaded
 
-
-def _puller() -> Puller:
-    from chalicelib.platforms.soundcloud.pull import puller
-
-    return puller
+_puller = loaded("chalicelib.platforms.soundcloud.pull", "puller")
 
 
 SOUNDCLOUD = Platform(

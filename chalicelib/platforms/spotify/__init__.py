@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from chalicelib.platforms.capabilities import IdShape, Platform, Pull, Puller, Tracking
+from chalicelib.platforms.capabilities import IdShape, Platform, Pull, Tracking, loaded
 
-
-def _puller() -> Puller:
-    from chalicelib.platforms.spotify.pull import puller
-
-    return puller
+_puller = loaded("chalicelib.platforms.spotify.pull", "puller")
 
 
 _ID = IdShape(r"[A-Za-z0-9]{22}", "a Spotify id: 22 letters or digits")

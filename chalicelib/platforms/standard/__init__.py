@@ -3,13 +3,9 @@ registered source; their events go by `standard:<source>`, not by this route fam
 
 from __future__ import annotations
 
-from chalicelib.platforms.capabilities import Platform, Webhook, WebhookHandler
+from chalicelib.platforms.capabilities import Platform, Webhook, loaded
 
-
-def _webhook() -> WebhookHandler:
-    from chalicelib.platforms.standard.webhook import HANDLER
-
-    return HANDLER
+_webhook = loaded("chalicelib.platforms.standard.webhook", "HANDLER")
 
 
 STANDARD = Platform(name="standard", webhook=Webhook(load=_webhook))

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from chalicelib.platforms.capabilities import Platform, Pull, Puller, Tracking, Webhook, WebhookHandler
+from chalicelib.platforms.capabilities import (
+    Platform,
+    Pull,
+    Tracking,
+    Webhook,
+    loaded,
+)
 
-
-def _webhook() -> WebhookHandler:
-    from chalicelib.platforms.tiktok.webhook import HANDLER
-
-    return HANDLER
-
-
-def _puller() -> Puller:
-    from chalicelib.platforms.tiktok.pull import puller
-
-    return puller
+_webhook = loaded("chalicelib.platforms.tiktok.webhook", "HANDLER")
+_puller = loaded("chalicelib.platforms.tiktok.pull", "puller")
 
 
 TIKTOK = Platform(

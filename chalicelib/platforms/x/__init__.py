@@ -8,23 +8,13 @@ from chalicelib.platforms.capabilities import (
     ModerationClient,
     Platform,
     Pull,
-    Puller,
     Tracking,
     Webhook,
-    WebhookHandler,
+    loaded,
 )
 
-
-def _webhook() -> WebhookHandler:
-    from chalicelib.platforms.x.webhook import HANDLER
-
-    return HANDLER
-
-
-def _puller() -> Puller:
-    from chalicelib.platforms.x.pull import puller
-
-    return puller
+_webhook = loaded("chalicelib.platforms.x.webhook", "HANDLER")
+_puller = loaded("chalicelib.platforms.x.pull", "puller")
 
 
 def _moderation() -> ModerationClient:

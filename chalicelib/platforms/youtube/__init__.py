@@ -9,23 +9,13 @@ from chalicelib.platforms.capabilities import (
     ModerationClient,
     Platform,
     Pull,
-    Puller,
     Tracking,
     Webhook,
-    WebhookHandler,
+    loaded,
 )
 
-
-def _webhook() -> WebhookHandler:
-    from chalicelib.platforms.youtube.webhook import HANDLER
-
-    return HANDLER
-
-
-def _puller() -> Puller:
-    from chalicelib.platforms.youtube.pull import puller
-
-    return puller
+_webhook = loaded("chalicelib.platforms.youtube.webhook", "HANDLER")
+_puller = loaded("chalicelib.platforms.youtube.pull", "puller")
 
 
 def _moderation() -> ModerationClient:

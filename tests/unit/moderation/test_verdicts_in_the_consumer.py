@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.adapters.event_store import event_item, text_items
 from chalicelib.domain.events import Delivery
 from chalicelib.domain.rollups import (
     StoredEventView,
@@ -37,33 +38,49 @@ def x_replies(*texts: str) -> bytes:
     return json.dumps({"for_user_id": "1234", "tweet_create_events": tweets}).encode()
 
 
-def consume(body: bytes) -> list[dict[str, Any]]:
+def consume(body: bytes) -> RecordingStore:
     store = RecordingStore()
     delivery = Delivery(platform="x", delivery_id="d-1", body=body, received_at=NOW)
     outcome = ingest_service(store, lambda _: delivery).process([QueuedMessage("m-1", "{}")])
     assert outcome.failed_message_ids == ()
-    return store.written
+    return store
 
 
-def test_a_kept_text_is_stored_with_its_verdict_in_the_same_item() -> None:
+def test_a_kept_text_is_handed_to_the_store_with_its_verdict() -> None:
     # Given a reply that is a disguised homophobic slur
-    written = consume(x_replies("sale p.d"))
-    # Then the text's item holds its verdict beside it (and so expires with it)
-    (text_item,) = [i for i in written if i["pk"]["S"].startswith("TXT#")]
-    (verdict,) = text_item["verdicts"]["M"].values()
-    assert verdict["M"]["abusive"] == {"BOOL": True}
-    assert verdict["M"]["categories"]["L"] == [{"S": "homophobia"}]
-    assert verdict["M"]["comment_id"] == {"S": "700"}
+    store = consume(x_replies("sale p.d"))
+    # Then the store is asked to write its event with the text's verdict (one write, no request of its own)
+    (event,) = store.written
+    verdict = store.verdicts[event.event_id]
+    assert verdict.abusive
+    assert verdict.categories == ("homophobia",)
+    assert event.comment_id == "700"
+
+
+def test_a_text_is_stored_with_its_verdict_and_its_event_carries_counts_never_the_text() -> None:
+    # Given a reply's event and its verdict
+    store = consume(x_replies("sale p.d"))
+    (event,) = store.written
+    verdict = store.verdicts[event.event_id]
+    # When the adapter builds the items of the write
+    (text_item,) = text_items([event], timedelta(days=30), {event.event_id: verdict})
+    stored_event = event_item(event, verdict)
+    # Then the text's item holds the verdict beside the text (and so expires with it) ...
+    (stored_verdict,) = text_item["verdicts"]["M"].values()
+    assert stored_verdict["M"]["abusive"] == {"BOOL": True}
+    assert stored_verdict["M"]["categories"]["L"] == [{"S": "homophobia"}]
+    assert stored_verdict["M"]["comment_id"] == {"S": "700"}
     assert "expires_at" in text_item
+    # ... and the event item what rollups count, never the text
+    assert stored_event["mod"]["M"] == {"abusive": {"BOOL": True}, "categories": {"L": [{"S": "homophobia"}]}}
+    assert "p.d" not in json.dumps(stored_event)
 
 
-def test_the_event_carries_what_rollups_count_and_never_the_text() -> None:
-    # Given a clean reply
-    written = consume(x_replies("quelle tuerie ce morceau"))
-    (event_item,) = [i for i in written if i["pk"]["S"].startswith("EV#")]
-    # Then its event says it was classified, not abusive, and holds no text
-    assert event_item["mod"]["M"] == {"abusive": {"BOOL": False}, "categories": {"L": []}}
-    assert "quelle tuerie" not in json.dumps(event_item)
+def test_a_clean_text_is_classified_not_abusive() -> None:
+    store = consume(x_replies("quelle tuerie ce morceau"))
+    (event,) = store.written
+    assert not store.verdicts[event.event_id].abusive
+    assert store.verdicts[event.event_id].categories == ()
 
 
 @pytest.mark.parametrize(
@@ -89,10 +106,10 @@ def test_any_unicode_text_is_classified_without_error_and_never_logged(
         }
     ).encode()
     # When the consumer stores it
-    written = consume(body)
+    store = consume(body)
     # Then it has a verdict, and nothing logged holds the text
-    (text_item,) = [i for i in written if i["pk"]["S"].startswith("TXT#")]
-    assert text_item["verdicts"]["M"]
+    (event,) = store.written
+    assert event.event_id in store.verdicts
     logger.info("flush")
     assert text[:50] not in capsys.readouterr().out
 

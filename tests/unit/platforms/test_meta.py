@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from chalicelib.domain.events import Delivery, EngagementEvent, Normalized, keye
 from chalicelib.domain.webhooks import WebhookRequest
 from chalicelib.errors import Forbidden, InvalidSignature, ValidationFailed
 from chalicelib.platforms.meta import webhook as meta
+from tests.unit.platforms.strategies import json_values
 
 RECEIVED_AT = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 CREATED_TIME = 1_795_000_000  # 2026-11-18T11:06:40Z
@@ -287,9 +287,6 @@ def test_well_formed_envelopes_are_valid(body: bytes) -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        b"",
-        b"not json",
-        b"\xff\xfe{}",
         b'\xef\xbb\xbf{"object": "page", "entry": []}',
         b'"page"',
         b"42",
@@ -308,16 +305,8 @@ def test_well_formed_envelopes_are_valid(body: bytes) -> None:
         b'{"object": 7, "entry": []}',
         b'{"object": "page"}',
         b'{"object": "page", "entry": {}}',
-        b'{"object": "page", "entry": [], "x": NaN}',
-        b'{"object": "page", "entry": [], "x": -Infinity}',
-        b'{"object": "page", "entry": [], "x": 1e400}',
-        b'{"object": "page", "entry": [], "x": ' + b"9" * 5000 + b"}",
-        b"[" * 100_000 + b"]" * 100_000,
     ],
     ids=[
-        "empty",
-        "not-json",
-        "not-utf8",
         "utf8-bom",
         "string",
         "number",
@@ -336,11 +325,6 @@ def test_well_formed_envelopes_are_valid(body: bytes) -> None:
         "object-not-string",
         "no-entry",
         "entry-not-list",
-        "nan",
-        "infinity",
-        "overflowing-float",
-        "huge-int",
-        "deep-nesting",
     ],
 )
 def test_malformed_bodies_are_validation_failures(body: bytes) -> None:
@@ -357,22 +341,7 @@ def test_normalize_rejects_a_body_that_is_not_an_envelope() -> None:
         normalize(b'{"entry": []}')
 
 
-@given(body=st.binary())
-def test_validate_raises_nothing_but_validation_failed(body: bytes) -> None:
-    # given any bytes
-    # when they are validated
-    # then the only possible failure is ValidationFailed
-    with contextlib.suppress(ValidationFailed):
-        meta.validate(body)
-
-
-_json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
-    ),
-    max_leaves=25,
-)
+_json_values = json_values
 _change_keys = st.sampled_from(["item", "verb", "post_id", "comment_id", "parent_id", "from", "created_time"])
 _hostile_changes = st.fixed_dictionaries(
     {

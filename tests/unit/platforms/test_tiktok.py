@@ -403,13 +403,6 @@ headers = st.one_of(
 )
 
 
-@given(st.binary())
-def test_validate_raises_only_validation_failed(body: bytes) -> None:
-    # when / then
-    with contextlib.suppress(ValidationFailed):
-        tiktok.validate(body)
-
-
 @given(st.recursive(st.none() | st.booleans() | st.integers() | any_text, st.lists))
 def test_validate_raises_only_validation_failed_for_any_content(content: object) -> None:
     # given

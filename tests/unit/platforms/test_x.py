@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import itertools
 import json
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from chalicelib.domain.events import Delivery, EngagementEvent, Normalized, keye
 from chalicelib.domain.webhooks import WebhookRequest
 from chalicelib.errors import InvalidSignature, ValidationFailed
 from chalicelib.platforms.x import webhook as x
+from tests.unit.platforms.strategies import json_values
 
 RECEIVED_AT = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 ACCOUNT_ID = "1234"
@@ -308,9 +308,6 @@ def test_well_formed_envelopes_are_valid(body: bytes) -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        b"",
-        b"not json",
-        b"\xff{}",
         b"[]",
         b'"x"',
         b"{}",
@@ -328,16 +325,8 @@ def test_well_formed_envelopes_are_valid(body: bytes) -> None:
         b'{"data": {"event_type": "post.create"}}',
         b'{"data": {"event_uuid": "u1"}}',
         b'{"data": {"event_uuid": "", "event_type": "post.create"}}',
-        b'{"for_user_id": "1", "x": NaN}',
-        b'{"for_user_id": "1", "x": Infinity}',
-        b'{"for_user_id": "1", "x": -1e999}',
-        b'{"for_user_id": ' + b"1" * 5000 + b"}",
-        b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
     ],
     ids=[
-        "empty",
-        "not-json",
-        "not-utf8",
         "array",
         "string",
         "empty-object",
@@ -355,11 +344,6 @@ def test_well_formed_envelopes_are_valid(body: bytes) -> None:
         "xaa-no-uuid",
         "xaa-no-type",
         "xaa-empty-uuid",
-        "nan",
-        "infinity",
-        "overflowing-float",
-        "huge-int",
-        "deep-nesting",
     ],
 )
 def test_malformed_bodies_are_validation_failures(body: bytes) -> None:
@@ -376,22 +360,7 @@ def test_normalize_rejects_a_body_that_is_not_an_envelope() -> None:
         normalize(b'{"data": "nope"}')
 
 
-@given(body=st.binary())
-def test_validate_raises_nothing_but_validation_failed(body: bytes) -> None:
-    # given any bytes
-    # when they are validated
-    # then the only possible failure is ValidationFailed
-    with contextlib.suppress(ValidationFailed):
-        x.validate(body)
-
-
-_json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
-    ),
-    max_leaves=25,
-)
+_json_values = json_values
 _tweet_keys = st.sampled_from(
     ["id_str", "user", "retweeted_status", "quoted_status", "in_reply_to_status_id_str", "entities", "type"]
 )

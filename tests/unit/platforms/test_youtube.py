@@ -666,13 +666,6 @@ def test_updated_event_refuses_an_event_that_is_not_a_publication() -> None:
 any_text = st.lists(st.one_of(st.characters(), st.characters(categories=["Cs"]))).map("".join)
 
 
-@given(st.binary())
-def test_validate_raises_only_validation_failed(body: bytes) -> None:
-    # when / then
-    with contextlib.suppress(ValidationFailed):
-        youtube.validate(body)
-
-
 @given(body=st.binary(max_size=64), header=st.one_of(any_text, any_text.map(lambda value: f"sha1={value}")))
 def test_verify_raises_only_invalid_signature(body: bytes, header: str) -> None:
     # when / then
