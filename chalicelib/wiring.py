@@ -91,6 +91,8 @@ def ingest_service() -> IngestService:
         text_retention_days=settings.text_retention_days,
         clock=utc_now,
         subscriptions=DynamoSubscriptions(clients.dynamodb, settings.table_name),
+        # Built at the first abusive comment only (its HTTP client and platform modules load then).
+        auto_hide=lambda candidates: moderation_service().auto_hide(candidates),
     )
 
 

@@ -33,6 +33,7 @@ from chalicelib.platforms.registry import webhooks
 
 if TYPE_CHECKING:
     from chalicelib.domain.moderation.classifier import Verdict
+    from chalicelib.domain.moderation_actions import AutoHideCandidate
 
 
 def handlers() -> dict[str, WebhookHandler]:
@@ -86,8 +87,10 @@ class IngestService:
         clock: Callable[[], datetime],
         *,
         subscriptions: Subscriptions,
+        auto_hide: Callable[[Sequence[AutoHideCandidate]], object] | None = None,
     ) -> None:
         self._store = store
+        self._auto_hide = auto_hide
         self._decode = decode
         self._pseudonymiser = pseudonymiser
         self._text_retention_days = text_retention_days
@@ -126,7 +129,38 @@ class IngestService:
             verdicts=verdicts,
         )
         failed |= written.failed_message_ids
+        self._hide_abusive(plan, verdicts, failed)
         return self._outcome(failed, plan, ignored)
+
+    def _hide_abusive(self, plan: WritePlan, verdicts: Mapping[str, Verdict], failed: set[str]) -> None:
+        """Hand the stored abusive comments to the labels' auto-hide policies (contract section 11).
+        Only when the batch has some: a batch of clean texts costs nothing. A failure to hide never
+        fails the batch: the events are stored, and the action's record says what happened."""
+        if self._auto_hide is None:
+            return
+        from chalicelib.domain.moderation_actions import AutoHideCandidate  # not on the webhook path
+
+        candidates = [
+            AutoHideCandidate(
+                event.platform,
+                event.comment_id,
+                event.account_id,
+                event.content_id,
+                verdict.categories,
+                verdict.severity,
+            )
+            for c in plan.new
+            if c.message_id not in failed
+            and (event := c.event).comment_id
+            and (verdict := verdicts.get(event.event_id)) is not None
+            and verdict.abusive
+        ]
+        if not candidates:
+            return
+        try:
+            self._auto_hide(candidates)
+        except DomainError as error:
+            logger.warning("auto-hide failed", extra={"error_code": error.code, "comments": len(candidates)})
 
     def _normalise(self, messages: Sequence[QueuedMessage]) -> tuple[list[Candidate], set[str], int]:
         candidates: list[Candidate] = []

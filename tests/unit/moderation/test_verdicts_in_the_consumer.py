@@ -5,6 +5,7 @@ rollups count texts, abusive ones and categories; summaries show the counts and 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 
 from chalicelib.adapters.event_store import event_item, text_items
 from chalicelib.domain.events import Delivery
+from chalicelib.domain.moderation_actions import AutoHideCandidate
 from chalicelib.domain.rollups import (
     StoredEventView,
     Tally,
@@ -23,6 +25,7 @@ from chalicelib.domain.rollups import (
 )
 from chalicelib.domain.summary import SummaryInput, build_summary
 from chalicelib.domain.weights import DEFAULT_WEIGHTS
+from chalicelib.errors import DependencyFailed
 from chalicelib.observability import logger
 from chalicelib.services.ingest import QueuedMessage
 from tests.unit.test_ingest_service import NOW, RecordingStore, ingest_service
@@ -227,3 +230,54 @@ def test_a_live_wave_is_a_high_attention_item_and_an_ended_one_is_not() -> None:
         ("abuse_wave", "high", "instagram")
     ]
     assert [w["live"] for w in summary["moderation"]["waves"]] == [True, False]
+
+
+# Auto-hide: the consumer hands abusive comments to the labels' policies ------------------------------------
+
+
+class FakeAutoHide:
+    def __init__(self, error: Exception | None = None) -> None:
+        self.asked: list[list[AutoHideCandidate]] = []
+        self.error = error
+
+    def __call__(self, candidates: Sequence[AutoHideCandidate]) -> list[object]:
+        self.asked.append(list(candidates))
+        if self.error is not None:
+            raise self.error
+        return []
+
+
+def consume_with(auto_hide: FakeAutoHide, body: bytes) -> tuple[RecordingStore, tuple[str, ...]]:
+    store = RecordingStore()
+    delivery = Delivery(platform="x", delivery_id="d-1", body=body, received_at=NOW)
+    service = ingest_service(store, lambda _: delivery)
+    service._auto_hide = auto_hide  # the one optional collaborator the shared factory does not take
+    outcome = service.process([QueuedMessage("m-1", "{}")])
+    return store, outcome.failed_message_ids
+
+
+def test_an_abusive_comment_is_handed_to_auto_hide_with_its_verdict() -> None:
+    # Given a batch with an abusive reply and a clean one
+    auto_hide = FakeAutoHide()
+    consume_with(auto_hide, x_replies("sale p.d", "quelle tuerie ce morceau"))
+    # Then auto-hide is asked once, about the abusive reply only, with its categories and severity
+    [[candidate]] = auto_hide.asked
+    assert (candidate.platform, candidate.comment_id, candidate.account_id) == ("x", "700", "1234")
+    assert candidate.categories == ("homophobia",)
+    assert candidate.severity >= 2
+
+
+def test_a_batch_of_clean_texts_never_asks_auto_hide() -> None:
+    auto_hide = FakeAutoHide()
+    consume_with(auto_hide, x_replies("quelle tuerie ce morceau"))
+    assert auto_hide.asked == []
+
+
+def test_a_failed_auto_hide_does_not_fail_the_stored_batch() -> None:
+    # Given auto-hide whose store is down
+    auto_hide = FakeAutoHide(DependencyFailed("Moderation actions could not be read."))
+    # When an abusive reply is consumed
+    store, failed = consume_with(auto_hide, x_replies("sale p.d"))
+    # Then its event is stored and its message succeeds
+    assert failed == ()
+    assert len(store.written) == 1
