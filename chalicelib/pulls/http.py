@@ -1,12 +1,13 @@
 """One HTTP client for every platform's pull: timeouts, retries, rate-limit headers, strict JSON.
 
-Built on urllib3 (already shipped with botocore), without its own retries or redirects: this module
-decides what is retried and how long to wait.
+Built on urllib3 (already shipped with botocore). Its `Retry` (`chalicelib.pulls.retry.PlatformRetry`)
+decides what is retried and how long to wait; urllib3 follows no redirect.
 
 - Connect and read timeouts on every request; a body larger than `max_body_bytes` is malformed.
 - 429, 5xx and network failures (refused, reset, timed out) are retried up to `max_attempts` in all,
   with exponential back-off and jitter (half fixed, half random), never sooner than the platform said:
-  `Retry-After` (delta-seconds or an HTTP-date) and X's `x-rate-limit-reset` (unix seconds).
+  `Retry-After` (delta-seconds or an HTTP-date) and X's `x-rate-limit-reset` (unix seconds). A body
+  that breaks off after its headers came is not retried: the call is `Unavailable`.
 - A successful answer with `x-rate-limit-remaining: 0` closes that endpoint (method, host, path) until
   its `x-rate-limit-reset`; the next call to it waits for the reset rather than earning a 429.
 - The waits of one call may add up to `max_wait_seconds`; a wait that would go beyond raises instead of
@@ -26,7 +27,6 @@ subscribe"): `<call> request failed` for an attempt that will be retried or give
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import random
@@ -37,7 +37,6 @@ from typing import Any, NoReturn
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import urllib3
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 from urllib3.exceptions import HTTPError as TransportError
 
 from chalicelib.platforms._json import strict_loads
@@ -50,16 +49,23 @@ from chalicelib.pulls.errors import (
     Unauthorized,
     Unavailable,
 )
+from chalicelib.pulls.retry import (
+    CLOCK_SKEW_SECONDS,
+    RETRIED_METHODS,
+    RETRIED_STATUSES,
+    CallPacing,
+    PlatformRetry,
+    int_header,
+    iso,
+    not_before,
+    reason_of,
+    timed_out,
+)
 
 logger = logging.getLogger("engagement-tracker.pulls")
 
 Params = Mapping[str, str | int]
 USER_AGENT = "engagement-tracker/0.1 (+scheduled counters)"
-CLOCK_SKEW_SECONDS = 1.0
-"""Added to waits derived from the platform's clock (an HTTP-date, a reset time) so ours, a little
-behind, never comes back early."""
-
-_REASON = re.compile(r"[A-Za-z0-9_.\- ]{1,64}")
 _URLLIB3_LOGGERS = ("urllib3.connectionpool", "urllib3.poolmanager", "urllib3.util.retry")
 
 
@@ -162,7 +168,7 @@ class PlatformHttp:
         payload = urlencode({name: str(value) for name, value in form.items()}).encode("ascii")
         return self._call("POST", url, payload, headers, "application/x-www-form-urlencoded", call=call)
 
-    # --- the loop -------------------------------------------------------------------------------------
+    # --- one call --------------------------------------------------------------------------------------
 
     def _call(
         self,
@@ -196,98 +202,65 @@ class PlatformHttp:
         endpoint: str,
         call: str,
     ) -> Any:
-        waited = self._wait_for_window(endpoint, call)
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = self._pool.request(
-                    method,
-                    url,
-                    body=payload,
-                    headers=headers,
-                    timeout=self._timeout,
-                    retries=False,
-                    redirect=False,
-                    preload_content=False,
-                )
-                complete = False
-                try:
-                    status = response.status
-                    data = response.read(self._max_body + 1)
-                    response_headers = {name.lower(): value for name, value in response.headers.items()}
-                    complete = len(data) <= self._max_body
-                finally:
-                    if not complete:  # unread bytes would corrupt the next answer on this connection
-                        response.close()
-                    response.release_conn()
-            except TransportError as error:  # refused, reset, timed out, protocol
-                problem = type(error).__name__
-                timeout = self._timeout_seconds if _timed_out(error) else None
-                self._log_retry(call, endpoint, attempt, None, problem)
-                if attempt >= self._max_attempts:
-                    raise Unavailable(
-                        f"{endpoint} failed after {attempt} attempts ({problem})",
-                        attempts=attempt,
-                        timeout_seconds=timeout,
-                        problem=problem,
-                    ) from None
-                try:
-                    waited += self._back_off(endpoint, attempt, None, waited, status=None, reason=None)
-                except Unavailable as gave_up:  # the next try would wait too long: say why it failed
-                    gave_up.timeout_seconds, gave_up.problem = timeout, problem
-                    raise
-                continue
-
-            self._note_window(endpoint, response_headers)
-            if 200 <= status < 300:
-                return self._decode(endpoint, status, data)
-            reason = _reason(data)
-            if status == 429 or status >= 500:
-                not_before = _not_before(response_headers, self._clock())
-                self._log_retry(call, endpoint, attempt, status, reason)
-                if attempt >= self._max_attempts:
-                    self._give_up(endpoint, attempt, status, reason, not_before)
-                waited += self._back_off(endpoint, attempt, not_before, waited, status=status, reason=reason)
-                continue
-            _raise_final(endpoint, status, reason, attempt)
-
-    def _back_off(
-        self,
-        endpoint: str,
-        attempt: int,
-        not_before: float | None,
-        waited: float,
-        *,
-        status: int | None,
-        reason: str | None,
-    ) -> float:
-        """Sleep before the next attempt and return how long; raise if it would exceed the budget."""
-        ceiling = min(self._max_delay, self._base_delay * 2.0 ** min(attempt - 1, 30))
-        delay = ceiling / 2 + self._jitter() * ceiling / 2
-        now = self._clock()
-        if not_before is not None:
-            delay = max(delay, not_before - now)
-        if waited + delay > self._max_wait:
-            retry_at = now + delay
-            if status is None or status >= 500:
-                raise Unavailable(
-                    f"{endpoint} answered {status or 'no response'}; the next try is due later than "
-                    f"this call may wait",
-                    status=status,
-                    reason=reason,
-                    retry_at=retry_at if not_before is not None else None,
-                    attempts=attempt,
-                )
-            raise RateLimited(
-                f"{endpoint} is rate limited until {_iso(retry_at)}",
-                retry_at=retry_at,
-                status=status,
-                reason=reason,
+        pacing = CallPacing(
+            call=call,
+            endpoint=endpoint,
+            timeout_seconds=self._timeout_seconds,
+            max_wait=self._max_wait,
+            sleep=self._sleep,
+            clock=self._clock,
+            jitter=self._jitter,
+            on_answer=lambda answered: self._note_window(endpoint, answered),
+            waited=self._wait_for_window(endpoint, call),
+        )
+        response = self._pool.request(
+            method,
+            url,
+            body=payload,
+            headers=headers,
+            timeout=self._timeout,
+            retries=self._retry_policy(pacing),
+            redirect=False,
+            preload_content=False,
+        )
+        attempt = len(response.retries.history) + 1 if response.retries else 1
+        status = response.status
+        complete = False
+        try:
+            data = response.read(self._max_body + 1)
+            complete = len(data) <= self._max_body
+        except TransportError as error:  # the body broke off after its headers: not retried
+            raise Unavailable(
+                f"{endpoint} failed reading its answer ({type(error).__name__})",
                 attempts=attempt,
+                timeout_seconds=self._timeout_seconds if timed_out(error) else None,
+                problem=type(error).__name__,
+            ) from None
+        finally:
+            if not complete:  # unread bytes would corrupt the next answer on this connection
+                response.close()
+            response.release_conn()
+        if status in RETRIED_STATUSES:  # the attempts ran out on it: `PlatformRetry` logged and read it
+            self._give_up(
+                endpoint, attempt, status, pacing.reason, not_before(response.headers, self._clock())
             )
-        self._sleep(delay)
-        return delay
+        self._note_window(endpoint, response.headers)
+        if not 200 <= status < 300:
+            _raise_final(endpoint, status, reason_of(data), attempt)
+        return self._decode(endpoint, status, data)
+
+    def _retry_policy(self, pacing: CallPacing) -> PlatformRetry:
+        return PlatformRetry(
+            pacing=pacing,
+            total=self._max_attempts - 1,
+            status_forcelist=RETRIED_STATUSES,
+            allowed_methods=RETRIED_METHODS,
+            backoff_factor=self._base_delay,
+            backoff_max=self._max_delay,
+            respect_retry_after_header=True,
+            raise_on_status=False,
+            redirect=False,
+        )
 
     def _give_up(
         self, endpoint: str, attempt: int, status: int, reason: str | None, not_before: float | None
@@ -312,8 +285,8 @@ class PlatformHttp:
 
     def _note_window(self, endpoint: str, headers: Mapping[str, str]) -> None:
         """Remember an endpoint whose window is spent (`x-rate-limit-remaining: 0`) until its reset."""
-        remaining = _int_header(headers, "x-rate-limit-remaining")
-        reset = _int_header(headers, "x-rate-limit-reset")
+        remaining = int_header(headers, "x-rate-limit-remaining")
+        reset = int_header(headers, "x-rate-limit-reset")
         if remaining == 0 and reset is not None:
             self._closed_until[endpoint] = reset + CLOCK_SKEW_SECONDS
         elif remaining is not None and remaining > 0:
@@ -330,7 +303,7 @@ class PlatformHttp:
             return 0.0
         if delay > self._max_wait:
             raise RateLimited(
-                f"{endpoint}: its rate-limit window is spent until {_iso(until)}", retry_at=until, status=None
+                f"{endpoint}: its rate-limit window is spent until {iso(until)}", retry_at=until, status=None
             )
         logger.info(
             f"{call} waits for a rate-limit window",
@@ -355,20 +328,6 @@ class PlatformHttp:
                 f"{endpoint} answered {status} with a body that is not JSON", status=status
             ) from None
 
-    def _log_retry(
-        self, call: str, endpoint: str, attempt: int, status: int | None, reason: str | None
-    ) -> None:
-        logger.warning(
-            f"{call} request failed",
-            extra={
-                "call": call,
-                "endpoint": endpoint,
-                "attempt": attempt,
-                "status": status,
-                "reason": reason,
-            },
-        )
-
 
 # --- helpers ------------------------------------------------------------------------------------------
 
@@ -387,14 +346,6 @@ def endpoint_of(method: str, url: str) -> str:
     return f"{method} {urlsplit(url).path or '/'}"
 
 
-def _timed_out(error: TransportError) -> bool:
-    """A connect or read timeout; a refused connection is a `NewConnectionError`, which urllib3
-    makes a subclass of `ConnectTimeoutError` for old callers' sake."""
-    if isinstance(error, NewConnectionError):
-        return False
-    return isinstance(error, ConnectTimeoutError | ReadTimeoutError)
-
-
 def _with_query(url: str, params: Params | None) -> str:
     if not params:
         return url
@@ -409,66 +360,6 @@ def _raise_final(endpoint: str, status: int, reason: str | None, attempts: int) 
     if status == 403:
         raise Forbidden(message, status=status, reason=reason, attempts=attempts)
     raise Rejected(message, status=status, reason=reason, attempts=attempts)
-
-
-def _not_before(headers: Mapping[str, str], now: float) -> float | None:
-    """The earliest unix time the platform allows a retry at, from `Retry-After` and `x-rate-limit-reset`.
-
-    A delta counts from when the answer came (`now`); absolute times get `CLOCK_SKEW_SECONDS` more.
-    Unreadable values are ignored (the back-off still applies); the latest of several wins.
-    """
-    candidates: list[float] = []
-    retry_after = headers.get("retry-after", "").strip()
-    if retry_after.isdigit():
-        candidates.append(now + int(retry_after))
-    elif retry_after:
-        try:
-            moment = email.utils.parsedate_to_datetime(retry_after)
-        except (TypeError, ValueError, IndexError):
-            moment = None
-        if moment is not None and moment.tzinfo is not None:
-            candidates.append(moment.timestamp() + CLOCK_SKEW_SECONDS)
-    reset = _int_header(headers, "x-rate-limit-reset")
-    if reset is not None:
-        candidates.append(reset + CLOCK_SKEW_SECONDS)
-    return max(candidates) if candidates else None
-
-
-def _int_header(headers: Mapping[str, str], name: str) -> int | None:
-    value = headers.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) <= 12 else None
-
-
-def _reason(data: bytes) -> str | None:
-    """The platform's short error code from an error body, if it has a recognisable one.
-
-    Google: `error.errors[0].reason` or `error.status`; X: `title`; TikTok: `error.code`; Meta:
-    `error.type`; OAuth: `error`. Anything else, or anything longer or odder than a code, is None.
-    """
-    try:
-        body = json.loads(data.decode("utf-8")) if data and len(data) <= 65536 else None
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(body, dict):
-        return None
-    error = body.get("error")
-    candidates: list[object] = []
-    if isinstance(error, dict):
-        details = error.get("errors")
-        if isinstance(details, list) and details and isinstance(details[0], dict):
-            candidates.append(details[0].get("reason"))
-        candidates.extend([error.get("status"), error.get("code"), error.get("type")])
-    else:
-        candidates.append(error)
-    candidates.append(body.get("title"))
-    for candidate in candidates:
-        if isinstance(candidate, str) and _REASON.fullmatch(candidate):
-            return candidate
-    return None
-
-
-def _iso(moment: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
 
 
 __all__ = ["PlatformHttp", "PullError", "endpoint_of", "safe_target"]

@@ -6,8 +6,10 @@ import email.utils
 import logging
 import socket
 import time
+from typing import Any
 
 import pytest
+import urllib3
 
 from chalicelib.pulls.errors import (
     Forbidden,
@@ -18,6 +20,7 @@ from chalicelib.pulls.errors import (
     Unavailable,
 )
 from chalicelib.pulls.http import safe_target
+from chalicelib.pulls.retry import CLOCK_SKEW_SECONDS, CallPacing, PlatformRetry
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
 from tests.unit.pulls.conftest import FakeTime, MakeHttp
 
@@ -337,3 +340,43 @@ def test_the_call_after_an_oversized_body_reads_its_own_answer(
     body = http.get_json(f"{platform_server.base_url}/x")
     # then it gets its own answer, not the rest of the first
     assert body == {"ok": True}
+
+
+def test_every_request_goes_out_with_urllib3s_retry_honouring_retry_after(
+    platform_server: PlatformServer, make_http: MakeHttp
+) -> None:
+    # given a pool that records the retry policy each request is given
+    policies: list[object] = []
+
+    class RecordingPool(urllib3.PoolManager):
+        def request(self, *args: Any, **kwargs: Any) -> urllib3.BaseHTTPResponse:
+            policies.append(kwargs.get("retries"))
+            return super().request(*args, **kwargs)
+
+    platform_server.reply("/x", OK)
+    # when a call is made with four attempts
+    make_http(max_attempts=4, pool=RecordingPool()).get_json(f"{platform_server.base_url}/x")
+    # then urllib3 retried it: three retries of 429 and 5xx, waiting as the platform says
+    (policy,) = policies
+    assert isinstance(policy, PlatformRetry)
+    assert policy.total == 3
+    assert policy.respect_retry_after_header
+    assert {429, 500, 503, 599} <= set(policy.status_forcelist)
+    assert not {400, 401, 403, 404, 413} & set(policy.status_forcelist)
+
+
+def test_x_rate_limit_reset_is_the_retry_after_of_an_x_answer(fake_time: FakeTime) -> None:
+    # given a PlatformRetry on the fake clock, and X's 429 resetting 40 s from now
+    pacing = CallPacing(
+        call="pull",
+        endpoint="GET /2/tweets",
+        timeout_seconds=2.0,
+        max_wait=120.0,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+        jitter=lambda: 0.0,
+        on_answer=lambda headers: None,
+    )
+    answer = urllib3.HTTPResponse(status=429, headers={"x-rate-limit-reset": str(int(fake_time.now) + 40)})
+    # when / then urllib3's question "how long did the platform ask for" is answered from that header
+    assert PlatformRetry(pacing=pacing).get_retry_after(answer) == 40 + CLOCK_SKEW_SECONDS
