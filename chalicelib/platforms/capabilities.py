@@ -171,3 +171,32 @@ def loaded(module: str, name: str) -> Callable[[], Any]:
         return getattr(importlib.import_module(module), name)
 
     return load
+
+
+# A platform's package declares its capabilities through these, naming itself (`__name__`): each part
+# lives in a module of that package by convention (`webhook.HANDLER`, `pull.puller`,
+# `moderation.client`), loaded when first asked for.
+
+
+def webhook_of(package: str) -> Webhook:
+    return Webhook(load=loaded(f"{package}.webhook", "HANDLER"))
+
+
+def pull_of(
+    package: str,
+    content_metrics: tuple[str, ...],
+    account_metrics: tuple[str, ...],
+    *,
+    puller: str = "puller",
+    public_audience: str | None = None,
+) -> Pull:
+    return Pull(
+        content_metrics,
+        account_metrics,
+        load=loaded(f"{package}.pull", puller),
+        public_audience=public_audience,
+    )
+
+
+def moderation_of(package: str, credentials: tuple[str, ...], *, client: str = "client") -> Moderation:
+    return Moderation(credentials, load=loaded(f"{package}.moderation", client))

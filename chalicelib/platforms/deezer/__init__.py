@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from chalicelib.platforms.capabilities import IdShape, Platform, Pull, Tracking, loaded
-
-_puller = loaded("chalicelib.platforms.deezer.pull", "puller")
-
+from chalicelib.platforms.capabilities import IdShape, Platform, Tracking, pull_of
 
 _ID = IdShape(r"[0-9]{1,32}", "a numeric id")
 DEEZER = Platform(
     name="deezer",
     tracking=Tracking(display_name="Deezer", colour="#a238ff", accounts=_ID, content=_ID),
-    pull=Pull((), ("fans",), load=_puller, public_audience="fans"),
+    pull=pull_of(__name__, (), ("fans",), public_audience="fans"),
 )

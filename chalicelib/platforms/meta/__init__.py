@@ -7,57 +7,34 @@ from __future__ import annotations
 
 from chalicelib.platforms.capabilities import (
     IdShape,
-    Moderation,
-    ModerationClient,
     Platform,
-    Pull,
     Tracking,
-    Webhook,
-    loaded,
+    moderation_of,
+    pull_of,
+    webhook_of,
 )
 
 _DIGITS = r"[0-9]{1,32}"
+_NUMERIC = IdShape(_DIGITS, "a numeric id")
+_TOKEN = ("META_ACCESS_TOKEN",)
 
-
-_webhook = loaded("chalicelib.platforms.meta.webhook", "HANDLER")
-_facebook_puller = loaded("chalicelib.platforms.meta.pull", "facebook_puller")
-_instagram_puller = loaded("chalicelib.platforms.meta.pull", "instagram_puller")
-
-
-def _facebook_moderation() -> ModerationClient:
-    from chalicelib.platforms.meta.moderation import facebook
-
-    return facebook
-
-
-def _instagram_moderation() -> ModerationClient:
-    from chalicelib.platforms.meta.moderation import instagram
-
-    return instagram
-
-
-META = Platform(name="meta", webhook=Webhook(load=_webhook))
+META = Platform(name="meta", webhook=webhook_of(__name__))
 FACEBOOK = Platform(
     name="facebook",
     tracking=Tracking(
         display_name="Facebook",
         colour="#1877f2",
-        accounts=IdShape(_DIGITS, "a numeric id"),
+        accounts=_NUMERIC,
         content=IdShape(rf"{_DIGITS}(_{_DIGITS})?", "a numeric id or <page id>_<post id>"),
         content_url="https://www.facebook.com/{}",
         account_url="https://www.facebook.com/{}",
     ),
-    pull=Pull(("likes", "comments", "shares"), ("followers",), load=_facebook_puller),
-    moderation=Moderation(("META_ACCESS_TOKEN",), load=_facebook_moderation),
+    pull=pull_of(__name__, ("likes", "comments", "shares"), ("followers",), puller="facebook_puller"),
+    moderation=moderation_of(__name__, _TOKEN, client="facebook"),
 )
 INSTAGRAM = Platform(
     name="instagram",
-    tracking=Tracking(
-        display_name="Instagram",
-        colour="#c13584",
-        accounts=IdShape(_DIGITS, "a numeric id"),
-        content=IdShape(_DIGITS, "a numeric id"),
-    ),
-    pull=Pull(("likes", "comments"), ("followers",), load=_instagram_puller),
-    moderation=Moderation(("META_ACCESS_TOKEN",), load=_instagram_moderation),
+    tracking=Tracking(display_name="Instagram", colour="#c13584", accounts=_NUMERIC, content=_NUMERIC),
+    pull=pull_of(__name__, ("likes", "comments"), ("followers",), puller="instagram_puller"),
+    moderation=moderation_of(__name__, _TOKEN, client="instagram"),
 )

@@ -22,10 +22,11 @@ from chalicelib.domain.events import (
     parse_iso8601,
     utc_from_unix,
 )
-from chalicelib.domain.webhooks import Challenge, WebhookRequest, is_utf8, lenient_utf8, require_equal
+from chalicelib.domain.webhooks import WebhookRequest, is_utf8, lenient_utf8, require_equal
 from chalicelib.errors import Forbidden, ValidationFailed
 from chalicelib.platforms._json import Json, as_id, as_object, as_str, decode, user_text
-from chalicelib.platforms.capabilities import WebhookContext, WebhookHandler
+from chalicelib.platforms._webhook import query_handshake, signed_delivery
+from chalicelib.platforms.capabilities import WebhookHandler
 
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
 SIGNATURE_HEADER = "x-hub-signature-256"
@@ -285,14 +286,9 @@ def _meta_time(value: object) -> datetime | None:
 # --- the registry's view -----------------------------------------------------------------------------
 
 
-def _accept(request: WebhookRequest, context: WebhookContext) -> str:
-    verify(request, context.secrets().meta_app_secret)
-    validate(request.body)
-    return delivery_id(request.body)
-
-
-def _handshake(request: WebhookRequest, context: WebhookContext) -> Challenge:
-    return Challenge(answer_handshake(request.query, context.secrets().meta_verify_token), "text/plain")
-
-
-HANDLER = WebhookHandler(media_types=MEDIA_TYPES, accept=_accept, normalize=normalize, handshake=_handshake)
+HANDLER = WebhookHandler(
+    media_types=MEDIA_TYPES,
+    accept=signed_delivery(verify, lambda secrets: secrets.meta_app_secret, validate, delivery_id),
+    normalize=normalize,
+    handshake=query_handshake(answer_handshake, lambda secrets: secrets.meta_verify_token, "text/plain"),
+)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.platforms.capabilities import IdShape, Platform, Pull, Tracking, loaded
-
-_puller = loaded("chalicelib.platforms.soundcloud.pull", "puller")
-
+from chalicelib.platforms.capabilities import IdShape, Platform, Tracking, pull_of
 
 SOUNDCLOUD = Platform(
     name="soundcloud",
@@ -17,7 +14,7 @@ SOUNDCLOUD = Platform(
             r"(soundcloud:(tracks|playlists):)?[0-9]{1,32}", "soundcloud:tracks:<digits> or digits"
         ),
     ),
-    pull=Pull(
-        ("plays", "likes", "reposts", "comments"), ("followers",), load=_puller, public_audience="followers"
+    pull=pull_of(
+        __name__, ("plays", "likes", "reposts", "comments"), ("followers",), public_audience="followers"
     ),
 )

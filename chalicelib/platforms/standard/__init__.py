@@ -3,9 +3,6 @@ registered source; their events go by `standard:<source>`, not by this route fam
 
 from __future__ import annotations
 
-from chalicelib.platforms.capabilities import Platform, Webhook, loaded
+from chalicelib.platforms.capabilities import Platform, webhook_of
 
-_webhook = loaded("chalicelib.platforms.standard.webhook", "HANDLER")
-
-
-STANDARD = Platform(name="standard", webhook=Webhook(load=_webhook))
+STANDARD = Platform(name="standard", webhook=webhook_of(__name__))

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from chalicelib.platforms.capabilities import (
-    Platform,
-    Pull,
-    Tracking,
-    Webhook,
-    loaded,
-)
-
-_webhook = loaded("chalicelib.platforms.tiktok.webhook", "HANDLER")
-_puller = loaded("chalicelib.platforms.tiktok.pull", "puller")
-
+from chalicelib.platforms.capabilities import Platform, Tracking, pull_of, webhook_of
 
 TIKTOK = Platform(
     name="tiktok",
     tracking=Tracking(display_name="TikTok", colour="#00999a"),
-    webhook=Webhook(load=_webhook),
-    pull=Pull(("views", "likes", "comments", "shares"), ("followers",), load=_puller),
+    webhook=webhook_of(__name__),
+    pull=pull_of(__name__, ("views", "likes", "comments", "shares"), ("followers",)),
 )

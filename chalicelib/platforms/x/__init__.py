@@ -4,41 +4,30 @@ from __future__ import annotations
 
 from chalicelib.platforms.capabilities import (
     IdShape,
-    Moderation,
-    ModerationClient,
     Platform,
-    Pull,
     Tracking,
-    Webhook,
-    loaded,
+    moderation_of,
+    pull_of,
+    webhook_of,
 )
 
-_webhook = loaded("chalicelib.platforms.x.webhook", "HANDLER")
-_puller = loaded("chalicelib.platforms.x.pull", "puller")
-
-
-def _moderation() -> ModerationClient:
-    from chalicelib.platforms.x.moderation import client
-
-    return client
-
-
+_NUMERIC = IdShape(r"[0-9]{1,32}", "a numeric id")
 X = Platform(
     name="x",
     tracking=Tracking(
         display_name="X",
         colour="#6b7280",
-        accounts=IdShape(r"[0-9]{1,32}", "a numeric id"),
-        content=IdShape(r"[0-9]{1,32}", "a numeric id"),
+        accounts=_NUMERIC,
+        content=_NUMERIC,
         content_url="https://x.com/i/web/status/{}",
         account_url="https://x.com/i/user/{}",
     ),
-    webhook=Webhook(load=_webhook),
-    pull=Pull(
+    webhook=webhook_of(__name__),
+    pull=pull_of(
+        __name__,
         ("likes", "reposts", "comments", "quotes", "views", "saves"),
         ("followers",),
-        load=_puller,
         public_audience="followers",
     ),
-    moderation=Moderation(("X_USER_ACCESS_TOKEN",), load=_moderation),
+    moderation=moderation_of(__name__, ("X_USER_ACCESS_TOKEN",)),
 )

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.events import (
     Delivery,
@@ -30,10 +31,14 @@ from chalicelib.domain.events import (
     parse_iso8601,
     utc_from_unix,
 )
-from chalicelib.domain.webhooks import Challenge, WebhookRequest, require_equal
+from chalicelib.domain.webhooks import WebhookRequest, require_equal
 from chalicelib.errors import ValidationFailed
 from chalicelib.platforms._json import Json, as_id, as_object, decode, user_text
-from chalicelib.platforms.capabilities import WebhookContext, WebhookHandler
+from chalicelib.platforms._webhook import query_handshake, signed_delivery
+from chalicelib.platforms.capabilities import WebhookHandler
+
+if TYPE_CHECKING:
+    from chalicelib.domain.secrets import Secrets
 
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
@@ -417,14 +422,14 @@ def _from_millis(millis: str) -> datetime | None:
 # --- the registry's view -----------------------------------------------------------------------------
 
 
-def _accept(request: WebhookRequest, context: WebhookContext) -> str:
-    verify(request, context.secrets().x_consumer_secret)
-    validate(request.body)
-    return delivery_id(request.body)
+def _consumer_secret(secrets: Secrets) -> str:
+    return secrets.x_consumer_secret
 
 
-def _handshake(request: WebhookRequest, context: WebhookContext) -> Challenge:
-    return Challenge(crc_response(request.query, context.secrets().x_consumer_secret), "application/json")
-
-
-HANDLER = WebhookHandler(media_types=MEDIA_TYPES, accept=_accept, normalize=normalize, handshake=_handshake)
+# The CRC and the deliveries are signed with the same consumer secret.
+HANDLER = WebhookHandler(
+    media_types=MEDIA_TYPES,
+    accept=signed_delivery(verify, _consumer_secret, validate, delivery_id),
+    normalize=normalize,
+    handshake=query_handshake(crc_response, _consumer_secret, "application/json"),
+)

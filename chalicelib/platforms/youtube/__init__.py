@@ -5,24 +5,12 @@ from __future__ import annotations
 
 from chalicelib.platforms.capabilities import (
     IdShape,
-    Moderation,
-    ModerationClient,
     Platform,
-    Pull,
     Tracking,
-    Webhook,
-    loaded,
+    moderation_of,
+    pull_of,
+    webhook_of,
 )
-
-_webhook = loaded("chalicelib.platforms.youtube.webhook", "HANDLER")
-_puller = loaded("chalicelib.platforms.youtube.pull", "puller")
-
-
-def _moderation() -> ModerationClient:
-    from chalicelib.platforms.youtube.moderation import client
-
-    return client
-
 
 YOUTUBE = Platform(
     name="youtube",
@@ -34,12 +22,9 @@ YOUTUBE = Platform(
         content_url="https://www.youtube.com/watch?v={}",
         account_url="https://www.youtube.com/channel/{}",
     ),
-    webhook=Webhook(load=_webhook),
-    pull=Pull(
-        ("views", "likes", "comments"),
-        ("followers", "account_views"),
-        load=_puller,
-        public_audience="followers",
+    webhook=webhook_of(__name__),
+    pull=pull_of(
+        __name__, ("views", "likes", "comments"), ("followers", "account_views"), public_audience="followers"
     ),
-    moderation=Moderation(("YOUTUBE_OAUTH_TOKEN",), load=_moderation),
+    moderation=moderation_of(__name__, ("YOUTUBE_OAUTH_TOKEN",)),
 )
