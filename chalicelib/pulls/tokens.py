@@ -16,7 +16,7 @@ import base64
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import ClassVar, Protocol, Self, TypeVar
 
 from chalicelib.pulls.errors import MalformedResponse, Unauthorized
 from chalicelib.pulls.http import PlatformHttp
@@ -139,3 +139,57 @@ class ClientCredentials:
             lifetime = DEFAULT_LIFETIME_SECONDS
         self._cache.put(self._key, CachedToken(access_token, asked_at + lifetime))
         return access_token
+
+
+class ConnectionContext(Protocol):
+    """What a client-credentials puller is given (the registry's `PullContext` is one)."""
+
+    @property
+    def http(self) -> PlatformHttp: ...
+
+    @property
+    def credentials(self) -> Callable[..., list[str]]: ...
+
+    @property
+    def token_cache(self) -> Callable[[], TokenCache]: ...
+
+
+class ClientCredentialsApi:
+    """Base of a pull client whose API takes a client-credentials token: `_http`, `_api` (the API's
+    base) and `_credentials` (the token at the auth base's `grant_path`, cached under `platform`)."""
+
+    platform: ClassVar[str]
+    grant_path: ClassVar[str]
+
+    def __init__(  # noqa: PLR0917 (the contract's six settings, in the order they are documented)
+        self,
+        http: PlatformHttp,
+        api_base: str,
+        auth_base: str,
+        client_id: str,
+        client_secret: str,
+        token_cache: TokenCache,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._http = http
+        self._api = api_base.rstrip("/")
+        self._credentials = ClientCredentials(
+            http,
+            f"{auth_base.rstrip('/')}{self.grant_path}",
+            client_id,
+            client_secret,
+            token_cache,
+            platform=self.platform,
+            clock=clock,
+        )
+
+    @classmethod
+    def connector(
+        cls, context: ConnectionContext, api_base: str, auth_base: str, id_variable: str, secret_variable: str
+    ) -> Callable[[], Self]:
+        """What a puller makes its client with: the credentials are read (or NoCredentials raised)
+        now, the client is made per pull on the job's shared client and token cache."""
+        client_id, client_secret = context.credentials(id_variable, secret_variable)
+        cache = context.token_cache()
+        return lambda: cls(context.http, api_base, auth_base, client_id, client_secret, cache)

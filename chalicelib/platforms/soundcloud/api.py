@@ -19,17 +19,15 @@ once and retries once.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 from chalicelib.pulls.errors import PullError, Rejected
-from chalicelib.pulls.http import PlatformHttp
 from chalicelib.pulls.reading import Item, object_body, unique
 from chalicelib.pulls.snapshots import PullResult, Snapshot
-from chalicelib.pulls.tokens import ClientCredentials, TokenCache
+from chalicelib.pulls.tokens import ClientCredentialsApi
 
 PLATFORM = "soundcloud"
 
@@ -39,31 +37,11 @@ _USER_URN = re.compile(r"soundcloud:users:[0-9]{1,20}")
 ReadItem = Callable[[str, dict[str, object], datetime], list[Snapshot]]
 
 
-class SoundCloud:
+class SoundCloud(ClientCredentialsApi):
     """Counters of SoundCloud tracks and users through one `PlatformHttp`."""
 
-    def __init__(  # noqa: PLR0917 (the contract's six settings, in the order they are documented)
-        self,
-        http: PlatformHttp,
-        api_base: str,
-        auth_base: str,
-        client_id: str,
-        client_secret: str,
-        token_cache: TokenCache,
-        *,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._http = http
-        self._api = api_base.rstrip("/")
-        self._credentials = ClientCredentials(
-            http,
-            f"{auth_base.rstrip('/')}/oauth/token",
-            client_id,
-            client_secret,
-            token_cache,
-            platform=PLATFORM,
-            clock=clock,
-        )
+    platform = PLATFORM
+    grant_path = "/oauth/token"
 
     def tracks(self, urns: Iterable[str], now: datetime) -> PullResult:
         """plays, likes, reposts and comments of each track."""

@@ -12,18 +12,17 @@ from chalicelib.pulls.snapshots import PullResult
 
 
 def puller(context: PullContext) -> PullFunction:
-    client_id, client_secret = context.credentials("SOUNDCLOUD_CLIENT_ID", "SOUNDCLOUD_CLIENT_SECRET")
-    endpoints, cache = context.settings.endpoints, context.token_cache()
+    endpoints = context.settings.endpoints
+    connect = SoundCloud.connector(
+        context,
+        endpoints.soundcloud_api_base,
+        endpoints.soundcloud_auth_base,
+        "SOUNDCLOUD_CLIENT_ID",
+        "SOUNDCLOUD_CLIENT_SECRET",
+    )
 
     def pull(items: Any, now: datetime, progress: dict[str, Any]) -> PullResult:
-        client = SoundCloud(
-            context.http,
-            endpoints.soundcloud_api_base,
-            endpoints.soundcloud_auth_base,
-            client_id,
-            client_secret,
-            cache,
-        )
+        client = connect()
         return content_and_accounts(items, now, progress, client.tracks, client.users)
 
     return pull

@@ -16,16 +16,15 @@ stop the pull and return the ids left.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from chalicelib.pulls.errors import Forbidden, PullError
-from chalicelib.pulls.http import PlatformHttp, endpoint_of
+from chalicelib.pulls.http import endpoint_of
 from chalicelib.pulls.reading import Item, chunks, list_field, mapping, object_body, unique
 from chalicelib.pulls.snapshots import PullResult, Snapshot
-from chalicelib.pulls.tokens import ClientCredentials, TokenCache
+from chalicelib.pulls.tokens import ClientCredentialsApi
 
 PLATFORM = "spotify"
 BATCH_SIZE = 50
@@ -40,31 +39,11 @@ REFUSAL = "Apps without extended quota get no follower counts or popularity from
 _ID = re.compile(r"[0-9A-Za-z]{22}")
 
 
-class Spotify:
+class Spotify(ClientCredentialsApi):
     """Counters of Spotify artists through one `PlatformHttp`."""
 
-    def __init__(  # noqa: PLR0917 (the contract's six settings, in the order they are documented)
-        self,
-        http: PlatformHttp,
-        api_base: str,
-        auth_base: str,
-        client_id: str,
-        client_secret: str,
-        token_cache: TokenCache,
-        *,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._http = http
-        self._api = api_base.rstrip("/")
-        self._credentials = ClientCredentials(
-            http,
-            f"{auth_base.rstrip('/')}/api/token",
-            client_id,
-            client_secret,
-            token_cache,
-            platform=PLATFORM,
-            clock=clock,
-        )
+    platform = PLATFORM
+    grant_path = "/api/token"
 
     def artists(self, ids: Iterable[str], now: datetime) -> PullResult:
         """followers and popularity of each artist."""

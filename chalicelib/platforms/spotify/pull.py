@@ -12,18 +12,17 @@ from chalicelib.pulls.snapshots import PullResult
 
 
 def puller(context: PullContext) -> PullFunction:
-    client_id, client_secret = context.credentials("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET")
-    endpoints, cache = context.settings.endpoints, context.token_cache()
+    endpoints = context.settings.endpoints
+    connect = Spotify.connector(
+        context,
+        endpoints.spotify_api_base,
+        endpoints.spotify_auth_base,
+        "SPOTIFY_CLIENT_ID",
+        "SPOTIFY_CLIENT_SECRET",
+    )
 
     def pull(items: Any, now: datetime, progress: dict[str, Any]) -> PullResult:
-        client = Spotify(
-            context.http,
-            endpoints.spotify_api_base,
-            endpoints.spotify_auth_base,
-            client_id,
-            client_secret,
-            cache,
-        )
+        client = connect()
         return content_and_accounts(items, now, progress, nothing, client.artists)
 
     return pull
