@@ -5,22 +5,19 @@ X answers `{"data": {"hidden": <bool>}}`: an answer that does not say what was a
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
+from chalicelib.platforms._moderation import CALL, bearer_client
 from chalicelib.platforms.capabilities import ModerationContext, SetHidden
 from chalicelib.pulls.errors import Rejected
 
-CALL = "moderation"
 _ID = re.compile(r"[0-9]{1,32}")
 
 
 def client(context: ModerationContext) -> SetHidden:
-    (token,) = context.credentials("X_USER_ACCESS_TOKEN")
     base = context.settings.endpoints.x_api_base
-    headers = {"Authorization": f"Bearer {token}"}
 
-    def set_hidden(comment_id: str, hidden: bool) -> str:
-        if not _ID.fullmatch(comment_id):
-            raise Rejected("not an X post id", reason="invalid_id")
+    def put_hidden(comment_id: str, hidden: bool, headers: Mapping[str, str]) -> str:
         body = context.http.put_json(
             f"{base}/tweets/{comment_id}/hidden", {"hidden": hidden}, headers, call=CALL
         )
@@ -29,4 +26,4 @@ def client(context: ModerationContext) -> SetHidden:
             raise Rejected("PUT /tweets/{id}/hidden did not confirm", status=200, reason="not_confirmed")
         return f"hidden {'true' if hidden else 'false'}"
 
-    return set_hidden
+    return bearer_client(context, "X_USER_ACCESS_TOKEN", _ID, "an X post id", put_hidden)

@@ -5,26 +5,22 @@ with the channel owner's OAuth token (`YOUTUBE_OAUTH_TOKEN`) as a bearer. YouTub
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
+from chalicelib.platforms._moderation import CALL, bearer_client
 from chalicelib.platforms.capabilities import ModerationContext, SetHidden
-from chalicelib.pulls.errors import Rejected
 
-CALL = "moderation"
 _ID = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 
 
 def client(context: ModerationContext) -> SetHidden:
-    (token,) = context.credentials("YOUTUBE_OAUTH_TOKEN")
     url = f"{context.settings.endpoints.youtube_api_base}/comments/setModerationStatus"
-    headers = {"Authorization": f"Bearer {token}"}
 
-    def set_hidden(comment_id: str, hidden: bool) -> str:
-        if not _ID.fullmatch(comment_id):
-            raise Rejected("not a YouTube comment id", reason="invalid_id")
+    def set_status(comment_id: str, hidden: bool, headers: Mapping[str, str]) -> str:
         status = "heldForReview" if hidden else "published"
         query = urlencode({"id": comment_id, "moderationStatus": status})
         context.http.post_form(f"{url}?{query}", {}, headers, call=CALL)
         return f"moderationStatus {status}"
 
-    return set_hidden
+    return bearer_client(context, "YOUTUBE_OAUTH_TOKEN", _ID, "a YouTube comment id", set_status)
