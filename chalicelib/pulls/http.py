@@ -33,6 +33,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, NoReturn
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -54,6 +55,7 @@ from chalicelib.pulls.retry import (
     RETRIED_METHODS,
     RETRIED_STATUSES,
     CallPacing,
+    Pace,
     PlatformRetry,
     int_header,
     iso,
@@ -121,7 +123,7 @@ class PlatformHttp:
         self._base_delay = base_delay_seconds
         self._max_delay = max_delay_seconds
         self._max_body = max_body_bytes
-        self._jitter = jitter
+        self._pace = Pace(timeout_seconds, max_wait_seconds, sleep, clock, jitter)
         self._pool = pool or urllib3.PoolManager(num_pools=16, maxsize=4, retries=False)
         self._closed_until: dict[str, float] = {}
         install_log_redaction()
@@ -202,17 +204,8 @@ class PlatformHttp:
         endpoint: str,
         call: str,
     ) -> Any:
-        pacing = CallPacing(
-            call=call,
-            endpoint=endpoint,
-            timeout_seconds=self._timeout_seconds,
-            max_wait=self._max_wait,
-            sleep=self._sleep,
-            clock=self._clock,
-            jitter=self._jitter,
-            on_answer=lambda answered: self._note_window(endpoint, answered),
-            waited=self._wait_for_window(endpoint, call),
-        )
+        note_window = partial(self._note_window, endpoint)
+        pacing = CallPacing(call, endpoint, self._pace, note_window, self._wait_for_window(endpoint, call))
         response = self._pool.request(
             method,
             url,

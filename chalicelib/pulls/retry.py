@@ -46,17 +46,24 @@ _REASON = re.compile(r"[A-Za-z0-9_.\- ]{1,64}")
 _REASON_BODY_BYTES = 65536
 
 
-@dataclass
-class CallPacing:
-    """What one call may wait and what it has waited; shared by the `PlatformRetry` copies of a call."""
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """A client's time (injected for tests), its timeout and what each call may wait in all."""
 
-    call: str
-    endpoint: str
     timeout_seconds: float
     max_wait: float
     sleep: Callable[[float], None]
     clock: Callable[[], float]
     jitter: Callable[[], float]
+
+
+@dataclass
+class CallPacing:
+    """What one call has waited at its client's `pace`; shared by the `PlatformRetry` copies of a call."""
+
+    call: str
+    endpoint: str
+    pace: Pace
     on_answer: Callable[[Mapping[str, str]], None]
     waited: float = 0.0
     reason: str | None = None
@@ -80,11 +87,11 @@ class PlatformRetry(Retry):
     def get_backoff_time(self) -> float:
         """Exponential from the first retry, capped at `backoff_max`; half of it fixed, half random."""
         ceiling = min(self.backoff_max, self.backoff_factor * 2.0 ** min(len(self.history) - 1, 30))
-        return ceiling / 2 + self.pacing.jitter() * ceiling / 2
+        return ceiling / 2 + self.pacing.pace.jitter() * ceiling / 2
 
     def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
         """Seconds until the platform allows a retry (`Retry-After` or `x-rate-limit-reset`)."""
-        now = self.pacing.clock()
+        now = self.pacing.pace.clock()
         moment = not_before(response.headers, now)
         return None if moment is None else max(0.0, moment - now)
 
@@ -114,21 +121,21 @@ class PlatformRetry(Retry):
             raise Unavailable(
                 f"{pacing.endpoint} failed after {attempt} attempts ({problem})",
                 attempts=attempt,
-                timeout_seconds=pacing.timeout_seconds if timed_out(error) else None,
+                timeout_seconds=pacing.pace.timeout_seconds if timed_out(error) else None,
                 problem=problem,
             ) from None
 
     def sleep(self, response: BaseHTTPResponse | None = None) -> None:
         """Wait the back-off, or the platform's time if longer; raise if the call may not wait that."""
         pacing = self.pacing
-        now = pacing.clock()
+        now = pacing.pace.clock()
         allowed = not_before(response.headers, now) if response is not None else None
         delay = self.get_backoff_time()
         if allowed is not None:
             delay = max(delay, allowed - now)
-        if pacing.waited + delay > pacing.max_wait:
+        if pacing.waited + delay > pacing.pace.max_wait:
             self._refuse_wait(response, now + delay, platform_said=allowed is not None)
-        pacing.sleep(delay)
+        pacing.pace.sleep(delay)
         pacing.waited += delay
 
     def _refuse_wait(
@@ -153,7 +160,7 @@ class PlatformRetry(Retry):
             reason=reason,
             retry_at=retry_at if platform_said else None,
             attempts=attempts,
-            timeout_seconds=pacing.timeout_seconds
+            timeout_seconds=pacing.pace.timeout_seconds
             if last_error is not None and timed_out(last_error)
             else None,
             problem=type(last_error).__name__ if last_error is not None else None,

@@ -16,11 +16,14 @@ import base64
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol, Self, TypeVar
+from datetime import datetime
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from chalicelib.pulls.errors import MalformedResponse, Unauthorized
 from chalicelib.pulls.http import PlatformHttp
+from chalicelib.pulls.pullers import PullFunction, Read, content_and_accounts
 from chalicelib.pulls.reading import as_count, object_body
+from chalicelib.pulls.snapshots import PullResult
 
 T = TypeVar("T")
 
@@ -185,11 +188,23 @@ class ClientCredentialsApi:
         )
 
     @classmethod
-    def connector(
-        cls, context: ConnectionContext, api_base: str, auth_base: str, id_variable: str, secret_variable: str
-    ) -> Callable[[], Self]:
-        """What a puller makes its client with: the credentials are read (or NoCredentials raised)
-        now, the client is made per pull on the job's shared client and token cache."""
+    def puller(  # noqa: PLR0917 (the settings and secrets' names of one platform)
+        cls,
+        context: ConnectionContext,
+        api_base: str,
+        auth_base: str,
+        id_variable: str,
+        secret_variable: str,
+        reads: Callable[[Self], tuple[Read, Read]],
+    ) -> PullFunction:
+        """The job's pull of such a platform: the credentials are read (or NoCredentials raised) now;
+        each pull makes a client on the job's shared HTTP client and token cache and reads its content,
+        then its accounts, with the two `reads` of that client."""
         client_id, client_secret = context.credentials(id_variable, secret_variable)
         cache = context.token_cache()
-        return lambda: cls(context.http, api_base, auth_base, client_id, client_secret, cache)
+
+        def pull(items: Any, now: datetime, progress: dict[str, Any]) -> PullResult:
+            client = cls(context.http, api_base, auth_base, client_id, client_secret, cache)
+            return content_and_accounts(items, now, progress, *reads(client))
+
+        return pull

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from chalicelib.platforms.capabilities import PullContext, PullFunction
 from chalicelib.platforms.spotify.api import Spotify
-from chalicelib.pulls.pullers import content_and_accounts, nothing
-from chalicelib.pulls.snapshots import PullResult
+from chalicelib.pulls.pullers import nothing
 
 
 def puller(context: PullContext) -> PullFunction:
     endpoints = context.settings.endpoints
-    connect = Spotify.connector(
+    return Spotify.puller(
         context,
         endpoints.spotify_api_base,
         endpoints.spotify_auth_base,
         "SPOTIFY_CLIENT_ID",
         "SPOTIFY_CLIENT_SECRET",
+        lambda client: (nothing, client.artists),
     )
-
-    def pull(items: Any, now: datetime, progress: dict[str, Any]) -> PullResult:
-        client = connect()
-        return content_and_accounts(items, now, progress, nothing, client.artists)
-
-    return pull

@@ -20,7 +20,7 @@ from chalicelib.pulls.errors import (
     Unavailable,
 )
 from chalicelib.pulls.http import safe_target
-from chalicelib.pulls.retry import CLOCK_SKEW_SECONDS, CallPacing, PlatformRetry
+from chalicelib.pulls.retry import CLOCK_SKEW_SECONDS, CallPacing, Pace, PlatformRetry
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
 from tests.unit.pulls.conftest import FakeTime, MakeHttp
 
@@ -367,16 +367,8 @@ def test_every_request_goes_out_with_urllib3s_retry_honouring_retry_after(
 
 def test_x_rate_limit_reset_is_the_retry_after_of_an_x_answer(fake_time: FakeTime) -> None:
     # given a PlatformRetry on the fake clock, and X's 429 resetting 40 s from now
-    pacing = CallPacing(
-        call="pull",
-        endpoint="GET /2/tweets",
-        timeout_seconds=2.0,
-        max_wait=120.0,
-        sleep=fake_time.sleep,
-        clock=fake_time.clock,
-        jitter=lambda: 0.0,
-        on_answer=lambda headers: None,
-    )
+    pace = Pace(2.0, 120.0, fake_time.sleep, fake_time.clock, lambda: 0.0)
+    pacing = CallPacing("pull", "GET /2/tweets", pace, on_answer=lambda headers: None)
     answer = urllib3.HTTPResponse(status=429, headers={"x-rate-limit-reset": str(int(fake_time.now) + 40)})
     # when / then urllib3's question "how long did the platform ask for" is answered from that header
     assert PlatformRetry(pacing=pacing).get_retry_after(answer) == 40 + CLOCK_SKEW_SECONDS
