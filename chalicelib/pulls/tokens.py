@@ -163,6 +163,7 @@ class ClientCredentialsApi:
 
     platform: ClassVar[str]
     grant_path: ClassVar[str]
+    secrets: ClassVar[tuple[str, str]]  # the names of its client id's and client secret's secrets
 
     def __init__(  # noqa: PLR0917 (the contract's six settings, in the order they are documented)
         self,
@@ -188,19 +189,17 @@ class ClientCredentialsApi:
         )
 
     @classmethod
-    def puller(  # noqa: PLR0917 (the settings and secrets' names of one platform)
+    def puller(
         cls,
         context: ConnectionContext,
         api_base: str,
         auth_base: str,
-        id_variable: str,
-        secret_variable: str,
         reads: Callable[[Self], tuple[Read, Read]],
     ) -> PullFunction:
         """The job's pull of such a platform: the credentials are read (or NoCredentials raised) now;
         each pull makes a client on the job's shared HTTP client and token cache and reads its content,
         then its accounts, with the two `reads` of that client."""
-        client_id, client_secret = context.credentials(id_variable, secret_variable)
+        client_id, client_secret = context.credentials(*cls.secrets)
         cache = context.token_cache()
 
         def pull(items: Any, now: datetime, progress: dict[str, Any]) -> PullResult:

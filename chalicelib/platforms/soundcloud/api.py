@@ -42,6 +42,7 @@ class SoundCloud(ClientCredentialsApi):
 
     platform = PLATFORM
     grant_path = "/oauth/token"
+    secrets = ("SOUNDCLOUD_CLIENT_ID", "SOUNDCLOUD_CLIENT_SECRET")
 
     def tracks(self, urns: Iterable[str], now: datetime) -> PullResult:
         """plays, likes, reposts and comments of each track."""

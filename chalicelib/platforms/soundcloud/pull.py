@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from chalicelib.platforms.capabilities import PullContext, PullFunction
 from chalicelib.platforms.soundcloud.api import SoundCloud
+from chalicelib.pulls.pullers import Read
+
+
+def _reads(client: SoundCloud) -> tuple[Read, Read]:
+    return client.tracks, client.users
 
 
 def puller(context: PullContext) -> PullFunction:
     endpoints = context.settings.endpoints
-    return SoundCloud.puller(
-        context,
-        endpoints.soundcloud_api_base,
-        endpoints.soundcloud_auth_base,
-        "SOUNDCLOUD_CLIENT_ID",
-        "SOUNDCLOUD_CLIENT_SECRET",
-        lambda client: (client.tracks, client.users),
-    )
+    return SoundCloud.puller(context, endpoints.soundcloud_api_base, endpoints.soundcloud_auth_base, _reads)

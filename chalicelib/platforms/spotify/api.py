@@ -44,6 +44,7 @@ class Spotify(ClientCredentialsApi):
 
     platform = PLATFORM
     grant_path = "/api/token"
+    secrets = ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET")
 
     def artists(self, ids: Iterable[str], now: datetime) -> PullResult:
         """followers and popularity of each artist."""

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from chalicelib.platforms.capabilities import PullContext, PullFunction
 from chalicelib.platforms.spotify.api import Spotify
-from chalicelib.pulls.pullers import nothing
+from chalicelib.pulls.pullers import Read, nothing
+
+
+def _reads(client: Spotify) -> tuple[Read, Read]:
+    return nothing, client.artists
 
 
 def puller(context: PullContext) -> PullFunction:
     endpoints = context.settings.endpoints
-    return Spotify.puller(
-        context,
-        endpoints.spotify_api_base,
-        endpoints.spotify_auth_base,
-        "SPOTIFY_CLIENT_ID",
-        "SPOTIFY_CLIENT_SECRET",
-        lambda client: (nothing, client.artists),
-    )
+    return Spotify.puller(context, endpoints.spotify_api_base, endpoints.spotify_auth_base, _reads)
