@@ -74,7 +74,7 @@ chromium:
 		exit 1; \
 	fi
 
-## demo: the local stack, a signed day of traffic for two artists, a publish, the summary links
+## demo: the local stack, a signed day of traffic for two artists, an abuse wave and its alert, consumption reports, a publish, the summary links
 demo: $(INSTALLED)
 	exec $(PY) -m infra.local.demo
 

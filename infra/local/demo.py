@@ -1,7 +1,11 @@
 """`make demo`: the local stack, a signed multi-platform day for two artists of one label (with
-duplicates), a pull (from loopback fakes of the platform APIs), a publish, and the summary links; then
-the talent radar (a dozen watched artists, 60 days of readings, one breakout: infra/local/radar_demo.py).
-The stack stays up so the links open; Ctrl-C stops it.
+duplicates), a wave of disguised homophobic comments against one of them on Instagram and X among fans'
+comments (infra/local/wave_demo.py), a generic and a Believe-shaped consumption report of their
+releases (infra/local/consumption_demo.py), a pull (from loopback fakes of the platform APIs), a
+publish, the summary links and the releases' equivalents and certifications; then the talent radar (a
+dozen watched artists, 60 days of readings, one breakout: infra/local/radar_demo.py) and the moderation
+job's `abuse_wave` alert. The stack stays up so the links open, and prints the alerts its hourly
+moderation job raises; Ctrl-C stops it.
 """
 
 from __future__ import annotations
@@ -10,28 +14,35 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from infra.local.consumption_demo import consumption_table, import_reports
 from infra.local.fake_platforms import FakePlatforms
-from infra.local.harness import LocalStack, api, send_signed, start, wait_until_ingested
+from infra.local.harness import LocalStack, api, http, send_signed, start, wait_until_ingested
 from infra.local.radar_demo import run_radar_demo
+from infra.local.senders import SignedRequest
 from infra.local.stack import resolve_secrets
 from infra.local.traffic import LABEL, day_of_traffic, with_linkfire
+from infra.local.wave_demo import abuse_wave, describe, instagram_pending, print_wave_alerts, run_moderation
 
 ROOT = Path(__file__).resolve().parents[2]
 LINK_SECONDS = 7 * 24 * 3600
+ALERT_POLL_SECONDS = 60  # new abuse_wave alerts of the stack's hourly moderation job, while it stays up
 
 
 def say(text: str) -> None:
     print(text, flush=True)
 
 
-def replay(stack: LocalStack, secrets: dict[str, str], fakes: FakePlatforms) -> None:
+def replay(stack: LocalStack, secrets: dict[str, str], fakes: FakePlatforms) -> set[str]:
+    """Everything the demo shows; returns the abuse_wave alerts it printed."""
     day = day_of_traffic(secrets, datetime.now(UTC))
     admin = secrets["ADMIN_TOKEN"]
+    call = _caller(stack, admin)
     for artist in day.artists:  # the roster: the label owns these artists' accounts
         _created(api(stack, "POST", "/artists", admin, artist), artist["artist_id"])
     say(f"Registered {len(day.artists)} artists of {LABEL} and their accounts.")
@@ -64,12 +75,11 @@ def replay(stack: LocalStack, secrets: dict[str, str], fakes: FakePlatforms) -> 
         f"Replaying {len(day.requests)} signed deliveries ({day.distinct_deliveries} distinct, the rest"
         f" duplicates) from Meta, X, YouTube, TikTok and a smart-link service for two artists of {LABEL} ..."
     )
-    with ThreadPoolExecutor(8) as pool:
-        statuses = list(pool.map(lambda request: send_signed(stack, request), day.requests))
-    refused = [s for s in statuses if s != 200]
-    say(f"  {len(statuses) - len(refused)} accepted, {len(refused)} refused")
-    wait_until_ingested(stack)
-    say("  the ingest consumer has stored them")
+    deliver(stack, day.requests)
+    wave = abuse_wave(secrets, datetime.now(UTC))
+    say(describe(wave))
+    deliver(stack, wave.requests)
+    import_reports(call, lambda path, data, media: _upload(stack, admin, path, data, media), LABEL, say)
     status, pulled = api(stack, "POST", "/admin/jobs/pull", admin)
     if status != 200:
         raise RuntimeError(f"pulling: {status} {pulled}")
@@ -82,6 +92,7 @@ def replay(stack: LocalStack, secrets: dict[str, str], fakes: FakePlatforms) -> 
         if isinstance(outcome, dict)
     )
     say(f"Pulled counters from the platform fakes: {outcomes}")
+    summaries = []
     for campaign in day.campaigns:
         campaign_id = campaign["campaign_id"]
         status, published = api(stack, "POST", f"/campaigns/{campaign_id}/publish", admin)
@@ -89,13 +100,46 @@ def replay(stack: LocalStack, secrets: dict[str, str], fakes: FakePlatforms) -> 
             raise RuntimeError(f"publishing {campaign_id}: {status} {published}")
         status, links = api(stack, "GET", f"/campaigns/{campaign_id}/links?expires_in={LINK_SECONDS}", admin)
         expected = sum(sum(kinds.values()) for kinds in day.expected[campaign_id].values())
+        if campaign["artist"] == wave.artist_id:
+            expected += wave.abusive_texts + wave.fan_texts
         say(f"\n{campaign['name']} ({campaign_id}): {expected} net events, published {links['generated_at']}")
         for name in ("html", "csv", "json"):
             say(f"  {name:4}  {links[name]}")
-    calendar(stack, admin)
-    run_radar_demo(
-        lambda method, path, body: api(stack, method, path, admin, body, 180), LABEL, say, LINK_SECONDS
+        status, summary = http("GET", links["json"])
+        if status != 200:
+            raise RuntimeError(f"reading {campaign_id}'s summary: {status}")
+        summaries.append(summary)
+    say(
+        "\nEquivalents per rule set over each campaign's window (an album in album units, a single in"
+        " the rule set's single units, SNEP's in stream equivalents); SNEP certification since release:"
     )
+    for line in consumption_table(summaries):
+        say(line)
+    calendar(stack, admin)
+    run_radar_demo(call, LABEL, say, LINK_SECONDS)
+    say(f"\nModeration of {LABEL}: the wave against {wave.artist_id}")
+    alerts = run_moderation(call, LABEL, say)
+    say(instagram_pending(wave))
+    return alerts
+
+
+def deliver(stack: LocalStack, requests: list[SignedRequest]) -> None:
+    """Signed deliveries to the webhooks' Function URL, 8 at a time, until the consumer stored them."""
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda request: send_signed(stack, request), requests))
+    refused = [s for s in statuses if s != 200]
+    say(f"  {len(statuses) - len(refused)} accepted, {len(refused)} refused")
+    wait_until_ingested(stack)
+    say("  the ingest consumer has stored them")
+
+
+def _caller(stack: LocalStack, admin: str) -> Callable[[str, str, Any], tuple[int, Any]]:
+    return lambda method, path, body: api(stack, method, path, admin, body, 180)
+
+
+def _upload(stack: LocalStack, admin: str, path: str, data: bytes, media: str) -> tuple[int, Any]:
+    headers = {"Authorization": f"Bearer {admin}", "Content-Type": media}
+    return http("POST", stack.base_url + path, data, headers)
 
 
 def _created(answer: tuple[int, Any], what: str) -> None:
@@ -142,10 +186,12 @@ def main() -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        replay(stack, secrets, fakes)
+        alerts = replay(stack, secrets, fakes)
         say(f"\nAdmin token: {secrets['ADMIN_TOKEN']}   API: {stack.base_url}")
         say("The stack stays up so the links open. Ctrl-C stops it.")
-        stop.wait()
+        call = _caller(stack, secrets["ADMIN_TOKEN"])
+        while not stop.wait(ALERT_POLL_SECONDS):
+            alerts = print_wave_alerts(call, LABEL, say, alerts)
     finally:
         code = stack.stop()
         fakes.stop()

@@ -109,6 +109,8 @@ def run_radar_demo(
     say(f"  csv   {links['csv']}")
     status, alerts = call("GET", f"/alerts?label={label}", None)
     for alert in alerts.get("alerts", []):
+        if alert["type"] != "talent_breakout":
+            continue  # the label's other alerts (abuse waves) are the moderation part's
         payload = alert["payload"]
         say(
             f"  ALERT {alert['type']}: {payload['name']} entered explosive on {payload['day']}"

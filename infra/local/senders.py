@@ -149,6 +149,11 @@ def facebook_reaction(
 
 
 def instagram_comments(account_id: str, media_id: str, count: int = 1, text: str = "🔥") -> bytes:
+    return instagram_texts(account_id, media_id, [text] * count)
+
+
+def instagram_texts(account_id: str, media_id: str, texts: list[str]) -> bytes:
+    """One delivery of Instagram comments on a media, one change per text."""
     changes = [
         {
             "field": "comments",
@@ -159,7 +164,7 @@ def instagram_comments(account_id: str, media_id: str, count: int = 1, text: str
                 "text": text,
             },
         }
-        for _ in range(count)
+        for text in texts
     ]
     return dumps(
         {

@@ -1,0 +1,59 @@
+"""`make demo`'s consumption (infra/local/consumption_demo.py, issue 14 point 5): valid releases, and a
+generic and a Believe-shaped report that parse with no rejected row against them."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+
+from chalicelib.domain.consumption.reports import Catalogue, Rejected, Row, parse, read_header
+from chalicelib.models.release import ReleaseBody
+from infra.local.consumption_demo import Reports, demo_reports
+from infra.local.traffic import ARTISTS, LABEL
+
+MOMENTS = [datetime(2026, 12, 2, 9, 10, tzinfo=UTC), datetime(2027, 1, 1, 0, 5, tzinfo=UTC)]
+
+
+@pytest.fixture(scope="module", params=MOMENTS, ids=["december", "new-year"])
+def reports(request: pytest.FixtureRequest) -> Reports:
+    return demo_reports(LABEL, request.param)
+
+
+def _catalogue(reports: Reports) -> Catalogue:
+    releases = [ReleaseBody.model_validate(body) for body in reports.releases]
+    tracks = {track.isrc: frozenset({r.upc}) for r in releases for track in r.tracks}
+    return Catalogue(tracks, frozenset(r.upc for r in releases))
+
+
+def _parsed(reports: Reports, fmt: str) -> list[Row | Rejected]:
+    stream = io.BytesIO(reports.generic if fmt == "generic" else reports.believe)
+    position = read_header(stream.read, fmt)
+    stream.seek(position.offset)
+    return [item for item, _, _ in parse(stream.read, fmt, position, _catalogue(reports))]
+
+
+def test_there_is_a_valid_release_for_each_demo_artist(reports: Reports) -> None:
+    releases = [ReleaseBody.model_validate(body) for body in reports.releases]
+    assert sorted(r.artist_id for r in releases) == sorted(a.slug for a in ARTISTS)
+    assert {r.label for r in releases} == {LABEL}
+
+
+@pytest.mark.parametrize("fmt", ["generic", "believe"])
+def test_each_report_parses_with_no_rejected_row(reports: Reports, fmt: str) -> None:
+    items = _parsed(reports, fmt)
+    assert items
+    assert [item for item in items if isinstance(item, Rejected)] == []
+
+
+def test_the_generic_report_is_yesterdays_and_the_believe_one_is_monthly_since_the_release(
+    reports: Reports,
+) -> None:
+    generic = [row for row in _parsed(reports, "generic") if isinstance(row, Row)]
+    believe = [row for row in _parsed(reports, "believe") if isinstance(row, Row)]
+    released = min(body["release_date"] for body in reports.releases)
+    assert len({row.day for row in generic}) == 1
+    assert {row.period for row in believe} == {f"{row.day:%Y-%m}" for row in believe}
+    assert released <= min(row.day.isoformat() for row in believe)
+    assert max(row.day for row in believe) < min(row.day for row in generic)
