@@ -64,6 +64,14 @@ def _store(ssm: CountingSsm) -> SsmSecrets:
     return SsmSecrets(ssm, PATH, MAX_AGE_SECONDS)  # type: ignore[arg-type]
 
 
+def _read_once_then_rotated() -> tuple[CountingSsm, SsmSecrets]:
+    ssm = CountingSsm()
+    store = _store(ssm)
+    store.load()
+    ssm.rotate()
+    return ssm, store
+
+
 def test_within_the_cache_period_the_secrets_are_the_ones_built_at_the_first_read(clock: Clock) -> None:
     # Given a store that has read its secrets once
     ssm = CountingSsm()
@@ -79,10 +87,7 @@ def test_within_the_cache_period_the_secrets_are_the_ones_built_at_the_first_rea
 
 def test_after_the_cache_period_the_secrets_are_read_from_ssm_again(clock: Clock) -> None:
     # Given secrets read once, then rotated in SSM
-    ssm = CountingSsm()
-    store = _store(ssm)
-    store.load()
-    ssm.rotate()
+    ssm, store = _read_once_then_rotated()
     # When the period has passed
     clock.now += MAX_AGE_SECONDS
     # Then the rotated value is read
@@ -92,10 +97,7 @@ def test_after_the_cache_period_the_secrets_are_read_from_ssm_again(clock: Clock
 
 def test_a_fresh_read_reaches_ssm_and_is_what_later_reads_get(clock: Clock) -> None:
     # Given secrets read once, then rotated in SSM
-    ssm = CountingSsm()
-    store = _store(ssm)
-    store.load()
-    ssm.rotate()
+    ssm, store = _read_once_then_rotated()
     # When a caller asks for fresh secrets
     fresh = store.load(fresh=True)
     # Then SSM is read, and the cached reads that follow see the same value
