@@ -1,9 +1,10 @@
 """Issues 3 (a) and 16: in-process cost of one webhook delivery against the floor of hmac + json.loads.
 
 The delivery goes through the whole webhook function as its Lambda Function URL invokes it (a payload
-2.0 event into `app.webhooks`: Chalice's pure-function wrapper with the Powertools middleware, the
-router of chalicelib.function_url, the error mapping, signature check, validation, the queue message)
-down to an SQS client stub; the floor is HMAC-SHA256 over the same body plus json.loads of it.
+2.0 event into `app.webhooks`: Chalice's pure-function wrapper with the observability middleware, the
+router of chalicelib.function_url, the error mapping, the secrets store's cache, signature check,
+validation, the queue message) down to stub SQS and SSM clients; the floor is HMAC-SHA256 over the
+same body plus json.loads of it.
 
 Two reference rows say where the rest goes, on the same body and in the same run:
 - `minimal`: a hand-written handler doing only what any verifying enqueuer must (header lookup,
@@ -30,6 +31,21 @@ from bench.common import PROD_ENV, median, report, timed
 from chalicelib.domain.webhooks import WebhookRequest
 
 SECRET = "bench-app-secret"
+
+
+class StubSsm:
+    """GetParametersByPath through the paginator Powertools uses: the stage's secrets, once read."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.pages = [
+            {"Parameters": [{"Name": f"/bench/{name}", "Value": value} for name, value in values.items()]}
+        ]
+
+    def get_paginator(self, _operation: str) -> StubSsm:
+        return self
+
+    def paginate(self, **_: Any) -> list[dict[str, Any]]:
+        return self.pages
 
 
 class StubSqs:
@@ -98,18 +114,21 @@ class Context:
 
 
 def _setup() -> tuple[Any, StubSqs]:
-    """The webhook function's handler, its receiver wired to a stub SQS client."""
+    """The webhook function's handler, its receiver wired to stub SQS and SSM clients (the secrets
+    come through the stage's secrets store and its cache, as in a deployed function)."""
     os.environ.update({**PROD_ENV, "POWERTOOLS_TRACE_DISABLED": "true"})
     import app as app_module
     from chalicelib import wiring
     from chalicelib.adapters.delivery_queue import SqsDeliveryQueue
-    from chalicelib.domain.secrets import Secrets
+    from chalicelib.adapters.secret_names import ALL_SECRET_NAMES
+    from chalicelib.adapters.secrets import SsmSecrets
     from chalicelib.services.webhooks import WebhookReceiver
 
-    secrets = Secrets(SECRET, "t", "x", "y", "k", "", "admin", "pseudo")
+    ssm = StubSsm({**dict.fromkeys(ALL_SECRET_NAMES, "s"), "META_APP_SECRET": SECRET})
+    secrets = SsmSecrets(ssm, "/bench", max_age_seconds=300)  # type: ignore[arg-type]
     sqs = StubSqs()
     receiver = WebhookReceiver(
-        secrets=lambda: secrets,
+        secrets=secrets.load,
         queue=SqsDeliveryQueue(sqs, None, "https://sqs/queue", "bucket"),  # type: ignore[arg-type]
         subscriptions=None,  # type: ignore[arg-type]
         clock=lambda: datetime.now(UTC),
@@ -161,9 +180,9 @@ def _empty_chalice_app() -> Any:
 
 
 @contextlib.contextmanager
-def _powertools_calls_skipped() -> Iterator[None]:
-    """The same handler with the Powertools calls (outcome metric, metadata, log keys) made no-ops:
-    what our own code costs without observability."""
+def _observability_calls_skipped() -> Iterator[None]:
+    """The same handler with the observability calls (outcome metric, metadata, log keys) made
+    no-ops: what our own code costs without observability."""
     from chalicelib import observability
     from chalicelib.services import webhooks
 
@@ -182,7 +201,7 @@ def run(iterations: int = 2000, sizes: tuple[int, ...] = (1, 5, 10, 20, 50, 500)
     minimal, empty_app = _minimal_handler(StubSqs()), _empty_chalice_app()
     context = Context()
     rows: list[tuple[str, str]] = [
-        ("body", "floor us |  handler | without Powertools calls |  service |  minimal | rest routing")
+        ("body", "floor us |  handler | without observability calls |  service |  minimal | rest routing")
     ]
     figures: dict[str, float] = {}
     for changes in sizes:
@@ -203,7 +222,7 @@ def run(iterations: int = 2000, sizes: tuple[int, ...] = (1, 5, 10, 20, 50, 500)
             assert handler(event, context)["statusCode"] == 200
             delivery = median(timed(whole_handler, repeat))
             service = median(timed(lambda request=request, receive=receive: receive("meta", request), repeat))
-            with _powertools_calls_skipped():
+            with _observability_calls_skipped():
                 unobserved = median(timed(whole_handler, repeat))
         floor = median(timed(floor_once, repeat))
         assert minimal(event, context)["statusCode"] == 200
@@ -220,7 +239,7 @@ def run(iterations: int = 2000, sizes: tuple[int, ...] = (1, 5, 10, 20, 50, 500)
         rows.append(
             (
                 f"{len(body):>7} B ({changes} changes)",
-                f"{floor * 1e6:8.1f} | x{delivery / floor:7.2f} | x{unobserved / floor:23.2f}"
+                f"{floor * 1e6:8.1f} | x{delivery / floor:7.2f} | x{unobserved / floor:26.2f}"
                 f" | x{service / floor:7.2f} | x{bare / floor:7.2f} | x{routing / floor:4.2f}",
             )
         )
@@ -228,11 +247,11 @@ def run(iterations: int = 2000, sizes: tuple[int, ...] = (1, 5, 10, 20, 50, 500)
     report(
         "Webhook delivery in process vs the floor hmac-sha256 + json.loads of the same body (target <= 5)\n"
         "  handler: the whole webhook function as its Function URL invokes it (a payload 2.0 event: the\n"
-        "  Powertools middleware, chalicelib.function_url's router, verify, validate, queue message to a\n"
-        "  stub SQS client); without Powertools calls: the same with the metric, its metadata and the log\n"
-        "  keys made no-ops; service: verify, validate, enqueue, metric; minimal: a frameworkless handler\n"
-        "  doing only the necessary work; rest routing: an empty Chalice REST route, what each delivery\n"
-        "  paid for Chalice's routing before issue 16 (no longer on the path)",
+        "  observability middleware, chalicelib.function_url's router, the secrets store's cache, verify,\n"
+        "  validate, queue message to a stub SQS client); without observability calls: the same with the\n"
+        "  metric, its metadata and the log keys made no-ops; service: verify, validate, enqueue, metric;\n"
+        "  minimal: a frameworkless handler doing only the necessary work; rest routing: an empty Chalice\n"
+        "  REST route, what each delivery paid for Chalice's routing before issue 16 (no longer on the path)",
         rows,
     )
     return figures

@@ -30,6 +30,8 @@ from chalicelib.observability import logger
 from chalicelib.platforms.standard import STANDARD
 
 NO_ROUTE_MESSAGE = "No route matches this method and path."
+# Built once: json.dumps with separators would build a new encoder for every answer.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
 class Accepted(Protocol):
@@ -130,26 +132,30 @@ def headers(event: Mapping[str, Any]) -> dict[str, str]:
 def query(event: Mapping[str, Any]) -> dict[str, str]:
     """The query string as the REST API's routes read it: percent-decoded (`+` a space), the last
     value of a repeated name."""
-    return dict(parse_qsl(str(event.get("rawQueryString") or ""), keep_blank_values=True))
+    raw = event.get("rawQueryString")
+    # A delivery's URL has no query string: nothing to parse
+    return dict(parse_qsl(str(raw), keep_blank_values=True)) if raw else {}
 
 
 def json_response(status: int, body: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "statusCode": status,
-        "headers": {"Content-Type": JSON_CONTENT_TYPE},
-        "body": json.dumps(body, separators=(",", ":")),
-        "isBase64Encoded": False,
-    }
+    return _response(status, JSON_CONTENT_TYPE, _COMPACT.encode(body))
 
 
 def accepted_response(delivery_id: str) -> dict[str, Any]:
-    return json_response(200, {"status": "accepted", "delivery_id": delivery_id})
+    # The one answer of every accepted delivery, its fixed part written out: json.dumps of a string
+    # only escapes it, where encoding the whole object sets up an encoder per answer.
+    return _response(
+        200, JSON_CONTENT_TYPE, f'{{"status":"accepted","delivery_id":{json.dumps(delivery_id)}}}'
+    )
 
 
 def challenge_response(body: str | Mapping[str, str], content_type: str) -> dict[str, Any]:
-    text = body if isinstance(body, str) else json.dumps(dict(body), separators=(",", ":"))
+    return _response(200, content_type, body if isinstance(body, str) else _COMPACT.encode(dict(body)))
+
+
+def _response(status: int, content_type: str, text: str) -> dict[str, Any]:
     return {
-        "statusCode": 200,
+        "statusCode": status,
         "headers": {"Content-Type": content_type},
         "body": text,
         "isBase64Encoded": False,

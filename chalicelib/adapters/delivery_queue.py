@@ -40,11 +40,12 @@ def encode(delivery: Delivery, body_key: str | None = None) -> str:
         "source": delivery.source,
         "headers": delivery.headers,
     }
-    if body_key is None:
-        message["body_b64"] = base64.b64encode(delivery.body).decode("ascii")
-    else:
+    if body_key is not None:
         message["body_key"] = body_key
-    return _COMPACT.encode(message)
+        return _COMPACT.encode(message)
+    # Base64's alphabet needs no JSON escaping: appended as is, it is not scanned character by character
+    encoded = base64.b64encode(delivery.body).decode("ascii")
+    return f'{_COMPACT.encode(message)[:-1]},"body_b64":"{encoded}"}}'
 
 
 def decode(message_body: str, read_body: Any) -> Delivery:

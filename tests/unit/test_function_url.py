@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ class Challenge:
 class FakeReceiver:
     calls: list[tuple[str, str, WebhookRequest, str | None]] = field(default_factory=list)
     error: Exception | None = None
+    delivery_id: str = "d-1"
 
     def handshake(self, platform: str, request: WebhookRequest) -> Challenge:
         self.calls.append(("handshake", platform, request, None))
@@ -43,7 +45,7 @@ class FakeReceiver:
         self.calls.append(("receive", platform, request, source))
         if self.error:
             raise self.error
-        return Accepted("d-1")
+        return Accepted(self.delivery_id)
 
 
 def _event(method: str, path: str, **extra: Any) -> dict[str, Any]:
@@ -76,6 +78,26 @@ def test_a_post_to_a_platform_route_is_a_delivery(platform: str) -> None:
     assert response["statusCode"] == 200
     assert json.loads(response["body"]) == {"status": "accepted", "delivery_id": "d-1"}
     assert [(kind, name, source) for kind, name, _, source in receiver.calls] == [("receive", platform, None)]
+
+
+def test_an_accepted_answer_is_compact_json_whatever_its_delivery_id_holds() -> None:
+    # Given a delivery id that JSON must escape (a Standard Webhooks id is whatever its sender sent)
+    delivery_id = f'id "{uuid.uuid4().hex}" \\ été \u2028 🔥'
+    receiver = FakeReceiver(delivery_id=delivery_id)
+    # When the delivery is accepted
+    response = _handle(_event("POST", "/webhooks/standard/demo", body="{}"), receiver)
+    # Then the answer is the contract's JSON, as every other JSON answer is written
+    assert response["headers"]["Content-Type"] == "application/json"
+    expected = {"status": "accepted", "delivery_id": delivery_id}
+    assert response["body"] == json.dumps(expected, separators=(",", ":"))
+
+
+def test_a_delivery_without_a_query_string_has_an_empty_query() -> None:
+    receiver = FakeReceiver()
+    event = _event("POST", "/webhooks/meta", body="{}")
+    del event["rawQueryString"]
+    _handle(event, receiver)
+    assert receiver.calls[0][2].query == {}
 
 
 def test_a_post_to_a_standard_source_names_the_source() -> None:
