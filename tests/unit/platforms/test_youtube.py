@@ -107,15 +107,6 @@ def test_media_types_accept_atom_and_xml() -> None:
     assert sorted(youtube.MEDIA_TYPES) == ["application/atom+xml", "application/xml", "text/xml"]
 
 
-def test_delivery_id_is_the_sha256_of_the_body() -> None:
-    # given
-    body = feed(entry(unique_video_id()))
-    # when
-    found = youtube.delivery_id(body)
-    # then
-    assert found == hashlib.sha256(body).hexdigest()
-
-
 def test_topic_for_channel_is_the_videos_feed() -> None:
     # when
     topic = youtube.topic_for_channel("UC123")
@@ -247,31 +238,6 @@ def test_verify_accepts_upper_case_hex() -> None:
     youtube.verify(with_signature(body, f"sha1={digest}"), SECRET)
 
 
-def test_verify_rejects_another_secret() -> None:
-    # given
-    request = signed(feed(entry(unique_video_id())), secret="someone-else")
-    # when / then
-    with pytest.raises(InvalidSignature):
-        youtube.verify(request, SECRET)
-
-
-def test_verify_rejects_a_changed_body() -> None:
-    # given
-    original = signed(feed(entry(unique_video_id())))
-    tampered = WebhookRequest(method="POST", body=original.body + b" ", headers=original.headers)
-    # when / then
-    with pytest.raises(InvalidSignature):
-        youtube.verify(tampered, SECRET)
-
-
-def test_verify_rejects_a_missing_header() -> None:
-    # given
-    request = WebhookRequest(method="POST", body=feed())
-    # when / then
-    with pytest.raises(InvalidSignature):
-        youtube.verify(request, SECRET)
-
-
 def test_verify_rejects_a_digest_labelled_with_another_method() -> None:
     # given
     body = feed(entry(unique_video_id()))
@@ -279,19 +245,6 @@ def test_verify_rejects_a_digest_labelled_with_another_method() -> None:
     # when / then
     with pytest.raises(InvalidSignature):
         youtube.verify(with_signature(body, f"sha1={digest}"), SECRET)
-
-
-@pytest.mark.parametrize(
-    "header",
-    ["", "sha1", "sha1=", "md5=0123abcd", "sha1=not-hex", "sha1 = abcd", "sha1=abé", "\ud800"],
-    ids=["empty", "no-digest", "empty-digest", "md5", "not-hex", "spaces", "non-ascii", "surrogate"],
-)
-def test_verify_rejects_a_malformed_header(header: str) -> None:
-    # given
-    request = with_signature(feed(), header)
-    # when / then
-    with pytest.raises(InvalidSignature):
-        youtube.verify(request, SECRET)
 
 
 # --- bodies ----------------------------------------------------------------------------------------
@@ -302,39 +255,6 @@ def test_validate_accepts_a_feed_of_entries_and_tombstones() -> None:
     body = feed(entry(unique_video_id()), tombstone(unique_video_id()))
     # when / then: no exception
     youtube.validate(body)
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        b"",
-        b"not xml",
-        b"<feed><unclosed></feed>",
-        b'<rss version="2.0"><channel/></rss>',
-        b"<feed/>",
-        b"<feed xmlns='http://www.w3.org/2005/Atom'>\xff</feed>",
-        b'<?xml version="1.0" encoding="no-such-codec"?><feed/>',
-        b'<?xml version="1.0" encoding="utf-7"?><feed/>',
-        b'<?xml version="1.0" encoding="idna"?><feed>\x80</feed>',
-        b"{}",
-    ],
-    ids=[
-        "empty",
-        "text",
-        "unbalanced",
-        "rss",
-        "atom-tag-without-namespace",
-        "invalid-utf8",
-        "unknown-encoding",
-        "multibyte-encoding",
-        "odd-codec",
-        "json",
-    ],
-)
-def test_validate_rejects_what_is_not_an_atom_feed(body: bytes) -> None:
-    # when / then
-    with pytest.raises(ValidationFailed):
-        youtube.validate(body)
 
 
 def test_validate_rejects_entity_expansion() -> None:
@@ -664,13 +584,6 @@ def test_updated_event_refuses_an_event_that_is_not_a_publication() -> None:
 
 # Any text, lone surrogates included (a JSON-decoded event can carry them).
 any_text = st.lists(st.one_of(st.characters(), st.characters(categories=["Cs"]))).map("".join)
-
-
-@given(body=st.binary(max_size=64), header=st.one_of(any_text, any_text.map(lambda value: f"sha1={value}")))
-def test_verify_raises_only_invalid_signature(body: bytes, header: str) -> None:
-    # when / then
-    with pytest.raises(InvalidSignature):
-        youtube.verify(with_signature(body, header), SECRET)
 
 
 @given(
