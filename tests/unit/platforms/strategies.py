@@ -45,16 +45,29 @@ NOT_STRICT_JSON_VALUES = {
 }
 
 
-def normalized(webhook: ModuleType, route: str, body: bytes) -> Normalized:
-    """What the consumer makes of a JSON body queued by the webhook route `route` at RECEIVED_AT."""
-    delivery = Delivery(
+def queued(
+    webhook: ModuleType,
+    route: str,
+    body: bytes,
+    *,
+    received_at: datetime = RECEIVED_AT,
+    content_type: str = "application/json",
+    headers: dict[str, str] | None = None,
+) -> Delivery:
+    """A body the webhook route `route` accepted, as the consumer reads it from the queue."""
+    return Delivery(
         platform=route,
         delivery_id=webhook.delivery_id(body),
         body=body,
-        received_at=RECEIVED_AT,
-        content_type="application/json",
+        received_at=received_at,
+        content_type=content_type,
+        headers=headers or {},
     )
-    return webhook.normalize(delivery, PSEUDONYMISE)
+
+
+def normalized(webhook: ModuleType, route: str, body: bytes) -> Normalized:
+    """What the consumer makes of a JSON body queued by the webhook route `route` at RECEIVED_AT."""
+    return webhook.normalize(queued(webhook, route, body), PSEUDONYMISE)
 
 
 def the_only_event(result: Normalized) -> EngagementEvent:

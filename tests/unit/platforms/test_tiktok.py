@@ -18,6 +18,7 @@ from chalicelib.domain.events import Delivery, EngagementEvent, event_id, keyed_
 from chalicelib.domain.webhooks import WebhookRequest
 from chalicelib.errors import InvalidSignature, ValidationFailed
 from chalicelib.platforms.tiktok import webhook as tiktok
+from tests.unit.platforms.strategies import queued
 
 _ids = itertools.count(1)
 SECRET = "client-secret"
@@ -62,13 +63,7 @@ def with_signature(body: bytes, header: str) -> WebhookRequest:
 
 
 def delivery(body: bytes, received_at: datetime = RECEIVED_AT) -> Delivery:
-    return Delivery(
-        platform="tiktok",
-        delivery_id=tiktok.delivery_id(body),
-        body=body,
-        received_at=received_at,
-        content_type="application/json",
-    )
+    return queued(tiktok, "tiktok", body, received_at=received_at)
 
 
 def normalize(value: object) -> tuple[EngagementEvent, ...]:

@@ -17,6 +17,7 @@ from chalicelib.domain.events import Delivery, EngagementEvent, event_id, keyed_
 from chalicelib.domain.webhooks import WebhookRequest
 from chalicelib.errors import InvalidSignature, ValidationFailed
 from chalicelib.platforms.youtube import webhook as youtube
+from tests.unit.platforms.strategies import queued
 
 _ids = itertools.count(1)
 SECRET = "hub-secret"
@@ -69,13 +70,14 @@ def link_to(topic: str) -> str:
 
 def delivery(body: bytes, received_at: datetime = RECEIVED_AT, *, channel_id: str = "UCchannel") -> Delivery:
     """A queued delivery of the topic of `channel_id` (its Link header is kept with the body)."""
-    return Delivery(
-        platform="youtube",
-        delivery_id=youtube.delivery_id(body),
-        body=body,
+    link = link_to(youtube.topic_for_channel(channel_id))
+    return queued(
+        youtube,
+        "youtube",
+        body,
         received_at=received_at,
         content_type="application/atom+xml",
-        headers={"link": link_to(youtube.topic_for_channel(channel_id))},
+        headers={"link": link},
     )
 
 
@@ -302,6 +304,22 @@ def test_deep_nesting_inside_a_feed_gives_no_events() -> None:
 # --- events ----------------------------------------------------------------------------------------
 
 
+def artists_event(
+    video_id: str, kind: str, identity: str, occurred_at: datetime, revision: str | None = None
+) -> EngagementEvent:
+    """The event expected of the channel UCartist's video, received at RECEIVED_AT."""
+    return EngagementEvent(
+        event_id=event_id("youtube", video_id, identity),
+        platform="youtube",
+        kind=kind,
+        content_id=video_id,
+        account_id="UCartist",
+        occurred_at=occurred_at,
+        received_at=RECEIVED_AT,
+        revision=revision,
+    )
+
+
 def test_an_entry_becomes_content_published() -> None:
     # given
     video_id = unique_video_id()
@@ -310,14 +328,11 @@ def test_an_entry_becomes_content_published() -> None:
     normalized = youtube.normalize(delivery(body, channel_id="UCartist"), PSEUDONYMISE)
     # then
     assert normalized.events == (
-        EngagementEvent(
-            event_id=event_id("youtube", video_id, "published"),
-            platform="youtube",
-            kind="content_published",
-            content_id=video_id,
-            account_id="UCartist",
-            occurred_at=datetime(2026, 11, 20, 10, 0, tzinfo=UTC),
-            received_at=RECEIVED_AT,
+        artists_event(
+            video_id,
+            "content_published",
+            "published",
+            datetime(2026, 11, 20, 10, 0, tzinfo=UTC),
             revision="2026-11-20T10:05:00+00:00",
         ),
     )
@@ -352,15 +367,7 @@ def test_a_tombstone_becomes_content_removed_with_the_channel_of_its_author() ->
     normalized = youtube.normalize(delivery(body, channel_id="UCartist"), PSEUDONYMISE)
     # then
     assert normalized.events == (
-        EngagementEvent(
-            event_id=event_id("youtube", video_id, "removed"),
-            platform="youtube",
-            kind="content_removed",
-            content_id=video_id,
-            account_id="UCartist",
-            occurred_at=datetime(2026, 11, 20, 11, 0, tzinfo=UTC),
-            received_at=RECEIVED_AT,
-        ),
+        artists_event(video_id, "content_removed", "removed", datetime(2026, 11, 20, 11, 0, tzinfo=UTC)),
     )
 
 
@@ -544,17 +551,14 @@ def test_updated_event_is_content_updated_at_the_revision_time() -> None:
     (published,) = youtube.normalize(delivery(body, channel_id="UCartist"), PSEUDONYMISE).events
     # when
     updated = youtube.updated_event(published)
-    # then
-    assert updated == EngagementEvent(
+    # then it is the publication at its revision, updated
+    assert updated == replace(
+        published,
         event_id=event_id("youtube", video_id, "updated", "2026-11-22T08:00:00+00:00"),
-        platform="youtube",
         kind="content_updated",
-        content_id=video_id,
-        account_id="UCartist",
         occurred_at=datetime(2026, 11, 22, 8, 0, tzinfo=UTC),
-        received_at=RECEIVED_AT,
-        revision="2026-11-22T08:00:00+00:00",
     )
+    assert (updated.account_id, updated.revision) == ("UCartist", "2026-11-22T08:00:00+00:00")
 
 
 def test_updated_events_of_two_revisions_differ() -> None:
