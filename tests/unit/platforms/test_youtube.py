@@ -8,6 +8,7 @@ import hmac
 import itertools
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -304,19 +305,25 @@ def test_deep_nesting_inside_a_feed_gives_no_events() -> None:
 # --- events ----------------------------------------------------------------------------------------
 
 
+# What every event of the channel UCartist's videos carries.
+ARTISTS_CHANNEL: dict[str, Any] = {
+    "platform": "youtube",
+    "account_id": "UCartist",
+    "received_at": RECEIVED_AT,
+}
+
+
 def artists_event(
     video_id: str, kind: str, identity: str, occurred_at: datetime, revision: str | None = None
 ) -> EngagementEvent:
     """The event expected of the channel UCartist's video, received at RECEIVED_AT."""
     return EngagementEvent(
         event_id=event_id("youtube", video_id, identity),
-        platform="youtube",
         kind=kind,
         content_id=video_id,
-        account_id="UCartist",
         occurred_at=occurred_at,
-        received_at=RECEIVED_AT,
         revision=revision,
+        **ARTISTS_CHANNEL,
     )
 
 
