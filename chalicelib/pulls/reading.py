@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -20,6 +20,33 @@ _DIGITS = re.compile(r"[0-9]{1,30}")
 def unique(ids: Iterable[str]) -> list[str]:
     """The ids once each, in their first order (reading an id twice would pay for it twice)."""
     return list(dict.fromkeys(ids))
+
+
+def well_formed(ids: Iterable[str], shape: re.Pattern[str]) -> tuple[list[str], list[str]]:
+    """The ids once each, in order, split into those of the platform's shape (worth a request) and
+    the others (missing without one)."""
+    wanted = unique(ids)
+    return [i for i in wanted if shape.fullmatch(i)], [i for i in wanted if not shape.fullmatch(i)]
+
+
+def _text_id(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def batch_items(
+    items: Iterable[object],
+    batch: Collection[str],
+    seen: set[str],
+    id_of: Callable[[object], str | None] = _text_id,
+) -> Iterator[tuple[str, dict[str, object]]]:
+    """(id, fields) of each answered item that is one of `batch`'s ids, once: an item the platform
+    repeats or did not ask for is skipped. Adds each id to `seen`, so the caller knows what is missing."""
+    for item in items:
+        fields = mapping(item)
+        item_id = id_of(fields.get("id"))
+        if item_id is not None and item_id in batch and item_id not in seen:
+            seen.add(item_id)
+            yield item_id, fields
 
 
 def chunks(items: Sequence[str], size: int) -> list[list[str]]:

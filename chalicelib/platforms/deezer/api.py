@@ -33,7 +33,7 @@ from chalicelib.pulls.errors import (
     plain,
 )
 from chalicelib.pulls.http import PlatformHttp, endpoint_of
-from chalicelib.pulls.reading import Item, mapping, object_body, unique
+from chalicelib.pulls.reading import Item, mapping, object_body, well_formed
 from chalicelib.pulls.snapshots import PullResult, Snapshot
 
 PLATFORM = "deezer"
@@ -79,9 +79,7 @@ class Deezer:
 
     def artists(self, ids: Iterable[str], now: datetime) -> PullResult:
         """fans of each artist."""
-        wanted = unique(ids)
-        valid = [item_id for item_id in wanted if _ID.fullmatch(item_id)]
-        missing = [item_id for item_id in wanted if not _ID.fullmatch(item_id)]
+        valid, missing = well_formed(ids, _ID)
         snapshots: list[Snapshot] = []
         for position, artist_id in enumerate(valid):
             try:

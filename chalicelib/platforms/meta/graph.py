@@ -26,7 +26,7 @@ from datetime import datetime
 
 from chalicelib.pulls.errors import PullError, Rejected
 from chalicelib.pulls.http import PlatformHttp
-from chalicelib.pulls.reading import NOT_RETURNED, Item, chunks, mapping, object_body, unique
+from chalicelib.pulls.reading import NOT_RETURNED, Item, chunks, mapping, object_body, well_formed
 from chalicelib.pulls.snapshots import ItemKind, PullResult, Snapshot
 
 BATCH_SIZE = 50
@@ -81,9 +81,7 @@ class MetaGraph:
         )
 
     def _pull(self, resource: _Resource, ids: Iterable[str], now: datetime) -> PullResult:
-        wanted = unique(ids)
-        valid = [item_id for item_id in wanted if _ID.fullmatch(item_id)]
-        missing = [item_id for item_id in wanted if not _ID.fullmatch(item_id)]
+        valid, missing = well_formed(ids, _ID)
         snapshots: list[Snapshot] = []
         batches = chunks(valid, BATCH_SIZE)
         for index, batch in enumerate(batches):

@@ -22,7 +22,7 @@ from typing import Any
 
 from chalicelib.pulls.errors import Forbidden, PullError
 from chalicelib.pulls.http import endpoint_of
-from chalicelib.pulls.reading import Item, chunks, list_field, mapping, object_body, unique
+from chalicelib.pulls.reading import Item, batch_items, chunks, list_field, mapping, object_body, well_formed
 from chalicelib.pulls.snapshots import PullResult, Snapshot
 from chalicelib.pulls.tokens import ClientCredentialsApi
 
@@ -48,9 +48,7 @@ class Spotify(ClientCredentialsApi):
 
     def artists(self, ids: Iterable[str], now: datetime) -> PullResult:
         """followers and popularity of each artist."""
-        wanted = unique(ids)
-        valid = [item_id for item_id in wanted if _ID.fullmatch(item_id)]
-        missing = [item_id for item_id in wanted if not _ID.fullmatch(item_id)]
+        valid, missing = well_formed(ids, _ID)
         snapshots: list[Snapshot] = []
         refusal: PullError | None = None
         batches = chunks(valid, BATCH_SIZE)
@@ -68,15 +66,11 @@ class Spotify(ClientCredentialsApi):
                 later = [item_id for rest in batches[index:] for item_id in rest]
                 return PullResult(tuple(snapshots), tuple(later), tuple(missing), error)
             seen: set[str] = set()
-            for entry in artists:
-                fields = mapping(entry)
-                artist_id = fields.get("id")
-                if isinstance(artist_id, str) and artist_id in batch and artist_id not in seen:
-                    seen.add(artist_id)
-                    read = _artist_snapshots(artist_id, fields, now)
-                    snapshots.extend(read)
-                    if refusal is None and any(s.unavailable == NO_QUOTA_MISSING for s in read):
-                        refusal = self._left_out()
+            for artist_id, fields in batch_items(artists, batch, seen):
+                read = _artist_snapshots(artist_id, fields, now)
+                snapshots.extend(read)
+                if refusal is None and any(s.unavailable == NO_QUOTA_MISSING for s in read):
+                    refusal = self._left_out()
             missing.extend(item_id for item_id in batch if item_id not in seen)
         return PullResult(tuple(snapshots), (), tuple(missing), refusal)
 

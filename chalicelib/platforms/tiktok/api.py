@@ -37,7 +37,16 @@ from chalicelib.pulls.errors import (
     plain,
 )
 from chalicelib.pulls.http import PlatformHttp, endpoint_of
-from chalicelib.pulls.reading import Item, chunks, list_field, mapping, object_body, unique
+from chalicelib.pulls.reading import (
+    Item,
+    batch_items,
+    chunks,
+    list_field,
+    mapping,
+    object_body,
+    unique,
+    well_formed,
+)
 from chalicelib.pulls.snapshots import PullResult, Snapshot
 
 PLATFORM = "tiktok"
@@ -100,9 +109,7 @@ class TikTokDisplay:
 
     def videos(self, open_id: str, ids: Iterable[str], now: datetime) -> PullResult:
         """views, likes, comments and shares of each video of the account `open_id`."""
-        wanted = unique(ids)
-        valid = [item_id for item_id in wanted if _VIDEO_ID.fullmatch(item_id)]
-        missing = [item_id for item_id in wanted if not _VIDEO_ID.fullmatch(item_id)]
+        valid, missing = well_formed(ids, _VIDEO_ID)
         snapshots: list[Snapshot] = []
         if open_id not in self._tokens:
             for video_id in valid:
@@ -119,13 +126,9 @@ class TikTokDisplay:
                 later = [item_id for rest in batches[index:] for item_id in rest]
                 return PullResult(tuple(snapshots), tuple(later), tuple(missing), error)
             seen: set[str] = set()
-            for entry in videos:
-                fields = mapping(entry)
-                video_id = _as_id(fields.get("id"))
-                if video_id in batch and video_id not in seen:
-                    seen.add(video_id)
-                    video = Item(PLATFORM, "content", video_id, now)
-                    snapshots.extend(video.count(metric, fields, name) for metric, name in VIDEO_METRICS)
+            for video_id, fields in batch_items(videos, batch, seen, _as_id):
+                video = Item(PLATFORM, "content", video_id, now)
+                snapshots.extend(video.count(metric, fields, name) for metric, name in VIDEO_METRICS)
             missing.extend(item_id for item_id in batch if item_id not in seen)
         return PullResult(tuple(snapshots), (), tuple(missing), None)
 

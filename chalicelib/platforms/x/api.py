@@ -20,7 +20,7 @@ from datetime import datetime
 from chalicelib.pulls.budget import UnitBudget
 from chalicelib.pulls.errors import BudgetExhausted, PullError
 from chalicelib.pulls.http import PlatformHttp
-from chalicelib.pulls.reading import Item, list_field, mapping, object_body, titled, unique
+from chalicelib.pulls.reading import Item, batch_items, list_field, mapping, object_body, titled, well_formed
 from chalicelib.pulls.snapshots import ItemKind, PullResult, Snapshot
 
 PLATFORM = "x"
@@ -83,9 +83,7 @@ class XMetrics:
         fields_param: str,
         read: ReadItem,
     ) -> PullResult:
-        wanted = unique(ids)
-        valid = [item_id for item_id in wanted if _ID.fullmatch(item_id)]
-        missing = [item_id for item_id in wanted if not _ID.fullmatch(item_id)]
+        valid, missing = well_formed(ids, _ID)
         snapshots: list[Snapshot] = []
         units = self._units[resource]
         start = 0
@@ -109,12 +107,8 @@ class XMetrics:
             except PullError as error:
                 return PullResult(tuple(snapshots), tuple(valid[start:]), tuple(missing), error)
             seen: set[str] = set()
-            for item in items:
-                fields = mapping(item)
-                item_id = fields.get("id")
-                if isinstance(item_id, str) and item_id in batch and item_id not in seen:
-                    seen.add(item_id)
-                    snapshots.extend(read(item_id, fields, now))
+            for item_id, fields in batch_items(items, batch, seen):
+                snapshots.extend(read(item_id, fields, now))
             self._budget.spend(len(seen) * units, now)
             missing.extend(item_id for item_id in batch if item_id not in seen)
             start += len(batch)

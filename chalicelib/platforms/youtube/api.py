@@ -21,7 +21,16 @@ from datetime import datetime
 from chalicelib.pulls.budget import UnitBudget
 from chalicelib.pulls.errors import DAILY_QUOTA_REASONS, BudgetExhausted, Forbidden, PullError
 from chalicelib.pulls.http import PlatformHttp
-from chalicelib.pulls.reading import Item, chunks, list_field, mapping, object_body, titled, unique
+from chalicelib.pulls.reading import (
+    Item,
+    batch_items,
+    chunks,
+    list_field,
+    mapping,
+    object_body,
+    titled,
+    well_formed,
+)
 from chalicelib.pulls.snapshots import PullResult, Snapshot
 
 PLATFORM = "youtube"
@@ -56,9 +65,7 @@ class YouTubeStats:
         return self._pull("channels", ids, now, _channel_snapshots)
 
     def _pull(self, resource: str, ids: Iterable[str], now: datetime, read: ReadItem) -> PullResult:
-        wanted = unique(ids)
-        valid = [item_id for item_id in wanted if _ID.fullmatch(item_id)]
-        missing = [item_id for item_id in wanted if not _ID.fullmatch(item_id)]
+        valid, missing = well_formed(ids, _ID)
         snapshots: list[Snapshot] = []
         batches = chunks(valid, BATCH_SIZE)
         for index, batch in enumerate(batches):
@@ -98,12 +105,8 @@ class YouTubeStats:
                 return error
             except PullError as error:
                 return error
-            for item in items:
-                fields = mapping(item)
-                item_id = fields.get("id")
-                if isinstance(item_id, str) and item_id in batch and item_id not in seen:
-                    seen.add(item_id)
-                    snapshots.extend(read(item_id, fields, now))
+            for item_id, fields in batch_items(items, batch, seen):
+                snapshots.extend(read(item_id, fields, now))
             next_token = body.get("nextPageToken")
             if not isinstance(next_token, str) or not next_token or next_token == page_token:
                 return None

@@ -8,6 +8,7 @@ import hmac
 import itertools
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -17,6 +18,7 @@ from chalicelib.domain.events import Delivery, EngagementEvent, event_id, keyed_
 from chalicelib.domain.webhooks import WebhookRequest
 from chalicelib.errors import InvalidSignature, ValidationFailed
 from chalicelib.platforms.youtube import webhook as youtube
+from tests.unit.platforms.strategies import queued
 
 _ids = itertools.count(1)
 SECRET = "hub-secret"
@@ -69,13 +71,14 @@ def link_to(topic: str) -> str:
 
 def delivery(body: bytes, received_at: datetime = RECEIVED_AT, *, channel_id: str = "UCchannel") -> Delivery:
     """A queued delivery of the topic of `channel_id` (its Link header is kept with the body)."""
-    return Delivery(
-        platform="youtube",
-        delivery_id=youtube.delivery_id(body),
-        body=body,
+    link = link_to(youtube.topic_for_channel(channel_id))
+    return queued(
+        youtube,
+        "youtube",
+        body,
         received_at=received_at,
         content_type="application/atom+xml",
-        headers={"link": link_to(youtube.topic_for_channel(channel_id))},
+        headers={"link": link},
     )
 
 
@@ -105,15 +108,6 @@ def intent_query(**overrides: str) -> dict[str, str]:
 def test_media_types_accept_atom_and_xml() -> None:
     # given / when / then: hubs send Atom, some labelled as plain XML
     assert sorted(youtube.MEDIA_TYPES) == ["application/atom+xml", "application/xml", "text/xml"]
-
-
-def test_delivery_id_is_the_sha256_of_the_body() -> None:
-    # given
-    body = feed(entry(unique_video_id()))
-    # when
-    found = youtube.delivery_id(body)
-    # then
-    assert found == hashlib.sha256(body).hexdigest()
 
 
 def test_topic_for_channel_is_the_videos_feed() -> None:
@@ -247,31 +241,6 @@ def test_verify_accepts_upper_case_hex() -> None:
     youtube.verify(with_signature(body, f"sha1={digest}"), SECRET)
 
 
-def test_verify_rejects_another_secret() -> None:
-    # given
-    request = signed(feed(entry(unique_video_id())), secret="someone-else")
-    # when / then
-    with pytest.raises(InvalidSignature):
-        youtube.verify(request, SECRET)
-
-
-def test_verify_rejects_a_changed_body() -> None:
-    # given
-    original = signed(feed(entry(unique_video_id())))
-    tampered = WebhookRequest(method="POST", body=original.body + b" ", headers=original.headers)
-    # when / then
-    with pytest.raises(InvalidSignature):
-        youtube.verify(tampered, SECRET)
-
-
-def test_verify_rejects_a_missing_header() -> None:
-    # given
-    request = WebhookRequest(method="POST", body=feed())
-    # when / then
-    with pytest.raises(InvalidSignature):
-        youtube.verify(request, SECRET)
-
-
 def test_verify_rejects_a_digest_labelled_with_another_method() -> None:
     # given
     body = feed(entry(unique_video_id()))
@@ -279,19 +248,6 @@ def test_verify_rejects_a_digest_labelled_with_another_method() -> None:
     # when / then
     with pytest.raises(InvalidSignature):
         youtube.verify(with_signature(body, f"sha1={digest}"), SECRET)
-
-
-@pytest.mark.parametrize(
-    "header",
-    ["", "sha1", "sha1=", "md5=0123abcd", "sha1=not-hex", "sha1 = abcd", "sha1=abé", "\ud800"],
-    ids=["empty", "no-digest", "empty-digest", "md5", "not-hex", "spaces", "non-ascii", "surrogate"],
-)
-def test_verify_rejects_a_malformed_header(header: str) -> None:
-    # given
-    request = with_signature(feed(), header)
-    # when / then
-    with pytest.raises(InvalidSignature):
-        youtube.verify(request, SECRET)
 
 
 # --- bodies ----------------------------------------------------------------------------------------
@@ -302,39 +258,6 @@ def test_validate_accepts_a_feed_of_entries_and_tombstones() -> None:
     body = feed(entry(unique_video_id()), tombstone(unique_video_id()))
     # when / then: no exception
     youtube.validate(body)
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        b"",
-        b"not xml",
-        b"<feed><unclosed></feed>",
-        b'<rss version="2.0"><channel/></rss>',
-        b"<feed/>",
-        b"<feed xmlns='http://www.w3.org/2005/Atom'>\xff</feed>",
-        b'<?xml version="1.0" encoding="no-such-codec"?><feed/>',
-        b'<?xml version="1.0" encoding="utf-7"?><feed/>',
-        b'<?xml version="1.0" encoding="idna"?><feed>\x80</feed>',
-        b"{}",
-    ],
-    ids=[
-        "empty",
-        "text",
-        "unbalanced",
-        "rss",
-        "atom-tag-without-namespace",
-        "invalid-utf8",
-        "unknown-encoding",
-        "multibyte-encoding",
-        "odd-codec",
-        "json",
-    ],
-)
-def test_validate_rejects_what_is_not_an_atom_feed(body: bytes) -> None:
-    # when / then
-    with pytest.raises(ValidationFailed):
-        youtube.validate(body)
 
 
 def test_validate_rejects_entity_expansion() -> None:
@@ -382,6 +305,28 @@ def test_deep_nesting_inside_a_feed_gives_no_events() -> None:
 # --- events ----------------------------------------------------------------------------------------
 
 
+# What every event of the channel UCartist's videos carries.
+ARTISTS_CHANNEL: dict[str, Any] = {
+    "platform": "youtube",
+    "account_id": "UCartist",
+    "received_at": RECEIVED_AT,
+}
+
+
+def artists_event(
+    video_id: str, kind: str, identity: str, occurred_at: datetime, revision: str | None = None
+) -> EngagementEvent:
+    """The event expected of the channel UCartist's video, received at RECEIVED_AT."""
+    return EngagementEvent(
+        event_id=event_id("youtube", video_id, identity),
+        kind=kind,
+        content_id=video_id,
+        occurred_at=occurred_at,
+        revision=revision,
+        **ARTISTS_CHANNEL,
+    )
+
+
 def test_an_entry_becomes_content_published() -> None:
     # given
     video_id = unique_video_id()
@@ -390,14 +335,11 @@ def test_an_entry_becomes_content_published() -> None:
     normalized = youtube.normalize(delivery(body, channel_id="UCartist"), PSEUDONYMISE)
     # then
     assert normalized.events == (
-        EngagementEvent(
-            event_id=event_id("youtube", video_id, "published"),
-            platform="youtube",
-            kind="content_published",
-            content_id=video_id,
-            account_id="UCartist",
-            occurred_at=datetime(2026, 11, 20, 10, 0, tzinfo=UTC),
-            received_at=RECEIVED_AT,
+        artists_event(
+            video_id,
+            "content_published",
+            "published",
+            datetime(2026, 11, 20, 10, 0, tzinfo=UTC),
             revision="2026-11-20T10:05:00+00:00",
         ),
     )
@@ -432,15 +374,7 @@ def test_a_tombstone_becomes_content_removed_with_the_channel_of_its_author() ->
     normalized = youtube.normalize(delivery(body, channel_id="UCartist"), PSEUDONYMISE)
     # then
     assert normalized.events == (
-        EngagementEvent(
-            event_id=event_id("youtube", video_id, "removed"),
-            platform="youtube",
-            kind="content_removed",
-            content_id=video_id,
-            account_id="UCartist",
-            occurred_at=datetime(2026, 11, 20, 11, 0, tzinfo=UTC),
-            received_at=RECEIVED_AT,
-        ),
+        artists_event(video_id, "content_removed", "removed", datetime(2026, 11, 20, 11, 0, tzinfo=UTC)),
     )
 
 
@@ -624,17 +558,14 @@ def test_updated_event_is_content_updated_at_the_revision_time() -> None:
     (published,) = youtube.normalize(delivery(body, channel_id="UCartist"), PSEUDONYMISE).events
     # when
     updated = youtube.updated_event(published)
-    # then
-    assert updated == EngagementEvent(
+    # then it is the publication at its revision, updated
+    assert updated == replace(
+        published,
         event_id=event_id("youtube", video_id, "updated", "2026-11-22T08:00:00+00:00"),
-        platform="youtube",
         kind="content_updated",
-        content_id=video_id,
-        account_id="UCartist",
         occurred_at=datetime(2026, 11, 22, 8, 0, tzinfo=UTC),
-        received_at=RECEIVED_AT,
-        revision="2026-11-22T08:00:00+00:00",
     )
+    assert (updated.account_id, updated.revision) == ("UCartist", "2026-11-22T08:00:00+00:00")
 
 
 def test_updated_events_of_two_revisions_differ() -> None:
@@ -664,13 +595,6 @@ def test_updated_event_refuses_an_event_that_is_not_a_publication() -> None:
 
 # Any text, lone surrogates included (a JSON-decoded event can carry them).
 any_text = st.lists(st.one_of(st.characters(), st.characters(categories=["Cs"]))).map("".join)
-
-
-@given(body=st.binary(max_size=64), header=st.one_of(any_text, any_text.map(lambda value: f"sha1={value}")))
-def test_verify_raises_only_invalid_signature(body: bytes, header: str) -> None:
-    # when / then
-    with pytest.raises(InvalidSignature):
-        youtube.verify(with_signature(body, header), SECRET)
 
 
 @given(

@@ -1,13 +1,18 @@
-"""Fixtures of the pull tests: the loopback fake platform, a fake clock, an HTTP client on both."""
+"""Fixtures of the pull tests: the loopback fake platform, a fake clock, an HTTP client on both, and
+the helpers the platform clients' tests share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import pytest
 
 from chalicelib.pulls.http import PlatformHttp
-from tests.fakes.platform_server import platform_server
+from chalicelib.pulls.snapshots import Snapshot
+from chalicelib.pulls.tokens import ClientCredentialsApi, MemoryTokenCache
+from tests.fakes.platform_server import PlatformServer, platform_server
 
 __all__ = ["FakeTime", "platform_server"]
 
@@ -55,3 +60,42 @@ def make_http(fake_time: FakeTime) -> MakeHttp:
         return PlatformHttp(**options)  # type: ignore[arg-type]
 
     return make
+
+
+Api = TypeVar("Api", bound=ClientCredentialsApi)
+
+
+def client_credentials_api(
+    api: type[Api],
+    server: PlatformServer,
+    make_http: MakeHttp,
+    fake_time: FakeTime,
+    credentials: tuple[str, str],
+    *,
+    api_path: str = "",
+    cache: MemoryTokenCache | None = None,
+) -> Api:
+    """A client-credentials client of the fake platform (API below `api_path`, token endpoint at its
+    root) on the fake clock, with the given (client id, secret)."""
+    client_id, secret = credentials
+    return api(
+        make_http(),
+        f"{server.base_url}{api_path}",
+        server.base_url,
+        client_id,
+        secret,
+        cache or MemoryTokenCache(),
+        clock=fake_time.clock,
+    )
+
+
+def values(snapshots: tuple[Snapshot, ...], item_id: str) -> dict[str, float | None]:
+    """The item's counters by metric."""
+    return {s.metric: s.value for s in snapshots if s.item_id == item_id}
+
+
+def assert_never_recorded(error: object, records: Iterable[logging.LogRecord], *credentials: str) -> None:
+    """No credential is in the error's text nor in any log record (its message or its keys)."""
+    for text in (str(error), *(f"{r.getMessage()} {r.__dict__}" for r in records)):
+        for credential in credentials:
+            assert credential not in text

@@ -21,9 +21,8 @@ from chalicelib.platforms.meta.graph import (
     MetaGraph,
 )
 from chalicelib.pulls.errors import MalformedResponse, Rejected, Unavailable
-from chalicelib.pulls.snapshots import Snapshot
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
-from tests.unit.pulls.conftest import MakeHttp
+from tests.unit.pulls.conftest import MakeHttp, values
 
 TOKEN = "EAAGunit-test-page-token-do-not-leak"
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -67,10 +66,6 @@ def echo(fields: Callable[[str], Mapping[str, object]] = lambda item_id: POST) -
 
 def client(server: PlatformServer, make_http: MakeHttp) -> MetaGraph:
     return MetaGraph(make_http(), f"{server.base_url}/v22.0", TOKEN)
-
-
-def values(snapshots: tuple[Snapshot, ...], item_id: str) -> dict[str, float | None]:
-    return {s.metric: s.value for s in snapshots if s.item_id == item_id}
 
 
 @pytest.mark.parametrize("count", [1, 49, 50, 51, 120])

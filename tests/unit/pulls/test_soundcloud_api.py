@@ -10,10 +10,15 @@ import pytest
 
 from chalicelib.platforms.soundcloud.api import SoundCloud
 from chalicelib.pulls.errors import MalformedResponse, Unauthorized, Unavailable
-from chalicelib.pulls.snapshots import Snapshot
 from chalicelib.pulls.tokens import MemoryTokenCache
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
-from tests.unit.pulls.conftest import FakeTime, MakeHttp
+from tests.unit.pulls.conftest import (
+    FakeTime,
+    MakeHttp,
+    assert_never_recorded,
+    client_credentials_api,
+    values,
+)
 
 CLIENT_ID = "unit-soundcloud-client"
 SECRET = "unit-soundcloud-secret-do-not-leak"
@@ -53,19 +58,7 @@ def serve_tracks(server: PlatformServer, urns: list[str]) -> None:
 def client(
     server: PlatformServer, make_http: MakeHttp, fake_time: FakeTime, cache: MemoryTokenCache | None = None
 ) -> SoundCloud:
-    return SoundCloud(
-        make_http(),
-        server.base_url,
-        server.base_url,
-        CLIENT_ID,
-        SECRET,
-        cache or MemoryTokenCache(),
-        clock=fake_time.clock,
-    )
-
-
-def values(snapshots: tuple[Snapshot, ...], item_id: str) -> dict[str, float | None]:
-    return {s.metric: s.value for s in snapshots if s.item_id == item_id}
+    return client_credentials_api(SoundCloud, server, make_http, fake_time, (CLIENT_ID, SECRET), cache=cache)
 
 
 def test_a_clean_run_makes_one_token_request_and_one_request_per_track(
@@ -196,9 +189,7 @@ def test_a_second_401_stops_the_pull_without_leaking(
     assert len(platform_server.requests_to(track_path(urns[0]))) == 2
     assert isinstance(result.error, Unauthorized)
     assert result.remaining_ids == tuple(urns)
-    for text in (str(result.error), *(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)):
-        assert SECRET not in text
-        assert "sc-token-x" not in text
+    assert_never_recorded(result.error, caplog.records, SECRET, "sc-token-x")
 
 
 def test_a_404_track_is_missing_and_the_others_are_read(

@@ -26,9 +26,8 @@ from chalicelib.pulls.errors import (
     Rejected,
     Unauthorized,
 )
-from chalicelib.pulls.snapshots import Snapshot
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
-from tests.unit.pulls.conftest import FakeTime, MakeHttp
+from tests.unit.pulls.conftest import FakeTime, MakeHttp, values
 
 OPEN_ID = "723f24d7-e717-40f8-a2b6-cb8464cd23b4"
 OTHER_ID = "-000OXY2ZzWeMZxm6NJdbKZ3vG9kFz"
@@ -88,10 +87,6 @@ def client(
     return TikTokDisplay(
         make_http(), f"{server.base_url}/v2", tokens or {OPEN_ID: TOKEN, OTHER_ID: OTHER_TOKEN}, refresh
     )
-
-
-def values(snapshots: tuple[Snapshot, ...], item_id: str) -> dict[str, float | None]:
-    return {s.metric: s.value for s in snapshots if s.item_id == item_id}
 
 
 def no_leak(text: str) -> bool:

@@ -13,9 +13,8 @@ import pytest
 from chalicelib.platforms.youtube.api import BATCH_SIZE, YouTubeStats
 from chalicelib.pulls.budget import UnitBudget
 from chalicelib.pulls.errors import BudgetExhausted, Forbidden, Unavailable
-from chalicelib.pulls.snapshots import Snapshot
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
-from tests.unit.pulls.conftest import MakeHttp
+from tests.unit.pulls.conftest import MakeHttp, values
 
 API_KEY = "AIzaSy-unit-test-key-do-not-leak"
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -48,10 +47,6 @@ def client(server: PlatformServer, make_http: MakeHttp, budget: UnitBudget | Non
     return YouTubeStats(
         make_http(), f"{server.base_url}/youtube/v3", API_KEY, budget or UnitBudget.youtube(reserve=0)
     )
-
-
-def values(snapshots: tuple[Snapshot, ...], item_id: str) -> dict[str, float | None]:
-    return {s.metric: s.value for s in snapshots if s.item_id == item_id}
 
 
 def test_120_videos_take_three_requests_of_50_50_and_20(
