@@ -46,6 +46,7 @@ FACEBOOK = Platform(
         content=IdShape(rf"{_DIGITS}(_{_DIGITS})?", "a numeric id or <page id>_<post id>"),
         content_url="https://www.facebook.com/{}",
         account_url="https://www.facebook.com/{}",
+        comment_url="https://www.facebook.com/{content}?comment_id={comment}",
     ),
     pull=Pull(("likes", "comments", "shares"), ("followers",), load=_facebook_puller),
     moderation=Moderation(("META_ACCESS_TOKEN",), load=_facebook_moderation),

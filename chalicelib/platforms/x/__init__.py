@@ -32,6 +32,7 @@ X = Platform(
         content=IdShape(r"[0-9]{1,32}", "a numeric id"),
         content_url="https://x.com/i/web/status/{}",
         account_url="https://x.com/i/user/{}",
+        comment_url="https://x.com/i/web/status/{comment}",  # a reply is a post of its own
     ),
     webhook=Webhook(load=_webhook),
     pull=Pull(
