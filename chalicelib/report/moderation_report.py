@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from markupsafe import Markup
 
 from chalicelib.domain.moderation.report import AbusiveText, ModerationReport, ReportRow
 from chalicelib.report.common import platform_name, sorted_platforms
@@ -59,7 +60,7 @@ class _Page:
     by_platform: list[tuple[str, int]]
     offenders: list[tuple[str, int]]  # pseudonyms with more than one abusive text, most first
     repeat_days: int
-    css: str
+    css: Markup  # ours, and hashed as written: not escaped
     csp: str
 
 
@@ -98,7 +99,7 @@ def render_moderation_html(report: ModerationReport, repeat_days: int) -> bytes:
         by_platform=[(platform_name(p), platforms[p]) for p in sorted_platforms(platforms)],
         offenders=sorted(offenders.items(), key=lambda item: (-item[1], item[0])),
         repeat_days=repeat_days,
-        css=CSS,
+        css=Markup(CSS),  # noqa: S704 (the page's own stylesheet, not user text)
         csp=CSP,
     )
     return _template().render(r=page).encode("utf-8", "replace")  # a lone surrogate becomes "?"
