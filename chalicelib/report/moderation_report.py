@@ -112,7 +112,9 @@ def cell(value: str) -> str:
 
 def render_moderation_csv(report: ModerationReport) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Every cell quoted: Python 3.11's csv leaves a bare "\r" unquoted when rows end in "\n", which
+    # would split a hostile text's row in two for any reader.
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_HEADER.split(","))
     for row in report.rows:
         text = row.text
