@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.adapters.dynamo import Item, batch_put, query
 from chalicelib.adapters.event_store import iso
+from chalicelib.adapters.s3_objects import head_or_none
 from chalicelib.domain.moderation.report import AbusiveText
 from chalicelib.errors import DependencyFailed
 
@@ -38,17 +40,17 @@ def report_key(label: str, day: date, name: str) -> str:
     return f"moderation/{label}/{day.isoformat()}/{name}"
 
 
+@dataclass(frozen=True, slots=True)
 class S3ModerationReports:
-    def __init__(self, s3: S3Client, bucket: str, signer: Callable[[], S3Client] | None = None) -> None:
-        self._s3 = s3
-        self._bucket = bucket
-        self._signer = signer or (lambda: s3)
+    s3: S3Client
+    bucket: str
+    signer: Callable[[], S3Client]  # the client presigned links are signed with (wiring.link_signer)
 
     def put(self, label: str, day: date, bodies: Mapping[str, bytes], generated_at: datetime) -> None:
         try:
             for name in REPORT_NAMES:
-                self._s3.put_object(
-                    Bucket=self._bucket,
+                self.s3.put_object(
+                    Bucket=self.bucket,
                     Key=report_key(label, day, name),
                     Body=bodies[name],
                     ContentType=CONTENT_TYPES[name],
@@ -61,20 +63,16 @@ class S3ModerationReports:
 
     def generated_at(self, label: str, day: date) -> str | None:
         """When the day's report was last written, or None when it has none."""
-        try:
-            head = self._s3.head_object(Bucket=self._bucket, Key=report_key(label, day, "moderation.html"))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
-                return None
-            raise DependencyFailed("The moderation report could not be read.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("The moderation report could not be read.") from error
+        key = report_key(label, day, "moderation.html")
+        head = head_or_none(self.s3, self.bucket, key, "The moderation report could not be read.")
+        if head is None:
+            return None
         return str(head.get("Metadata", {}).get("generated-at", ""))
 
     def presign(self, label: str, day: date, name: str, expires_in_seconds: int) -> str:
-        return self._signer().generate_presigned_url(
+        return self.signer().generate_presigned_url(
             "get_object",
-            Params={"Bucket": self._bucket, "Key": report_key(label, day, name)},
+            Params={"Bucket": self.bucket, "Key": report_key(label, day, name)},
             ExpiresIn=expires_in_seconds,
         )
 
@@ -118,33 +116,29 @@ class DynamoModerationReports:
 
     def abusive_texts(self, platform: str, content_id: str, day: date) -> list[AbusiveText]:
         start, end = _day_bounds(day)
-        items = query(
-            self._dynamodb,
-            "The texts of a content could not be read.",
-            TableName=self._table,
-            KeyConditionExpression="pk = :pk AND sk BETWEEN :first AND :last",
-            ExpressionAttributeValues={
-                ":pk": {"S": f"TXT#{platform}#{content_id}"},
-                ":first": {"S": iso(start - DELIVERY_SPREAD)},
-                ":last": {"S": iso(end + DELIVERY_SPREAD)},
-            },
+        pk, first, last = (
+            f"TXT#{platform}#{content_id}",
+            iso(start - DELIVERY_SPREAD),
+            iso(end + DELIVERY_SPREAD),
         )
+        items = self._between(pk, first, last, "The texts of a content could not be read.")
         return [text for item in items for text in abusive_texts_of(item, platform, content_id, day)]
 
     def tallies(self, label: str, first: date, last: date) -> dict[date, dict[str, int]]:
         """The stored per-pseudonym tallies of the label's days first to last (inclusive)."""
-        items = query(
+        pk, failure = f"MODTALLY#{label}", "The moderation tallies could not be read."
+        items = self._between(pk, first.isoformat(), last.isoformat(), failure)
+        return {date.fromisoformat(i["sk"]["S"]): json.loads(i["authors"]["S"]) for i in items}
+
+    def _between(self, pk: str, first: str, last: str, failure: str) -> Iterator[Item]:
+        """The partition's items whose sort key is from first to last (inclusive)."""
+        return query(
             self._dynamodb,
-            "The moderation tallies could not be read.",
+            failure,
             TableName=self._table,
             KeyConditionExpression="pk = :pk AND sk BETWEEN :first AND :last",
-            ExpressionAttributeValues={
-                ":pk": {"S": f"MODTALLY#{label}"},
-                ":first": {"S": first.isoformat()},
-                ":last": {"S": last.isoformat()},
-            },
+            ExpressionAttributeValues={":pk": {"S": pk}, ":first": {"S": first}, ":last": {"S": last}},
         )
-        return {date.fromisoformat(i["sk"]["S"]): json.loads(i["authors"]["S"]) for i in items}
 
     def put_tally(self, label: str, day: date, authors: Mapping[str, int], expires_at: datetime) -> None:
         item: dict[str, Any] = {

@@ -6,34 +6,25 @@ hostile: the Jinja2 template autoescapes every string, and the CSV neutralises c
 would run as a formula. English only: a label's report spans artists of several languages, and the
 summary's French words are the summary's.
 
-Jinja2 is imported here; only the publish path imports this module.
+Jinja2 is imported with it; only the publish path imports this module.
 """
 
 from __future__ import annotations
 
-import base64
 import csv
-import hashlib
 import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from chalicelib.domain.moderation.report import AbusiveText, ModerationReport, ReportRow
 from chalicelib.report.common import platform_name, sorted_platforms
+from chalicelib.report.templates_env import style_only_csp, stylesheet, template
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-CSS = (TEMPLATES / "moderation.css").read_text(encoding="utf-8").strip()
-CSP = (
-    "default-src 'none'; "
-    f"style-src 'sha256-{base64.b64encode(hashlib.sha256(CSS.encode('utf-8')).digest()).decode('ascii')}'; "
-    "img-src 'none'; font-src 'none'; base-uri 'none'; form-action 'none'"
-)
+CSS = stylesheet("moderation.css")
+CSP = style_only_csp(CSS)
 CSV_HEADER = (
     "day,platform,account_id,content_id,comment_id,at,categories,severity,content,author,repeat_count,link"
 )
@@ -69,19 +60,6 @@ def utc_stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@cache
-def _template() -> Template:
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
-    return environment.get_template("moderation.html.j2")
-
-
 def _row(row: ReportRow) -> _Row:
     return _Row(
         row.text, row.author, row.repeat, row.link, platform_name(row.text.platform), utc_stamp(row.text.at)
@@ -102,7 +80,9 @@ def render_moderation_html(report: ModerationReport, repeat_days: int) -> bytes:
         css=Markup(CSS),  # noqa: S704 (the page's own stylesheet, not user text)
         csp=CSP,
     )
-    return _template().render(r=page).encode("utf-8", "replace")  # a lone surrogate becomes "?"
+    return (
+        template("moderation.html.j2").render(r=page).encode("utf-8", "replace")
+    )  # a lone surrogate becomes "?"
 
 
 def cell(value: str) -> str:

@@ -17,18 +17,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from chalicelib.adapters.wave_store import AbusiveHour
-from chalicelib.domain.access import Action, Principal, require
+from chalicelib.domain.access import Action, Principal
 from chalicelib.domain.moderation.report import AbusiveText, ModerationReport, build_report, day_tally
 from chalicelib.domain.rollups import abusive_by_account
 from chalicelib.domain.roster import Owner
 from chalicelib.errors import NotFound, ValidationFailed
-from chalicelib.models.campaign import SLUG
 from chalicelib.observability import logger
-from chalicelib.services.publishing.links import parse_expires_in
+from chalicelib.services.access import require_label
+from chalicelib.services.publishing.links import link_expiry, parse_expires_in
 from chalicelib.services.publishing.refresh import Refresh
 from chalicelib.services.waves import CampaignTracking, tracking_labels
 
-NO_LABEL = "No such label."
 AccountKey = tuple[str, str]
 
 
@@ -137,12 +136,7 @@ class ModerationReportService:
         self, bearer: str | None, label: str | None, day: str | None, expires_in: str | None
     ) -> dict[str, Any]:
         """Presigned links to a label's report of one UTC day (`day`, default today UTC)."""
-        principal = self._authenticate(bearer)
-        if not label:
-            raise ValidationFailed("label is required.", fields={"label": "Required."})
-        if not SLUG.fullmatch(label):
-            raise NotFound(NO_LABEL)
-        require(principal, Action.READ_MODERATION_REPORTS, label, not_found=NO_LABEL)
+        label = require_label(self._authenticate(bearer), label, Action.READ_MODERATION_REPORTS)
         wanted = _day(day) if day else self._clock().astimezone(UTC).date()
         seconds = parse_expires_in(expires_in)
         generated_at = self._reports.generated_at(label, wanted)
@@ -151,14 +145,13 @@ class ModerationReportService:
                 f"This label has no moderation report for {wanted.isoformat()}: the publish job writes "
                 "one for each day with abusive texts."
             )
-        expires_at = (self._clock() + timedelta(seconds=seconds)).astimezone(UTC).replace(microsecond=0)
         return {
             "label": label,
             "day": wanted.isoformat(),
             "html": self._reports.presign(label, wanted, "moderation.html", seconds),
             "csv": self._reports.presign(label, wanted, "moderation.csv", seconds),
             "generated_at": generated_at,
-            "expires_at": expires_at.isoformat().replace("+00:00", "Z"),
+            "expires_at": link_expiry(self._clock(), seconds),
         }
 
 

@@ -16,13 +16,12 @@ import pytest
 from infra.local import senders as payloads
 from infra.local.harness import ROOT, LocalStack, api, send_signed
 from infra.local.senders import Senders
-from tests.e2e.browser import Visit, chromium, visit
+from tests.e2e.browser import WIDTHS, Visit, assert_clean_and_narrow, visit_at_widths
 from tests.e2e.conftest import secrets_of
 
 pytestmark = pytest.mark.e2e
 
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-WIDTHS = {"phone": (390, 844), "laptop": (1280, 800)}
 LABEL = "e2e-moderation"
 PAGE, POST = "104599999999901", "104599999999901_998877665599901"
 AT = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
@@ -67,25 +66,13 @@ def report_link(local_stack: LocalStack) -> str:
 
 @pytest.fixture(scope="module")
 def visits(report_link: str) -> dict[str, Visit]:
-    with chromium() as browser:
-        return {
-            device: visit(browser, report_link, width, height, ARTIFACTS / f"moderation-{width}px.png")
-            for device, (width, height) in WIDTHS.items()
-        }
+    return visit_at_widths(report_link, ARTIFACTS, "moderation")
 
 
 @pytest.mark.parametrize("device", list(WIDTHS))
 def test_the_report_renders_cleanly_in_chromium(visits: dict[str, Visit], device: str) -> None:
-    seen = visits[device]
-    width = WIDTHS[device][0]
-    assert seen.status == 200
-    assert seen.console_errors == []
-    assert seen.page_errors == []
-    assert seen.off_loopback() == []
-    assert LABEL in seen.title  # the injected handler never ran (it would set the title to "1")
-    assert seen.measures["scrollWidth"] <= width, seen.measures
-    assert seen.measures["overflowing"] == [], seen.measures
-    assert (ARTIFACTS / f"moderation-{width}px.png").stat().st_size > 0
+    assert_clean_and_narrow(visits[device], WIDTHS[device][0])
+    assert LABEL in visits[device].title  # the injected handler never ran (it would set the title to "1")
 
 
 def test_hostile_markup_is_shown_as_text(visits: dict[str, Visit]) -> None:
