@@ -94,10 +94,10 @@ class ModerationReportService:
         labels_of = self._labels_by_account()
         due = sorted({(label, day) for p, a, day in touched for label in labels_of.get((p, a), ())})
         for label, day in due:
-            self.write(label, day, labels_of, now)
+            self._write(label, day, labels_of, now)
         return [f"{label}/{day.isoformat()}" for label, day in due]
 
-    def write(self, label: str, day: date, labels_of: Mapping[AccountKey, set[str]], now: datetime) -> None:
+    def _write(self, label: str, day: date, labels_of: Mapping[AccountKey, set[str]], now: datetime) -> None:
         start = datetime.combine(day, time(), tzinfo=UTC)
         texts: list[AbusiveText] = []
         for platform, account in sorted(self._activity.active_accounts(day)):
