@@ -357,6 +357,15 @@ def unhide_comment(platform: str, comment_id: str) -> Response:
     return web.accepted({"action": done.public()})
 
 
+@app.route("/moderation/links", methods=["GET"])
+@web.handles_domain_errors
+def moderation_links() -> dict[str, Any]:
+    request = app.current_request
+    label, day = web.query_param(request, "label"), web.query_param(request, "day")
+    expires_in = web.query_param(request, "expires_in")
+    return wiring.moderation_report_service().links(web.bearer_token(request), label, day, expires_in)
+
+
 @app.route("/labels/{label}/moderation-policy", methods=["PUT"])
 @web.handles_domain_errors
 def set_moderation_policy(label: str) -> dict[str, Any]:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.catalogue_store import DynamoCatalogue
     from chalicelib.adapters.roster import DynamoRoster
     from chalicelib.adapters.wave_store import DynamoWaves
+    from chalicelib.domain.moderation.report import ModerationReport
     from chalicelib.domain.roster import AccountKey
     from chalicelib.platforms.capabilities import Pull, PullContext, PullFunction
     from chalicelib.pulls.tokens import MemoryTokenCache
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from chalicelib.services.catalogue import CatalogueService
     from chalicelib.services.consumption import ImportService
     from chalicelib.services.moderation import ModerationActions
+    from chalicelib.services.moderation_reports import ModerationReportService
     from chalicelib.services.publishing import PublishingService
     from chalicelib.services.pulling import PullService
     from chalicelib.services.radar import AlertService, RadarService
@@ -216,6 +218,7 @@ def publishing_service() -> PublishingService:
             campaigns, now, labels
         ),
         waves=wave_store().waves,
+        moderation_reports=lambda refresh, now: moderation_report_service().publish(refresh, now),
     )
 
 
@@ -498,6 +501,38 @@ def wave_service() -> WaveService:
     )
 
 
+@lru_cache(maxsize=1)
+def moderation_report_service() -> ModerationReportService:
+    """moderation.html and .csv per label and day (contract section 11): written by the publish job."""
+    from chalicelib.adapters.moderation_reports import DynamoModerationReports, S3ModerationReports
+    from chalicelib.services.moderation_reports import ModerationReportService
+
+    settings, clients = get_settings(), get_clients()
+
+    def render_html(report: ModerationReport, repeat_days: int) -> bytes:
+        from chalicelib.report.moderation_report import render_moderation_html
+
+        return render_moderation_html(report, repeat_days)
+
+    def render_csv(report: ModerationReport) -> bytes:
+        from chalicelib.report.moderation_report import render_moderation_csv
+
+        return render_moderation_csv(report)
+
+    return ModerationReportService(
+        activity=wave_store(),
+        texts=DynamoModerationReports(clients.dynamodb, settings.table_name),
+        reports=S3ModerationReports(clients.s3, settings.summary_bucket, signer=link_signer),
+        owners=roster_store().owners,
+        campaigns=campaign_store().list_all,
+        authenticate=access_service().authenticate,
+        clock=utc_now,
+        render_html=render_html,
+        render_csv=render_csv,
+        repeat_days=settings.text_retention_days,
+    )
+
+
 def reset() -> None:
     """Forget every built service (tests change the environment between cases)."""
     for built in (
@@ -522,5 +557,6 @@ def reset() -> None:
         import_service,
         moderation_service,
         wave_service,
+        moderation_report_service,
     ):
         built.cache_clear()

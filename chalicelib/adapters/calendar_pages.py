@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.adapters.s3_objects import head_or_none
 from chalicelib.errors import DependencyFailed
 
 if TYPE_CHECKING:
@@ -38,15 +39,10 @@ class S3CalendarPages:
             raise DependencyFailed("The calendar page could not be written; retry.") from error
 
     def exists(self, label: str) -> bool:
-        try:
-            self._s3.head_object(Bucket=self._bucket, Key=page_key(label))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
-                return False
-            raise DependencyFailed("The calendar page could not be read.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("The calendar page could not be read.") from error
-        return True
+        return (
+            head_or_none(self._s3, self._bucket, page_key(label), "The calendar page could not be read.")
+            is not None
+        )
 
     def presign(self, label: str, expires_in_seconds: int) -> str:
         """A SigV4 presigned GET (signing is local: no request is made)."""

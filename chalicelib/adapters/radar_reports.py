@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.adapters.event_store import iso
+from chalicelib.adapters.s3_objects import head_or_none
 from chalicelib.errors import DependencyFailed
 
 if TYPE_CHECKING:
@@ -47,14 +48,10 @@ class S3RadarReports:
 
     def state(self, label: str) -> tuple[str, str] | None:
         """(week, generated_at) of the label's report, or None before its first."""
-        try:
-            head = self._s3.head_object(Bucket=self._bucket, Key=report_key(label, "radar.html"))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
-                return None
-            raise DependencyFailed("The radar report could not be read.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("The radar report could not be read.") from error
+        key = report_key(label, "radar.html")
+        head = head_or_none(self._s3, self._bucket, key, "The radar report could not be read.")
+        if head is None:
+            return None
         metadata = head.get("Metadata", {})
         return metadata.get("week", ""), metadata.get("generated-at", "")
 

@@ -42,6 +42,7 @@ class Action(StrEnum):
     MODERATE = "hide or unhide comments"
     READ_MODERATION_ACTIONS = "read moderation actions"
     MODERATION_POLICY = "change a moderation policy"
+    READ_MODERATION_REPORTS = "read moderation reports"  # they quote texts: never a viewer's
 
 
 # Managing tokens, running jobs and moderation policies are admin-only: no label scope gives them. A
@@ -63,10 +64,13 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.READ_CATALOGUE,
             Action.WRITE_CATALOGUE,
             Action.READ_MODERATION_ACTIONS,
+            Action.READ_MODERATION_REPORTS,
         }
     ),
     "viewer": frozenset(_READERS),
-    "moderator": frozenset({*_READERS, Action.MODERATE, Action.READ_MODERATION_ACTIONS}),
+    "moderator": frozenset(
+        {*_READERS, Action.MODERATE, Action.READ_MODERATION_ACTIONS, Action.READ_MODERATION_REPORTS}
+    ),
 }
 
 

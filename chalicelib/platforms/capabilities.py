@@ -46,6 +46,8 @@ class Tracking:
     content: IdShape | None = None
     content_url: str | None = None  # a link to one content, `{}` standing for its id
     account_url: str | None = None
+    # a link to one comment (moderation reports), `{content}` and `{comment}` standing for the ids
+    comment_url: str | None = None
 
 
 # Webhooks: verify, validate, delivery id (the receiver), normalise (the consumer) ---------------------

@@ -17,35 +17,26 @@ Jinja2 and Babel are imported here; only the publish path imports this module.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from operator import itemgetter
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from chalicelib.report import charts
 from chalicelib.report.common import sorted_kinds, sorted_platforms
 from chalicelib.report.language import Words, generated_utc
+from chalicelib.report.templates_env import style_only_csp, stylesheet, template
 from chalicelib.report.view import Counter, CounterSeries, SummaryView, read_summary
 
 if TYPE_CHECKING:
     from chalicelib.models.summary import Summary
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-CSS = (TEMPLATES / "summary.css").read_text(encoding="utf-8").strip()
-CSP = (
-    "default-src 'none'; "
-    f"style-src 'sha256-{base64.b64encode(hashlib.sha256(CSS.encode('utf-8')).digest()).decode('ascii')}'; "
-    "img-src 'none'; font-src 'none'; base-uri 'none'; form-action 'none'"
-)
+CSS = stylesheet("summary.css")
+CSP = style_only_csp(CSS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,26 +111,14 @@ class Page:
     weights: tuple[WeightRow, ...]
 
 
-@cache
-def _template() -> Template:
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-        keep_trailing_newline=True,
-    )
-    return environment.get_template("summary.html.j2")
-
-
 def render_html(given: Summary | Mapping[str, Any]) -> bytes:
     """summary.html for a summary (or its JSON shape, as a dict): one UTF-8 page that loads nothing."""
     view = read_summary(given) if isinstance(given, Mapping) else _view_of_model(given)
     words = Words(view.language, view.zone)
     page = _page(view, words)
-    return _template().render(v=view, L=words, _=words.word, p=page, user=user).encode("utf-8")
+    return (
+        template("summary.html.j2").render(v=view, L=words, _=words.word, p=page, user=user).encode("utf-8")
+    )
 
 
 def _view_of_model(summary: Summary) -> SummaryView:

@@ -26,8 +26,9 @@ from chalicelib.domain.access import (
     secret_matches,
     split_token,
 )
-from chalicelib.errors import Conflict, DependencyFailed, NotFound, Unauthorized
+from chalicelib.errors import Conflict, DependencyFailed, NotFound, Unauthorized, ValidationFailed
 from chalicelib.models import json_object, validated
+from chalicelib.models.campaign import SLUG
 from chalicelib.models.token import TokenRequest
 from chalicelib.observability import logger
 
@@ -175,3 +176,17 @@ class AccessService:
         if not TOKEN_ID.fullmatch(token_id) or not self._tokens.delete(token_id):
             raise NotFound("No such token.")
         logger.info("token revoked", extra={"token_id": token_id, "by": principal.token_id})
+
+
+NO_LABEL = "No such label."
+
+
+def require_label(principal: Principal, label: str | None, action: Action) -> str:
+    """The `label` query parameter a label-scoped read names, once the caller may do `action` on it:
+    400 when missing, 404 (as a missing label) outside the token's labels or not a label's shape."""
+    if not label:
+        raise ValidationFailed("label is required.", fields={"label": "Required."})
+    if not SLUG.fullmatch(label):
+        raise NotFound(NO_LABEL)
+    require(principal, action, label, not_found=NO_LABEL)
+    return label

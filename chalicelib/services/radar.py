@@ -31,6 +31,7 @@ from chalicelib.models import json_object, validated
 from chalicelib.models.campaign import SLUG
 from chalicelib.models.radar import ReadingsBody, WatchBody, WatchedArtist
 from chalicelib.observability import logger
+from chalicelib.services.access import require_label
 from chalicelib.services.publishing.links import parse_expires_in
 
 NOT_WATCHED = "No such artist on the radar."
@@ -321,12 +322,7 @@ class AlertService:
         self._authenticate = authenticate
 
     def list_alerts(self, bearer: str | None, label: str | None, since: str | None) -> list[dict[str, Any]]:
-        principal = self._authenticate(bearer)
-        if not label:
-            raise ValidationFailed("label is required.", fields={"label": "Required."})
-        if not SLUG.fullmatch(label):
-            raise NotFound(NO_LABEL)
-        require(principal, Action.READ_ALERTS, label, not_found=NO_LABEL)
+        label = require_label(self._authenticate(bearer), label, Action.READ_ALERTS)
         moment = None
         if since:
             message = "Must be an ISO 8601 date-time with an offset, e.g. 2026-11-20T00:00:00Z."

@@ -80,6 +80,18 @@ class CampaignTracking(Protocol):
     def tracked(self) -> Any: ...
 
 
+def tracking_labels(campaigns: Iterable[CampaignTracking]) -> dict[tuple[str, str], set[str]]:
+    """(platform, account) -> labels whose campaigns track it (for accounts of no registered artist)."""
+    labels: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for campaign in campaigns:
+        if campaign.archived:
+            continue
+        for platform, ids in campaign.tracked.entries():
+            for account in ids.accounts:
+                labels[(platform, account)].add(campaign.label)
+    return labels
+
+
 @dataclass(frozen=True, slots=True)
 class Subject:
     label: str
@@ -143,7 +155,7 @@ class WaveService:
                 keys[subject] = artist_accounts[(held.artist_id, platform)]
                 continue
             if tracking is None:
-                tracking = self._tracking_labels()
+                tracking = tracking_labels(self._campaigns())
             for label in sorted(tracking.get((platform, account), ())):
                 keys[Subject(label, f"account:{account}", platform)] = {account}
         for label, platform, name in self._store.live_keys():
@@ -152,17 +164,6 @@ class WaveService:
                 kind, _, ident = name.partition(":")
                 keys[subject] = artist_accounts[(ident, platform)] if kind == "artist" else {ident}
         return keys
-
-    def _tracking_labels(self) -> dict[tuple[str, str], set[str]]:
-        """(platform, account) -> labels whose campaigns track it (for accounts of no registered artist)."""
-        labels: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for campaign in self._campaigns():
-            if campaign.archived:
-                continue
-            for platform, ids in campaign.tracked.entries():
-                for account in ids.accounts:
-                    labels[(platform, account)].add(campaign.label)
-        return labels
 
     def _evaluate(
         self, subject: Subject, accounts: set[str], last: datetime, now: datetime

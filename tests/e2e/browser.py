@@ -104,3 +104,26 @@ def visit(browser: Browser, url: str, width: int, height: int, screenshot: Path)
         return seen
     finally:
         context.close()
+
+
+# A phone and a laptop: the widths every page is checked at.
+WIDTHS = {"phone": (390, 844), "laptop": (1280, 800)}
+
+
+def visit_at_widths(url: str, screenshots: Path, name: str) -> dict[str, Visit]:
+    """One visit per device of WIDTHS, screenshots as `<name>-<width>px.png`."""
+    with chromium() as browser:
+        return {
+            device: visit(browser, url, width, height, screenshots / f"{name}-{width}px.png")
+            for device, (width, height) in WIDTHS.items()
+        }
+
+
+def assert_clean_and_narrow(seen: Visit, width: int) -> None:
+    """Loaded, logged no error, fetched nothing beyond loopback, and never scrolls sideways."""
+    assert seen.status == 200
+    assert seen.console_errors == []
+    assert seen.page_errors == []
+    assert seen.off_loopback() == []
+    assert seen.measures["scrollWidth"] <= width, seen.measures
+    assert seen.measures["overflowing"] == [], seen.measures

@@ -136,6 +136,8 @@ class Scenario:
         assert published["published"] == [self.campaign_id]
         assert published["markers_cleared"] > 0
         assert published["calendars"] == ["l"]
+        assert published["moderation_reports"] == [f"l/{AT.date().isoformat()}"]
+        self.http(client, "GET", f"/moderation/links?label=l&day={AT.date().isoformat()}")
         self.clock.offset = timedelta(minutes=3)
         self.pull()  # new snapshots make the campaign due again
         self.clock.offset = timedelta(minutes=4)

@@ -47,6 +47,7 @@ ALLOWED: dict[Role, set[Action]] = {
         Action.READ_CATALOGUE,
         Action.WRITE_CATALOGUE,
         Action.READ_MODERATION_ACTIONS,  # contract section 11: the audit trail, not the actions
+        Action.READ_MODERATION_REPORTS,  # contract section 11: admin, editor and moderator
     },
     "viewer": {Action.READ, Action.LINKS, Action.READ_ARTISTS, Action.READ_ALERTS, Action.READ_CATALOGUE},
     # reads its labels' campaigns like a viewer, and hides comments (contract section 11); only an admin
@@ -59,6 +60,7 @@ ALLOWED: dict[Role, set[Action]] = {
         Action.READ_CATALOGUE,
         Action.MODERATE,
         Action.READ_MODERATION_ACTIONS,
+        Action.READ_MODERATION_REPORTS,
     },
 }
 

@@ -28,6 +28,7 @@ FACEBOOK = Platform(
         content=IdShape(rf"{_DIGITS}(_{_DIGITS})?", "a numeric id or <page id>_<post id>"),
         content_url="https://www.facebook.com/{}",
         account_url="https://www.facebook.com/{}",
+        comment_url="https://www.facebook.com/{content}?comment_id={comment}",
     ),
     pull=pull_of(__name__, ("likes", "comments", "shares"), ("followers",), puller="facebook_puller"),
     moderation=moderation_of(__name__, _TOKEN, client="facebook"),

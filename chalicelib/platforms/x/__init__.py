@@ -21,6 +21,7 @@ X = Platform(
         content=_NUMERIC,
         content_url="https://x.com/i/web/status/{}",
         account_url="https://x.com/i/user/{}",
+        comment_url="https://x.com/i/web/status/{comment}",  # a reply is a post of its own
     ),
     webhook=webhook_of(__name__),
     pull=pull_of(

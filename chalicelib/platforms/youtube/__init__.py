@@ -21,6 +21,7 @@ YOUTUBE = Platform(
         content=IdShape(r"[A-Za-z0-9_-]{11}", "a video id: 11 letters, digits, - or _"),
         content_url="https://www.youtube.com/watch?v={}",
         account_url="https://www.youtube.com/channel/{}",
+        comment_url="https://www.youtube.com/watch?v={content}&lc={comment}",
     ),
     webhook=webhook_of(__name__),
     pull=pull_of(

@@ -29,5 +29,10 @@ def run_links(summaries: Summaries, run: PublishedRun, seconds: int, now: dateti
     """`{json, csv, html, generated_at, expires_at}`: each artefact of the run, presigned."""
     links: dict[str, Any] = {name: summaries.presign(key, seconds) for name, key in run.keys.items()}
     links["generated_at"] = run.generated_at
-    links["expires_at"] = iso((now + timedelta(seconds=seconds)).astimezone(UTC).replace(microsecond=0))
+    links["expires_at"] = link_expiry(now, seconds)
     return links
+
+
+def link_expiry(now: datetime, seconds: int) -> str:
+    """When links signed now for `seconds` expire: a whole-second UTC time, `...Z`."""
+    return iso((now + timedelta(seconds=seconds)).astimezone(UTC).replace(microsecond=0))
