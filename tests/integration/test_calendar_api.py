@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
 import icalendar
 import pytest
-from chalice.test import Client
 
-from app import app
 from tests.conftest import unique
 from tests.integration.conftest import Stack
 from tests.integration.management_client import Api, body_of, campaign_body
@@ -32,12 +29,6 @@ def push(push_id: str, at: str = AT, platforms: list[str] | None = None, **chang
         "title": f"Title of {push_id}",
         **changes,
     }
-
-
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with Client(app, stage_name="local") as client:
-        yield Api(client)
 
 
 @pytest.fixture

@@ -5,15 +5,12 @@ retries, two runs at once, or a crash after publishing; listed by `GET /alerts`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from botocore.client import BaseClient
-from chalice.test import Client
 
-from app import app
 from chalicelib import wiring
 from chalicelib.adapters.rollup_store import DynamoRollupStore
 from chalicelib.adapters.wave_store import DynamoWaves
@@ -21,23 +18,11 @@ from chalicelib.aws import get_clients
 from chalicelib.domain.rollups import StoredEventView, compute_rollup, hour_start
 from chalicelib.errors import DependencyFailed
 from tests.conftest import unique
-from tests.integration.conftest import Stack
-from tests.integration.management_client import Api, Callers, artist_body, body_of, callers, unique_digits
+from tests.integration.management_client import Api, Callers, artist_body, body_of, unique_digits
 from tests.integration.test_radar_api import Topic
 
 NOW = datetime.now(UTC)
 LAST = hour_start(NOW - timedelta(minutes=20)) - timedelta(hours=1)  # the last hour the job evaluates
-
-
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with Client(app, stage_name="local") as client:
-        yield Api(client)
-
-
-@pytest.fixture
-def who(api: Api, stack: Stack) -> Callers:
-    return callers(api, stack.secrets["ADMIN_TOKEN"])
 
 
 def register_artist(api: Api, who: Callers, account: str) -> str:

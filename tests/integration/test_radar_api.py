@@ -8,42 +8,22 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
 from botocore.client import BaseClient
-from chalice.test import Client
 
-from app import app
 from chalicelib import wiring
 from chalicelib.adapters.radar_store import DynamoRadar
 from chalicelib.errors import DependencyFailed
 from tests.conftest import unique
 from tests.integration.conftest import Stack
-from tests.integration.management_client import Api, Callers, artist_body, body_of, callers, unique_digits
+from tests.integration.management_client import Api, Callers, artist_body, body_of, unique_digits
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 YOUTUBE = "UC" + "a" * 22
-
-
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with Client(app, stage_name="local") as client:
-        yield Api(client)
-
-
-@pytest.fixture
-def who(api: Api, stack: Stack) -> Callers:
-    return callers(api, stack.secrets["ADMIN_TOKEN"])
-
-
-def token(who: Callers, caller: str) -> str:
-    value = who.tokens[caller]
-    assert value is not None
-    return value
 
 
 def watch_body(label: str, radar_id: str | None = None, **accounts: list[str]) -> dict[str, Any]:
@@ -102,7 +82,7 @@ class Topic:
 
 def breakout_label(api: Api, who: Callers) -> tuple[str, str]:
     """Six artists of the label: five growing about 1 % a day, one multiplying its audience."""
-    admin = token(who, "admin")
+    admin = who.token("admin")
     readings: list[dict[str, Any]] = []
     for n, rate in enumerate([0.010, 0.011, 0.012, 0.009, 0.0105]):
         radar_id = watch(api, admin, watch_body(who.label))["radar_id"]
@@ -136,14 +116,14 @@ def test_who_may_watch_an_artist(api: Api, who: Callers, caller: str, status: in
 
 @pytest.mark.parametrize(("caller", "status"), [("editor", 200), ("viewer", 403), ("editor_other", 404)])
 def test_who_may_read_a_watchlist(api: Api, who: Callers, caller: str, status: int) -> None:
-    watch(api, token(who, "admin"), watch_body(who.label))
+    watch(api, who.token("admin"), watch_body(who.label))
     assert api.call("GET", f"/radar/artists?label={who.label}", who.tokens[caller]).status_code == status
 
 
 def test_a_watched_artist_is_listed_for_its_label_only(api: Api, who: Callers) -> None:
-    body = watch(api, token(who, "editor"), watch_body(who.label, youtube=[YOUTUBE]))
-    mine = body_of(api.call("GET", f"/radar/artists?label={who.label}", token(who, "editor")))["artists"]
-    theirs = body_of(api.call("GET", f"/radar/artists?label={who.other_label}", token(who, "editor_other")))
+    body = watch(api, who.token("editor"), watch_body(who.label, youtube=[YOUTUBE]))
+    mine = body_of(api.call("GET", f"/radar/artists?label={who.label}", who.token("editor")))["artists"]
+    theirs = body_of(api.call("GET", f"/radar/artists?label={who.other_label}", who.token("editor_other")))
     assert [a["radar_id"] for a in mine] == [body["radar_id"]]
     assert mine[0]["accounts"] == {"youtube": [YOUTUBE]}
     assert mine[0]["score"] is None
@@ -164,23 +144,21 @@ def test_a_watched_artist_is_listed_for_its_label_only(api: Api, who: Callers) -
 def test_an_account_of_the_wrong_shape_is_a_400_that_stores_nothing(
     api: Api, who: Callers, accounts: dict[str, list[str]], path: str
 ) -> None:
-    response = api.call("POST", "/radar/artists", token(who, "editor"), watch_body(who.label, **accounts))
+    response = api.call("POST", "/radar/artists", who.token("editor"), watch_body(who.label, **accounts))
     assert response.status_code == 400
     assert path in body_of(response)["error"]["fields"]
-    assert (
-        body_of(api.call("GET", f"/radar/artists?label={who.label}", token(who, "editor")))["artists"] == []
-    )
+    assert body_of(api.call("GET", f"/radar/artists?label={who.label}", who.token("editor")))["artists"] == []
 
 
 def test_an_account_on_the_roster_is_a_409_already_signed(api: Api, who: Callers) -> None:
     # given an artist of another label holding an X account
     signed = unique_digits()
     response = api.call(
-        "POST", "/artists", token(who, "admin"), artist_body(who.other_label, accounts={"x": [signed]})
+        "POST", "/artists", who.token("admin"), artist_body(who.other_label, accounts={"x": [signed]})
     )
     assert response.status_code == 201, response.body
     # when a label puts that account on its radar
-    response = api.call("POST", "/radar/artists", token(who, "editor"), watch_body(who.label, x=[signed]))
+    response = api.call("POST", "/radar/artists", who.token("editor"), watch_body(who.label, x=[signed]))
     # then it is signed: 409, naming the account's path
     assert response.status_code == 409
     error = body_of(response)["error"]
@@ -190,23 +168,23 @@ def test_an_account_on_the_roster_is_a_409_already_signed(api: Api, who: Callers
 
 def test_two_labels_may_watch_the_same_accounts(api: Api, who: Callers) -> None:
     deezer = unique_digits()
-    watch(api, token(who, "editor"), watch_body(who.label, deezer=[deezer]))
-    watch(api, token(who, "editor_other"), watch_body(who.other_label, deezer=[deezer]))
+    watch(api, who.token("editor"), watch_body(who.label, deezer=[deezer]))
+    watch(api, who.token("editor_other"), watch_body(who.other_label, deezer=[deezer]))
 
 
 def test_a_radar_id_is_taken_once(api: Api, who: Callers) -> None:
-    body = watch(api, token(who, "editor"), watch_body(who.label))
-    again = api.call("POST", "/radar/artists", token(who, "editor_other"), {**body, "label": who.other_label})
+    body = watch(api, who.token("editor"), watch_body(who.label))
+    again = api.call("POST", "/radar/artists", who.token("editor_other"), {**body, "label": who.other_label})
     assert again.status_code == 409
 
 
 def test_unwatching_removes_the_artist_and_is_a_404_outside_the_label(api: Api, who: Callers) -> None:
-    body = watch(api, token(who, "editor"), watch_body(who.label))
+    body = watch(api, who.token("editor"), watch_body(who.label))
     path = f"/radar/artists/{body['radar_id']}"
-    assert api.call("DELETE", path, token(who, "editor_other")).status_code == 404
-    assert api.call("DELETE", path, token(who, "viewer")).status_code == 403
-    assert api.call("DELETE", path, token(who, "editor")).status_code == 204
-    assert api.call("DELETE", path, token(who, "editor")).status_code == 404
+    assert api.call("DELETE", path, who.token("editor_other")).status_code == 404
+    assert api.call("DELETE", path, who.token("viewer")).status_code == 403
+    assert api.call("DELETE", path, who.token("editor")).status_code == 204
+    assert api.call("DELETE", path, who.token("editor")).status_code == 404
 
 
 # Readings --------------------------------------------------------------------------------------
@@ -222,23 +200,23 @@ def _stored_readings(stack: Stack, label: str, radar_id: str) -> list[dict[str, 
 
 
 def test_sending_readings_again_changes_nothing(api: Api, who: Callers, stack: Stack) -> None:
-    radar_id = watch(api, token(who, "editor"), watch_body(who.label))["radar_id"]
+    radar_id = watch(api, who.token("editor"), watch_body(who.label))["radar_id"]
     readings = daily(radar_id, "deezer", 100, 0.01, days=5)
-    first = body_of(api.call("POST", "/radar/readings", token(who, "editor"), {"readings": readings}))
-    again = body_of(api.call("POST", "/radar/readings", token(who, "editor"), {"readings": readings}))
+    first = body_of(api.call("POST", "/radar/readings", who.token("editor"), {"readings": readings}))
+    again = body_of(api.call("POST", "/radar/readings", who.token("editor"), {"readings": readings}))
     assert first == {"received": 5, "stored": 5, "unchanged": 0}
     assert again == {"received": 5, "stored": 0, "unchanged": 5}
     assert len(_stored_readings(stack, who.label, radar_id)) == 5
 
 
 def test_the_latest_reading_of_a_day_wins_whatever_the_order(api: Api, who: Callers, stack: Stack) -> None:
-    radar_id = watch(api, token(who, "editor"), watch_body(who.label))["radar_id"]
+    radar_id = watch(api, who.token("editor"), watch_body(who.label))["radar_id"]
     yesterday = NOW - timedelta(days=1)
     morning, evening = yesterday.replace(hour=8, minute=0), yesterday.replace(hour=20, minute=0)
     late = {"radar_id": radar_id, "platform": "deezer", "at": evening.isoformat(), "audience": 200}
     early = {**late, "at": morning.isoformat(), "audience": 100}
-    api.call("POST", "/radar/readings", token(who, "editor"), {"readings": [late]})
-    api.call("POST", "/radar/readings", token(who, "editor"), {"readings": [early]})
+    api.call("POST", "/radar/readings", who.token("editor"), {"readings": [late]})
+    api.call("POST", "/radar/readings", who.token("editor"), {"readings": [early]})
     (item,) = _stored_readings(stack, who.label, radar_id)
     assert item["audience"]["N"] == "200"
 
@@ -246,10 +224,10 @@ def test_the_latest_reading_of_a_day_wins_whatever_the_order(api: Api, who: Call
 def test_readings_of_another_labels_artist_are_a_400_that_stores_nothing(
     api: Api, who: Callers, stack: Stack
 ) -> None:
-    theirs = watch(api, token(who, "editor_other"), watch_body(who.other_label))["radar_id"]
-    mine = watch(api, token(who, "editor"), watch_body(who.label))["radar_id"]
+    theirs = watch(api, who.token("editor_other"), watch_body(who.other_label))["radar_id"]
+    mine = watch(api, who.token("editor"), watch_body(who.label))["radar_id"]
     body = {"readings": daily(mine, "deezer", 10, 0, days=2) + daily(theirs, "deezer", 10, 0, days=1)}
-    response = api.call("POST", "/radar/readings", token(who, "editor"), body)
+    response = api.call("POST", "/radar/readings", who.token("editor"), body)
     assert response.status_code == 400
     assert "readings.2.radar_id" in body_of(response)["error"]["fields"]
     assert _stored_readings(stack, who.label, mine) == []
@@ -257,7 +235,7 @@ def test_readings_of_another_labels_artist_are_a_400_that_stores_nothing(
 
 def test_more_than_10000_readings_is_a_400(api: Api, who: Callers) -> None:
     reading = {"radar_id": "x", "platform": "deezer", "at": NOW.isoformat(), "audience": 1}
-    response = api.call("POST", "/radar/readings", token(who, "admin"), {"readings": [reading] * 10_001})
+    response = api.call("POST", "/radar/readings", who.token("admin"), {"readings": [reading] * 10_001})
     assert response.status_code in {400, 413}
 
 
@@ -301,7 +279,7 @@ def test_a_breakout_raises_one_alert_never_repeated_while_explosive(api: Api, wh
     assert [(m["type"], m["label"], m["radar_id"]) for m in messages] == [
         ("talent_breakout", who.label, star)
     ]
-    listed = body_of(api.call("GET", f"/alerts?label={who.label}", token(who, "viewer")))["alerts"]
+    listed = body_of(api.call("GET", f"/alerts?label={who.label}", who.token("viewer")))["alerts"]
     assert [(a["type"], a["payload"]["radar_id"]) for a in listed] == [("talent_breakout", star)]
     assert listed[0]["published_at"] is not None
 
@@ -396,6 +374,6 @@ def test_alerts_since_and_roles(api: Api, who: Callers) -> None:
     api.call("POST", "/admin/jobs/radar", admin)
     later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat().replace("+00:00", "Z")
     assert body_of(api.call("GET", f"/alerts?label={who.label}&since={later}", admin))["alerts"] == []
-    assert api.call("GET", f"/alerts?label={who.label}", token(who, "moderator")).status_code == 200
-    assert api.call("GET", f"/alerts?label={who.label}", token(who, "viewer_other")).status_code == 404
+    assert api.call("GET", f"/alerts?label={who.label}", who.token("moderator")).status_code == 200
+    assert api.call("GET", f"/alerts?label={who.label}", who.token("viewer_other")).status_code == 404
     assert api.call("GET", f"/alerts?label={who.label}&since=yesterday", admin).status_code == 400
