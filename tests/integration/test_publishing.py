@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -13,12 +12,11 @@ from urllib.parse import parse_qs, urlparse
 import boto3
 import pytest
 
-import app as app_module
 from infra.local import senders as payloads
 from infra.local.senders import Senders
+from tests.campaigns import campaign_dict, open_window
 from tests.conftest import unique
 from tests.integration.conftest import Stack
-from tests.integration.function_url_client import front_doors
 from tests.integration.management_client import Api, body_of, callers
 from tests.integration.webhook_client import consume as shared_consume
 from tests.integration.webhook_client import send
@@ -30,29 +28,21 @@ PAGE, POST = "104512345678901", "104512345678901_998877665544332"
 ARTIST, TWEET, OTHER_TWEET = "1234", "1790000000000000001", "1790000000000000999"
 
 
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with front_doors(app_module.app) as client:
-        yield Api(client)
-
-
 def consume(stack: Stack) -> None:
     shared_consume(stack.queue_url, batch_size=100)
 
 
 def campaign(label: str, **changes: Any) -> dict[str, Any]:
-    body = {
-        "campaign_id": unique("campaign"),
-        "name": "Indochine: 13 tour launch",
-        "label": label,
-        "artist": "Indochine",
-        "starts_at": (NOW - timedelta(days=1)).isoformat(),
-        "ends_at": (NOW + timedelta(days=20)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": {"facebook": {"content": [POST]}, "x": {"content": [TWEET]}},
-    }
-    body.update(changes)
-    return body
+    return campaign_dict(
+        **{
+            "campaign_id": unique("campaign"),
+            "label": label,
+            "artist": "Indochine",
+            "tracked": {"facebook": {"content": [POST]}, "x": {"content": [TWEET]}},
+            **open_window(NOW, until=timedelta(days=20)),
+            **changes,
+        }
+    )
 
 
 def s3_json(stack: Stack, key: str) -> Any:

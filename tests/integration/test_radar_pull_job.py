@@ -18,6 +18,7 @@ import app as app_module
 from chalicelib import wiring
 from chalicelib.pulls.budget import UnitBudget
 from infra.local.lambda_runtime import LambdaContext, scheduled_event
+from tests.campaigns import campaign_dict, open_window
 from tests.conftest import unique
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
 from tests.integration.conftest import Stack
@@ -208,16 +209,14 @@ def test_nothing_the_radar_reads_lands_in_the_campaign_snapshots(
 ) -> None:
     # Given an active campaign tracking one channel, and a watched artist on another
     admin = stack.secrets["ADMIN_TOKEN"]
-    campaign = {
-        "campaign_id": unique("campaign"),
-        "name": "Pull check",
-        "label": unique("label"),
-        "artist": "Indochine",
-        "starts_at": (NOW - timedelta(days=1)).isoformat(),
-        "ends_at": (NOW + timedelta(days=10)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": {"youtube": {"accounts": [OTHER_CHANNEL]}},
-    }
+    campaign = campaign_dict(
+        campaign_id=unique("campaign"),
+        name="Pull check",
+        label=unique("label"),
+        artist="Indochine",
+        tracked={"youtube": {"accounts": [OTHER_CHANNEL]}},
+        **open_window(NOW),
+    )
     assert api.call("POST", "/campaigns", admin, campaign).status_code == 201
     watched = watch(api, stack, youtube=[CHANNEL], deezer=[DEEZER_ARTIST])
     # When the pull job runs

@@ -6,17 +6,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, quote
 
 import pytest
 
-import app as app_module
 from chalicelib.platforms.youtube.webhook import hub_secret_for, topic_for_channel
+from tests.campaigns import campaign_dict, open_window
 from tests.conftest import unique
 from tests.fakes.platform_server import PlatformServer, Reply
 from tests.integration.conftest import Stack
-from tests.integration.function_url_client import front_doors
 from tests.integration.management_client import Api, body_of
 
 NOW = datetime.now(UTC)
@@ -33,23 +32,19 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[PlatformServer]:
     server.stop()
 
 
-@pytest.fixture
-def api(stack: Stack, hub: PlatformServer) -> Iterator[Api]:
-    with front_doors(app_module.app) as client:
-        yield Api(client)
+# The hub listens before the app first reads its settings.
+pytestmark = pytest.mark.usefixtures("hub")
 
 
 def campaign(api: Api, admin: str) -> dict[str, object]:
-    body = {
-        "campaign_id": unique("campaign"),
-        "name": "Subscriptions",
-        "label": unique("label"),
-        "artist": "Indochine",
-        "starts_at": (NOW - timedelta(days=1)).isoformat(),
-        "ends_at": (NOW + timedelta(days=10)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": {"youtube": {"accounts": [CHANNEL]}},
-    }
+    body = campaign_dict(
+        campaign_id=unique("campaign"),
+        name="Subscriptions",
+        label=unique("label"),
+        artist="Indochine",
+        tracked={"youtube": {"accounts": [CHANNEL]}},
+        **open_window(NOW),
+    )
     assert api.call("POST", "/campaigns", admin, body).status_code == 201
     return body
 

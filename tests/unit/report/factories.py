@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.campaigns import campaign_dict
+
 REMOVE: Any = object()
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -147,15 +149,8 @@ def _base() -> dict[str, Any]:
     }
     return {
         "schema_version": 1,
-        "campaign": {
-            "campaign_id": "indochine-13-tour",
-            "name": "Indochine: 13 tour launch",
-            "label": "columbia-fr",
-            "artist": "indochine",
-            "starts_at": "2026-11-20T00:00:00+01:00",
-            "ends_at": "2026-12-20T00:00:00+01:00",
-            "timezone": "Europe/Paris",
-            "tracked": {
+        "campaign": campaign_dict(
+            tracked={
                 "facebook": {"accounts": ["104512345678901"], "content": ["104512345678901_998877665544332"]},
                 "instagram": {"accounts": ["17841400000000001"], "content": ["17900000000000001"]},
                 "youtube": {"accounts": ["UCxxxxxxxxxxxxxxxxxxxxxx"], "content": ["dQw4w9WgXcQ"]},
@@ -166,8 +161,8 @@ def _base() -> dict[str, Any]:
                 "deezer": {"accounts": ["27"]},
                 "standard:linkfire": {"content": ["indochine-13"]},
             },
-            "archived": False,
-        },
+            archived=False,
+        ),
         "generated_at": "2026-11-26T10:00:00Z",
         "window": {"from": "2026-11-20T00:00:00+01:00", "to": "2026-11-26T10:00:00Z"},
         "timezone": "Europe/Paris",
