@@ -21,9 +21,8 @@ from chalicelib.domain.attention import (
 )
 from chalicelib.domain.freshness import Freshness
 from chalicelib.domain.rollups import Tally
-from chalicelib.domain.summary import SummaryInput, build_summary
-from chalicelib.domain.weights import DEFAULT_WEIGHTS
 from chalicelib.models.summary import Attention
+from tests.unit.domain.summaries import built, campaign_fields
 
 PARIS = ZoneInfo("Europe/Paris")
 START = datetime(2026, 11, 20, 8, tzinfo=UTC)
@@ -228,28 +227,15 @@ def test_the_model_refuses_a_code_outside_the_contract() -> None:
 
 def _summary(tally: Tally, **extra: Any) -> list[dict[str, Any]]:
     start = datetime(2026, 11, 20, tzinfo=PARIS)
-    result = build_summary(
-        SummaryInput(
-            campaign={
-                "campaign_id": "c",
-                "name": "Campaign",
-                "label": "columbia-fr",
-                "artist": "indochine",
-                "starts_at": start.isoformat(),
-                "ends_at": (start + timedelta(days=30)).isoformat(),
-                "timezone": "Europe/Paris",
-                "tracked": {},
-                "archived": False,
-            },
-            platforms=("x", "spotify"),
-            starts_at=start,
-            ends_at=start + timedelta(days=30),
-            timezone="Europe/Paris",
-            generated_at=start + timedelta(hours=10),
-            tally=tally,
-            weights=DEFAULT_WEIGHTS,
-            **extra,
-        )
+    end = start + timedelta(days=30)
+    result = built(
+        tally,
+        start,
+        end,
+        start + timedelta(hours=10),
+        campaign=campaign_fields(starts_at=start.isoformat(), ends_at=end.isoformat()),
+        platforms=("x", "spotify"),
+        **extra,
     )
     return [item.model_dump(mode="json") for item in result.attention]
 
@@ -281,27 +267,14 @@ def test_spike_hours_are_the_campaign_s_local_hours_across_the_autumn_dst_change
     repeated_two = datetime(2026, 10, 25, 1, 10, tzinfo=UTC)  # 02:10+01:00
     tally = Tally()
     tally.add("x", "post", "like", repeated_two, 25)
-    result = build_summary(
-        SummaryInput(
-            campaign={
-                "campaign_id": "c",
-                "name": "Campaign",
-                "label": "columbia-fr",
-                "artist": "indochine",
-                "starts_at": start.isoformat(),
-                "ends_at": (start + timedelta(days=2)).isoformat(),
-                "timezone": "Europe/Paris",
-                "tracked": {},
-                "archived": False,
-            },
-            platforms=("x",),
-            starts_at=start,
-            ends_at=start + timedelta(days=2),
-            timezone="Europe/Paris",
-            generated_at=start + timedelta(hours=6),
-            tally=tally,
-            weights=DEFAULT_WEIGHTS,
-        )
+    end = start + timedelta(days=2)
+    result = built(
+        tally,
+        start,
+        end,
+        start + timedelta(hours=6),
+        campaign=campaign_fields(starts_at=start.isoformat(), ends_at=end.isoformat()),
+        platforms=("x",),
     )
     [spike] = [item for item in result.attention if item.code == "spike"]
     # Then the spike is that hour, with its own offset, not the first 02:00
