@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, ConsoleMessage, Request, sync_playwright
 
+from infra.local.harness import ROOT
+
 CHROMIUM = Path("/usr/bin/chromium")
 # No background traffic of the browser's own: only the page's requests should leave it.
 CHROMIUM_ARGS = [
@@ -24,6 +26,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
+# Where the pages and screenshots are kept, and the viewports every page is opened at.
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+WIDTHS = {"phone": (390, 844), "laptop": (1280, 800)}
 
 
 @dataclass
@@ -104,3 +109,33 @@ def visit(browser: Browser, url: str, width: int, height: int, screenshot: Path)
         return seen
     finally:
         context.close()
+
+
+def screenshot(name: str, device: str) -> Path:
+    """Where the screenshot of page `name` at the device's width is kept."""
+    return ARTIFACTS / f"{name}-{WIDTHS[device][0]}px.png"
+
+
+def visit_at_every_width(url: str, name: str) -> dict[str, Visit]:
+    """The page opened in one headless Chromium once per device of WIDTHS, each shot kept."""
+    with chromium() as browser:
+        return {
+            device: visit(browser, url, width, height, screenshot(name, device))
+            for device, (width, height) in WIDTHS.items()
+        }
+
+
+def problems_of_a_presigned_page(seen: Visit) -> list[str]:
+    """Why a page opened from its presigned loopback link did not load cleanly: not a 200, an error
+    logged (a CSP-blocked load logs one too) or thrown, no request seen, or a request beyond loopback."""
+    problems = [] if seen.status == 200 else [f"status {seen.status}"]
+    problems += [f"console: {error}" for error in seen.console_errors]
+    problems += [f"thrown: {error}" for error in seen.page_errors]
+    problems += [] if seen.requests else ["the page was not requested through the browser"]
+    return problems + [f"off loopback: {url}" for url in seen.off_loopback()]
+
+
+def scrolls_sideways_on_a_phone(seen: Visit, device: str, slack: int = 0) -> bool:
+    """Whether, on the phone, the document is wider than the viewport (by more than `slack` pixels)."""
+    width = WIDTHS[device][0]
+    return device == "phone" and seen.measures["scrollWidth"] > width + slack

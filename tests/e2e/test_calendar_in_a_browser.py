@@ -13,14 +13,19 @@ from typing import Any
 
 import pytest
 
-from infra.local.harness import ROOT, LocalStack
-from tests.e2e.browser import Visit, chromium, visit
+from infra.local.harness import LocalStack
+from tests.e2e.browser import (
+    WIDTHS,
+    Visit,
+    problems_of_a_presigned_page,
+    screenshot,
+    scrolls_sideways_on_a_phone,
+    visit_at_every_width,
+)
 
 pytestmark = pytest.mark.e2e
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-WIDTHS = {"phone": (390, 844), "laptop": (1280, 800)}
 LABEL, OTHER = "e2e-calendar", "e2e-calendar-other"
 
 
@@ -81,11 +86,7 @@ def calendar_link(local_stack: LocalStack) -> str:
 
 @pytest.fixture(scope="module")
 def visits(calendar_link: str) -> dict[str, Visit]:
-    with chromium() as browser:
-        return {
-            device: visit(browser, calendar_link, width, height, ARTIFACTS / f"calendar-{width}px.png")
-            for device, (width, height) in WIDTHS.items()
-        }
+    return visit_at_every_width(calendar_link, "calendar")
 
 
 def test_the_link_is_a_presigned_loopback_url(calendar_link: str) -> None:
@@ -99,19 +100,13 @@ def test_the_calendar_renders_cleanly_in_chromium(visits: dict[str, Visit], devi
     # Given the label's published calendar.html (fixture `calendar_link`)
     # When Chromium opens its presigned link at this width (fixture `visits`)
     seen = visits[device]
-    width = WIDTHS[device][0]
-    # Then it loaded, logged no error (a CSP-blocked style logs one) and threw none
-    assert seen.status == 200
-    assert seen.console_errors == []
-    assert seen.page_errors == []
-    # And it fetched nothing beyond the presigned GET on loopback
-    assert seen.requests
-    assert seen.off_loopback() == []
+    # Then it loaded, logged no error (a CSP-blocked style logs one), threw none, and fetched nothing
+    # beyond the presigned GET on loopback
+    assert problems_of_a_presigned_page(seen) == []
     assert LABEL in seen.title
     # And on a phone the document never scrolls sideways
-    if width == 390:
-        assert seen.measures["scrollWidth"] <= width, seen.measures
-    assert (ARTIFACTS / f"calendar-{width}px.png").stat().st_size > 0
+    assert not scrolls_sideways_on_a_phone(seen, device), seen.measures
+    assert screenshot("calendar", device).stat().st_size > 0
 
 
 def test_the_page_marks_the_clash_and_names_the_other_label_only(calendar_link: str) -> None:

@@ -12,14 +12,19 @@ from typing import Any
 
 import pytest
 
-from infra.local.harness import ROOT, LocalStack
+from infra.local.harness import LocalStack
 from infra.local.radar_demo import BREAKOUT, radar_watchlist
-from tests.e2e.browser import Visit, chromium, visit
+from tests.e2e.browser import (
+    WIDTHS,
+    Visit,
+    problems_of_a_presigned_page,
+    screenshot,
+    scrolls_sideways_on_a_phone,
+    visit_at_every_width,
+)
 
 pytestmark = pytest.mark.e2e
 
-ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-WIDTHS = {"phone": (390, 844), "laptop": (1280, 800)}
 LABEL = "e2e-radar"
 
 
@@ -50,26 +55,16 @@ def radar_link(local_stack: LocalStack) -> str:
 
 @pytest.fixture(scope="module")
 def visits(radar_link: str) -> dict[str, Visit]:
-    with chromium() as browser:
-        return {
-            device: visit(browser, radar_link, width, height, ARTIFACTS / f"radar-{width}px.png")
-            for device, (width, height) in WIDTHS.items()
-        }
+    return visit_at_every_width(radar_link, "radar")
 
 
 @pytest.mark.parametrize("device", list(WIDTHS))
 def test_the_radar_renders_cleanly_in_chromium(visits: dict[str, Visit], device: str) -> None:
     seen = visits[device]
-    width = WIDTHS[device][0]
-    assert seen.status == 200
-    assert seen.console_errors == []
-    assert seen.page_errors == []
-    assert seen.requests
-    assert seen.off_loopback() == []
+    assert problems_of_a_presigned_page(seen) == []
     assert LABEL in seen.title
-    if width == 390:
-        assert seen.measures["scrollWidth"] <= width, seen.measures
-    assert (ARTIFACTS / f"radar-{width}px.png").stat().st_size > 0
+    assert not scrolls_sideways_on_a_phone(seen, device), seen.measures
+    assert screenshot("radar", device).stat().st_size > 0
 
 
 def test_the_breakout_ranks_first_with_a_sparkline_per_artist(radar_link: str) -> None:
