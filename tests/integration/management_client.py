@@ -8,10 +8,12 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from chalice.test import Client
 
+from tests.campaigns import open_window
 from tests.conftest import unique
 
 # Every kind of caller the authorisation matrix covers.
@@ -47,6 +49,14 @@ class Api:
         assert response.status_code == 201, response.body
         body = json.loads(response.body)
         return body["token_id"], body["token"]
+
+    def running_campaign(self, token: str, tracked: dict[str, Any]) -> dict[str, Any]:
+        """A campaign of a fresh label, open since yesterday for ten more days, tracking `tracked`,
+        created with the token."""
+        body = campaign_body(unique("label"), tracked=tracked, **open_window(datetime.now(UTC)))
+        response = self.call("POST", "/campaigns", token, body)
+        assert response.status_code == 201, response.body
+        return body
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import pytest
 
-from tests.campaigns import campaign_dict, open_window
 from tests.conftest import unique
 from tests.fakes.platform_server import PlatformServer, Reply
 from tests.integration.conftest import Stack, put_secrets
@@ -78,19 +77,11 @@ def x_answers(server: PlatformServer, likes: int = 40) -> None:
 
 
 def active_campaign(api: Api, admin: str) -> dict[str, Any]:
-    body = campaign_dict(
-        campaign_id=unique("campaign"),
-        name="Pull check",
-        label=unique("label"),
-        artist="Indochine",
-        tracked={
-            "youtube": {"accounts": [CHANNEL], "content": [VIDEO]},
-            "x": {"accounts": [USER], "content": [TWEET]},
-        },
-        **open_window(NOW),
-    )
-    assert api.call("POST", "/campaigns", admin, body).status_code == 201
-    return body
+    tracked = {
+        "youtube": {"accounts": [CHANNEL], "content": [VIDEO]},
+        "x": {"accounts": [USER], "content": [TWEET]},
+    }
+    return api.running_campaign(admin, tracked)
 
 
 def snapshots(stack: Stack) -> dict[tuple[str, str], float]:
@@ -202,15 +193,7 @@ def test_spotify_without_extended_quota_is_unavailable_and_deezer_needs_no_crede
         f"/artist/{deezer_artist}", Reply(200, {}, {"id": 27, "name": "Daft Punk", "nb_fan": 4200000})
     )
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = campaign_dict(
-        campaign_id=unique("campaign"),
-        name="Streaming",
-        label=unique("label"),
-        artist="Daft Punk",
-        tracked={"spotify": {"accounts": [artist]}, "deezer": {"accounts": [deezer_artist]}},
-        **open_window(NOW),
-    )
-    assert api.call("POST", "/campaigns", admin, body).status_code == 201
+    api.running_campaign(admin, {"spotify": {"accounts": [artist]}, "deezer": {"accounts": [deezer_artist]}})
     # When the pull job runs
     assert api.call("POST", "/admin/jobs/pull", admin).status_code == 200
     # Then Deezer's fans are stored and Spotify's followers are unavailable with the reason
@@ -322,21 +305,6 @@ def streaming(fakes: PlatformServer, monkeypatch: pytest.MonkeyPatch) -> Platfor
     return fakes
 
 
-def streaming_campaign(api: Api, admin: str, tracked: dict[str, Any]) -> dict[str, Any]:
-    body = {
-        "campaign_id": unique("campaign"),
-        "name": "Streaming",
-        "label": unique("label"),
-        "artist": "Daft Punk",
-        "starts_at": (NOW - timedelta(days=1)).isoformat(),
-        "ends_at": (NOW + timedelta(days=10)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": tracked,
-    }
-    assert api.call("POST", "/campaigns", admin, body).status_code == 201
-    return body
-
-
 def pull_and_publish(api: Api, admin: str, *campaigns: dict[str, Any]) -> None:
     assert api.call("POST", "/admin/jobs/pull", admin).status_code == 200
     for body in campaigns:
@@ -358,7 +326,7 @@ def test_deezers_error_inside_an_http_200_is_the_last_error(
     # Given Deezer answering an error object with HTTP 200 for the tracked artist
     streaming.reply(f"/artist/{DEEZER_ARTIST}", DEEZER_ERROR)
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = streaming_campaign(api, admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
+    body = api.running_campaign(admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
     # When the pull job runs and the campaign is published
     pull_and_publish(api, admin, body)
     # Then Deezer's freshness names its own error, and the pull did reach Deezer
@@ -377,8 +345,8 @@ def test_a_later_good_reading_clears_the_last_error(
     streaming.reply(f"/artist/{DEEZER_ARTIST}", DEEZER_ERROR, deezer_fans())
     streaming.handle(f"/artist/{OTHER_DEEZER_ARTIST}", lambda request: DEEZER_ERROR)
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = streaming_campaign(api, admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
-    other = streaming_campaign(api, admin, {"deezer": {"accounts": [OTHER_DEEZER_ARTIST]}})
+    body = api.running_campaign(admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
+    other = api.running_campaign(admin, {"deezer": {"accounts": [OTHER_DEEZER_ARTIST]}})
     pull_and_publish(api, admin, body)
     assert latest_summary(stack, body)["platforms"]["deezer"]["freshness"]["last_error"]
     # When the next pull reads that artist well (and fails again, on the other campaign's artist)
@@ -399,7 +367,7 @@ def test_spotifys_403_is_a_refusal_beside_all_null_unavailable_counters(
     streaming.reply("/api/token", Reply(200, {}, {"access_token": "t", "expires_in": 3600}))
     streaming.handle("/v1/artists", lambda request: Reply(403, {}, {"error": {"status": 403}}))
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = streaming_campaign(api, admin, {"spotify": {"accounts": [SPOTIFY_ARTIST]}})
+    body = api.running_campaign(admin, {"spotify": {"accounts": [SPOTIFY_ARTIST]}})
     # When the pull job runs and the campaign is published
     pull_and_publish(api, admin, body)
     # Then the refusal is Spotify's last error, and its counters are null, as_of included
@@ -426,7 +394,7 @@ def test_client_credentials_half_configured_name_the_missing_variable(
     # Given a Spotify client id without its secret
     put_secrets(SPOTIFY_CLIENT_ID="spotify-app")
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = streaming_campaign(api, admin, {"spotify": {"accounts": [SPOTIFY_ARTIST]}})
+    body = api.running_campaign(admin, {"spotify": {"accounts": [SPOTIFY_ARTIST]}})
     # When the pull job runs and the campaign is published
     pull_and_publish(api, admin, body)
     # Then Spotify was not asked, and its freshness names the secret that is missing
@@ -446,8 +414,8 @@ def test_a_failure_on_other_campaigns_ids_is_not_this_campaigns_news(
     streaming.reply(f"/artist/{DEEZER_ARTIST}", deezer_fans())
     streaming.reply(f"/artist/{OTHER_DEEZER_ARTIST}", DEEZER_ERROR)
     admin = stack.secrets["ADMIN_TOKEN"]
-    read = streaming_campaign(api, admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
-    failed = streaming_campaign(api, admin, {"deezer": {"accounts": [OTHER_DEEZER_ARTIST]}})
+    read = api.running_campaign(admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
+    failed = api.running_campaign(admin, {"deezer": {"accounts": [OTHER_DEEZER_ARTIST]}})
     # When the pull job runs and both are published
     pull_and_publish(api, admin, read, failed)
     # Then only the campaign whose artist was not read shows the failure

@@ -18,7 +18,6 @@ import app as app_module
 from chalicelib import wiring
 from chalicelib.pulls.budget import UnitBudget
 from infra.local.lambda_runtime import LambdaContext, scheduled_event
-from tests.campaigns import campaign_dict, open_window
 from tests.conftest import unique
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
 from tests.integration.conftest import Stack
@@ -209,15 +208,7 @@ def test_nothing_the_radar_reads_lands_in_the_campaign_snapshots(
 ) -> None:
     # Given an active campaign tracking one channel, and a watched artist on another
     admin = stack.secrets["ADMIN_TOKEN"]
-    campaign = campaign_dict(
-        campaign_id=unique("campaign"),
-        name="Pull check",
-        label=unique("label"),
-        artist="Indochine",
-        tracked={"youtube": {"accounts": [OTHER_CHANNEL]}},
-        **open_window(NOW),
-    )
-    assert api.call("POST", "/campaigns", admin, campaign).status_code == 201
+    api.running_campaign(admin, {"youtube": {"accounts": [OTHER_CHANNEL]}})
     watched = watch(api, stack, youtube=[CHANNEL], deezer=[DEEZER_ARTIST])
     # When the pull job runs
     pull_job(clock)

@@ -7,13 +7,12 @@ import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qs, quote
 
 import pytest
 
 from chalicelib.platforms.youtube.webhook import hub_secret_for, topic_for_channel
-from tests.campaigns import campaign_dict, open_window
-from tests.conftest import unique
 from tests.fakes.platform_server import PlatformServer, Reply
 from tests.integration.conftest import Stack
 from tests.integration.management_client import Api, body_of
@@ -36,17 +35,8 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[PlatformServer]:
 pytestmark = pytest.mark.usefixtures("hub")
 
 
-def campaign(api: Api, admin: str) -> dict[str, object]:
-    body = campaign_dict(
-        campaign_id=unique("campaign"),
-        name="Subscriptions",
-        label=unique("label"),
-        artist="Indochine",
-        tracked={"youtube": {"accounts": [CHANNEL]}},
-        **open_window(NOW),
-    )
-    assert api.call("POST", "/campaigns", admin, body).status_code == 201
-    return body
+def campaign(api: Api, admin: str) -> dict[str, Any]:
+    return api.running_campaign(admin, {"youtube": {"accounts": [CHANNEL]}})
 
 
 def forms(hub: PlatformServer) -> list[dict[str, str]]:
