@@ -125,17 +125,16 @@ def visit_at_every_width(url: str, name: str) -> dict[str, Visit]:
         }
 
 
-def problems_of_a_presigned_page(seen: Visit) -> list[str]:
-    """Why a page opened from its presigned loopback link did not load cleanly: not a 200, an error
-    logged (a CSP-blocked load logs one too) or thrown, no request seen, or a request beyond loopback."""
+def problems_of_a_presigned_page(seen: Visit, device: str, name: str, phone_slack: int = 0) -> list[str]:
+    """Why page `name`, opened from its presigned loopback link on the device, did not load cleanly: not
+    a 200, an error logged (a CSP-blocked load logs one too) or thrown, no request seen, a request beyond
+    loopback, on the phone a document wider than the viewport (by more than `phone_slack` pixels), or
+    no screenshot kept."""
     problems = [] if seen.status == 200 else [f"status {seen.status}"]
     problems += [f"console: {error}" for error in seen.console_errors]
     problems += [f"thrown: {error}" for error in seen.page_errors]
     problems += [] if seen.requests else ["the page was not requested through the browser"]
-    return problems + [f"off loopback: {url}" for url in seen.off_loopback()]
-
-
-def scrolls_sideways_on_a_phone(seen: Visit, device: str, slack: int = 0) -> bool:
-    """Whether, on the phone, the document is wider than the viewport (by more than `slack` pixels)."""
-    width = WIDTHS[device][0]
-    return device == "phone" and seen.measures["scrollWidth"] > width + slack
+    problems += [f"off loopback: {url}" for url in seen.off_loopback()]
+    if device == "phone" and seen.measures["scrollWidth"] > WIDTHS[device][0] + phone_slack:
+        problems.append(f"scrolls sideways: {seen.measures}")
+    return problems + ([] if screenshot(name, device).stat().st_size > 0 else ["an empty screenshot"])
