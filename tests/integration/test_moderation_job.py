@@ -4,12 +4,10 @@ retries, two runs at once, or a crash after publishing; listed by `GET /alerts`.
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from botocore.client import BaseClient
 
 from chalicelib import wiring
 from chalicelib.adapters.rollup_store import DynamoRollupStore
@@ -19,6 +17,7 @@ from chalicelib.domain.rollups import StoredEventView, compute_rollup, hour_star
 from chalicelib.errors import DependencyFailed
 from tests.conftest import unique
 from tests.integration.management_client import Api, Callers, artist_body, body_of, unique_digits
+from tests.integration.races import run_twice_at_once
 from tests.integration.test_radar_api import Topic
 
 NOW = datetime.now(UTC)
@@ -101,37 +100,8 @@ def test_two_runs_at_once_publish_one_alert(
 ) -> None:
     topic = Topic()
     # Given two runs that both read the key's state (no wave yet) before either writes anything
-    both_read = threading.Barrier(2, timeout=20)
-    one_call_at_a_time = threading.Lock()
-    make_call, read_state = BaseClient._make_api_call, DynamoWaves.state
-
-    def call_alone(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with one_call_at_a_time:
-            return make_call(self, *args, **kwargs)
-
-    def state_then_wait(self: DynamoWaves, label: str, platform: str, subject: str) -> Any:
-        state = read_state(self, label, platform, subject)
-        if label == who.label:
-            both_read.wait()
-        return state
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", call_alone)
-    monkeypatch.setattr(DynamoWaves, "state", state_then_wait)
-    service = wiring.wave_service()
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            service.run()
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    monkeypatch.undo()
+    # When both run at once
+    errors = run_twice_at_once(monkeypatch, DynamoWaves, "state", who.label, wiring.wave_service)
     # Then one message
     assert errors == []
     assert len([m for m in topic.messages() if m["label"] == who.label]) == 1

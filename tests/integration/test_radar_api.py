@@ -7,13 +7,11 @@ after publishing."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
-from botocore.client import BaseClient
 
 from chalicelib import wiring
 from chalicelib.adapters.radar_store import DynamoRadar
@@ -21,6 +19,7 @@ from chalicelib.errors import DependencyFailed
 from tests.conftest import unique
 from tests.integration.conftest import Stack
 from tests.integration.management_client import Api, Callers, artist_body, body_of, unique_digits
+from tests.integration.races import run_twice_at_once
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 YOUTUBE = "UC" + "a" * 22
@@ -287,41 +286,10 @@ def test_a_breakout_raises_one_alert_never_repeated_while_explosive(api: Api, wh
 def test_two_runs_at_once_publish_one_alert(api: Api, who: Callers, monkeypatch: pytest.MonkeyPatch) -> None:
     topic = Topic()
     _admin, _ = breakout_label(api, who)
-    # Given two runs that both read the watchlist (no band stored yet) before either writes; each AWS
-    # call alone, as DynamoDB serialises a transaction (moto's in-process calls are not thread-safe)
-    both_read = threading.Barrier(2, timeout=20)
-    one_call_at_a_time = threading.Lock()
-    make_call, list_label = BaseClient._make_api_call, DynamoRadar.list_label
-
-    def call_alone(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with one_call_at_a_time:
-            return make_call(self, *args, **kwargs)
-
-    def list_then_wait(self: DynamoRadar, label: str) -> Any:
-        listed = list_label(self, label)
-        if label == who.label:
-            both_read.wait()
-        return listed
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", call_alone)
-    monkeypatch.setattr(DynamoRadar, "list_label", list_then_wait)
-    service = wiring.radar_service()
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            service.run()
-        except BaseException as error:
-            errors.append(error)
-
+    # Given two runs that both read the watchlist (no band stored yet) before either writes
     # When both run at once
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_twice_at_once(monkeypatch, DynamoRadar, "list_label", who.label, wiring.radar_service)
     # Then one message
-    monkeypatch.undo()
     assert errors == []
     assert len(topic.messages()) == 1
 
