@@ -20,13 +20,19 @@ def campaign_fields(**changes: Any) -> dict[str, Any]:
 
 
 def built(
-    tally: Tally, starts_at: datetime, ends_at: datetime, generated_at: datetime, **extra: Any
+    tally: Tally,
+    starts_at: datetime,
+    ends_at: datetime,
+    generated_at: datetime,
+    tracked: dict[str, Any] | None = None,
+    **extra: Any,
 ) -> Summary:
-    """The summary of a campaign in Paris over the window (by default on X and YouTube, with
-    `campaign_fields()`); `extra` sets any other field of its input."""
+    """The summary of a campaign in Paris over the window, tracking `tracked` (by default on X and
+    YouTube, the campaign's fields those of the window); `extra` sets any other field of its input."""
+    window = {"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()}
     return build_summary(
         SummaryInput(
-            campaign=extra.pop("campaign", campaign_fields()),
+            campaign=extra.pop("campaign", campaign_fields(tracked=tracked or {}, **window)),
             platforms=extra.pop("platforms", ("x", "youtube")),
             starts_at=starts_at,
             ends_at=ends_at,
@@ -42,6 +48,4 @@ def built(
 def built_a_day_in(tally: Tally, start: datetime, tracked: dict[str, Any], **extra: Any) -> Summary:
     """The summary a day into a two-day window from `start`, of a campaign tracking `tracked`."""
     one_day = timedelta(days=1)
-    return built(
-        tally, start, start + 2 * one_day, start + one_day, campaign=campaign_fields(tracked=tracked), **extra
-    )
+    return built(tally, start, start + 2 * one_day, start + one_day, tracked, **extra)

@@ -22,7 +22,7 @@ from chalicelib.domain.attention import (
 from chalicelib.domain.freshness import Freshness
 from chalicelib.domain.rollups import Tally
 from chalicelib.models.summary import Attention
-from tests.unit.domain.summaries import built, campaign_fields
+from tests.unit.domain.summaries import built
 
 PARIS = ZoneInfo("Europe/Paris")
 START = datetime(2026, 11, 20, 8, tzinfo=UTC)
@@ -228,15 +228,7 @@ def test_the_model_refuses_a_code_outside_the_contract() -> None:
 def _summary(tally: Tally, **extra: Any) -> list[dict[str, Any]]:
     start = datetime(2026, 11, 20, tzinfo=PARIS)
     end = start + timedelta(days=30)
-    result = built(
-        tally,
-        start,
-        end,
-        start + timedelta(hours=10),
-        campaign=campaign_fields(starts_at=start.isoformat(), ends_at=end.isoformat()),
-        platforms=("x", "spotify"),
-        **extra,
-    )
+    result = built(tally, start, end, start + timedelta(hours=10), platforms=("x", "spotify"), **extra)
     return [item.model_dump(mode="json") for item in result.attention]
 
 
@@ -267,15 +259,7 @@ def test_spike_hours_are_the_campaign_s_local_hours_across_the_autumn_dst_change
     repeated_two = datetime(2026, 10, 25, 1, 10, tzinfo=UTC)  # 02:10+01:00
     tally = Tally()
     tally.add("x", "post", "like", repeated_two, 25)
-    end = start + timedelta(days=2)
-    result = built(
-        tally,
-        start,
-        end,
-        start + timedelta(hours=6),
-        campaign=campaign_fields(starts_at=start.isoformat(), ends_at=end.isoformat()),
-        platforms=("x",),
-    )
+    result = built(tally, start, start + timedelta(days=2), start + timedelta(hours=6), platforms=("x",))
     [spike] = [item for item in result.attention if item.code == "spike"]
     # Then the spike is that hour, with its own offset, not the first 02:00
     assert "from 2026-10-25 02:00 (UTC+01:00) to 03:00" in spike.message
