@@ -67,6 +67,14 @@ def events(body: bytes | str) -> dict[str, Any]:
 # GET /calendar ------------------------------------------------------------------------------------
 
 
+def a_feed_read_once(api: Api, admin: str) -> tuple[str, str]:
+    """The feed path of a fresh label with one push, and the ETag of its first read."""
+    label = unique("label")
+    create(api, admin, label, [push("clip")])
+    path = feed_path(make_feed(api, admin, [label])["url"])
+    return path, get_feed(api, path).headers["ETag"]
+
+
 def test_the_calendar_shows_its_labels_in_full_and_other_labels_anonymised(api: Api, admin: str) -> None:
     # Given a campaign of label A with a push, and one of label B with a clashing push
     label_a, label_b = unique("label"), unique("label")
@@ -214,10 +222,7 @@ def test_a_poll_with_the_current_etag_is_a_304_that_reads_one_item(
     api: Api, admin: str, stack: Stack
 ) -> None:
     # Given a feed read once, and every DynamoDB item read from now on counted at botocore level
-    label = unique("label")
-    create(api, admin, label, [push("clip")])
-    path = feed_path(make_feed(api, admin, [label])["url"])
-    etag = get_feed(api, path).headers["ETag"]
+    path, etag = a_feed_read_once(api, admin)
     from chalicelib.aws import get_clients
 
     read: Counter[str] = Counter()
@@ -238,10 +243,7 @@ def test_a_poll_with_the_current_etag_is_a_304_that_reads_one_item(
 
 def test_another_labels_clashing_change_changes_the_feeds_etag(api: Api, admin: str) -> None:
     # Given a feed of label A, read once
-    label_a = unique("label")
-    create(api, admin, label_a, [push("clip")])
-    path = feed_path(make_feed(api, admin, [label_a])["url"])
-    etag = get_feed(api, path).headers["ETag"]
+    path, etag = a_feed_read_once(api, admin)
     # When label B creates a push that clashes with A's
     create(api, admin, unique("label"), [push("teaser", at="2026-11-25T12:00:00Z")])
     # Then the feed is no longer a 304 for the old ETag
@@ -250,10 +252,7 @@ def test_another_labels_clashing_change_changes_the_feeds_etag(api: Api, admin: 
 
 def test_an_unrelated_change_keeps_the_304(api: Api, admin: str) -> None:
     # Given a feed of label A, read once
-    label_a = unique("label")
-    create(api, admin, label_a, [push("clip")])
-    path = feed_path(make_feed(api, admin, [label_a])["url"])
-    etag = get_feed(api, path).headers["ETag"]
+    path, etag = a_feed_read_once(api, admin)
     # When another label creates a campaign whose push is far from A's
     create(api, admin, unique("label"), [push("later", at="2026-12-10T10:00:00Z")])
     # Then the poll is still a 304

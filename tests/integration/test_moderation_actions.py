@@ -62,6 +62,24 @@ def comment_of_label(api: Api, who: Callers, stack: Stack, platform: str, label:
     return comment
 
 
+# The token each platform's moderation calls carry, as an operator stores it.
+TOKENS = {
+    "instagram": ("META_ACCESS_TOKEN", "meta-page-token"),
+    "facebook": ("META_ACCESS_TOKEN", "meta-page-token"),
+    "youtube": ("YOUTUBE_OAUTH_TOKEN", "yt-oauth"),
+    "x": ("X_USER_ACCESS_TOKEN", "x-user"),
+}
+
+
+def comment_with_its_token(
+    api: Api, who: Callers, stack: Stack, platform: str, label: str | None = None
+) -> str:
+    """A stored comment of the label (`who.label` by default) on the platform, and the platform's token."""
+    name, value = TOKENS[platform]
+    credentials(**{name: value})
+    return comment_of_label(api, who, stack, platform, label)
+
+
 def hide(api: Api, tok: str, platform: str, comment: str, verb: str = "hide") -> Any:
     return api.call("POST", f"/moderation/{platform}/comments/{comment}/{verb}", tok)
 
@@ -80,8 +98,7 @@ def test_a_moderator_hides_an_instagram_comment_of_its_label(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given a stored Instagram comment on an account of the moderator's label, and Meta's token
-    credentials(META_ACCESS_TOKEN="meta-page-token")
-    comment = comment_of_label(api, who, stack, "instagram")
+    comment = comment_with_its_token(api, who, stack, "instagram")
     fakes.reply(f"/graph/{comment}", Reply(200, {}, {"success": True}))
     # when the moderator hides it
     response = hide(api, who.token("moderator"), "instagram", comment)
@@ -97,8 +114,7 @@ def test_a_facebook_comment_is_hidden_with_is_hidden(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given a stored Facebook comment of the label
-    credentials(META_ACCESS_TOKEN="meta-page-token")
-    comment = comment_of_label(api, who, stack, "facebook")
+    comment = comment_with_its_token(api, who, stack, "facebook")
     fakes.reply(f"/graph/{comment}", Reply(200, {}, {"success": True}))
     # when it is unhidden
     response = hide(api, who.token("moderator"), "facebook", comment, "unhide")
@@ -111,8 +127,7 @@ def test_a_youtube_comment_is_held_for_review(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given a stored YouTube comment of the label and the channel owner's OAuth token
-    credentials(YOUTUBE_OAUTH_TOKEN="yt-oauth")
-    comment = comment_of_label(api, who, stack, "youtube")
+    comment = comment_with_its_token(api, who, stack, "youtube")
     path = "/youtube/v3/comments/setModerationStatus"
     fakes.reply(path, Reply(204, {}, b""))
     # when the admin hides it
@@ -126,8 +141,7 @@ def test_a_youtube_comment_is_held_for_review(
 
 def test_an_x_reply_is_hidden_with_a_put(api: Api, who: Callers, stack: Stack, fakes: PlatformServer) -> None:
     # given a stored X reply of the label and the user's access token
-    credentials(X_USER_ACCESS_TOKEN="x-user")
-    comment = comment_of_label(api, who, stack, "x")
+    comment = comment_with_its_token(api, who, stack, "x")
     fakes.reply(f"/2/tweets/{comment}/hidden", Reply(200, {}, {"data": {"hidden": True}}))
     # when the moderator hides it
     response = hide(api, who.token("moderator"), "x", comment)
@@ -145,8 +159,7 @@ def test_a_refusal_is_recorded_and_the_comment_is_not_hidden(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given X refuses (the reply is not in a conversation the user owns)
-    credentials(X_USER_ACCESS_TOKEN="x-user")
-    comment = comment_of_label(api, who, stack, "x")
+    comment = comment_with_its_token(api, who, stack, "x")
     fakes.reply(f"/2/tweets/{comment}/hidden", Reply(403, {}, {"title": "Forbidden"}))
     # when the moderator hides it
     response = hide(api, who.token("moderator"), "x", comment)
@@ -163,8 +176,7 @@ def test_a_429_with_a_short_retry_after_is_retried_once(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given Graph answers 429 Retry-After: 1, then success
-    credentials(META_ACCESS_TOKEN="meta-page-token")
-    comment = comment_of_label(api, who, stack, "instagram")
+    comment = comment_with_its_token(api, who, stack, "instagram")
     fakes.reply(
         f"/graph/{comment}",
         Reply(429, {"Retry-After": "1"}, {"error": {"type": "OAuthException"}}),
@@ -181,8 +193,7 @@ def test_a_429_with_a_long_retry_after_is_recorded_not_hammered(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given X answers 429 Retry-After: 120
-    credentials(X_USER_ACCESS_TOKEN="x-user")
-    comment = comment_of_label(api, who, stack, "x")
+    comment = comment_with_its_token(api, who, stack, "x")
     fakes.reply(
         f"/2/tweets/{comment}/hidden", Reply(429, {"Retry-After": "120"}, {"title": "Too Many Requests"})
     )
@@ -202,8 +213,7 @@ def test_a_429_with_a_long_retry_after_is_recorded_not_hammered(
 def test_roles_other_than_admin_and_moderator_may_not_hide(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer, caller: str
 ) -> None:
-    credentials(META_ACCESS_TOKEN="meta-page-token")
-    comment = comment_of_label(api, who, stack, "instagram")
+    comment = comment_with_its_token(api, who, stack, "instagram")
     assert hide(api, who.token(caller), "instagram", comment).status_code == 403
     assert fakes.requests == []
 
@@ -223,8 +233,7 @@ def test_another_labels_comment_is_the_same_404(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given a comment on an account of another label
-    credentials(META_ACCESS_TOKEN="meta-page-token")
-    comment = comment_of_label(api, who, stack, "instagram", label=who.other_label)
+    comment = comment_with_its_token(api, who, stack, "instagram", label=who.other_label)
     # when this label's moderator hides it
     response = hide(api, who.token("moderator"), "instagram", comment)
     # then it is not found, exactly like a comment that does not exist, and nothing happened
@@ -347,8 +356,7 @@ def test_the_audit_trail_says_who_when_what_and_the_answer(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given a moderator hid a comment
-    credentials(META_ACCESS_TOKEN="meta-page-token")
-    comment = comment_of_label(api, who, stack, "instagram")
+    comment = comment_with_its_token(api, who, stack, "instagram")
     fakes.reply(f"/graph/{comment}", Reply(200, {}, {"success": True}))
     hide(api, who.token("moderator"), "instagram", comment)
     # when an editor of the label reads the actions
