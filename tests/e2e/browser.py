@@ -3,6 +3,7 @@ console errors, page errors and every request it made, plus a full-page screensh
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -125,12 +126,15 @@ def visit_at_every_width(url: str, name: str) -> dict[str, Visit]:
         }
 
 
-def problems_of_a_presigned_page(seen: Visit, device: str, name: str, phone_slack: int = 0) -> list[str]:
+def problems_of_a_presigned_page(
+    seen: Visit, device: str, name: str, title_with: str, phone_slack: int = 0
+) -> list[str]:
     """Why page `name`, opened from its presigned loopback link on the device, did not load cleanly: not
-    a 200, an error logged (a CSP-blocked load logs one too) or thrown, no request seen, a request beyond
-    loopback, on the phone a document wider than the viewport (by more than `phone_slack` pixels), or
-    no screenshot kept."""
+    a 200, a title without `title_with`, an error logged (a CSP-blocked load logs one too) or thrown, no
+    request seen, a request beyond loopback, on the phone a document wider than the viewport (by more
+    than `phone_slack` pixels), or no screenshot kept."""
     problems = [] if seen.status == 200 else [f"status {seen.status}"]
+    problems += [] if title_with in seen.title else [f"title: {seen.title}"]
     problems += [f"console: {error}" for error in seen.console_errors]
     problems += [f"thrown: {error}" for error in seen.page_errors]
     problems += [] if seen.requests else ["the page was not requested through the browser"]
@@ -138,3 +142,9 @@ def problems_of_a_presigned_page(seen: Visit, device: str, name: str, phone_slac
     if device == "phone" and seen.measures["scrollWidth"] > WIDTHS[device][0] + phone_slack:
         problems.append(f"scrolls sideways: {seen.measures}")
     return problems + ([] if screenshot(name, device).stat().st_size > 0 else ["an empty screenshot"])
+
+
+def served_page(link: str) -> str:
+    """The page as its link serves it, read without a browser."""
+    with urllib.request.urlopen(link, timeout=10) as response:
+        return str(response.read().decode())
