@@ -176,15 +176,17 @@ def test_no_hours_no_spike() -> None:
 
 # Collisions and push clashes (section 9, kept) --------------------------------------------------------------
 
+COLLISION = {
+    "campaign_id": "other",
+    "name": "Other",
+    "from": "2026-11-20T00:00:00+01:00",
+    "to": "2026-11-21T00:00:00+01:00",
+    "shared": [{"platform": "x", "type": "account", "id": "1"}],
+}
+
 
 def test_collisions_and_push_clashes_are_low_in_the_order_listed() -> None:
-    collision = {
-        "campaign_id": "other",
-        "name": "Other",
-        "from": "2026-11-20T00:00:00+01:00",
-        "to": "2026-11-21T00:00:00+01:00",
-        "shared": [{"platform": "x", "type": "account", "id": "1"}],
-    }
+    collision = COLLISION
     clash = {
         "type": "push_clash",
         "push_id": "clip",
@@ -275,13 +277,6 @@ _CLASH = {
     "platforms": ["youtube"],
     "hours_apart": 5.5,
 }
-_COLLISION = {
-    "campaign_id": "other",
-    "name": "Other",
-    "from": "2026-11-20T00:00:00+01:00",
-    "to": "2026-11-21T00:00:00+01:00",
-    "shared": [{"platform": "x", "type": "account", "id": "1"}],
-}
 
 
 def test_a_french_summary_words_every_code_in_french() -> None:
@@ -297,7 +292,7 @@ def test_a_french_summary_words_every_code_in_french() -> None:
         *pull_items(health, "fr"),
         *stale_items({"deezer": PlatformHealth()}, START, END, PARIS, "fr"),
         *spike_items(_hours(10, 10, 31, 10, 10), PARIS, "fr"),
-        *collision_items([_CLASH, _COLLISION], "fr"),
+        *collision_items([_CLASH, COLLISION], "fr"),
     ]
     messages = {item.code: item.message for item in items}
     # Then each message is French around the data it quotes, with a no-break space before its colon
