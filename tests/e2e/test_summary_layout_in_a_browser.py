@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.report.html_report import render_html
 from tests.e2e.browser import ARTIFACTS, WIDTHS, Visit, chromium, screenshot, visit
-from tests.unit.report.factories import make_lead_summary
+from tests.unit.report.factories import collision, make_lead_summary
 
 pytestmark = pytest.mark.e2e
 
@@ -41,15 +41,7 @@ def hostile_summary(language: str) -> dict[str, Any]:
             {"severity": "medium", "code": "spike", "message": RLO},
         ],
         platforms={"x": {"freshness": {"last_error": UNBROKEN}}},
-        collisions=[
-            {
-                "campaign_id": UNBROKEN,
-                "name": RLO,
-                "from": "2026-11-20T00:00:00+01:00",
-                "to": "2026-12-20T00:00:00+01:00",
-                "shared": [{"platform": "x", "type": "account", "id": UNBROKEN}],
-            }
-        ],
+        collisions=[collision(UNBROKEN, RLO, ("x", "account", UNBROKEN))],
         engagement_rate={"excluded": [{"platform": "tiktok", "reason": UNBROKEN}]},
     )
 

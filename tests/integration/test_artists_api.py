@@ -1,6 +1,7 @@
-"""Contract section 8 through Chalice's test client: artist routes for every kind of caller, one owner
-per account across the deployment (a 409 naming only the holding label), bad input that stores
-nothing, changes that claim and release accounts, archiving, and two registrations racing."""
+"""Contract section 8 through Chalice's test client: one owner per account across the deployment (a 409
+naming only the holding label), bad input that stores nothing, changes that claim and release
+accounts, archiving, and two registrations racing (every route against every kind of caller:
+test_label_records_access.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,6 @@ from chalicelib.errors import AccountTaken
 from tests.conftest import unique
 from tests.integration.conftest import Stack
 from tests.integration.management_client import (
-    ARTISTS,
-    LABEL_RECORDS_MATRIX,
     Api,
     Callers,
     artist_body,
@@ -44,28 +43,6 @@ def holder(stack: Stack, platform: str, account_id: str) -> str | None:
         if item["pk"]["S"] == "OWNER" and item["sk"]["S"] == f"{platform}#{account_id}":
             return None if "released" in item else str(item["artist_id"]["S"])
     return None
-
-
-# The matrix: every artist route against every kind of caller -----------------------------------------
-
-
-@pytest.mark.parametrize("route", list(LABEL_RECORDS_MATRIX))
-def test_each_artist_route_answers_each_caller_as_the_matrix_says(api: Api, who: Callers, route: str) -> None:
-    # Given a token (or none) for every kind of caller; When each calls the route
-    # Then each gets the matrix's answer
-    assert ARTISTS.answers(api, who, route) == LABEL_RECORDS_MATRIX[route]
-
-
-@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-def test_an_artist_of_another_label_answers_exactly_as_a_missing_one(
-    api: Api, who: Callers, method: str
-) -> None:
-    # Given an artist of the label, and an editor of another label
-    # When the editor touches it, and an artist that does not exist
-    hidden, missing = ARTISTS.touched_from_another_label(api, who, method)
-    # Then both answers are the same 404
-    assert hidden.status_code == missing.status_code == 404
-    assert hidden.body == missing.body
 
 
 # Registering and reading -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Contract sections 4 and 5 through Chalice's test client: campaign routes for every kind of caller,
-field-level validation, collisions as warnings or a strict 409, listing and archiving."""
+"""Contract sections 4 and 5 through Chalice's test client: the contract's shape of a refusal,
+field-level validation, collisions as warnings or a strict 409, listing and archiving (every route
+against every kind of caller: test_label_records_access.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ import pytest
 from tests.conftest import unique
 from tests.integration.conftest import Stack
 from tests.integration.management_client import (
-    CAMPAIGNS,
-    LABEL_RECORDS_MATRIX,
     Api,
     Callers,
     body_of,
@@ -28,29 +27,6 @@ def create(api: Api, who: Callers, **changes: Any) -> dict[str, Any]:
     response = api.call("POST", "/campaigns", who.token("admin"), body)
     assert response.status_code == 201, response.body
     return body
-
-
-# The matrix: every campaign route against every kind of caller ----------------------------------------
-
-
-@pytest.mark.parametrize("route", list(LABEL_RECORDS_MATRIX))
-def test_each_route_answers_each_caller_as_the_matrix_says(api: Api, who: Callers, route: str) -> None:
-    # Given a token (or none) for every kind of caller; When each calls the route
-    # Then each gets the matrix's answer
-    assert CAMPAIGNS.answers(api, who, route) == LABEL_RECORDS_MATRIX[route]
-
-
-@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-def test_a_campaign_outside_the_scope_answers_exactly_as_a_missing_one(
-    api: Api, who: Callers, method: str
-) -> None:
-    # Given a campaign of the label, and an editor of another label
-    # When the editor touches it, and a campaign that does not exist
-    hidden, missing = CAMPAIGNS.touched_from_another_label(api, who, method)
-    # Then both answers are the same 404
-    assert hidden.status_code == missing.status_code == 404
-    assert hidden.body == missing.body
-    assert body_of(hidden)["error"]["code"] == "not_found"
 
 
 def test_a_forbidden_answer_has_the_contract_shape(api: Api, who: Callers, stack: Stack) -> None:

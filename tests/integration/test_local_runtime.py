@@ -37,7 +37,7 @@ def _queue_with_dead_letters(sqs: Any, max_receives: int = 5) -> tuple[str, str]
     return queue_url, dlq_url
 
 
-def _poller(sqs: Any, queue_url: str, handler: Any) -> QueuePoller:
+def _poller(sqs: Any, queue_url: str, handler: Any, **options: Any) -> QueuePoller:
     return QueuePoller(
         sqs=sqs,
         queue_url=queue_url,
@@ -45,6 +45,7 @@ def _poller(sqs: Any, queue_url: str, handler: Any) -> QueuePoller:
         handler=handler,
         stop=threading.Event(),
         wait_seconds=0,
+        **options,
     )
 
 
@@ -193,15 +194,7 @@ def test_a_batch_larger_than_one_receive_is_gathered(sqs: Any) -> None:
         batches.append(len(event["Records"]))
         return {"batchItemFailures": []}
 
-    poller = QueuePoller(
-        sqs=sqs,
-        queue_url=queue_url,
-        function_name="ingest",
-        handler=handler,
-        stop=threading.Event(),
-        batch_size=100,
-        wait_seconds=0,
-    )
+    poller = _poller(sqs, queue_url, handler, batch_size=100)
     # When it polls once
     deleted = poller.poll_once()
     # Then one invocation got all 25, and all were deleted

@@ -5,7 +5,6 @@ retries, two runs at once, or a crash after publishing; listed by `GET /alerts`.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -14,10 +13,14 @@ from chalicelib.adapters.rollup_store import DynamoRollupStore
 from chalicelib.adapters.wave_store import DynamoWaves
 from chalicelib.aws import get_clients
 from chalicelib.domain.rollups import StoredEventView, compute_rollup, hour_start
-from chalicelib.errors import DependencyFailed
 from tests.conftest import unique
+from tests.integration.alert_runs import (
+    FailedRun,
+    crash_right_after_publishing,
+    run_twice_at_once,
+    run_with_sns_refusing,
+)
 from tests.integration.management_client import Api, Callers, artist_body, body_of, unique_digits
-from tests.integration.races import run_twice_at_once
 from tests.integration.test_radar_api import Topic
 
 NOW = datetime.now(UTC)
@@ -107,44 +110,29 @@ def test_two_runs_at_once_publish_one_alert(
     assert len([m for m in topic.messages() if m["label"] == who.label]) == 1
 
 
-def test_a_crash_after_publishing_does_not_publish_again(
-    api: Api, who: Callers, wave: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("failure", "sent_by_the_failed_run"),
+    [(crash_right_after_publishing, 1), (run_with_sns_refusing, 0)],
+    ids=["a-crash-after-publishing", "a-refused-publish"],
+)
+def test_a_run_that_failed_to_publish_or_record_leaves_one_message_once_retried(
+    api: Api,
+    who: Callers,
+    wave: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    failure: FailedRun,
+    sent_by_the_failed_run: int,
 ) -> None:
     topic = Topic()
     service = wiring.wave_service()
-
-    # Given a run that dies right after SNS took the message, before recording it or the key's state
-    def crash(alert: Any, at: Any) -> None:
-        raise RuntimeError("the container died")
-
-    monkeypatch.setattr(service._alerts, "published", crash)
-    with pytest.raises(RuntimeError):
-        service.run()
-    monkeypatch.undo()
-    # When the job is retried
+    # Given a run that died right after SNS took the message, before recording it or the key's state,
+    # or whose publish SNS refused
+    failure(monkeypatch, service)
+    assert len([m for m in topic.messages() if m["label"] == who.label]) == sent_by_the_failed_run
+    # When the job is retried, twice
+    service.run()
     service.run()
     # Then one message in all
-    assert len([m for m in topic.messages() if m["label"] == who.label]) == 1
-
-
-def test_a_failed_publish_is_retried_by_the_next_run_once(
-    api: Api, who: Callers, wave: tuple[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    topic = Topic()
-    service = wiring.wave_service()
-
-    def refused() -> Any:
-        def publish(message: dict[str, Any]) -> None:
-            raise DependencyFailed("SNS refused")
-
-        return publish
-
-    monkeypatch.setattr(service, "_publish_alert", refused)
-    service.run()
-    assert [m for m in topic.messages() if m["label"] == who.label] == []
-    monkeypatch.undo()
-    service.run()
-    service.run()
     assert len([m for m in topic.messages() if m["label"] == who.label]) == 1
 
 

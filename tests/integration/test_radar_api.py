@@ -15,11 +15,15 @@ import pytest
 
 from chalicelib import wiring
 from chalicelib.adapters.radar_store import DynamoRadar
-from chalicelib.errors import DependencyFailed
 from tests.conftest import unique
+from tests.integration.alert_runs import (
+    FailedRun,
+    crash_right_after_publishing,
+    run_twice_at_once,
+    run_with_sns_refusing,
+)
 from tests.integration.conftest import Stack
 from tests.integration.management_client import Api, Callers, artist_body, body_of, unique_digits
-from tests.integration.races import run_twice_at_once
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 YOUTUBE = "UC" + "a" * 22
@@ -294,46 +298,25 @@ def test_two_runs_at_once_publish_one_alert(api: Api, who: Callers, monkeypatch:
     assert len(topic.messages()) == 1
 
 
-def test_a_crash_after_publishing_does_not_publish_again(
-    api: Api, who: Callers, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    topic = Topic()
-    _admin, _ = breakout_label(api, who)
-    service = wiring.radar_service()
-
-    # given a run that dies right after SNS took the message (before recording it)
-    def crash(alert: Any, at: Any) -> None:
-        raise RuntimeError("the container died")
-
-    monkeypatch.setattr(service._alerts, "published", crash)
-    with pytest.raises(RuntimeError):
-        service.run()
-    monkeypatch.undo()
-    # when the job is retried
-    service.run()
-    # then one message in all
-    assert len(topic.messages()) == 1
-
-
-def test_a_failed_publish_is_retried_by_the_next_run_once(
-    api: Api, who: Callers, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("failure", "sent_by_the_failed_run"),
+    [(crash_right_after_publishing, 1), (run_with_sns_refusing, 0)],
+    ids=["a-crash-after-publishing", "a-refused-publish"],
+)
+def test_a_run_that_failed_to_publish_or_record_leaves_one_message_once_retried(
+    api: Api, who: Callers, monkeypatch: pytest.MonkeyPatch, failure: FailedRun, sent_by_the_failed_run: int
 ) -> None:
     topic = Topic()
     _admin, star = breakout_label(api, who)
     service = wiring.radar_service()
-
-    def refused() -> Any:
-        def publish(message: dict[str, Any]) -> None:
-            raise DependencyFailed("SNS refused")
-
-        return publish
-
-    monkeypatch.setattr(service, "_publish_alert", refused)
-    service.run()
-    assert topic.messages() == []
-    monkeypatch.undo()
+    # given a run that died right after SNS took the message (before recording it), or whose
+    # publish SNS refused
+    failure(monkeypatch, service)
+    assert len(topic.messages()) == sent_by_the_failed_run
+    # when the job is retried, twice
     service.run()
     service.run()
+    # then one message in all
     assert [m["radar_id"] for m in topic.messages()] == [star]
 
 

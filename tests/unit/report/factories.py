@@ -21,6 +21,19 @@ from tests.campaigns import campaign_dict
 
 REMOVE: Any = object()
 
+
+def collision(campaign_id: str, name: str, *shared: tuple[str, str, str]) -> dict[str, Any]:
+    """A collision (contract section 5) with another campaign over the summary's window, on the shared
+    (platform, type, id) items."""
+    return {
+        "campaign_id": campaign_id,
+        "name": name,
+        "from": "2026-11-20T00:00:00+01:00",
+        "to": "2026-12-20T00:00:00+01:00",
+        "shared": [{"platform": platform, "type": kind, "id": item} for platform, kind, item in shared],
+    }
+
+
 PARIS = ZoneInfo("Europe/Paris")
 
 WEIGHTS = {
@@ -409,16 +422,12 @@ def _base() -> dict[str, Any]:
             },
         ],
         "collisions": [
-            {
-                "campaign_id": "indochine-catalogue-q4",
-                "name": "Indochine catalogue Q4",
-                "from": "2026-11-20T00:00:00+01:00",
-                "to": "2026-12-20T00:00:00+01:00",
-                "shared": [
-                    {"platform": "facebook", "type": "account", "id": "104512345678901"},
-                    {"platform": "youtube", "type": "account", "id": "UCxxxxxxxxxxxxxxxxxxxxxx"},
-                ],
-            },
+            collision(
+                "indochine-catalogue-q4",
+                "Indochine catalogue Q4",
+                ("facebook", "account", "104512345678901"),
+                ("youtube", "account", "UCxxxxxxxxxxxxxxxxxxxxxx"),
+            ),
             {
                 "type": "push_clash",
                 "push_id": "single-2",

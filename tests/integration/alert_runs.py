@@ -1,5 +1,6 @@
-"""Two runs of a job at once, both past their read before either writes: how the tests show that a job's
-conditional writes let one alert out, whatever the interleaving."""
+"""Runs of a job that publishes alerts (the radar, abuse waves), put through what the tests show it
+survives with one alert out: two runs at once, both past their read before either writes; a run that
+dies right after SNS took its message; a run whose publish SNS refuses."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 
 import pytest
 from botocore.client import BaseClient
+
+from chalicelib.errors import DependencyFailed
 
 
 def run_twice_at_once(
@@ -50,3 +53,33 @@ def run_twice_at_once(
         thread.join()
     monkeypatch.undo()
     return errors
+
+
+# A run of a job that fails as one of the two below do.
+FailedRun = Callable[[pytest.MonkeyPatch, Any], None]
+
+
+def crash_right_after_publishing(monkeypatch: pytest.MonkeyPatch, job: Any) -> None:
+    """A run of the job that dies right after SNS took its message, before recording it."""
+
+    def crash(alert: Any, at: Any) -> None:
+        raise RuntimeError("the container died")
+
+    monkeypatch.setattr(job._alerts, "published", crash)
+    with pytest.raises(RuntimeError):
+        job.run()
+    monkeypatch.undo()
+
+
+def run_with_sns_refusing(monkeypatch: pytest.MonkeyPatch, job: Any) -> None:
+    """A run of the job whose every publish SNS refuses."""
+
+    def refused() -> Any:
+        def publish(message: dict[str, Any]) -> None:
+            raise DependencyFailed("SNS refused")
+
+        return publish
+
+    monkeypatch.setattr(job, "_publish_alert", refused)
+    job.run()
+    monkeypatch.undo()
