@@ -54,15 +54,7 @@ def load_secrets(secrets_file: Path) -> dict[str, str]:
 
 def sign(platform: str, body: bytes, senders: Senders, source: str, channel: str) -> SignedRequest:
     try:
-        if platform == "meta":
-            return senders.meta(body)
-        if platform == "x":
-            return senders.x(body)
-        if platform == "youtube":
-            return senders.youtube(body, channel)
-        if platform == "tiktok":
-            return senders.tiktok(body)
-        return senders.standard(source, body)
+        return senders.signed(platform, body, channel_id=channel, source=source)
     except UnknownSource as unknown:
         known = ", ".join(unknown.known) or "none"
         pairs = ",".join(

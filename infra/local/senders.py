@@ -69,7 +69,29 @@ class Senders:
         }
         return SignedRequest("POST", "/webhooks/youtube", body, headers)
 
-    def tiktok(self, body: bytes, at: int | None = None) -> SignedRequest:
+    def signed(
+        self,
+        platform: str,
+        body: bytes,
+        *,
+        channel_id: str,
+        source: str,
+        at: int | str | None = None,
+        webhook_id: str | None = None,
+    ) -> SignedRequest:
+        """The body as `platform` delivers it: `channel_id` is YouTube's topic, `source` the Standard
+        Webhooks source; TikTok and Standard Webhooks sign the stamp `at` (now by default)."""
+        if platform == "meta":
+            return self.meta(body)
+        if platform == "x":
+            return self.x(body)
+        if platform == "youtube":
+            return self.youtube(body, channel_id)
+        if platform == "tiktok":
+            return self.tiktok(body, at=at)
+        return self.standard(source, body, webhook_id=webhook_id, at=at)
+
+    def tiktok(self, body: bytes, at: int | str | None = None) -> SignedRequest:
         stamp = str(at if at is not None else int(time.time()))
         signed = f"{stamp}.".encode() + body
         digest = hmac.new(self.secrets["TIKTOK_CLIENT_SECRET"].encode(), signed, hashlib.sha256).hexdigest()
@@ -77,7 +99,7 @@ class Senders:
         return SignedRequest("POST", "/webhooks/tiktok", body, headers)
 
     def standard(
-        self, source: str, body: bytes, webhook_id: str | None = None, at: int | None = None
+        self, source: str, body: bytes, webhook_id: str | None = None, at: int | str | None = None
     ) -> SignedRequest:
         key = self._standard_key(source)
         message_id = webhook_id or f"msg_{uuid.uuid4().hex}"

@@ -3,6 +3,7 @@ console errors, page errors and every request it made, plus a full-page screensh
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,6 +12,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, ConsoleMessage, Request, sync_playwright
+
+from infra.local.harness import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 # No background traffic of the browser's own: only the page's requests should leave it.
@@ -24,6 +27,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
+# Where the pages and screenshots are kept, and the viewports every page is opened at.
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+WIDTHS = {"phone": (390, 844), "laptop": (1280, 800)}
 
 
 @dataclass
@@ -106,24 +112,39 @@ def visit(browser: Browser, url: str, width: int, height: int, screenshot: Path)
         context.close()
 
 
-# A phone and a laptop: the widths every page is checked at.
-WIDTHS = {"phone": (390, 844), "laptop": (1280, 800)}
+def screenshot(name: str, device: str) -> Path:
+    """Where the screenshot of page `name` at the device's width is kept."""
+    return ARTIFACTS / f"{name}-{WIDTHS[device][0]}px.png"
 
 
-def visit_at_widths(url: str, screenshots: Path, name: str) -> dict[str, Visit]:
-    """One visit per device of WIDTHS, screenshots as `<name>-<width>px.png`."""
+def visit_at_every_width(url: str, name: str) -> dict[str, Visit]:
+    """The page opened in one headless Chromium once per device of WIDTHS, each shot kept."""
     with chromium() as browser:
         return {
-            device: visit(browser, url, width, height, screenshots / f"{name}-{width}px.png")
+            device: visit(browser, url, width, height, screenshot(name, device))
             for device, (width, height) in WIDTHS.items()
         }
 
 
-def assert_clean_and_narrow(seen: Visit, width: int) -> None:
-    """Loaded, logged no error, fetched nothing beyond loopback, and never scrolls sideways."""
-    assert seen.status == 200
-    assert seen.console_errors == []
-    assert seen.page_errors == []
-    assert seen.off_loopback() == []
-    assert seen.measures["scrollWidth"] <= width, seen.measures
-    assert seen.measures["overflowing"] == [], seen.measures
+def problems_of_a_presigned_page(
+    seen: Visit, device: str, name: str, title_with: str, phone_slack: int = 0
+) -> list[str]:
+    """Why page `name`, opened from its presigned loopback link on the device, did not load cleanly: not
+    a 200, a title without `title_with`, an error logged (a CSP-blocked load logs one too) or thrown, no
+    request seen, a request beyond loopback, on the phone a document wider than the viewport (by more
+    than `phone_slack` pixels), or no screenshot kept."""
+    problems = [] if seen.status == 200 else [f"status {seen.status}"]
+    problems += [] if title_with in seen.title else [f"title: {seen.title}"]
+    problems += [f"console: {error}" for error in seen.console_errors]
+    problems += [f"thrown: {error}" for error in seen.page_errors]
+    problems += [] if seen.requests else ["the page was not requested through the browser"]
+    problems += [f"off loopback: {url}" for url in seen.off_loopback()]
+    if device == "phone" and seen.measures["scrollWidth"] > WIDTHS[device][0] + phone_slack:
+        problems.append(f"scrolls sideways: {seen.measures}")
+    return problems + ([] if screenshot(name, device).stat().st_size > 0 else ["an empty screenshot"])
+
+
+def served_page(link: str) -> str:
+    """The page as its link serves it, read without a browser."""
+    with urllib.request.urlopen(link, timeout=10) as response:
+        return str(response.read().decode())

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from chalicelib.adapters.secret_names import ALL_SECRET_NAMES
-from infra.local.harness import LocalStack, aws_client, http, start
+from infra.local.harness import LocalStack, api, aws_client, http, start
 from infra.local.stack import resolve_secrets
 
 
@@ -37,3 +38,17 @@ def subscribe_live(stack: LocalStack, channel_id: str) -> None:
     query = f"hub.mode=subscribe&hub.topic={quote(topic, safe='')}&hub.challenge=c&hub.lease_seconds=432000"
     status, _ = http("GET", f"{stack.base_url}/webhooks/youtube?{query}")
     assert status == 200
+
+
+def as_admin(stack: LocalStack, method: str, path: str, body: Any = None) -> Any:
+    """The JSON answer (None when empty) to the stack's admin, who must succeed."""
+    status, answer = api(stack, method, path, stack.env["ADMIN_TOKEN"], body, timeout_seconds=120)
+    assert status < 300, (method, path, status, answer)
+    return answer
+
+
+def html_link_once_run(stack: LocalStack, job: str, links_path: str) -> str:
+    """The page link that `links_path` answers once the job has run."""
+    as_admin(stack, "POST", f"/admin/jobs/{job}")
+    link: str = as_admin(stack, "GET", links_path)["html"]
+    return link

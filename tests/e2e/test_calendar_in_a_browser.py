@@ -5,7 +5,6 @@ Screenshots are kept under test-artifacts/e2e/."""
 
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -13,26 +12,14 @@ from typing import Any
 
 import pytest
 
-from infra.local.harness import ROOT, LocalStack
-from tests.e2e.browser import Visit, chromium, visit
+from infra.local.harness import LocalStack
+from tests.e2e.browser import WIDTHS, Visit, problems_of_a_presigned_page, served_page, visit_at_every_width
+from tests.e2e.conftest import as_admin, html_link_once_run
 
 pytestmark = pytest.mark.e2e
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-WIDTHS = {"phone": (390, 844), "laptop": (1280, 800)}
 LABEL, OTHER = "e2e-calendar", "e2e-calendar-other"
-
-
-def _call(stack: LocalStack, method: str, path: str, body: Any = None) -> Any:
-    request = urllib.request.Request(
-        stack.base_url + path,
-        data=json.dumps(body).encode() if body is not None else None,
-        method=method,
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {stack.env['ADMIN_TOKEN']}"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
 
 
 def _campaign(campaign_id: str, label: str, artist: str, pushes: list[dict[str, Any]]) -> dict[str, Any]:
@@ -70,22 +57,16 @@ def calendar_link(local_stack: LocalStack) -> str:
         _push("live", NOW + timedelta(days=10, hours=2), "live", "Concert en direct"),
         _push("presave", NOW + timedelta(days=20), "presave", "Pré-enregistrement de l'album"),
     ]
-    _call(local_stack, "POST", "/campaigns", _campaign("calendar-check", LABEL, "Indochine", pushes))
+    as_admin(local_stack, "POST", "/campaigns", _campaign("calendar-check", LABEL, "Indochine", pushes))
     other = [_push("teaser", soon + timedelta(hours=3), "post", "Teaser of another label")]
-    _call(local_stack, "POST", "/campaigns", _campaign("calendar-other", OTHER, "Someone else", other))
+    as_admin(local_stack, "POST", "/campaigns", _campaign("calendar-other", OTHER, "Someone else", other))
     # When the publish job runs, the label's calendar page is linked
-    _call(local_stack, "POST", "/admin/jobs/publish")
-    link: str = _call(local_stack, "GET", f"/calendar/links?label={LABEL}&expires_in=600")["html"]
-    return link
+    return html_link_once_run(local_stack, "publish", f"/calendar/links?label={LABEL}&expires_in=600")
 
 
 @pytest.fixture(scope="module")
 def visits(calendar_link: str) -> dict[str, Visit]:
-    with chromium() as browser:
-        return {
-            device: visit(browser, calendar_link, width, height, ARTIFACTS / f"calendar-{width}px.png")
-            for device, (width, height) in WIDTHS.items()
-        }
+    return visit_at_every_width(calendar_link, "calendar")
 
 
 def test_the_link_is_a_presigned_loopback_url(calendar_link: str) -> None:
@@ -98,26 +79,14 @@ def test_the_link_is_a_presigned_loopback_url(calendar_link: str) -> None:
 def test_the_calendar_renders_cleanly_in_chromium(visits: dict[str, Visit], device: str) -> None:
     # Given the label's published calendar.html (fixture `calendar_link`)
     # When Chromium opens its presigned link at this width (fixture `visits`)
-    seen = visits[device]
-    width = WIDTHS[device][0]
-    # Then it loaded, logged no error (a CSP-blocked style logs one) and threw none
-    assert seen.status == 200
-    assert seen.console_errors == []
-    assert seen.page_errors == []
-    # And it fetched nothing beyond the presigned GET on loopback
-    assert seen.requests
-    assert seen.off_loopback() == []
-    assert LABEL in seen.title
-    # And on a phone the document never scrolls sideways
-    if width == 390:
-        assert seen.measures["scrollWidth"] <= width, seen.measures
-    assert (ARTIFACTS / f"calendar-{width}px.png").stat().st_size > 0
+    # Then it loaded, logged no error (a CSP-blocked style logs one), threw none, fetched nothing beyond
+    # the presigned GET on loopback, names the label in its title, and on a phone never scrolls sideways
+    assert problems_of_a_presigned_page(visits[device], device, "calendar", LABEL) == []
 
 
 def test_the_page_marks_the_clash_and_names_the_other_label_only(calendar_link: str) -> None:
     # When the page is read
-    with urllib.request.urlopen(calendar_link, timeout=10) as response:
-        page = response.read().decode()
+    page = served_page(calendar_link)
     # Then the clashing push is marked, the other push named by its label, kind and platforms only
     assert 'class="chip clash"' in page
     assert f"Clashes with {OTHER} post on youtube, x, 3 h apart" in page
@@ -128,7 +97,7 @@ def test_a_feed_over_http_answers_a_poll_with_304_and_never_logs_its_secret(
     local_stack: LocalStack, calendar_link: str
 ) -> None:
     # Given a feed of the label, made over HTTP
-    feed = _call(local_stack, "POST", "/calendar/feeds", {"name": "Planning", "labels": [LABEL]})
+    feed = as_admin(local_stack, "POST", "/calendar/feeds", {"name": "Planning", "labels": [LABEL]})
     path = "/" + feed["url"].split("/", 3)[3]
     secret = path.split("/")[2]
     # When a calendar application fetches it, then polls with its ETag

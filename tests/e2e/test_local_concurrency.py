@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from infra.local.harness import LocalStack, api, http
+from tests.campaigns import campaign_dict, open_window
 
 pytestmark = pytest.mark.e2e
 
@@ -18,20 +19,15 @@ SOURCES, IDS_PER_SOURCE = 20, 500  # 10,000 tracked ids, the size that froze /he
 
 
 def _big_campaign(campaign_id: str) -> dict[str, Any]:
-    now = datetime.now(UTC)
-    return {
-        "campaign_id": campaign_id,
-        "name": "Every smart link of the catalogue",
-        "label": "columbia-fr",
-        "artist": "indochine",
-        "starts_at": (now - timedelta(days=2)).isoformat(),
-        "ends_at": (now + timedelta(days=5)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": {
+    return campaign_dict(
+        campaign_id=campaign_id,
+        name="Every smart link of the catalogue",
+        tracked={
             f"standard:source-{s}": {"content": [f"link-{s}-{n}" for n in range(IDS_PER_SOURCE)]}
             for s in range(SOURCES)
         },
-    }
+        **open_window(datetime.now(UTC), since=timedelta(days=2), until=timedelta(days=5)),
+    )
 
 
 def test_health_answers_at_once_while_a_10000_id_campaign_publishes(local_stack: LocalStack) -> None:

@@ -16,6 +16,7 @@ from infra.local import senders as payloads
 from infra.local.harness import LocalStack, api, send_signed, start, wait_until_ingested
 from infra.local.senders import Senders
 from infra.local.stack import read_env_file
+from tests.campaigns import campaign_dict, open_window
 from tests.conftest import unique
 
 pytestmark = pytest.mark.e2e
@@ -29,16 +30,12 @@ def _secrets(stack: LocalStack) -> dict[str, str]:
 
 
 def _campaign(content_id: str, at: datetime) -> dict[str, Any]:
-    return {
-        "campaign_id": unique("restart"),
-        "name": "Restart",
-        "label": "columbia-fr",
-        "artist": "indochine",
-        "starts_at": (at - timedelta(days=1)).isoformat(),
-        "ends_at": (at + timedelta(days=1)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": {"standard:demo": {"content": [content_id]}},
-    }
+    return campaign_dict(
+        campaign_id=unique("restart"),
+        name="Restart",
+        tracked={"standard:demo": {"content": [content_id]}},
+        **open_window(at, until=timedelta(days=1)),
+    )
 
 
 def _presaves_in_summary(stack: LocalStack, admin: str, campaign_id: str) -> int:

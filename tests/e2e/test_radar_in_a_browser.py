@@ -5,33 +5,18 @@ sideways on the phone. Screenshots are kept under test-artifacts/e2e/."""
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
-from infra.local.harness import ROOT, LocalStack
+from infra.local.harness import LocalStack
 from infra.local.radar_demo import BREAKOUT, radar_watchlist
-from tests.e2e.browser import Visit, chromium, visit
+from tests.e2e.browser import WIDTHS, Visit, problems_of_a_presigned_page, served_page, visit_at_every_width
+from tests.e2e.conftest import as_admin, html_link_once_run
 
 pytestmark = pytest.mark.e2e
 
-ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-WIDTHS = {"phone": (390, 844), "laptop": (1280, 800)}
 LABEL = "e2e-radar"
-
-
-def _call(stack: LocalStack, method: str, path: str, body: Any = None) -> Any:
-    request = urllib.request.Request(
-        stack.base_url + path,
-        data=json.dumps(body).encode() if body is not None else None,
-        method=method,
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {stack.env['ADMIN_TOKEN']}"},
-    )
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.load(response) if response.status != 204 else None
 
 
 @pytest.fixture(scope="module")
@@ -39,42 +24,25 @@ def radar_link(local_stack: LocalStack) -> str:
     # Given the demo's dozen watched artists (radar ids of their own label) and their 60 days
     watchlist = radar_watchlist(LABEL, datetime.now(UTC))
     for artist in watchlist.artists:
-        _call(local_stack, "POST", "/radar/artists", {**artist, "radar_id": f"e2e-{artist['radar_id']}"})
+        as_admin(local_stack, "POST", "/radar/artists", {**artist, "radar_id": f"e2e-{artist['radar_id']}"})
     readings = [{**r, "radar_id": f"e2e-{r['radar_id']}"} for r in watchlist.readings]
-    _call(local_stack, "POST", "/radar/readings", {"readings": readings})
+    as_admin(local_stack, "POST", "/radar/readings", {"readings": readings})
     # When the radar job runs, the label's report is linked
-    _call(local_stack, "POST", "/admin/jobs/radar")
-    link: str = _call(local_stack, "GET", f"/radar/links?label={LABEL}&expires_in=600")["html"]
-    return link
+    return html_link_once_run(local_stack, "radar", f"/radar/links?label={LABEL}&expires_in=600")
 
 
 @pytest.fixture(scope="module")
 def visits(radar_link: str) -> dict[str, Visit]:
-    with chromium() as browser:
-        return {
-            device: visit(browser, radar_link, width, height, ARTIFACTS / f"radar-{width}px.png")
-            for device, (width, height) in WIDTHS.items()
-        }
+    return visit_at_every_width(radar_link, "radar")
 
 
 @pytest.mark.parametrize("device", list(WIDTHS))
 def test_the_radar_renders_cleanly_in_chromium(visits: dict[str, Visit], device: str) -> None:
-    seen = visits[device]
-    width = WIDTHS[device][0]
-    assert seen.status == 200
-    assert seen.console_errors == []
-    assert seen.page_errors == []
-    assert seen.requests
-    assert seen.off_loopback() == []
-    assert LABEL in seen.title
-    if width == 390:
-        assert seen.measures["scrollWidth"] <= width, seen.measures
-    assert (ARTIFACTS / f"radar-{width}px.png").stat().st_size > 0
+    assert problems_of_a_presigned_page(visits[device], device, "radar", LABEL) == []
 
 
 def test_the_breakout_ranks_first_with_a_sparkline_per_artist(radar_link: str) -> None:
-    with urllib.request.urlopen(radar_link, timeout=10) as response:
-        page = response.read().decode()
+    page = served_page(radar_link)
     first = page.index('data-radar-id="')
     assert page[first:].startswith(f'data-radar-id="e2e-{BREAKOUT}"')
     assert page.count("<svg") == 12

@@ -11,14 +11,11 @@ from typing import Any
 import pytest
 
 from chalicelib.report.html_report import render_html
-from infra.local.harness import ROOT
-from tests.e2e.browser import Visit, chromium, visit
-from tests.unit.report.factories import make_lead_summary
+from tests.e2e.browser import ARTIFACTS, WIDTHS, Visit, chromium, screenshot, visit
+from tests.unit.report.factories import collision, make_lead_summary
 
 pytestmark = pytest.mark.e2e
 
-ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-WIDTHS = {"phone": (390, 844), "laptop": (1280, 800)}
 LONG = "Tourn\u00e9e " * 1_250  # 10,000 characters, with spaces
 UNBROKEN = "\U0001f3b8" + "x" * 9_999  # 10,000 characters, none to break at
 RLO = "\u202e<b>gnp.exe</b> \u05e9\u05dc\u05d5\u05dd \U0001f525"
@@ -44,15 +41,7 @@ def hostile_summary(language: str) -> dict[str, Any]:
             {"severity": "medium", "code": "spike", "message": RLO},
         ],
         platforms={"x": {"freshness": {"last_error": UNBROKEN}}},
-        collisions=[
-            {
-                "campaign_id": UNBROKEN,
-                "name": RLO,
-                "from": "2026-11-20T00:00:00+01:00",
-                "to": "2026-12-20T00:00:00+01:00",
-                "shared": [{"platform": "x", "type": "account", "id": UNBROKEN}],
-            }
-        ],
+        collisions=[collision(UNBROKEN, RLO, ("x", "account", UNBROKEN))],
         engagement_rate={"excluded": [{"platform": "tiktok", "reason": UNBROKEN}]},
     )
 
@@ -74,7 +63,7 @@ def visits() -> dict[tuple[str, str], Visit]:
             page = ARTIFACTS / f"summary-{name}.html"
             page.write_bytes(render_html(summary()))
             for device, (width, height) in WIDTHS.items():
-                shot = ARTIFACTS / f"summary-{name}-{width}px.png"
+                shot = screenshot(f"summary-{name}", device)
                 found[(name, device)] = visit(browser, page.as_uri(), width, height, shot)
     return found
 
@@ -95,7 +84,7 @@ def test_the_page_renders_cleanly_and_never_scrolls_sideways(
     # And nothing reaches past the viewport: the document never scrolls sideways
     assert seen.measures["scrollWidth"] <= width, seen.measures["overflowing"]
     assert seen.measures["overflowing"] == []
-    assert (ARTIFACTS / f"summary-{name}-{width}px.png").stat().st_size > 0
+    assert screenshot(f"summary-{name}", device).stat().st_size > 0
 
 
 @pytest.mark.parametrize("device", list(WIDTHS))

@@ -14,6 +14,7 @@ from chalicelib.platforms.youtube.webhook import topic_for_channel
 from infra.local import senders as payloads
 from infra.local.harness import LocalStack, api, http, start, wait_until_ingested
 from infra.local.stack import resolve_secrets
+from tests.campaigns import campaign_dict, open_window
 from tests.e2e.websub_hub import RunningHub, running_hub
 
 pytestmark = pytest.mark.e2e
@@ -49,16 +50,13 @@ def test_subscription_verification_delivery_and_summary(hub: RunningHub, stack_w
     admin = {name: stack.env[name] for name in ALL_SECRET_NAMES}["ADMIN_TOKEN"]
     now = datetime.now(UTC)
     # Given a campaign tracking a YouTube channel
-    campaign = {
-        "campaign_id": "websub-check",
-        "name": "WebSub check",
-        "label": "columbia-fr",
-        "artist": "Indochine",
-        "starts_at": (now - timedelta(days=1)).isoformat(),
-        "ends_at": (now + timedelta(days=10)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": {"youtube": {"accounts": [CHANNEL]}},
-    }
+    campaign = campaign_dict(
+        campaign_id="websub-check",
+        name="WebSub check",
+        artist="Indochine",
+        tracked={"youtube": {"accounts": [CHANNEL]}},
+        **open_window(now),
+    )
     assert api(stack, "POST", "/campaigns", admin, campaign)[0] == 201
     # When the renew job runs, the hub verifies our intent and records the subscription
     status, report = api(stack, "POST", "/admin/jobs/renew-subscriptions", admin)

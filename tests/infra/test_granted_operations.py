@@ -23,6 +23,7 @@ from infra.local import senders as payloads
 from infra.local.lambda_runtime import LambdaContext, scheduled_event, sqs_event
 from infra.local.senders import Senders, SignedRequest
 from infra.local.stack import in_process, store_secrets
+from tests.campaigns import campaign_dict, open_window
 from tests.fakes.platform_server import PlatformServer, Reply
 from tests.infra.aws_calls import FUNCTIONS, Call, CallRecorder, Grant, for_stage, role_grants
 from tests.integration.function_url_client import front_doors
@@ -192,23 +193,21 @@ class Scenario:
             "kind": "video",
             "title": "t",
         }
-        campaign = {
-            "campaign_id": self.campaign_id,
-            "name": "Permissions",
-            "label": "l",
-            "artist": "Indochine",
-            "starts_at": (NOW - timedelta(days=1)).isoformat(),
-            "ends_at": (NOW + timedelta(days=10)).isoformat(),
-            "timezone": "Europe/Paris",
-            "tracked": {
+        campaign = campaign_dict(
+            campaign_id=self.campaign_id,
+            name="Permissions",
+            label="l",
+            artist="Indochine",
+            tracked={
                 "youtube": {"accounts": [CHANNEL], "content": [VIDEO, NEW_VIDEO]},
                 # accounts too: the moderation job's waves are per account when no artist holds it
                 "facebook": {"accounts": [PAGE], "content": [POST]},
                 "x": {"accounts": [ARTIST], "content": [TWEET]},
                 "standard:demo": {"content": ["album-1"]},
             },
-            "pushes": [push],
-        }
+            pushes=[push],
+            **open_window(NOW),
+        )
         self.http(client, "POST", "/campaigns", campaign, expect=201)  # index put, feed bumped
         self.http(client, "GET", "/campaigns?active=true")
         moved = {**push, "at": (AT + timedelta(days=1)).isoformat()}  # the old index entry deleted

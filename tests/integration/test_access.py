@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import datetime
 
 import boto3
 import pytest
 
-from app import app
 from chalicelib.adapters.secrets import SsmSecrets
 from chalicelib.adapters.tokens import DynamoTokens
 from chalicelib.services.access import AccessService, BootstrapSecret
 from tests.conftest import unique
 from tests.integration.conftest import Stack
-from tests.integration.function_url_client import front_doors
-from tests.integration.management_client import CALLERS, Api, body_of, callers
+from tests.integration.management_client import CALLERS, UNAUTHENTICATED, Api, body_of, callers
 from tests.integration.webhook_client import table_items
 
-UNAUTHENTICATED = {"no_token": 401, "wrong_token": 401, "revoked_token": 401}
 ADMIN_ONLY = {
     "admin": None,  # filled per route
     "editor": 403,
@@ -29,12 +25,6 @@ ADMIN_ONLY = {
     "moderator": 403,
     **UNAUTHENTICATED,
 }
-
-
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with front_doors(app) as client:
-        yield Api(client)
 
 
 def admin_token(stack: Stack) -> str:

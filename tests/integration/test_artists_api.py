@@ -1,57 +1,30 @@
-"""Contract section 8 through Chalice's test client: artist routes for every kind of caller, one owner
-per account across the deployment (a 409 naming only the holding label), bad input that stores
-nothing, changes that claim and release accounts, archiving, and two registrations racing."""
+"""Contract section 8 through Chalice's test client: one owner per account across the deployment (a 409
+naming only the holding label), bad input that stores nothing, changes that claim and release
+accounts, archiving, and two registrations racing (every route against every kind of caller:
+test_label_records_access.py)."""
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from chalice.test import Client
 
-from app import app
 from chalicelib import wiring
 from chalicelib.adapters.roster import DynamoRoster
 from chalicelib.errors import AccountTaken
 from tests.conftest import unique
 from tests.integration.conftest import Stack
 from tests.integration.management_client import (
-    CALLERS,
     Api,
     Callers,
     artist_body,
     body_of,
-    callers,
     campaign_body,
     unique_digits,
 )
 from tests.integration.webhook_client import table_items
-
-UNAUTHENTICATED = {"no_token": 401, "wrong_token": 401, "revoked_token": 401}
-
-
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with Client(app, stage_name="local") as client:
-        yield Api(client)
-
-
-@pytest.fixture
-def who(api: Api, stack: Stack) -> Callers:
-    return callers(api, stack.secrets["ADMIN_TOKEN"])
-
-
-def token_of(who: Callers, caller: str) -> str:
-    token = who.tokens[caller]
-    assert token is not None
-    return token
-
-
-def admin(who: Callers) -> str:
-    return token_of(who, "admin")
 
 
 def register(api: Api, token: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -70,98 +43,6 @@ def holder(stack: Stack, platform: str, account_id: str) -> str | None:
         if item["pk"]["S"] == "OWNER" and item["sk"]["S"] == f"{platform}#{account_id}":
             return None if "released" in item else str(item["artist_id"]["S"])
     return None
-
-
-# The matrix: every artist route against every kind of caller -----------------------------------------
-
-MATRIX: dict[str, dict[str, int]] = {
-    "register": {
-        "admin": 201,
-        "editor": 201,
-        "editor_other": 403,
-        "viewer": 403,
-        "viewer_other": 403,
-        "moderator": 403,
-        **UNAUTHENTICATED,
-    },
-    "list": {
-        "admin": 200,
-        "editor": 200,
-        "editor_other": 200,
-        "viewer": 200,
-        "viewer_other": 200,
-        "moderator": 200,
-        **UNAUTHENTICATED,
-    },
-    "get": {
-        "admin": 200,
-        "editor": 200,
-        "editor_other": 404,
-        "viewer": 200,
-        "viewer_other": 404,
-        "moderator": 200,
-        **UNAUTHENTICATED,
-    },
-    "replace": {
-        "admin": 200,
-        "editor": 200,
-        "editor_other": 404,
-        "viewer": 403,
-        "viewer_other": 404,
-        "moderator": 403,
-        **UNAUTHENTICATED,
-    },
-    "archive": {
-        "admin": 204,
-        "editor": 204,
-        "editor_other": 404,
-        "viewer": 403,
-        "viewer_other": 404,
-        "moderator": 403,
-        **UNAUTHENTICATED,
-    },
-}
-
-
-def _request(api: Api, who: Callers, route: str, caller: str) -> Any:
-    """The route's request by the caller, against a fresh artist of `who.label` where it needs one."""
-    token = who.tokens[caller]
-    if route == "register":
-        return api.call("POST", "/artists", token, artist_body(who.label))
-    if route == "list":
-        return api.call("GET", "/artists", token)
-    target = register(api, admin(who), artist_body(who.label))
-    path = f"/artists/{target['artist_id']}"
-    if route == "get":
-        return api.call("GET", path, token)
-    if route == "replace":
-        return api.call("PUT", path, token, {**target, "name": "Renamed"})
-    return api.call("DELETE", path, token)
-
-
-@pytest.mark.parametrize("route", list(MATRIX))
-def test_each_artist_route_answers_each_caller_as_the_matrix_says(
-    api: Api, who: Callers, stack: Stack, route: str
-) -> None:
-    # Given a token (or none) for every kind of caller; When each calls the route
-    observed = {caller: _request(api, who, route, caller).status_code for caller in CALLERS}
-    # Then each gets the matrix's answer
-    assert observed == MATRIX[route]
-
-
-@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-def test_an_artist_of_another_label_answers_exactly_as_a_missing_one(
-    api: Api, who: Callers, stack: Stack, method: str
-) -> None:
-    # Given an artist of the label, and an editor of another label
-    target = register(api, admin(who), artist_body(who.label))
-    token = who.tokens["editor_other"]
-    # When the editor touches it, and an artist that does not exist
-    hidden = api.call(method, f"/artists/{target['artist_id']}", token, target)
-    missing = api.call(method, f"/artists/{unique('nobody')}", token, target)
-    # Then both answers are the same 404
-    assert hidden.status_code == missing.status_code == 404
-    assert hidden.body == missing.body
 
 
 # Registering and reading -------------------------------------------------------------------------------
@@ -196,8 +77,8 @@ def test_the_list_holds_the_callers_labels_and_archived_artists_only_when_asked(
     mine, archived = artist_body(who.label), artist_body(who.label)
     theirs = artist_body(who.other_label)
     for body in (mine, archived, theirs):
-        register(api, admin(who), body)
-    assert api.call("DELETE", f"/artists/{archived['artist_id']}", admin(who)).status_code == 204
+        register(api, who.token("admin"), body)
+    assert api.call("DELETE", f"/artists/{archived['artist_id']}", who.token("admin")).status_code == 204
 
     def listed(query: str) -> set[str]:
         response = api.call("GET", f"/artists{query}", who.tokens["viewer"])
@@ -210,7 +91,7 @@ def test_the_list_holds_the_callers_labels_and_archived_artists_only_when_asked(
 
 
 def test_an_existing_artist_id_is_409_whatever_its_label(api: Api, who: Callers, stack: Stack) -> None:
-    taken = register(api, admin(who), artist_body(who.label))
+    taken = register(api, who.token("admin"), artist_body(who.label))
     again = artist_body(who.other_label, artist_id=taken["artist_id"])
     response = api.call("POST", "/artists", who.tokens["editor_other"], again)
     assert response.status_code == 409
@@ -221,7 +102,7 @@ def test_an_account_another_artist_holds_is_409_naming_only_its_label(
     api: Api, who: Callers, stack: Stack
 ) -> None:
     # Given an artist of the label holding an X account
-    holder_body = register(api, admin(who), artist_body(who.label, name="Holder Name"))
+    holder_body = register(api, who.token("admin"), artist_body(who.label, name="Holder Name"))
     account = holder_body["accounts"]["x"][0]
     # When an editor of another label registers an artist with that account among others
     other = artist_body(who.other_label, accounts={"x": [unique_digits(), account]})
@@ -271,9 +152,9 @@ def test_bad_input_is_400_at_its_path_and_stores_nothing(
 def test_a_put_that_changes_the_id_or_label_says_so_with_every_other_error(
     api: Api, who: Callers, stack: Stack
 ) -> None:
-    target = register(api, admin(who), artist_body(who.label))
+    target = register(api, who.token("admin"), artist_body(who.label))
     changed = {**target, "artist_id": unique("moved"), "label": who.other_label, "name": "", "extra": 1}
-    response = api.call("PUT", f"/artists/{target['artist_id']}", admin(who), changed)
+    response = api.call("PUT", f"/artists/{target['artist_id']}", who.token("admin"), changed)
     assert response.status_code == 400
     assert set(body_of(response)["error"]["fields"]) == {"artist_id", "label", "name", "extra"}
 
@@ -284,28 +165,30 @@ def test_a_put_that_changes_the_id_or_label_says_so_with_every_other_error(
 def test_a_put_claims_added_accounts_and_releases_removed_ones(api: Api, who: Callers, stack: Stack) -> None:
     # Given an artist holding two X accounts
     kept, dropped, added = unique_digits(), unique_digits(), unique_digits()
-    target = register(api, admin(who), artist_body(who.label, accounts={"x": [kept, dropped]}))
+    target = register(api, who.token("admin"), artist_body(who.label, accounts={"x": [kept, dropped]}))
     # When a PUT replaces one of them with a third
     replaced = {**target, "accounts": {"x": [kept, added]}}
     response = api.call("PUT", f"/artists/{target['artist_id']}", who.tokens["editor"], replaced)
     # Then the artist holds the kept and added accounts, and the dropped one is free
     assert response.status_code == 200, response.body
     assert [holder(stack, "x", a) for a in (kept, added, dropped)] == [target["artist_id"]] * 2 + [None]
-    register(api, admin(who), artist_body(who.other_label, accounts={"x": [dropped]}))
+    register(api, who.token("admin"), artist_body(who.other_label, accounts={"x": [dropped]}))
 
 
 def test_a_put_taking_another_artists_account_is_409_and_changes_nothing(
     api: Api, who: Callers, stack: Stack
 ) -> None:
-    theirs = register(api, admin(who), artist_body(who.other_label))
-    mine = register(api, admin(who), artist_body(who.label))
+    theirs = register(api, who.token("admin"), artist_body(who.other_label))
+    mine = register(api, who.token("admin"), artist_body(who.label))
     taking = {**mine, "name": "Renamed", "accounts": {"x": theirs["accounts"]["x"]}}
     response = api.call("PUT", f"/artists/{mine['artist_id']}", who.tokens["editor"], taking)
     assert response.status_code == 409
     assert body_of(response)["error"]["fields"] == {
         "accounts.x.0": f"Registered to an artist of label {who.other_label}."
     }
-    assert body_of(api.call("GET", f"/artists/{mine['artist_id']}", admin(who)))["name"] == mine["name"]
+    assert (
+        body_of(api.call("GET", f"/artists/{mine['artist_id']}", who.token("admin")))["name"] == mine["name"]
+    )
     assert holder(stack, "x", mine["accounts"]["x"][0]) == mine["artist_id"]
 
 
@@ -313,23 +196,25 @@ def test_archiving_releases_the_accounts_so_another_label_may_sign_the_artist(
     api: Api, who: Callers, stack: Stack
 ) -> None:
     # Given an artist of the label
-    signed = register(api, admin(who), artist_body(who.label))
+    signed = register(api, who.token("admin"), artist_body(who.label))
     # When it is archived (twice: archiving is idempotent)
     for _ in range(2):
         assert api.call("DELETE", f"/artists/{signed['artist_id']}", who.tokens["editor"]).status_code == 204
     # Then it reads as archived, and another label registers its accounts under an artist of its own
-    assert body_of(api.call("GET", f"/artists/{signed['artist_id']}", admin(who)))["archived"] is True
+    assert body_of(api.call("GET", f"/artists/{signed['artist_id']}", who.token("admin")))["archived"] is True
     resigned = artist_body(who.other_label, accounts=signed["accounts"])
-    register(api, token_of(who, "editor_other"), resigned)
+    register(api, who.token("editor_other"), resigned)
     assert holder(stack, "x", signed["accounts"]["x"][0]) == resigned["artist_id"]
 
 
 def test_a_put_of_an_archived_artist_keeps_it_archived_and_claims_nothing(
     api: Api, who: Callers, stack: Stack
 ) -> None:
-    target = register(api, admin(who), artist_body(who.label))
-    api.call("DELETE", f"/artists/{target['artist_id']}", admin(who))
-    response = api.call("PUT", f"/artists/{target['artist_id']}", admin(who), {**target, "name": "Renamed"})
+    target = register(api, who.token("admin"), artist_body(who.label))
+    api.call("DELETE", f"/artists/{target['artist_id']}", who.token("admin"))
+    response = api.call(
+        "PUT", f"/artists/{target['artist_id']}", who.token("admin"), {**target, "name": "Renamed"}
+    )
     assert response.status_code == 200
     assert body_of(response)["artist"]["archived"] is True
     assert holder(stack, "x", target["accounts"]["x"][0]) is None
@@ -341,9 +226,11 @@ def test_a_registration_warns_of_the_labels_campaigns_that_track_it_under_anothe
     # Given a campaign of the label tracking an X account, with a free-text artist
     account = unique_digits()
     campaign = campaign_body(who.label, artist="Indochine", tracked={"x": {"accounts": [account]}})
-    assert api.call("POST", "/campaigns", admin(who), campaign).status_code == 201
+    assert api.call("POST", "/campaigns", who.token("admin"), campaign).status_code == 201
     # When an artist holding that account is registered
-    response = api.call("POST", "/artists", admin(who), artist_body(who.label, accounts={"x": [account]}))
+    response = api.call(
+        "POST", "/artists", who.token("admin"), artist_body(who.label, accounts={"x": [account]})
+    )
     # Then the answer names the campaign, so that its artist can be set to the artist_id
     assert response.status_code == 201
     (warning,) = body_of(response)["warnings"]

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
 import icalendar
 import pytest
-from chalice.test import Client
 
-from app import app
 from tests.conftest import unique
 from tests.integration.conftest import Stack
 from tests.integration.management_client import Api, body_of, campaign_body
@@ -32,12 +29,6 @@ def push(push_id: str, at: str = AT, platforms: list[str] | None = None, **chang
         "title": f"Title of {push_id}",
         **changes,
     }
-
-
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with Client(app, stage_name="local") as client:
-        yield Api(client)
 
 
 @pytest.fixture
@@ -74,6 +65,14 @@ def events(body: bytes | str) -> dict[str, Any]:
 
 
 # GET /calendar ------------------------------------------------------------------------------------
+
+
+def a_feed_read_once(api: Api, admin: str) -> tuple[str, str]:
+    """The feed path of a fresh label with one push, and the ETag of its first read."""
+    label = unique("label")
+    create(api, admin, label, [push("clip")])
+    path = feed_path(make_feed(api, admin, [label])["url"])
+    return path, get_feed(api, path).headers["ETag"]
 
 
 def test_the_calendar_shows_its_labels_in_full_and_other_labels_anonymised(api: Api, admin: str) -> None:
@@ -223,10 +222,7 @@ def test_a_poll_with_the_current_etag_is_a_304_that_reads_one_item(
     api: Api, admin: str, stack: Stack
 ) -> None:
     # Given a feed read once, and every DynamoDB item read from now on counted at botocore level
-    label = unique("label")
-    create(api, admin, label, [push("clip")])
-    path = feed_path(make_feed(api, admin, [label])["url"])
-    etag = get_feed(api, path).headers["ETag"]
+    path, etag = a_feed_read_once(api, admin)
     from chalicelib.aws import get_clients
 
     read: Counter[str] = Counter()
@@ -247,10 +243,7 @@ def test_a_poll_with_the_current_etag_is_a_304_that_reads_one_item(
 
 def test_another_labels_clashing_change_changes_the_feeds_etag(api: Api, admin: str) -> None:
     # Given a feed of label A, read once
-    label_a = unique("label")
-    create(api, admin, label_a, [push("clip")])
-    path = feed_path(make_feed(api, admin, [label_a])["url"])
-    etag = get_feed(api, path).headers["ETag"]
+    path, etag = a_feed_read_once(api, admin)
     # When label B creates a push that clashes with A's
     create(api, admin, unique("label"), [push("teaser", at="2026-11-25T12:00:00Z")])
     # Then the feed is no longer a 304 for the old ETag
@@ -259,10 +252,7 @@ def test_another_labels_clashing_change_changes_the_feeds_etag(api: Api, admin: 
 
 def test_an_unrelated_change_keeps_the_304(api: Api, admin: str) -> None:
     # Given a feed of label A, read once
-    label_a = unique("label")
-    create(api, admin, label_a, [push("clip")])
-    path = feed_path(make_feed(api, admin, [label_a])["url"])
-    etag = get_feed(api, path).headers["ETag"]
+    path, etag = a_feed_read_once(api, admin)
     # When another label creates a campaign whose push is far from A's
     create(api, admin, unique("label"), [push("later", at="2026-12-10T10:00:00Z")])
     # Then the poll is still a 304

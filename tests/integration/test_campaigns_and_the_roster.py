@@ -4,46 +4,25 @@ another label's artist; both on POST and PUT, each a 400 at its field path that 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from chalice.test import Client
 
-from app import app
 from tests.integration.conftest import Stack
 from tests.integration.management_client import (
     Api,
     Callers,
     artist_body,
     body_of,
-    callers,
     campaign_body,
     unique_digits,
 )
 from tests.integration.webhook_client import table_items
 
 
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with Client(app, stage_name="local") as client:
-        yield Api(client)
-
-
-@pytest.fixture
-def who(api: Api, stack: Stack) -> Callers:
-    return callers(api, stack.secrets["ADMIN_TOKEN"])
-
-
-def token(who: Callers, caller: str) -> str:
-    value = who.tokens[caller]
-    assert value is not None
-    return value
-
-
 def registered(api: Api, who: Callers, label: str, **changes: Any) -> dict[str, Any]:
     body = artist_body(label, **changes)
-    assert api.call("POST", "/artists", token(who, "admin"), body).status_code == 201
+    assert api.call("POST", "/artists", who.token("admin"), body).status_code == 201
     return body
 
 
@@ -65,7 +44,7 @@ def test_a_campaign_tracking_another_labels_account_is_400_at_its_path_and_not_s
     theirs = registered(api, who, who.other_label)["accounts"]["x"][0]
     # When an editor creates a campaign tracking one account of its own and that one
     body = tracking(who.label, unique_digits(), theirs)
-    response = api.call("POST", "/campaigns", token(who, "editor"), body)
+    response = api.call("POST", "/campaigns", who.token("editor"), body)
     # Then it is a 400 at that account's path, naming the label that holds it, and nothing is stored
     assert response.status_code == 400
     fields = body_of(response)["error"]["fields"]
@@ -78,11 +57,11 @@ def test_a_put_adding_another_labels_account_is_400_and_changes_nothing(
     api: Api, who: Callers, stack: Stack
 ) -> None:
     body = tracking(who.label, unique_digits())
-    assert api.call("POST", "/campaigns", token(who, "editor"), body).status_code == 201
+    assert api.call("POST", "/campaigns", who.token("editor"), body).status_code == 201
     before = stored_campaign(stack, body["campaign_id"])
     theirs = registered(api, who, who.other_label)["accounts"]["x"][0]
     changed = tracking(who.label, *body["tracked"]["x"]["accounts"], theirs, campaign_id=body["campaign_id"])
-    response = api.call("PUT", f"/campaigns/{body['campaign_id']}", token(who, "editor"), changed)
+    response = api.call("PUT", f"/campaigns/{body['campaign_id']}", who.token("editor"), changed)
     assert response.status_code == 400
     assert list(body_of(response)["error"]["fields"]) == ["tracked.x.accounts.1"]
     assert stored_campaign(stack, body["campaign_id"]) == before
@@ -96,11 +75,11 @@ def test_an_artist_id_of_another_label_is_400_on_artist(
     theirs = registered(api, who, who.other_label)
     body = campaign_body(who.label)
     if method == "PUT":
-        assert api.call("POST", "/campaigns", token(who, "editor"), body).status_code == 201
+        assert api.call("POST", "/campaigns", who.token("editor"), body).status_code == 201
     before = stored_campaign(stack, body["campaign_id"])
     # When a campaign of the label names it as its artist
     path = "/campaigns" if method == "POST" else f"/campaigns/{body['campaign_id']}"
-    response = api.call(method, path, token(who, "editor"), {**body, "artist": theirs["artist_id"]})
+    response = api.call(method, path, who.token("editor"), {**body, "artist": theirs["artist_id"]})
     # Then it is a 400 on `artist`, and the campaign is as it was (absent, or unchanged)
     assert response.status_code == 400
     assert list(body_of(response)["error"]["fields"]) == ["artist"]
@@ -112,22 +91,22 @@ def test_a_campaign_may_name_its_labels_artist_and_track_its_accounts(
 ) -> None:
     ours = registered(api, who, who.label)
     body = tracking(who.label, ours["accounts"]["x"][0], artist=ours["artist_id"])
-    assert api.call("POST", "/campaigns", token(who, "editor"), body).status_code == 201
+    assert api.call("POST", "/campaigns", who.token("editor"), body).status_code == 201
 
 
 def test_a_free_text_artist_keeps_working(api: Api, who: Callers, stack: Stack) -> None:
     registered(api, who, who.other_label)
     body = campaign_body(who.label, artist="Indochine & friends")
-    assert api.call("POST", "/campaigns", token(who, "editor"), body).status_code == 201
+    assert api.call("POST", "/campaigns", who.token("editor"), body).status_code == 201
     changed = {**body, "name": "Renamed"}
     assert (
-        api.call("PUT", f"/campaigns/{body['campaign_id']}", token(who, "editor"), changed).status_code == 200
+        api.call("PUT", f"/campaigns/{body['campaign_id']}", who.token("editor"), changed).status_code == 200
     )
 
 
 def test_both_roster_problems_come_in_one_400(api: Api, who: Callers, stack: Stack) -> None:
     theirs = registered(api, who, who.other_label)
     body = tracking(who.label, theirs["accounts"]["x"][0], artist=theirs["artist_id"])
-    response = api.call("POST", "/campaigns", token(who, "editor"), body)
+    response = api.call("POST", "/campaigns", who.token("editor"), body)
     assert response.status_code == 400
     assert set(body_of(response)["error"]["fields"]) == {"artist", "tracked.x.accounts.0"}

@@ -5,20 +5,17 @@ that replace, bad files and rows, and label scoping."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import boto3
 import pytest
-from chalice.test import Client
 
-from app import app
 from chalicelib import wiring
 from chalicelib.domain.consumption.rules import Totals
 from tests.conftest import unique
 from tests.integration.conftest import Stack
-from tests.integration.management_client import Api, Callers, artist_body, body_of, callers, campaign_body
+from tests.integration.management_client import Api, Callers, artist_body, body_of, campaign_body
 
 HEADER = "date,isrc,upc,platform,country,streams_premium,streams_ad,downloads,physical_units"
 _serial = iter(range(10**6))
@@ -35,23 +32,12 @@ def new_isrc() -> str:
     return f"FRZ03{int(unique('i').split('-')[1]) % 100:02d}{hash(unique('i')) % 10**5:05d}"
 
 
-@pytest.fixture
-def api(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
-    queue = boto3.client("sqs").create_queue(QueueName=unique("imports"))["QueueUrl"]
+@pytest.fixture(autouse=True)
+def imports_queue(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A queue of the imports' own, named before the app first reads its settings."""
+    queue = str(boto3.client("sqs").create_queue(QueueName=unique("imports"))["QueueUrl"])
     monkeypatch.setenv("IMPORTS_QUEUE_URL", queue)
-    with Client(app, stage_name="local") as client:
-        yield Api(client)
-
-
-@pytest.fixture
-def who(api: Api, stack: Stack) -> Callers:
-    return callers(api, stack.secrets["ADMIN_TOKEN"])
-
-
-def token(who: Callers, caller: str) -> str:
-    value = who.tokens[caller]
-    assert value is not None
-    return value
+    return queue
 
 
 def release_body(label: str, artist_id: str, **changes: Any) -> dict[str, Any]:
@@ -71,9 +57,9 @@ def release_body(label: str, artist_id: str, **changes: Any) -> dict[str, Any]:
 @pytest.fixture
 def release(api: Api, who: Callers) -> dict[str, Any]:
     artist = artist_body(who.label)
-    assert api.call("POST", "/artists", token(who, "admin"), artist).status_code == 201
+    assert api.call("POST", "/artists", who.token("admin"), artist).status_code == 201
     body = release_body(who.label, artist["artist_id"])
-    response = api.call("POST", "/releases", token(who, "editor"), body)
+    response = api.call("POST", "/releases", who.token("editor"), body)
     assert response.status_code == 201, response.body
     return body
 
@@ -98,10 +84,10 @@ def run_worker() -> None:
 
 
 def imported(api: Api, who: Callers, data: bytes) -> dict[str, Any]:
-    response = post_report(api, token(who, "editor"), who.label, data)
+    response = post_report(api, who.token("editor"), who.label, data)
     assert response.status_code == 202, response.body
     run_worker()
-    status = api.call("GET", f"/imports/{body_of(response)['import_id']}", token(who, "viewer"))
+    status = api.call("GET", f"/imports/{body_of(response)['import_id']}", who.token("viewer"))
     assert status.status_code == 200
     result: dict[str, Any] = body_of(status)
     return result
@@ -124,7 +110,7 @@ def test_an_editor_registers_a_release_of_its_labels_artist_and_a_viewer_lists_i
 ) -> None:
     # Given a release registered by the label's editor (fixture)
     # When the label's viewer lists the label's releases
-    listed = body_of(api.call("GET", f"/releases?label={who.label}", token(who, "viewer")))
+    listed = body_of(api.call("GET", f"/releases?label={who.label}", who.token("viewer")))
     # Then it is there, with its tracks
     (found,) = listed["releases"]
     assert found["upc"] == release["upc"]
@@ -133,7 +119,7 @@ def test_an_editor_registers_a_release_of_its_labels_artist_and_a_viewer_lists_i
 
 def test_a_release_of_an_artist_outside_the_label_is_a_400(api: Api, who: Callers) -> None:
     body = release_body(who.label, unique("nobody"))
-    response = api.call("POST", "/releases", token(who, "admin"), body)
+    response = api.call("POST", "/releases", who.token("admin"), body)
     assert response.status_code == 400
     assert "artist_id" in body_of(response)["error"]["fields"]
 
@@ -150,7 +136,7 @@ def test_a_release_with_a_bad_id_is_a_400_naming_the_field(
     api: Api, who: Callers, release: dict[str, Any], change: dict[str, Any], field: str
 ) -> None:
     body = {**release_body(who.label, release["artist_id"]), **change}
-    response = api.call("POST", "/releases", token(who, "admin"), body)
+    response = api.call("POST", "/releases", who.token("admin"), body)
     assert response.status_code == 400
     assert field in body_of(response)["error"]["fields"]
 
@@ -166,7 +152,7 @@ def test_who_may_remove_a_release(
 
 
 def test_an_existing_upc_is_a_409(api: Api, who: Callers, release: dict[str, Any]) -> None:
-    response = api.call("POST", "/releases", token(who, "admin"), release)
+    response = api.call("POST", "/releases", who.token("admin"), release)
     assert response.status_code == 409
 
 
@@ -234,13 +220,13 @@ def test_a_file_that_cannot_be_read_fails_with_its_reason_and_counts_nothing(
 
 
 def test_a_report_over_10_mb_is_a_413_pointing_to_the_s3_drop(api: Api, who: Callers) -> None:
-    response = post_report(api, token(who, "editor"), who.label, b"x" * (10 * 1024 * 1024 + 1))
+    response = post_report(api, who.token("editor"), who.label, b"x" * (10 * 1024 * 1024 + 1))
     assert response.status_code == 413
     assert f"imports/{who.label}/generic/" in body_of(response)["error"]["message"]
 
 
 def test_a_report_that_is_not_csv_or_tsv_is_a_415(api: Api, who: Callers) -> None:
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token(who, 'editor')}"}
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {who.token('editor')}"}
     response = api.client.http.request(
         "POST", f"/imports?label={who.label}&format=generic", headers=headers, body=b"{}"
     )
@@ -250,10 +236,10 @@ def test_a_report_that_is_not_csv_or_tsv_is_a_415(api: Api, who: Callers) -> Non
 def test_a_viewer_may_not_import_and_another_labels_editor_may_not_read_an_import(
     api: Api, who: Callers, release: dict[str, Any]
 ) -> None:
-    assert post_report(api, token(who, "viewer"), who.label, f"{HEADER}\n".encode()).status_code == 403
-    done = post_report(api, token(who, "editor"), who.label, f"{HEADER}\n".encode())
+    assert post_report(api, who.token("viewer"), who.label, f"{HEADER}\n".encode()).status_code == 403
+    done = post_report(api, who.token("editor"), who.label, f"{HEADER}\n".encode())
     import_id = body_of(done)["import_id"]
-    assert api.call("GET", f"/imports/{import_id}", token(who, "editor_other")).status_code == 404
+    assert api.call("GET", f"/imports/{import_id}", who.token("editor_other")).status_code == 404
 
 
 def test_an_s3_drop_is_imported_and_listed_with_its_key(
@@ -274,7 +260,7 @@ def test_an_s3_drop_is_imported_and_listed_with_its_key(
     for _ in range(2):
         wiring.import_service().handle(json.dumps(notification), lambda: 900.0)
     # Then the import is listed once, done, with its key; and the month row counts on the 1st
-    listed = body_of(api.call("GET", f"/imports?label={who.label}", token(who, "viewer")))["imports"]
+    listed = body_of(api.call("GET", f"/imports?label={who.label}", who.token("viewer")))["imports"]
     drops = [i for i in listed if i["source"] == "s3"]
     assert len(drops) == 1
     assert (drops[0]["key"], drops[0]["status"], drops[0]["rows_counted"]) == (key, "done", 1)
@@ -290,7 +276,7 @@ def test_an_import_out_of_time_continues_from_its_offset_in_the_next_invocation(
     monkeypatch.setattr(consumption, "CHUNK_ROWS", 2)
     isrc = release["tracks"][0]["isrc"]
     lines = "".join(f"2026-03-{day:02d},{isrc},,spotify,FR,{day},0,0,0\n" for day in range(1, 6))
-    response = post_report(api, token(who, "editor"), who.label, f"{HEADER}\n{lines}".encode())
+    response = post_report(api, who.token("editor"), who.label, f"{HEADER}\n{lines}".encode())
     import_id = body_of(response)["import_id"]
     sqs = boto3.client("sqs")
     url = wiring.get_settings().imports_queue_url
@@ -301,7 +287,7 @@ def test_an_import_out_of_time_continues_from_its_offset_in_the_next_invocation(
         wiring.import_service().handle(messages[0]["Body"], lambda: 1.0)
         sqs.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])
     # Then three invocations read 2, 2 and 1 rows, each from where the previous stopped
-    status = body_of(api.call("GET", f"/imports/{import_id}", token(who, "admin")))
+    status = body_of(api.call("GET", f"/imports/{import_id}", who.token("admin")))
     assert invocations == 3
     assert (status["status"], status["rows_total"], status["rows_counted"]) == ("done", 5, 5)
     assert [track_totals(isrc, f"2026-03-0{d}").premium for d in range(1, 6)] == [1, 2, 3, 4, 5]
@@ -311,7 +297,7 @@ def test_an_import_out_of_time_continues_from_its_offset_in_the_next_invocation(
 
 
 def _published_consumption(api: Api, who: Callers, campaign_id: str) -> dict[str, Any]:
-    answer = api.call("POST", f"/campaigns/{campaign_id}/publish", token(who, "admin"))
+    answer = api.call("POST", f"/campaigns/{campaign_id}/publish", who.token("admin"))
     assert answer.status_code == 200, answer.body
     s3 = boto3.client("s3")
     bucket = wiring.get_settings().summary_bucket
@@ -337,7 +323,7 @@ def test_a_published_summary_reads_day_totals_whatever_the_number_of_rows(
         starts_at="2026-01-09T00:00:00+01:00",
         ends_at="2026-01-20T00:00:00+01:00",
     )
-    assert api.call("POST", "/campaigns", token(who, "admin"), campaign).status_code == 201
+    assert api.call("POST", "/campaigns", who.token("admin"), campaign).status_code == 201
     one_a_day = [f"2026-01-1{d},{isrc},,spotify,FR,10,5,0,0" for d in (0, 1, 2)]
     imported(api, who, "\n".join([HEADER, *one_a_day, ""]).encode())
     read: list[int] = []

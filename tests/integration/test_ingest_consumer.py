@@ -14,7 +14,7 @@ from chalice.test import Client
 
 import app as app_module
 from infra.local import senders as payloads
-from infra.local.senders import Senders
+from infra.local.senders import Senders, SignedRequest
 from tests.integration.conftest import Stack
 from tests.integration.function_url_client import front_doors
 from tests.integration.webhook_client import consume as shared_consume
@@ -44,6 +44,15 @@ def kinds(stack: Stack) -> dict[tuple[str, str, bool], int]:
         key = (item["platform"]["S"], item["kind"]["S"], item["undo"]["BOOL"])
         counted[key] = counted.get(key, 0) + 1
     return counted
+
+
+def kinds_once_consumed(
+    client: Client, stack: Stack, request: SignedRequest
+) -> dict[tuple[str, str, bool], int]:
+    """`kinds` once the request is accepted (200) and the queue consumed."""
+    assert send(client, request).status_code == 200
+    consume(stack)
+    return kinds(stack)
 
 
 def test_every_push_platform_becomes_engagement_events(
@@ -142,11 +151,8 @@ def test_a_youtube_delivery_for_a_topic_without_a_live_subscription_is_accepted_
 ) -> None:
     # Given a delivery for a channel's topic, validly signed, but no subscription to that topic
     request = senders.youtube(payloads.youtube_entry("UCnosub", "vid1", AT, AT), "UCnosub")
-    # When it is delivered and consumed
-    assert send(client, request).status_code == 200
-    consume(stack)
-    # Then nothing of it is stored
-    assert kinds(stack) == {}
+    # When it is delivered and consumed; Then nothing of it is stored
+    assert kinds_once_consumed(client, stack, request) == {}
 
 
 def test_a_youtube_entry_of_another_channel_than_the_topics_is_ignored(
@@ -156,11 +162,8 @@ def test_a_youtube_entry_of_another_channel_than_the_topics_is_ignored(
     # announces a video of UCother
     subscribe_live(client, stack.table_name, "UCabc")
     request = senders.youtube(payloads.youtube_entry("UCother", "vid-other", AT, AT), "UCabc")
-    # When it is delivered and consumed
-    assert send(client, request).status_code == 200
-    consume(stack)
-    # Then the entry is not stored, under either channel
-    assert kinds(stack) == {}
+    # When it is delivered and consumed; Then the entry is not stored, under either channel
+    assert kinds_once_consumed(client, stack, request) == {}
 
 
 def test_a_youtube_delivery_after_the_hub_confirmed_our_unsubscribe_is_ignored(
@@ -179,14 +182,9 @@ def test_a_youtube_delivery_after_the_hub_confirmed_our_unsubscribe_is_ignored(
         f"/webhooks/youtube?hub.mode=unsubscribe&hub.topic={quote(topic, safe='')}&hub.challenge=c"
     )
     assert confirmed.status_code == 200
-    # When the hub still delivers an upload of that channel
-    assert (
-        send(client, senders.youtube(payloads.youtube_entry("UCabc", "vid1", AT, AT), "UCabc")).status_code
-        == 200
-    )
-    consume(stack)
-    # Then it is not stored
-    assert kinds(stack) == {}
+    # When the hub still delivers an upload of that channel; Then it is not stored
+    request = senders.youtube(payloads.youtube_entry("UCabc", "vid1", AT, AT), "UCabc")
+    assert kinds_once_consumed(client, stack, request) == {}
 
 
 def test_actors_are_pseudonymised_and_texts_expire(client: Client, senders: Senders, stack: Stack) -> None:

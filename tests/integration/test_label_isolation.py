@@ -10,32 +10,23 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
-import pytest
 
-import app as app_module
 from chalicelib.report.html_report import render_html
 from infra.local import senders as payloads
 from infra.local.senders import Senders
+from tests.campaigns import campaign_dict, open_window
 from tests.conftest import unique
 from tests.integration.conftest import Stack
-from tests.integration.function_url_client import front_doors
 from tests.integration.management_client import Api, Callers, artist_body, body_of, callers, unique_digits
 from tests.integration.webhook_client import consume, send
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 AT = NOW - timedelta(hours=2)
-
-
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with front_doors(app_module.app) as client:
-        yield Api(client)
 
 
 @dataclass(frozen=True)
@@ -83,16 +74,13 @@ def engagement(api: Api, stack: Stack, found: Labels) -> None:
 
 
 def campaign(label: str, tracked: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "campaign_id": unique("campaign"),
-        "name": "Indochine: 13 tour launch",
-        "label": label,
-        "artist": "Indochine",
-        "starts_at": (NOW - timedelta(days=1)).isoformat(),
-        "ends_at": (NOW + timedelta(days=20)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": tracked,
-    }
+    return campaign_dict(
+        campaign_id=unique("campaign"),
+        label=label,
+        artist="Indochine",
+        tracked=tracked,
+        **open_window(NOW, until=timedelta(days=20)),
+    )
 
 
 @dataclass(frozen=True)

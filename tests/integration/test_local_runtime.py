@@ -37,7 +37,7 @@ def _queue_with_dead_letters(sqs: Any, max_receives: int = 5) -> tuple[str, str]
     return queue_url, dlq_url
 
 
-def _poller(sqs: Any, queue_url: str, handler: Any) -> QueuePoller:
+def _poller(sqs: Any, queue_url: str, handler: Any, **options: Any) -> QueuePoller:
     return QueuePoller(
         sqs=sqs,
         queue_url=queue_url,
@@ -45,6 +45,7 @@ def _poller(sqs: Any, queue_url: str, handler: Any) -> QueuePoller:
         handler=handler,
         stop=threading.Event(),
         wait_seconds=0,
+        **options,
     )
 
 
@@ -133,20 +134,29 @@ def test_sqs_event_shape_matches_lambda() -> None:
     assert record["awsRegion"] == "us-east-1"
 
 
-def test_a_scheduled_function_fires_on_its_rate_with_the_speed_up() -> None:
-    # Given "every minute" on a clock 600 times faster than the wall clock (a minute is 0.1 s)
-    runs: list[dict[str, Any]] = []
-    stop = threading.Event()
+def started_on_a_600x_clock(
+    function_name: str, expression: str, runs: list[Any], stop: threading.Event
+) -> ScheduledFunction:
+    """A scheduled function, started, that appends its events to `runs`, on a clock at 12:00:30 that runs
+    600 times faster than the wall clock (a minute is 0.1 s)."""
     clock = VirtualClock(speedup=600, start=datetime(2026, 11, 26, 12, 0, 30, tzinfo=UTC))
     scheduled = ScheduledFunction(
-        function_name="publish",
-        expression="rate(1 minute)",
+        function_name=function_name,
+        expression=expression,
         handler=lambda e, _c: runs.append(e),
         clock=clock,
         stop=stop,
     )
-    # When it runs until it has fired four times (bounded: 5 s even on a loaded machine)
     scheduled.start()
+    return scheduled
+
+
+def test_a_scheduled_function_fires_on_its_rate_with_the_speed_up() -> None:
+    # Given "every minute" on a clock 600 times faster than the wall clock (a minute is 0.1 s)
+    runs: list[dict[str, Any]] = []
+    stop = threading.Event()
+    scheduled = started_on_a_600x_clock("publish", "rate(1 minute)", runs, stop)
+    # When it runs until it has fired four times (bounded: 5 s even on a loaded machine)
     deadline = time.monotonic() + 5
     while len(runs) < 4 and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -164,15 +174,7 @@ def test_a_cron_schedule_waits_for_its_minute() -> None:
     # Given "at minute 0 of every hour" at 12:00:30 on a 600x clock (the next run is 59.5 min away = ~6 s)
     runs: list[Any] = []
     stop = threading.Event()
-    clock = VirtualClock(speedup=600, start=datetime(2026, 11, 26, 12, 0, 30, tzinfo=UTC))
-    scheduled = ScheduledFunction(
-        function_name="pull",
-        expression="cron(0 * * * ? *)",
-        handler=lambda e, _c: runs.append(e),
-        clock=clock,
-        stop=stop,
-    )
-    scheduled.start()
+    scheduled = started_on_a_600x_clock("pull", "cron(0 * * * ? *)", runs, stop)
     time.sleep(0.5)
     stop.set()
     scheduled.join(timeout=2)
@@ -192,15 +194,7 @@ def test_a_batch_larger_than_one_receive_is_gathered(sqs: Any) -> None:
         batches.append(len(event["Records"]))
         return {"batchItemFailures": []}
 
-    poller = QueuePoller(
-        sqs=sqs,
-        queue_url=queue_url,
-        function_name="ingest",
-        handler=handler,
-        stop=threading.Event(),
-        batch_size=100,
-        wait_seconds=0,
-    )
+    poller = _poller(sqs, queue_url, handler, batch_size=100)
     # When it polls once
     deleted = poller.poll_once()
     # Then one invocation got all 25, and all were deleted

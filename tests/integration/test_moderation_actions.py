@@ -6,66 +6,35 @@ auto-hide policy, and the audit trail."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import pytest
-from chalice.test import Client
 
-from app import app
 from chalicelib import wiring
 from chalicelib.adapters.event_store import event_item
 from chalicelib.domain.events import EngagementEvent
 from chalicelib.domain.moderation_actions import AutoHideCandidate
 from tests.fakes.platform_server import PlatformServer, Reply
-from tests.integration.conftest import Stack
-from tests.integration.management_client import Api, Callers, artist_body, body_of, callers, unique_digits
+from tests.integration.conftest import Stack, put_secrets
+from tests.integration.management_client import Api, Callers, artist_body, body_of, unique_digits
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
-@pytest.fixture
-def fakes(monkeypatch: pytest.MonkeyPatch) -> Iterator[PlatformServer]:
-    server = PlatformServer().start()
-    monkeypatch.setenv("META_GRAPH_BASE", f"{server.base_url}/graph")
-    monkeypatch.setenv("YOUTUBE_API_BASE", f"{server.base_url}/youtube/v3")
-    monkeypatch.setenv("X_API_BASE", f"{server.base_url}/2")
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def api(stack: Stack, fakes: PlatformServer) -> Iterator[Api]:
-    wiring.reset()
-    with Client(app, stage_name="local") as client:
-        yield Api(client)
-
-
-@pytest.fixture
-def who(api: Api, stack: Stack) -> Callers:
-    return callers(api, stack.secrets["ADMIN_TOKEN"])
+# The platforms' fakes listen before the app first reads its settings.
+pytestmark = pytest.mark.usefixtures("fakes")
 
 
 def credentials(**values: str) -> None:
-    ssm = boto3.client("ssm")
-    for name, value in values.items():
-        ssm.put_parameter(
-            Name=f"/engagement-tracker/local/{name}", Value=value, Type="SecureString", Overwrite=True
-        )
+    put_secrets(**values)
     wiring.reset()  # the secrets are cached per container: this one starts afresh
-
-
-def token(who: Callers, caller: str) -> str:
-    value = who.tokens[caller]
-    assert value is not None
-    return value
 
 
 def register(api: Api, who: Callers, label: str, platform: str, account: str) -> None:
     body = artist_body(label, accounts={platform: [account]})
-    response = api.call("POST", "/artists", token(who, "admin"), body)
+    response = api.call("POST", "/artists", who.token("admin"), body)
     assert response.status_code == 201, response.body
 
 
@@ -93,12 +62,30 @@ def comment_of_label(api: Api, who: Callers, stack: Stack, platform: str, label:
     return comment
 
 
+# The token each platform's moderation calls carry, as an operator stores it.
+TOKENS = {
+    "instagram": ("META_ACCESS_TOKEN", "meta-page-token"),
+    "facebook": ("META_ACCESS_TOKEN", "meta-page-token"),
+    "youtube": ("YOUTUBE_OAUTH_TOKEN", "yt-oauth"),
+    "x": ("X_USER_ACCESS_TOKEN", "x-user"),
+}
+
+
+def comment_with_its_token(
+    api: Api, who: Callers, stack: Stack, platform: str, label: str | None = None
+) -> str:
+    """A stored comment of the label (`who.label` by default) on the platform, and the platform's token."""
+    name, value = TOKENS[platform]
+    credentials(**{name: value})
+    return comment_of_label(api, who, stack, platform, label)
+
+
 def hide(api: Api, tok: str, platform: str, comment: str, verb: str = "hide") -> Any:
     return api.call("POST", f"/moderation/{platform}/comments/{comment}/{verb}", tok)
 
 
 def actions(api: Api, who: Callers, label: str) -> list[dict[str, Any]]:
-    response = api.call("GET", f"/moderation/actions?label={label}", token(who, "admin"))
+    response = api.call("GET", f"/moderation/actions?label={label}", who.token("admin"))
     assert response.status_code == 200, response.body
     result: list[dict[str, Any]] = body_of(response)["actions"]
     return result
@@ -111,11 +98,10 @@ def test_a_moderator_hides_an_instagram_comment_of_its_label(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given a stored Instagram comment on an account of the moderator's label, and Meta's token
-    credentials(META_ACCESS_TOKEN="meta-page-token")
-    comment = comment_of_label(api, who, stack, "instagram")
+    comment = comment_with_its_token(api, who, stack, "instagram")
     fakes.reply(f"/graph/{comment}", Reply(200, {}, {"success": True}))
     # when the moderator hides it
-    response = hide(api, token(who, "moderator"), "instagram", comment)
+    response = hide(api, who.token("moderator"), "instagram", comment)
     # then Graph was asked to hide it with the page token, and the action is done
     assert response.status_code == 202, response.body
     (request,) = fakes.requests_to(f"/graph/{comment}")
@@ -128,11 +114,10 @@ def test_a_facebook_comment_is_hidden_with_is_hidden(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given a stored Facebook comment of the label
-    credentials(META_ACCESS_TOKEN="meta-page-token")
-    comment = comment_of_label(api, who, stack, "facebook")
+    comment = comment_with_its_token(api, who, stack, "facebook")
     fakes.reply(f"/graph/{comment}", Reply(200, {}, {"success": True}))
     # when it is unhidden
-    response = hide(api, token(who, "moderator"), "facebook", comment, "unhide")
+    response = hide(api, who.token("moderator"), "facebook", comment, "unhide")
     # then Graph gets is_hidden=false
     assert response.status_code == 202, response.body
     assert fakes.requests_to(f"/graph/{comment}")[0].param("is_hidden") == "false"
@@ -142,12 +127,11 @@ def test_a_youtube_comment_is_held_for_review(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given a stored YouTube comment of the label and the channel owner's OAuth token
-    credentials(YOUTUBE_OAUTH_TOKEN="yt-oauth")
-    comment = comment_of_label(api, who, stack, "youtube")
+    comment = comment_with_its_token(api, who, stack, "youtube")
     path = "/youtube/v3/comments/setModerationStatus"
     fakes.reply(path, Reply(204, {}, b""))
     # when the admin hides it
-    response = hide(api, token(who, "admin"), "youtube", comment)
+    response = hide(api, who.token("admin"), "youtube", comment)
     # then YouTube is asked to hold it for review, with the bearer token
     assert response.status_code == 202, response.body
     (request,) = fakes.requests_to(path)
@@ -157,11 +141,10 @@ def test_a_youtube_comment_is_held_for_review(
 
 def test_an_x_reply_is_hidden_with_a_put(api: Api, who: Callers, stack: Stack, fakes: PlatformServer) -> None:
     # given a stored X reply of the label and the user's access token
-    credentials(X_USER_ACCESS_TOKEN="x-user")
-    comment = comment_of_label(api, who, stack, "x")
+    comment = comment_with_its_token(api, who, stack, "x")
     fakes.reply(f"/2/tweets/{comment}/hidden", Reply(200, {}, {"data": {"hidden": True}}))
     # when the moderator hides it
-    response = hide(api, token(who, "moderator"), "x", comment)
+    response = hide(api, who.token("moderator"), "x", comment)
     # then X gets PUT {"hidden": true}
     assert response.status_code == 202, response.body
     (request,) = fakes.requests_to(f"/2/tweets/{comment}/hidden")
@@ -176,11 +159,10 @@ def test_a_refusal_is_recorded_and_the_comment_is_not_hidden(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given X refuses (the reply is not in a conversation the user owns)
-    credentials(X_USER_ACCESS_TOKEN="x-user")
-    comment = comment_of_label(api, who, stack, "x")
+    comment = comment_with_its_token(api, who, stack, "x")
     fakes.reply(f"/2/tweets/{comment}/hidden", Reply(403, {}, {"title": "Forbidden"}))
     # when the moderator hides it
-    response = hide(api, token(who, "moderator"), "x", comment)
+    response = hide(api, who.token("moderator"), "x", comment)
     # then the refusal is the recorded answer, asked once
     assert response.status_code == 202, response.body
     assert len(fakes.requests_to(f"/2/tweets/{comment}/hidden")) == 1
@@ -194,15 +176,14 @@ def test_a_429_with_a_short_retry_after_is_retried_once(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given Graph answers 429 Retry-After: 1, then success
-    credentials(META_ACCESS_TOKEN="meta-page-token")
-    comment = comment_of_label(api, who, stack, "instagram")
+    comment = comment_with_its_token(api, who, stack, "instagram")
     fakes.reply(
         f"/graph/{comment}",
         Reply(429, {"Retry-After": "1"}, {"error": {"type": "OAuthException"}}),
         Reply(200, {}, {"success": True}),
     )
     # when the moderator hides it
-    response = hide(api, token(who, "moderator"), "instagram", comment)
+    response = hide(api, who.token("moderator"), "instagram", comment)
     # then the second try, after the wait, did it
     assert body_of(response)["action"]["outcome"] == "done"
     assert len(fakes.requests_to(f"/graph/{comment}")) == 2
@@ -212,13 +193,12 @@ def test_a_429_with_a_long_retry_after_is_recorded_not_hammered(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given X answers 429 Retry-After: 120
-    credentials(X_USER_ACCESS_TOKEN="x-user")
-    comment = comment_of_label(api, who, stack, "x")
+    comment = comment_with_its_token(api, who, stack, "x")
     fakes.reply(
         f"/2/tweets/{comment}/hidden", Reply(429, {"Retry-After": "120"}, {"title": "Too Many Requests"})
     )
     # when the moderator hides it
-    response = hide(api, token(who, "moderator"), "x", comment)
+    response = hide(api, who.token("moderator"), "x", comment)
     # then it was asked once, and the rate limit is recorded with when to come back
     assert len(fakes.requests_to(f"/2/tweets/{comment}/hidden")) == 1
     action = body_of(response)["action"]
@@ -233,9 +213,8 @@ def test_a_429_with_a_long_retry_after_is_recorded_not_hammered(
 def test_roles_other_than_admin_and_moderator_may_not_hide(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer, caller: str
 ) -> None:
-    credentials(META_ACCESS_TOKEN="meta-page-token")
-    comment = comment_of_label(api, who, stack, "instagram")
-    assert hide(api, token(who, caller), "instagram", comment).status_code == 403
+    comment = comment_with_its_token(api, who, stack, "instagram")
+    assert hide(api, who.token(caller), "instagram", comment).status_code == 403
     assert fakes.requests == []
 
 
@@ -243,7 +222,7 @@ def test_an_unknown_comment_is_a_404_and_records_nothing(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     credentials(META_ACCESS_TOKEN="meta-page-token")
-    response = hide(api, token(who, "moderator"), "instagram", unique_digits())
+    response = hide(api, who.token("moderator"), "instagram", unique_digits())
     assert response.status_code == 404
     assert body_of(response)["error"]["code"] == "not_found"
     assert fakes.requests == []
@@ -254,10 +233,9 @@ def test_another_labels_comment_is_the_same_404(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given a comment on an account of another label
-    credentials(META_ACCESS_TOKEN="meta-page-token")
-    comment = comment_of_label(api, who, stack, "instagram", label=who.other_label)
+    comment = comment_with_its_token(api, who, stack, "instagram", label=who.other_label)
     # when this label's moderator hides it
-    response = hide(api, token(who, "moderator"), "instagram", comment)
+    response = hide(api, who.token("moderator"), "instagram", comment)
     # then it is not found, exactly like a comment that does not exist, and nothing happened
     assert response.status_code == 404
     assert body_of(response)["error"]["message"] == f"No stored comment {comment} on instagram."
@@ -266,13 +244,13 @@ def test_another_labels_comment_is_the_same_404(
 
 
 def test_a_platform_without_the_capability_is_a_400(api: Api, who: Callers, fakes: PlatformServer) -> None:
-    response = hide(api, token(who, "moderator"), "tiktok", "7300000000000000001")
+    response = hide(api, who.token("moderator"), "tiktok", "7300000000000000001")
     assert response.status_code == 400
     assert body_of(response)["error"]["code"] == "unsupported_platform"
 
 
 def test_an_unknown_platform_is_a_404(api: Api, who: Callers) -> None:
-    assert hide(api, token(who, "moderator"), "myspace", "1").status_code == 404
+    assert hide(api, who.token("moderator"), "myspace", "1").status_code == 404
 
 
 def test_a_platform_without_credentials_is_a_503_that_records_nothing(
@@ -281,7 +259,7 @@ def test_a_platform_without_credentials_is_a_503_that_records_nothing(
     # given a stored YouTube comment but no YOUTUBE_OAUTH_TOKEN
     comment = comment_of_label(api, who, stack, "youtube")
     # when it is hidden
-    response = hide(api, token(who, "moderator"), "youtube", comment)
+    response = hide(api, who.token("moderator"), "youtube", comment)
     # then the error names the missing secret, nothing was called or recorded
     assert response.status_code == 503
     error = body_of(response)["error"]
@@ -295,27 +273,27 @@ def test_a_platform_without_credentials_is_a_503_that_records_nothing(
 
 
 def test_the_policy_is_off_by_default(api: Api, who: Callers) -> None:
-    response = api.call("GET", f"/labels/{who.label}/moderation-policy", token(who, "admin"))
+    response = api.call("GET", f"/labels/{who.label}/moderation-policy", who.token("admin"))
     assert body_of(response) == {"auto_hide": {"enabled": False, "categories": [], "min_severity": 2}}
 
 
 @pytest.mark.parametrize("caller", ["moderator", "editor", "viewer"])
 def test_only_an_admin_sets_the_policy(api: Api, who: Callers, caller: str) -> None:
     body = {"auto_hide": {"enabled": True, "categories": ["homophobia"], "min_severity": 2}}
-    response = api.call("PUT", f"/labels/{who.label}/moderation-policy", token(who, caller), body)
+    response = api.call("PUT", f"/labels/{who.label}/moderation-policy", who.token(caller), body)
     assert response.status_code == 403
 
 
 def test_a_policy_with_unknown_categories_is_a_400_naming_them(api: Api, who: Callers) -> None:
     body = {"auto_hide": {"enabled": True, "categories": ["rudeness"], "min_severity": 5}}
-    response = api.call("PUT", f"/labels/{who.label}/moderation-policy", token(who, "admin"), body)
+    response = api.call("PUT", f"/labels/{who.label}/moderation-policy", who.token("admin"), body)
     assert response.status_code == 400
     assert set(body_of(response)["error"]["fields"]) == {"auto_hide.categories.0", "auto_hide.min_severity"}
 
 
 def set_policy(api: Api, who: Callers, label: str, **rule: Any) -> None:
     body = {"auto_hide": {"enabled": True, "categories": ["homophobia"], "min_severity": 2, **rule}}
-    response = api.call("PUT", f"/labels/{label}/moderation-policy", token(who, "admin"), body)
+    response = api.call("PUT", f"/labels/{label}/moderation-policy", who.token("admin"), body)
     assert response.status_code == 200, response.body
 
 
@@ -378,12 +356,11 @@ def test_the_audit_trail_says_who_when_what_and_the_answer(
     api: Api, who: Callers, stack: Stack, fakes: PlatformServer
 ) -> None:
     # given a moderator hid a comment
-    credentials(META_ACCESS_TOKEN="meta-page-token")
-    comment = comment_of_label(api, who, stack, "instagram")
+    comment = comment_with_its_token(api, who, stack, "instagram")
     fakes.reply(f"/graph/{comment}", Reply(200, {}, {"success": True}))
-    hide(api, token(who, "moderator"), "instagram", comment)
+    hide(api, who.token("moderator"), "instagram", comment)
     # when an editor of the label reads the actions
-    response = api.call("GET", f"/moderation/actions?label={who.label}", token(who, "editor"))
+    response = api.call("GET", f"/moderation/actions?label={who.label}", who.token("editor"))
     # then the action names the token, the time, the comment and Graph's confirmation
     (action,) = body_of(response)["actions"]
     assert action["by"].startswith("moderator")
@@ -397,5 +374,5 @@ def test_the_audit_trail_says_who_when_what_and_the_answer(
 def test_viewers_and_other_labels_do_not_read_the_actions(
     api: Api, who: Callers, caller: str, status: int
 ) -> None:
-    response = api.call("GET", f"/moderation/actions?label={who.label}", token(who, caller))
+    response = api.call("GET", f"/moderation/actions?label={who.label}", who.token(caller))
     assert response.status_code == status

@@ -4,40 +4,27 @@ retries, two runs at once, or a crash after publishing; listed by `GET /alerts`.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from botocore.client import BaseClient
-from chalice.test import Client
 
-from app import app
 from chalicelib import wiring
 from chalicelib.adapters.rollup_store import DynamoRollupStore
 from chalicelib.adapters.wave_store import DynamoWaves
 from chalicelib.aws import get_clients
 from chalicelib.domain.rollups import StoredEventView, compute_rollup, hour_start
-from chalicelib.errors import DependencyFailed
 from tests.conftest import unique
-from tests.integration.conftest import Stack
-from tests.integration.management_client import Api, Callers, artist_body, body_of, callers, unique_digits
+from tests.integration.alert_runs import (
+    FailedRun,
+    crash_right_after_publishing,
+    run_twice_at_once,
+    run_with_sns_refusing,
+)
+from tests.integration.management_client import Api, Callers, artist_body, body_of, unique_digits
 from tests.integration.test_radar_api import Topic
 
 NOW = datetime.now(UTC)
 LAST = hour_start(NOW - timedelta(minutes=20)) - timedelta(hours=1)  # the last hour the job evaluates
-
-
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with Client(app, stage_name="local") as client:
-        yield Api(client)
-
-
-@pytest.fixture
-def who(api: Api, stack: Stack) -> Callers:
-    return callers(api, stack.secrets["ADMIN_TOKEN"])
 
 
 def register_artist(api: Api, who: Callers, account: str) -> str:
@@ -116,81 +103,38 @@ def test_two_runs_at_once_publish_one_alert(
 ) -> None:
     topic = Topic()
     # Given two runs that both read the key's state (no wave yet) before either writes anything
-    both_read = threading.Barrier(2, timeout=20)
-    one_call_at_a_time = threading.Lock()
-    make_call, read_state = BaseClient._make_api_call, DynamoWaves.state
-
-    def call_alone(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with one_call_at_a_time:
-            return make_call(self, *args, **kwargs)
-
-    def state_then_wait(self: DynamoWaves, label: str, platform: str, subject: str) -> Any:
-        state = read_state(self, label, platform, subject)
-        if label == who.label:
-            both_read.wait()
-        return state
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", call_alone)
-    monkeypatch.setattr(DynamoWaves, "state", state_then_wait)
-    service = wiring.wave_service()
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            service.run()
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    monkeypatch.undo()
+    # When both run at once
+    errors = run_twice_at_once(monkeypatch, DynamoWaves, "state", who.label, wiring.wave_service)
     # Then one message
     assert errors == []
     assert len([m for m in topic.messages() if m["label"] == who.label]) == 1
 
 
-def test_a_crash_after_publishing_does_not_publish_again(
-    api: Api, who: Callers, wave: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("failure", "sent_by_the_failed_run"),
+    [(crash_right_after_publishing, 1), (run_with_sns_refusing, 0)],
+    ids=["a-crash-after-publishing", "a-refused-publish"],
+)
+def test_a_run_that_failed_to_publish_or_record_leaves_one_message_once_retried(
+    api: Api,
+    who: Callers,
+    wave: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    failure: FailedRun,
+    sent_by_the_failed_run: int,
 ) -> None:
     topic = Topic()
     service = wiring.wave_service()
-
-    # Given a run that dies right after SNS took the message, before recording it or the key's state
-    def crash(alert: Any, at: Any) -> None:
-        raise RuntimeError("the container died")
-
-    monkeypatch.setattr(service._alerts, "published", crash)
-    with pytest.raises(RuntimeError):
-        service.run()
-    monkeypatch.undo()
-    # When the job is retried
+    # Given a run that died right after SNS took the message, before recording it or the key's state,
+    # or whose publish SNS refused
+    failure(monkeypatch, service)
+    sent = [m for m in topic.messages() if m["label"] == who.label]  # read once: reading takes them away
+    assert len(sent) == sent_by_the_failed_run
+    # When the job is retried, twice
+    service.run()
     service.run()
     # Then one message in all
-    assert len([m for m in topic.messages() if m["label"] == who.label]) == 1
-
-
-def test_a_failed_publish_is_retried_by_the_next_run_once(
-    api: Api, who: Callers, wave: tuple[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    topic = Topic()
-    service = wiring.wave_service()
-
-    def refused() -> Any:
-        def publish(message: dict[str, Any]) -> None:
-            raise DependencyFailed("SNS refused")
-
-        return publish
-
-    monkeypatch.setattr(service, "_publish_alert", refused)
-    service.run()
-    assert [m for m in topic.messages() if m["label"] == who.label] == []
-    monkeypatch.undo()
-    service.run()
-    service.run()
-    assert len([m for m in topic.messages() if m["label"] == who.label]) == 1
+    assert len(sent + [m for m in topic.messages() if m["label"] == who.label]) == 1
 
 
 def test_a_quiet_account_raises_no_wave(api: Api, who: Callers) -> None:

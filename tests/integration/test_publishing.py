@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -13,12 +12,11 @@ from urllib.parse import parse_qs, urlparse
 import boto3
 import pytest
 
-import app as app_module
 from infra.local import senders as payloads
 from infra.local.senders import Senders
+from tests.campaigns import campaign_dict, open_window
 from tests.conftest import unique
 from tests.integration.conftest import Stack
-from tests.integration.function_url_client import front_doors
 from tests.integration.management_client import Api, body_of, callers
 from tests.integration.webhook_client import consume as shared_consume
 from tests.integration.webhook_client import send
@@ -30,28 +28,28 @@ PAGE, POST = "104512345678901", "104512345678901_998877665544332"
 ARTIST, TWEET, OTHER_TWEET = "1234", "1790000000000000001", "1790000000000000999"
 
 
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with front_doors(app_module.app) as client:
-        yield Api(client)
-
-
 def consume(stack: Stack) -> None:
     shared_consume(stack.queue_url, batch_size=100)
 
 
 def campaign(label: str, **changes: Any) -> dict[str, Any]:
-    body = {
-        "campaign_id": unique("campaign"),
-        "name": "Indochine: 13 tour launch",
-        "label": label,
-        "artist": "Indochine",
-        "starts_at": (NOW - timedelta(days=1)).isoformat(),
-        "ends_at": (NOW + timedelta(days=20)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": {"facebook": {"content": [POST]}, "x": {"content": [TWEET]}},
-    }
-    body.update(changes)
+    return campaign_dict(
+        **{
+            "campaign_id": unique("campaign"),
+            "label": label,
+            "artist": "Indochine",
+            "tracked": {"facebook": {"content": [POST]}, "x": {"content": [TWEET]}},
+            **open_window(NOW, until=timedelta(days=20)),
+            **changes,
+        }
+    )
+
+
+def published_campaign(api: Api, admin: str) -> dict[str, Any]:
+    """A campaign of a fresh label, created and published."""
+    body = campaign(unique("label"))
+    api.call("POST", "/campaigns", admin, body)
+    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
     return body
 
 
@@ -116,9 +114,7 @@ def test_runs_are_stored_under_their_time_and_superseded_runs_are_tagged(api: Ap
 
 def test_artefacts_have_their_content_types(api: Api, stack: Stack) -> None:
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = campaign(unique("label"))
-    api.call("POST", "/campaigns", admin, body)
-    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    body = published_campaign(api, admin)
     keys = s3_json(stack, f"summaries/{body['label']}/{body['campaign_id']}/latest.json")["keys"]
     s3 = boto3.client("s3")
     types = {name: s3.head_object(Bucket=stack.bucket, Key=key)["ContentType"] for name, key in keys.items()}
@@ -133,9 +129,7 @@ def test_artefacts_have_their_content_types(api: Api, stack: Stack) -> None:
 
 def test_links_are_presigned_for_the_requested_time(api: Api, stack: Stack) -> None:
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = campaign(unique("label"))
-    api.call("POST", "/campaigns", admin, body)
-    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    body = published_campaign(api, admin)
     response = api.call("GET", f"/campaigns/{body['campaign_id']}/links?expires_in=3600", admin)
     assert response.status_code == 200
     links = body_of(response)
@@ -149,9 +143,7 @@ def test_links_are_presigned_for_the_requested_time(api: Api, stack: Stack) -> N
 
 def test_links_default_to_a_day(api: Api, stack: Stack) -> None:
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = campaign(unique("label"))
-    api.call("POST", "/campaigns", admin, body)
-    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    body = published_campaign(api, admin)
     links = body_of(api.call("GET", f"/campaigns/{body['campaign_id']}/links", admin))
     assert parse_qs(urlparse(links["html"]).query)["X-Amz-Expires"] == ["86400"]
 
@@ -161,9 +153,7 @@ def test_link_lifetimes_outside_a_minute_to_a_week_are_refused(
     api: Api, stack: Stack, expires_in: str
 ) -> None:
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = campaign(unique("label"))
-    api.call("POST", "/campaigns", admin, body)
-    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    body = published_campaign(api, admin)
     response = api.call("GET", f"/campaigns/{body['campaign_id']}/links?expires_in={expires_in}", admin)
     assert response.status_code == 400
     assert "expires_in" in body_of(response)["error"]["fields"]
@@ -172,9 +162,7 @@ def test_link_lifetimes_outside_a_minute_to_a_week_are_refused(
 @pytest.mark.parametrize("expires_in", ["60", "604800"])
 def test_link_lifetimes_at_the_bounds_are_accepted(api: Api, stack: Stack, expires_in: str) -> None:
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = campaign(unique("label"))
-    api.call("POST", "/campaigns", admin, body)
-    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    body = published_campaign(api, admin)
     assert (
         api.call("GET", f"/campaigns/{body['campaign_id']}/links?expires_in={expires_in}", admin).status_code
         == 200
@@ -250,9 +238,7 @@ def test_links_are_signed_with_the_link_signing_key_when_the_stage_has_one(api: 
         Overwrite=True,
     )
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = campaign(unique("label"))
-    api.call("POST", "/campaigns", admin, body)
-    api.call("POST", f"/campaigns/{body['campaign_id']}/publish", admin)
+    body = published_campaign(api, admin)
     # When links are asked for a week
     links = body_of(api.call("GET", f"/campaigns/{body['campaign_id']}/links?expires_in=604800", admin))
     # Then they are signed by that key, not by the function's credentials

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import pytest
 
-import app as app_module
 from tests.conftest import unique
 from tests.fakes.platform_server import PlatformServer, Reply
-from tests.integration.conftest import Stack
-from tests.integration.function_url_client import front_doors
+from tests.integration.conftest import Stack, put_secrets
 from tests.integration.management_client import Api, body_of
 from tests.integration.webhook_client import table_items
 from tests.summary_schema import validate_summary
@@ -26,27 +23,8 @@ VIDEO, CHANNEL = "dQw4w9WgXcQ", "UCaaaaaaaaaaaaaaaaaaaaaa"
 TWEET, USER = "1790000000000000001", "1234"
 
 
-@pytest.fixture
-def fakes(monkeypatch: pytest.MonkeyPatch) -> Iterator[PlatformServer]:
-    server = PlatformServer().start()
-    monkeypatch.setenv("YOUTUBE_API_BASE", f"{server.base_url}/youtube/v3")
-    monkeypatch.setenv("X_API_BASE", f"{server.base_url}/2")
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def api(stack: Stack, fakes: PlatformServer) -> Iterator[Api]:
-    with front_doors(app_module.app) as client:
-        yield Api(client)
-
-
-def credentials(**values: str) -> None:
-    ssm = boto3.client("ssm")
-    for name, value in values.items():
-        ssm.put_parameter(
-            Name=f"/engagement-tracker/local/{name}", Value=value, Type="SecureString", Overwrite=True
-        )
+# The platforms' fakes listen before the app first reads its settings.
+pytestmark = pytest.mark.usefixtures("fakes")
 
 
 def youtube_answers(server: PlatformServer) -> None:
@@ -99,21 +77,11 @@ def x_answers(server: PlatformServer, likes: int = 40) -> None:
 
 
 def active_campaign(api: Api, admin: str) -> dict[str, Any]:
-    body = {
-        "campaign_id": unique("campaign"),
-        "name": "Pull check",
-        "label": unique("label"),
-        "artist": "Indochine",
-        "starts_at": (NOW - timedelta(days=1)).isoformat(),
-        "ends_at": (NOW + timedelta(days=10)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": {
-            "youtube": {"accounts": [CHANNEL], "content": [VIDEO]},
-            "x": {"accounts": [USER], "content": [TWEET]},
-        },
+    tracked = {
+        "youtube": {"accounts": [CHANNEL], "content": [VIDEO]},
+        "x": {"accounts": [USER], "content": [TWEET]},
     }
-    assert api.call("POST", "/campaigns", admin, body).status_code == 201
-    return body
+    return api.running_campaign(admin, tracked)
 
 
 def snapshots(stack: Stack) -> dict[tuple[str, str], float]:
@@ -144,7 +112,7 @@ def test_the_pull_job_stores_snapshots_of_everything_active_campaigns_track(
 ) -> None:
     # Given an active campaign, credentials and platforms answering
     admin = stack.secrets["ADMIN_TOKEN"]
-    credentials(YOUTUBE_API_KEY="yt-key", X_BEARER_TOKEN="x-token")
+    put_secrets(YOUTUBE_API_KEY="yt-key", X_BEARER_TOKEN="x-token")
     youtube_answers(fakes)
     x_answers(fakes)
     active_campaign(api, admin)
@@ -166,7 +134,7 @@ def test_the_pull_job_stores_snapshots_of_everything_active_campaigns_track(
 def test_one_platform_failing_does_not_stop_the_others(api: Api, stack: Stack, fakes: PlatformServer) -> None:
     # Given X refusing the bearer token while YouTube answers
     admin = stack.secrets["ADMIN_TOKEN"]
-    credentials(YOUTUBE_API_KEY="yt-key", X_BEARER_TOKEN="expired")
+    put_secrets(YOUTUBE_API_KEY="yt-key", X_BEARER_TOKEN="expired")
     youtube_answers(fakes)
     fakes.reply("/2/tweets", Reply(401, {}, {"title": "Unauthorized"}))
     fakes.reply("/2/users", Reply(401, {}, {"title": "Unauthorized"}))
@@ -185,7 +153,7 @@ def test_a_platform_without_credentials_says_so_in_its_freshness(
 ) -> None:
     # Given YouTube's key but no X bearer token
     admin = stack.secrets["ADMIN_TOKEN"]
-    credentials(YOUTUBE_API_KEY="yt-key")
+    put_secrets(YOUTUBE_API_KEY="yt-key")
     youtube_answers(fakes)
     body = active_campaign(api, admin)
     # When the pull job runs and the campaign is published
@@ -215,7 +183,7 @@ def test_spotify_without_extended_quota_is_unavailable_and_deezer_needs_no_crede
     monkeypatch.setenv("SPOTIFY_API_BASE", f"{fakes.base_url}/v1")
     monkeypatch.setenv("SPOTIFY_AUTH_BASE", fakes.base_url)
     monkeypatch.setenv("DEEZER_API_BASE", fakes.base_url)
-    credentials(SPOTIFY_CLIENT_ID="spotify-app", SPOTIFY_CLIENT_SECRET="spotify-secret")
+    put_secrets(SPOTIFY_CLIENT_ID="spotify-app", SPOTIFY_CLIENT_SECRET="spotify-secret")
     artist, deezer_artist = "0TnOYISbd1XYRBk9myaseg", "27"
     fakes.reply(
         "/api/token", Reply(200, {}, {"access_token": "t", "token_type": "Bearer", "expires_in": 3600})
@@ -225,17 +193,7 @@ def test_spotify_without_extended_quota_is_unavailable_and_deezer_needs_no_crede
         f"/artist/{deezer_artist}", Reply(200, {}, {"id": 27, "name": "Daft Punk", "nb_fan": 4200000})
     )
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = {
-        "campaign_id": unique("campaign"),
-        "name": "Streaming",
-        "label": unique("label"),
-        "artist": "Daft Punk",
-        "starts_at": (NOW - timedelta(days=1)).isoformat(),
-        "ends_at": (NOW + timedelta(days=10)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": {"spotify": {"accounts": [artist]}, "deezer": {"accounts": [deezer_artist]}},
-    }
-    assert api.call("POST", "/campaigns", admin, body).status_code == 201
+    api.running_campaign(admin, {"spotify": {"accounts": [artist]}, "deezer": {"accounts": [deezer_artist]}})
     # When the pull job runs
     assert api.call("POST", "/admin/jobs/pull", admin).status_code == 200
     # Then Deezer's fans are stored and Spotify's followers are unavailable with the reason
@@ -258,7 +216,7 @@ def test_a_websub_push_for_a_new_upload_gets_its_counters_pulled(
 
     # Given a campaign tracking a channel, subscribed, and the hub announcing a new upload on it
     admin = stack.secrets["ADMIN_TOKEN"]
-    credentials(YOUTUBE_API_KEY="yt-key")
+    put_secrets(YOUTUBE_API_KEY="yt-key")
     active_campaign(api, admin)
     subscribe_live(api.client, stack.table_name, CHANNEL)
     new_video = "NEWupload01"
@@ -290,7 +248,7 @@ def test_a_websub_push_for_a_new_upload_gets_its_counters_pulled(
 def x_likes_going_from_40_to_55(api: Api, stack: Stack, fakes: PlatformServer) -> tuple[str, dict[str, Any]]:
     """An active campaign tracking X, whose fake answers 40 likes to the first pull, 55 to the next."""
     admin = stack.secrets["ADMIN_TOKEN"]
-    credentials(X_BEARER_TOKEN="x-token")
+    put_secrets(X_BEARER_TOKEN="x-token")
     x_answers(fakes, likes=40)
     x_answers(fakes, likes=55)
     return admin, active_campaign(api, admin)
@@ -347,21 +305,6 @@ def streaming(fakes: PlatformServer, monkeypatch: pytest.MonkeyPatch) -> Platfor
     return fakes
 
 
-def streaming_campaign(api: Api, admin: str, tracked: dict[str, Any]) -> dict[str, Any]:
-    body = {
-        "campaign_id": unique("campaign"),
-        "name": "Streaming",
-        "label": unique("label"),
-        "artist": "Daft Punk",
-        "starts_at": (NOW - timedelta(days=1)).isoformat(),
-        "ends_at": (NOW + timedelta(days=10)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": tracked,
-    }
-    assert api.call("POST", "/campaigns", admin, body).status_code == 201
-    return body
-
-
 def pull_and_publish(api: Api, admin: str, *campaigns: dict[str, Any]) -> None:
     assert api.call("POST", "/admin/jobs/pull", admin).status_code == 200
     for body in campaigns:
@@ -383,7 +326,7 @@ def test_deezers_error_inside_an_http_200_is_the_last_error(
     # Given Deezer answering an error object with HTTP 200 for the tracked artist
     streaming.reply(f"/artist/{DEEZER_ARTIST}", DEEZER_ERROR)
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = streaming_campaign(api, admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
+    body = api.running_campaign(admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
     # When the pull job runs and the campaign is published
     pull_and_publish(api, admin, body)
     # Then Deezer's freshness names its own error, and the pull did reach Deezer
@@ -402,8 +345,8 @@ def test_a_later_good_reading_clears_the_last_error(
     streaming.reply(f"/artist/{DEEZER_ARTIST}", DEEZER_ERROR, deezer_fans())
     streaming.handle(f"/artist/{OTHER_DEEZER_ARTIST}", lambda request: DEEZER_ERROR)
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = streaming_campaign(api, admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
-    other = streaming_campaign(api, admin, {"deezer": {"accounts": [OTHER_DEEZER_ARTIST]}})
+    body = api.running_campaign(admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
+    other = api.running_campaign(admin, {"deezer": {"accounts": [OTHER_DEEZER_ARTIST]}})
     pull_and_publish(api, admin, body)
     assert latest_summary(stack, body)["platforms"]["deezer"]["freshness"]["last_error"]
     # When the next pull reads that artist well (and fails again, on the other campaign's artist)
@@ -420,11 +363,11 @@ def test_spotifys_403_is_a_refusal_beside_all_null_unavailable_counters(
     api: Api, stack: Stack, streaming: PlatformServer
 ) -> None:
     # Given a Spotify app without extended quota (403), as in the demo
-    credentials(SPOTIFY_CLIENT_ID="spotify-app", SPOTIFY_CLIENT_SECRET="spotify-secret")
+    put_secrets(SPOTIFY_CLIENT_ID="spotify-app", SPOTIFY_CLIENT_SECRET="spotify-secret")
     streaming.reply("/api/token", Reply(200, {}, {"access_token": "t", "expires_in": 3600}))
     streaming.handle("/v1/artists", lambda request: Reply(403, {}, {"error": {"status": 403}}))
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = streaming_campaign(api, admin, {"spotify": {"accounts": [SPOTIFY_ARTIST]}})
+    body = api.running_campaign(admin, {"spotify": {"accounts": [SPOTIFY_ARTIST]}})
     # When the pull job runs and the campaign is published
     pull_and_publish(api, admin, body)
     # Then the refusal is Spotify's last error, and its counters are null, as_of included
@@ -449,9 +392,9 @@ def test_client_credentials_half_configured_name_the_missing_variable(
     api: Api, stack: Stack, streaming: PlatformServer
 ) -> None:
     # Given a Spotify client id without its secret
-    credentials(SPOTIFY_CLIENT_ID="spotify-app")
+    put_secrets(SPOTIFY_CLIENT_ID="spotify-app")
     admin = stack.secrets["ADMIN_TOKEN"]
-    body = streaming_campaign(api, admin, {"spotify": {"accounts": [SPOTIFY_ARTIST]}})
+    body = api.running_campaign(admin, {"spotify": {"accounts": [SPOTIFY_ARTIST]}})
     # When the pull job runs and the campaign is published
     pull_and_publish(api, admin, body)
     # Then Spotify was not asked, and its freshness names the secret that is missing
@@ -471,8 +414,8 @@ def test_a_failure_on_other_campaigns_ids_is_not_this_campaigns_news(
     streaming.reply(f"/artist/{DEEZER_ARTIST}", deezer_fans())
     streaming.reply(f"/artist/{OTHER_DEEZER_ARTIST}", DEEZER_ERROR)
     admin = stack.secrets["ADMIN_TOKEN"]
-    read = streaming_campaign(api, admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
-    failed = streaming_campaign(api, admin, {"deezer": {"accounts": [OTHER_DEEZER_ARTIST]}})
+    read = api.running_campaign(admin, {"deezer": {"accounts": [DEEZER_ARTIST]}})
+    failed = api.running_campaign(admin, {"deezer": {"accounts": [OTHER_DEEZER_ARTIST]}})
     # When the pull job runs and both are published
     pull_and_publish(api, admin, read, failed)
     # Then only the campaign whose artist was not read shows the failure

@@ -4,13 +4,10 @@ campaigns, and bad pushes refused with their field paths, storing nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from chalice.test import Client
 
-from app import app
 from tests.conftest import unique
 from tests.integration.conftest import Stack
 from tests.integration.management_client import Api, body_of, campaign_body
@@ -31,12 +28,6 @@ def push(
         "title": "Nouveau single",
         **changes,
     }
-
-
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with Client(app, stage_name="local") as client:
-        yield Api(client)
 
 
 @pytest.fixture

@@ -7,43 +7,26 @@ after publishing."""
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
-from botocore.client import BaseClient
-from chalice.test import Client
 
-from app import app
 from chalicelib import wiring
 from chalicelib.adapters.radar_store import DynamoRadar
-from chalicelib.errors import DependencyFailed
 from tests.conftest import unique
+from tests.integration.alert_runs import (
+    FailedRun,
+    crash_right_after_publishing,
+    run_twice_at_once,
+    run_with_sns_refusing,
+)
 from tests.integration.conftest import Stack
-from tests.integration.management_client import Api, Callers, artist_body, body_of, callers, unique_digits
+from tests.integration.management_client import Api, Callers, artist_body, body_of, unique_digits
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 YOUTUBE = "UC" + "a" * 22
-
-
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with Client(app, stage_name="local") as client:
-        yield Api(client)
-
-
-@pytest.fixture
-def who(api: Api, stack: Stack) -> Callers:
-    return callers(api, stack.secrets["ADMIN_TOKEN"])
-
-
-def token(who: Callers, caller: str) -> str:
-    value = who.tokens[caller]
-    assert value is not None
-    return value
 
 
 def watch_body(label: str, radar_id: str | None = None, **accounts: list[str]) -> dict[str, Any]:
@@ -102,7 +85,7 @@ class Topic:
 
 def breakout_label(api: Api, who: Callers) -> tuple[str, str]:
     """Six artists of the label: five growing about 1 % a day, one multiplying its audience."""
-    admin = token(who, "admin")
+    admin = who.token("admin")
     readings: list[dict[str, Any]] = []
     for n, rate in enumerate([0.010, 0.011, 0.012, 0.009, 0.0105]):
         radar_id = watch(api, admin, watch_body(who.label))["radar_id"]
@@ -136,14 +119,14 @@ def test_who_may_watch_an_artist(api: Api, who: Callers, caller: str, status: in
 
 @pytest.mark.parametrize(("caller", "status"), [("editor", 200), ("viewer", 403), ("editor_other", 404)])
 def test_who_may_read_a_watchlist(api: Api, who: Callers, caller: str, status: int) -> None:
-    watch(api, token(who, "admin"), watch_body(who.label))
+    watch(api, who.token("admin"), watch_body(who.label))
     assert api.call("GET", f"/radar/artists?label={who.label}", who.tokens[caller]).status_code == status
 
 
 def test_a_watched_artist_is_listed_for_its_label_only(api: Api, who: Callers) -> None:
-    body = watch(api, token(who, "editor"), watch_body(who.label, youtube=[YOUTUBE]))
-    mine = body_of(api.call("GET", f"/radar/artists?label={who.label}", token(who, "editor")))["artists"]
-    theirs = body_of(api.call("GET", f"/radar/artists?label={who.other_label}", token(who, "editor_other")))
+    body = watch(api, who.token("editor"), watch_body(who.label, youtube=[YOUTUBE]))
+    mine = body_of(api.call("GET", f"/radar/artists?label={who.label}", who.token("editor")))["artists"]
+    theirs = body_of(api.call("GET", f"/radar/artists?label={who.other_label}", who.token("editor_other")))
     assert [a["radar_id"] for a in mine] == [body["radar_id"]]
     assert mine[0]["accounts"] == {"youtube": [YOUTUBE]}
     assert mine[0]["score"] is None
@@ -164,23 +147,21 @@ def test_a_watched_artist_is_listed_for_its_label_only(api: Api, who: Callers) -
 def test_an_account_of_the_wrong_shape_is_a_400_that_stores_nothing(
     api: Api, who: Callers, accounts: dict[str, list[str]], path: str
 ) -> None:
-    response = api.call("POST", "/radar/artists", token(who, "editor"), watch_body(who.label, **accounts))
+    response = api.call("POST", "/radar/artists", who.token("editor"), watch_body(who.label, **accounts))
     assert response.status_code == 400
     assert path in body_of(response)["error"]["fields"]
-    assert (
-        body_of(api.call("GET", f"/radar/artists?label={who.label}", token(who, "editor")))["artists"] == []
-    )
+    assert body_of(api.call("GET", f"/radar/artists?label={who.label}", who.token("editor")))["artists"] == []
 
 
 def test_an_account_on_the_roster_is_a_409_already_signed(api: Api, who: Callers) -> None:
     # given an artist of another label holding an X account
     signed = unique_digits()
     response = api.call(
-        "POST", "/artists", token(who, "admin"), artist_body(who.other_label, accounts={"x": [signed]})
+        "POST", "/artists", who.token("admin"), artist_body(who.other_label, accounts={"x": [signed]})
     )
     assert response.status_code == 201, response.body
     # when a label puts that account on its radar
-    response = api.call("POST", "/radar/artists", token(who, "editor"), watch_body(who.label, x=[signed]))
+    response = api.call("POST", "/radar/artists", who.token("editor"), watch_body(who.label, x=[signed]))
     # then it is signed: 409, naming the account's path
     assert response.status_code == 409
     error = body_of(response)["error"]
@@ -190,23 +171,23 @@ def test_an_account_on_the_roster_is_a_409_already_signed(api: Api, who: Callers
 
 def test_two_labels_may_watch_the_same_accounts(api: Api, who: Callers) -> None:
     deezer = unique_digits()
-    watch(api, token(who, "editor"), watch_body(who.label, deezer=[deezer]))
-    watch(api, token(who, "editor_other"), watch_body(who.other_label, deezer=[deezer]))
+    watch(api, who.token("editor"), watch_body(who.label, deezer=[deezer]))
+    watch(api, who.token("editor_other"), watch_body(who.other_label, deezer=[deezer]))
 
 
 def test_a_radar_id_is_taken_once(api: Api, who: Callers) -> None:
-    body = watch(api, token(who, "editor"), watch_body(who.label))
-    again = api.call("POST", "/radar/artists", token(who, "editor_other"), {**body, "label": who.other_label})
+    body = watch(api, who.token("editor"), watch_body(who.label))
+    again = api.call("POST", "/radar/artists", who.token("editor_other"), {**body, "label": who.other_label})
     assert again.status_code == 409
 
 
 def test_unwatching_removes_the_artist_and_is_a_404_outside_the_label(api: Api, who: Callers) -> None:
-    body = watch(api, token(who, "editor"), watch_body(who.label))
+    body = watch(api, who.token("editor"), watch_body(who.label))
     path = f"/radar/artists/{body['radar_id']}"
-    assert api.call("DELETE", path, token(who, "editor_other")).status_code == 404
-    assert api.call("DELETE", path, token(who, "viewer")).status_code == 403
-    assert api.call("DELETE", path, token(who, "editor")).status_code == 204
-    assert api.call("DELETE", path, token(who, "editor")).status_code == 404
+    assert api.call("DELETE", path, who.token("editor_other")).status_code == 404
+    assert api.call("DELETE", path, who.token("viewer")).status_code == 403
+    assert api.call("DELETE", path, who.token("editor")).status_code == 204
+    assert api.call("DELETE", path, who.token("editor")).status_code == 404
 
 
 # Readings --------------------------------------------------------------------------------------
@@ -222,23 +203,23 @@ def _stored_readings(stack: Stack, label: str, radar_id: str) -> list[dict[str, 
 
 
 def test_sending_readings_again_changes_nothing(api: Api, who: Callers, stack: Stack) -> None:
-    radar_id = watch(api, token(who, "editor"), watch_body(who.label))["radar_id"]
+    radar_id = watch(api, who.token("editor"), watch_body(who.label))["radar_id"]
     readings = daily(radar_id, "deezer", 100, 0.01, days=5)
-    first = body_of(api.call("POST", "/radar/readings", token(who, "editor"), {"readings": readings}))
-    again = body_of(api.call("POST", "/radar/readings", token(who, "editor"), {"readings": readings}))
+    first = body_of(api.call("POST", "/radar/readings", who.token("editor"), {"readings": readings}))
+    again = body_of(api.call("POST", "/radar/readings", who.token("editor"), {"readings": readings}))
     assert first == {"received": 5, "stored": 5, "unchanged": 0}
     assert again == {"received": 5, "stored": 0, "unchanged": 5}
     assert len(_stored_readings(stack, who.label, radar_id)) == 5
 
 
 def test_the_latest_reading_of_a_day_wins_whatever_the_order(api: Api, who: Callers, stack: Stack) -> None:
-    radar_id = watch(api, token(who, "editor"), watch_body(who.label))["radar_id"]
+    radar_id = watch(api, who.token("editor"), watch_body(who.label))["radar_id"]
     yesterday = NOW - timedelta(days=1)
     morning, evening = yesterday.replace(hour=8, minute=0), yesterday.replace(hour=20, minute=0)
     late = {"radar_id": radar_id, "platform": "deezer", "at": evening.isoformat(), "audience": 200}
     early = {**late, "at": morning.isoformat(), "audience": 100}
-    api.call("POST", "/radar/readings", token(who, "editor"), {"readings": [late]})
-    api.call("POST", "/radar/readings", token(who, "editor"), {"readings": [early]})
+    api.call("POST", "/radar/readings", who.token("editor"), {"readings": [late]})
+    api.call("POST", "/radar/readings", who.token("editor"), {"readings": [early]})
     (item,) = _stored_readings(stack, who.label, radar_id)
     assert item["audience"]["N"] == "200"
 
@@ -246,10 +227,10 @@ def test_the_latest_reading_of_a_day_wins_whatever_the_order(api: Api, who: Call
 def test_readings_of_another_labels_artist_are_a_400_that_stores_nothing(
     api: Api, who: Callers, stack: Stack
 ) -> None:
-    theirs = watch(api, token(who, "editor_other"), watch_body(who.other_label))["radar_id"]
-    mine = watch(api, token(who, "editor"), watch_body(who.label))["radar_id"]
+    theirs = watch(api, who.token("editor_other"), watch_body(who.other_label))["radar_id"]
+    mine = watch(api, who.token("editor"), watch_body(who.label))["radar_id"]
     body = {"readings": daily(mine, "deezer", 10, 0, days=2) + daily(theirs, "deezer", 10, 0, days=1)}
-    response = api.call("POST", "/radar/readings", token(who, "editor"), body)
+    response = api.call("POST", "/radar/readings", who.token("editor"), body)
     assert response.status_code == 400
     assert "readings.2.radar_id" in body_of(response)["error"]["fields"]
     assert _stored_readings(stack, who.label, mine) == []
@@ -257,7 +238,7 @@ def test_readings_of_another_labels_artist_are_a_400_that_stores_nothing(
 
 def test_more_than_10000_readings_is_a_400(api: Api, who: Callers) -> None:
     reading = {"radar_id": "x", "platform": "deezer", "at": NOW.isoformat(), "audience": 1}
-    response = api.call("POST", "/radar/readings", token(who, "admin"), {"readings": [reading] * 10_001})
+    response = api.call("POST", "/radar/readings", who.token("admin"), {"readings": [reading] * 10_001})
     assert response.status_code in {400, 413}
 
 
@@ -301,7 +282,7 @@ def test_a_breakout_raises_one_alert_never_repeated_while_explosive(api: Api, wh
     assert [(m["type"], m["label"], m["radar_id"]) for m in messages] == [
         ("talent_breakout", who.label, star)
     ]
-    listed = body_of(api.call("GET", f"/alerts?label={who.label}", token(who, "viewer")))["alerts"]
+    listed = body_of(api.call("GET", f"/alerts?label={who.label}", who.token("viewer")))["alerts"]
     assert [(a["type"], a["payload"]["radar_id"]) for a in listed] == [("talent_breakout", star)]
     assert listed[0]["published_at"] is not None
 
@@ -309,86 +290,35 @@ def test_a_breakout_raises_one_alert_never_repeated_while_explosive(api: Api, wh
 def test_two_runs_at_once_publish_one_alert(api: Api, who: Callers, monkeypatch: pytest.MonkeyPatch) -> None:
     topic = Topic()
     _admin, _ = breakout_label(api, who)
-    # Given two runs that both read the watchlist (no band stored yet) before either writes; each AWS
-    # call alone, as DynamoDB serialises a transaction (moto's in-process calls are not thread-safe)
-    both_read = threading.Barrier(2, timeout=20)
-    one_call_at_a_time = threading.Lock()
-    make_call, list_label = BaseClient._make_api_call, DynamoRadar.list_label
-
-    def call_alone(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with one_call_at_a_time:
-            return make_call(self, *args, **kwargs)
-
-    def list_then_wait(self: DynamoRadar, label: str) -> Any:
-        listed = list_label(self, label)
-        if label == who.label:
-            both_read.wait()
-        return listed
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", call_alone)
-    monkeypatch.setattr(DynamoRadar, "list_label", list_then_wait)
-    service = wiring.radar_service()
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            service.run()
-        except BaseException as error:
-            errors.append(error)
-
+    # Given two runs that both read the watchlist (no band stored yet) before either writes
     # When both run at once
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_twice_at_once(monkeypatch, DynamoRadar, "list_label", who.label, wiring.radar_service)
     # Then one message
-    monkeypatch.undo()
     assert errors == []
     assert len(topic.messages()) == 1
 
 
-def test_a_crash_after_publishing_does_not_publish_again(
-    api: Api, who: Callers, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    topic = Topic()
-    _admin, _ = breakout_label(api, who)
-    service = wiring.radar_service()
-
-    # given a run that dies right after SNS took the message (before recording it)
-    def crash(alert: Any, at: Any) -> None:
-        raise RuntimeError("the container died")
-
-    monkeypatch.setattr(service._alerts, "published", crash)
-    with pytest.raises(RuntimeError):
-        service.run()
-    monkeypatch.undo()
-    # when the job is retried
-    service.run()
-    # then one message in all
-    assert len(topic.messages()) == 1
-
-
-def test_a_failed_publish_is_retried_by_the_next_run_once(
-    api: Api, who: Callers, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("failure", "sent_by_the_failed_run"),
+    [(crash_right_after_publishing, 1), (run_with_sns_refusing, 0)],
+    ids=["a-crash-after-publishing", "a-refused-publish"],
+)
+def test_a_run_that_failed_to_publish_or_record_leaves_one_message_once_retried(
+    api: Api, who: Callers, monkeypatch: pytest.MonkeyPatch, failure: FailedRun, sent_by_the_failed_run: int
 ) -> None:
     topic = Topic()
     _admin, star = breakout_label(api, who)
     service = wiring.radar_service()
-
-    def refused() -> Any:
-        def publish(message: dict[str, Any]) -> None:
-            raise DependencyFailed("SNS refused")
-
-        return publish
-
-    monkeypatch.setattr(service, "_publish_alert", refused)
-    service.run()
-    assert topic.messages() == []
-    monkeypatch.undo()
+    # given a run that died right after SNS took the message (before recording it), or whose
+    # publish SNS refused
+    failure(monkeypatch, service)
+    sent = topic.messages()  # read once: reading takes them off the queue
+    assert len(sent) == sent_by_the_failed_run
+    # when the job is retried, twice
     service.run()
     service.run()
-    assert [m["radar_id"] for m in topic.messages()] == [star]
+    # then one message in all
+    assert [m["radar_id"] for m in sent + topic.messages()] == [star]
 
 
 def test_alerts_since_and_roles(api: Api, who: Callers) -> None:
@@ -396,6 +326,6 @@ def test_alerts_since_and_roles(api: Api, who: Callers) -> None:
     api.call("POST", "/admin/jobs/radar", admin)
     later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat().replace("+00:00", "Z")
     assert body_of(api.call("GET", f"/alerts?label={who.label}&since={later}", admin))["alerts"] == []
-    assert api.call("GET", f"/alerts?label={who.label}", token(who, "moderator")).status_code == 200
-    assert api.call("GET", f"/alerts?label={who.label}", token(who, "viewer_other")).status_code == 404
+    assert api.call("GET", f"/alerts?label={who.label}", who.token("moderator")).status_code == 200
+    assert api.call("GET", f"/alerts?label={who.label}", who.token("viewer_other")).status_code == 404
     assert api.call("GET", f"/alerts?label={who.label}&since=yesterday", admin).status_code == 400

@@ -208,17 +208,7 @@ def test_nothing_the_radar_reads_lands_in_the_campaign_snapshots(
 ) -> None:
     # Given an active campaign tracking one channel, and a watched artist on another
     admin = stack.secrets["ADMIN_TOKEN"]
-    campaign = {
-        "campaign_id": unique("campaign"),
-        "name": "Pull check",
-        "label": unique("label"),
-        "artist": "Indochine",
-        "starts_at": (NOW - timedelta(days=1)).isoformat(),
-        "ends_at": (NOW + timedelta(days=10)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": {"youtube": {"accounts": [OTHER_CHANNEL]}},
-    }
-    assert api.call("POST", "/campaigns", admin, campaign).status_code == 201
+    api.running_campaign(admin, {"youtube": {"accounts": [OTHER_CHANNEL]}})
     watched = watch(api, stack, youtube=[CHANNEL], deezer=[DEEZER_ARTIST])
     # When the pull job runs
     pull_job(clock)

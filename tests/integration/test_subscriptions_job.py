@@ -6,17 +6,15 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qs, quote
 
 import pytest
 
-import app as app_module
 from chalicelib.platforms.youtube.webhook import hub_secret_for, topic_for_channel
-from tests.conftest import unique
 from tests.fakes.platform_server import PlatformServer, Reply
 from tests.integration.conftest import Stack
-from tests.integration.function_url_client import front_doors
 from tests.integration.management_client import Api, body_of
 
 NOW = datetime.now(UTC)
@@ -33,25 +31,12 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[PlatformServer]:
     server.stop()
 
 
-@pytest.fixture
-def api(stack: Stack, hub: PlatformServer) -> Iterator[Api]:
-    with front_doors(app_module.app) as client:
-        yield Api(client)
+# The hub listens before the app first reads its settings.
+pytestmark = pytest.mark.usefixtures("hub")
 
 
-def campaign(api: Api, admin: str) -> dict[str, object]:
-    body = {
-        "campaign_id": unique("campaign"),
-        "name": "Subscriptions",
-        "label": unique("label"),
-        "artist": "Indochine",
-        "starts_at": (NOW - timedelta(days=1)).isoformat(),
-        "ends_at": (NOW + timedelta(days=10)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": {"youtube": {"accounts": [CHANNEL]}},
-    }
-    assert api.call("POST", "/campaigns", admin, body).status_code == 201
-    return body
+def campaign(api: Api, admin: str) -> dict[str, Any]:
+    return api.running_campaign(admin, {"youtube": {"accounts": [CHANNEL]}})
 
 
 def forms(hub: PlatformServer) -> list[dict[str, str]]:

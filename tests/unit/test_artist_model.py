@@ -11,7 +11,7 @@ from chalicelib.errors import ValidationFailed
 from chalicelib.models import validated
 from chalicelib.models.artist import MAX_ACCOUNTS, ArtistBody, RegisteredArtist
 from chalicelib.models.campaign import CampaignBody
-from tests.unit.test_campaign_model import body as campaign_body
+from tests.campaigns import campaign_dict
 
 
 def body(**changes: Any) -> dict[str, Any]:
@@ -75,7 +75,7 @@ def test_the_contract_body_validates_with_french_by_default() -> None:
 def test_an_artist_holds_exactly_the_account_ids_a_campaign_may_track(platform: str, account_id: str) -> None:
     # Given an account id, good or bad for its platform
     as_artist = body(accounts={platform: [account_id]})
-    as_campaign = campaign_body(tracked={platform: {"accounts": [account_id]}})
+    as_campaign = campaign_dict(tracked={platform: {"accounts": [account_id]}})
     # Then the artist and the campaign models agree on it (one shape check, section 4's)
     assert _accepted(ArtistBody, as_artist) == _accepted(CampaignBody, as_campaign)
 

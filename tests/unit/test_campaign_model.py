@@ -10,30 +10,17 @@ import pytest
 from chalicelib.errors import ValidationFailed
 from chalicelib.models import validated
 from chalicelib.models.campaign import Campaign, CampaignBody
-
-
-def body(**changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "campaign_id": "indochine-13-tour",
-        "name": "Indochine: 13 tour launch",
-        "label": "columbia-fr",
-        "artist": "indochine",
-        "starts_at": "2026-11-20T00:00:00+01:00",
-        "ends_at": "2026-12-20T00:00:00+01:00",
-        "timezone": "Europe/Paris",
-        "tracked": {
-            "youtube": {"accounts": ["UCxxxxxxxxxxxxxxxxxxxxxx"], "content": ["dQw4w9WgXcQ"]},
-            "standard:linkfire": {"content": ["indochine-13"]},
-        },
-    }
-    data.update(changes)
-    return data
+from tests.campaigns import campaign_dict
 
 
 def stored(**changes: Any) -> Campaign:
     return validated(
         Campaign,
-        {**body(**changes), "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"},
+        {
+            **campaign_dict(**changes),
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z",
+        },
         "c",
     )
 
@@ -53,14 +40,14 @@ def test_the_contract_example_validates_and_round_trips() -> None:
 
 
 def test_a_window_of_exactly_366_days_is_allowed_and_one_second_more_is_not() -> None:
-    validated(CampaignBody, body(ends_at="2027-11-21T00:00:00+01:00"), "campaign")
-    assert "ends_at" in fields_of(body(ends_at="2027-11-21T00:00:01+01:00"))
+    validated(CampaignBody, campaign_dict(ends_at="2027-11-21T00:00:00+01:00"), "campaign")
+    assert "ends_at" in fields_of(campaign_dict(ends_at="2027-11-21T00:00:01+01:00"))
 
 
 def test_offsets_are_compared_as_instants() -> None:
     # 2026-11-20T00:00+01:00 is 2026-11-19T23:00Z: an end at 23:30Z is after it
-    validated(CampaignBody, body(ends_at="2026-11-19T23:30:00Z"), "campaign")
-    assert fields_of(body(ends_at="2026-11-19T22:30:00Z")) == {"ends_at": "Must be after starts_at."}
+    validated(CampaignBody, campaign_dict(ends_at="2026-11-19T23:30:00Z"), "campaign")
+    assert fields_of(campaign_dict(ends_at="2026-11-19T22:30:00Z")) == {"ends_at": "Must be after starts_at."}
 
 
 @pytest.mark.parametrize(
@@ -77,19 +64,23 @@ def test_a_window_outside_the_supported_years_is_refused_on_its_field(
     starts_at: str, ends_at: str, field: str
 ) -> None:
     # Given a window at the edge of the calendar, where hour and time zone arithmetic overflows
-    fields = fields_of(body(starts_at=starts_at, ends_at=ends_at))
+    fields = fields_of(campaign_dict(starts_at=starts_at, ends_at=ends_at))
     # Then it is a validation error on that field, not a crash at publish time
     assert fields[field] == "Must be from 2000-01-01 to 2199-12-31 (UTC)."
 
 
 def test_the_first_and_last_supported_instants_are_accepted() -> None:
-    validated(CampaignBody, body(starts_at="2000-01-01T00:00:00Z", ends_at="2000-02-01T00:00:00Z"), "c")
-    validated(CampaignBody, body(starts_at="2199-12-01T00:00:00Z", ends_at="2199-12-31T23:59:59Z"), "c")
+    validated(
+        CampaignBody, campaign_dict(starts_at="2000-01-01T00:00:00Z", ends_at="2000-02-01T00:00:00Z"), "c"
+    )
+    validated(
+        CampaignBody, campaign_dict(starts_at="2199-12-01T00:00:00Z", ends_at="2199-12-31T23:59:59Z"), "c"
+    )
 
 
 def test_errors_name_nested_paths() -> None:
     fields = fields_of(
-        body(
+        campaign_dict(
             tracked={
                 "youtube": {"content": ["dQw4w9WgXcQ", "bad"]},
                 "x": {"accounts": ["1", "1"]},
@@ -110,7 +101,7 @@ def test_errors_name_nested_paths() -> None:
 
 def test_unknown_keys_are_reported_with_every_other_error() -> None:
     # Given a body with an unknown field, unknown tracked keys and other errors
-    data = body(
+    data = campaign_dict(
         name="",
         timezone="Nowhere",
         surprise=1,
@@ -147,12 +138,14 @@ def test_unknown_keys_are_reported_with_every_other_error() -> None:
     ],
 )
 def test_real_ids_pass_the_shape_checks(platform: str, kind: str, value: str) -> None:
-    validated(CampaignBody, body(tracked={platform: {kind: [value]}}), "campaign")
+    validated(CampaignBody, campaign_dict(tracked={platform: {kind: [value]}}), "campaign")
 
 
 def test_the_error_list_is_capped() -> None:
     with pytest.raises(ValidationFailed) as raised:
-        validated(CampaignBody, body(tracked={"x": {"content": [f"a{i}" for i in range(300)]}}), "campaign")
+        validated(
+            CampaignBody, campaign_dict(tracked={"x": {"content": [f"a{i}" for i in range(300)]}}), "campaign"
+        )
     assert raised.value.fields is not None
     assert len(raised.value.fields) == 100
     assert "first 100 of 300" in raised.value.message
@@ -160,7 +153,7 @@ def test_the_error_list_is_capped() -> None:
 
 def test_an_oversized_campaign_is_refused_on_tracked() -> None:
     ids = [f"{i:03d}" + "x" * 500 for i in range(500)]
-    fields = fields_of(body(tracked={"tiktok": {"content": ids}, "standard:a": {"content": ids}}))
+    fields = fields_of(campaign_dict(tracked={"tiktok": {"content": ids}, "standard:a": {"content": ids}}))
     assert list(fields) == ["tracked"]
 
 
@@ -191,14 +184,14 @@ def test_tracks_matches_content_or_account_of_the_platform() -> None:
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_a_campaign_may_name_the_language_of_its_summaries(language: str) -> None:
-    campaign = validated(CampaignBody, body(language=language), "campaign")
+    campaign = validated(CampaignBody, campaign_dict(language=language), "campaign")
     assert campaign.language == language
     assert campaign.model_dump(mode="json")["language"] == language
 
 
 def test_without_a_language_the_campaign_reads_as_before() -> None:
     # Given a body without `language` (every campaign stored before it existed)
-    campaign = validated(CampaignBody, body(), "campaign")
+    campaign = validated(CampaignBody, campaign_dict(), "campaign")
     # Then it has none, and its JSON has no such key (its summaries fall back to the artist's)
     assert campaign.language is None
     assert "language" not in campaign.model_dump(mode="json")
@@ -207,5 +200,5 @@ def test_without_a_language_the_campaign_reads_as_before() -> None:
 @pytest.mark.parametrize("language", ["de", "FR", "", 1])
 def test_another_language_is_refused_on_its_field(language: Any) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        validated(CampaignBody, body(language=language), "campaign")
+        validated(CampaignBody, campaign_dict(language=language), "campaign")
     assert list(refused.value.fields) == ["language"]

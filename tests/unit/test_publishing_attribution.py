@@ -11,10 +11,8 @@ from chalicelib.domain.counters import Reading
 from chalicelib.domain.freshness import PullState
 from chalicelib.domain.rollups import Rollup, StoredEventView
 from chalicelib.domain.roster import OwnerIndex
-from chalicelib.domain.weights import DEFAULT_WEIGHTS
-from chalicelib.models import validated
 from chalicelib.models.campaign import Campaign
-from chalicelib.services.publishing import PublishingService
+from tests.unit.publishing_doubles import building_service, stored_campaign
 
 START = datetime(2026, 11, 20, 10, tzinfo=UTC)
 NOW = datetime(2026, 11, 20, 14, tzinfo=UTC)
@@ -73,35 +71,12 @@ class Snapshots:
 
 
 def campaign(tracked: dict[str, Any]) -> Campaign:
-    data = {
-        "campaign_id": "tour",
-        "name": "Tour",
-        "label": "columbia-fr",
-        "artist": "indochine",
-        "starts_at": START.isoformat(),
-        "ends_at": (START + timedelta(days=10)).isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": tracked,
-        "created_at": START.isoformat(),
-        "updated_at": START.isoformat(),
-    }
-    return validated(Campaign, data, "campaign")
+    return stored_campaign(START, START + timedelta(days=10), tracked)
 
 
 def summarise(subject: Campaign, owners: OwnerIndex) -> tuple[dict[str, Any], Rollups, Snapshots]:
     rollups, snapshots = Rollups(), Snapshots()
-    unused: Any = None
-    service = PublishingService(
-        campaigns=unused,
-        rollups=rollups,
-        summaries=unused,
-        renderers={},
-        collisions=lambda c, o: [],
-        weights=DEFAULT_WEIGHTS,
-        clock=lambda: NOW,
-        snapshots=snapshots,
-        read_concurrency=1,
-    )
+    service = building_service(rollups, NOW, snapshots=snapshots)
     return service.build(subject, [], NOW, owners).model_dump(mode="json"), rollups, snapshots
 
 

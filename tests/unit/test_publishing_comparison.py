@@ -9,73 +9,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.domain.rollups import Rollup, StoredEventView
-from chalicelib.domain.weights import DEFAULT_WEIGHTS
-from chalicelib.models import validated
-from chalicelib.models.campaign import Campaign
-from chalicelib.services.publishing import PublishingService
 from chalicelib.services.publishing.tally import cut_quarters
+from tests.unit.publishing_doubles import RecordingRollups, building_service, stored_campaign
 
 PARIS = ZoneInfo("Europe/Paris")
 TWEET = "1790000000000000001"
 ACCOUNT = "1234"
-
-
-class Rollups:
-    """Stored rollups and events of one tweet; records the reads."""
-
-    def __init__(self, rollups: list[Rollup], events: list[StoredEventView] | None = None) -> None:
-        self._rollups = rollups
-        self._events = events or []
-        self.rollup_reads: list[tuple[datetime, datetime]] = []
-        self.event_reads: list[tuple[datetime, datetime]] = []
-
-    def rollups(
-        self, platform: str, content_id: str, first_hour: datetime, last_hour: datetime
-    ) -> list[Rollup]:
-        self.rollup_reads.append((first_hour, last_hour))
-        return [r for r in self._rollups if first_hour <= r.hour <= last_hour]
-
-    def events_between(
-        self, platform: str, content_id: str, start: datetime, end: datetime
-    ) -> list[StoredEventView]:
-        self.event_reads.append((start, end))
-        return [e for e in self._events if start <= e.occurred_at < end]
-
-    def contents_of(self, platform: str, account_id: str) -> list[str]:
-        return []
-
-
-def campaign(starts_at: datetime, ends_at: datetime) -> Campaign:
-    return validated(
-        Campaign,
-        {
-            "campaign_id": "tour",
-            "name": "Tour",
-            "label": "columbia-fr",
-            "artist": "indochine",
-            "starts_at": starts_at.isoformat(),
-            "ends_at": ends_at.isoformat(),
-            "timezone": "Europe/Paris",
-            "tracked": {"x": {"content": [TWEET]}},
-            "created_at": starts_at.isoformat(),
-            "updated_at": starts_at.isoformat(),
-        },
-        "campaign",
-    )
-
-
-def service(rollups: Rollups, now: datetime) -> PublishingService:
-    unused: Any = None
-    return PublishingService(
-        campaigns=unused,
-        rollups=rollups,
-        summaries=unused,
-        renderers={},
-        collisions=lambda c, o: [],
-        weights=DEFAULT_WEIGHTS,
-        clock=lambda: now,
-        read_concurrency=1,
-    )
+TRACKED = {"x": {"content": [TWEET]}}
 
 
 def likes(hour: datetime, per_quarter: int = 1) -> Rollup:
@@ -88,9 +28,11 @@ def likes(hour: datetime, per_quarter: int = 1) -> Rollup:
 
 def comparison(
     starts_at: datetime, ends_at: datetime, stored: list[Rollup]
-) -> tuple[dict[str, Any], Rollups]:
-    rollups = Rollups(stored)
-    summary = service(rollups, ends_at).build(campaign(starts_at, ends_at), [], ends_at)
+) -> tuple[dict[str, Any], RecordingRollups]:
+    rollups = RecordingRollups(stored)
+    summary = building_service(rollups, ends_at).build(
+        stored_campaign(starts_at, ends_at, TRACKED), [], ends_at
+    )
     return summary.model_dump(mode="json")["comparison"], rollups
 
 
@@ -150,8 +92,14 @@ def test_a_quarter_cut_by_the_shared_edge_is_read_once_and_split_between_the_win
         StoredEventView(f"e-{m}", "x", "like", False, TWEET, ACCOUNT, hour + timedelta(minutes=m))
         for m in (3, 10)
     ]
-    rollups = Rollups([Rollup("x", TWEET, hour, {ACCOUNT: {"like": [2, 0, 0, 0]}}, {ACCOUNT: hour})], events)
-    summary = service(rollups, end).build(campaign(start, end), [], end).model_dump(mode="json")
+    rollups = RecordingRollups(
+        [Rollup("x", TWEET, hour, {ACCOUNT: {"like": [2, 0, 0, 0]}}, {ACCOUNT: hour})], events
+    )
+    summary = (
+        building_service(rollups, end)
+        .build(stored_campaign(start, end, TRACKED), [], end)
+        .model_dump(mode="json")
+    )
     # Then the 10:00-10:15 quarter is read once, and each window counts its own like
     assert rollups.event_reads == [(hour, hour + timedelta(minutes=15))]
     assert summary["totals"]["events"] == 1

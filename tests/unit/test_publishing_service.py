@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from chalicelib.domain.freshness import PullState
 from chalicelib.domain.roster import Owner
@@ -109,19 +109,24 @@ class Snapshots:
         return []
 
 
-class Owners:
-    """The roster's owner items, and how many times they were read."""
+T = TypeVar("T")
 
-    def __init__(self, *owners: Owner) -> None:
-        self._owners = list(owners)
+
+class CountedReads(Generic[T]):
+    """A read of the roster (its owner items, or its artists) that counts how many times it was made."""
+
+    def __init__(self, *items: T) -> None:
+        self._items = list(items)
         self.reads = 0
 
-    def __call__(self) -> list[Owner]:
+    def __call__(self) -> list[T]:
         self.reads += 1
-        return self._owners
+        return self._items
 
 
-def publish_due(snapshots: Snapshots, *campaigns: Campaign, owners: Owners | None = None) -> list[str]:
+def publish_due(
+    snapshots: Snapshots, *campaigns: Campaign, owners: CountedReads[Owner] | None = None
+) -> list[str]:
     summaries = Summaries()
     PublishingService(
         campaigns=Campaigns(*campaigns),
@@ -187,7 +192,7 @@ def owner(changed_at: datetime, *, released: bool = False) -> Owner:
 
 def test_a_roster_change_since_the_latest_run_republishes_active_campaigns() -> None:
     # Given a campaign published at LAST_RUN, and an account registered elsewhere since
-    owners = Owners(owner(LAST_RUN + timedelta(minutes=1)))
+    owners = CountedReads(owner(LAST_RUN + timedelta(minutes=1)))
     # When the publish job runs, with no new events or snapshots
     published = publish_due(Snapshots(), campaign("tour", X_ACCOUNT), owners=owners)
     # Then the campaign is republished, so that it stops counting that account at once
@@ -195,18 +200,18 @@ def test_a_roster_change_since_the_latest_run_republishes_active_campaigns() -> 
 
 
 def test_a_release_since_the_latest_run_republishes_too() -> None:
-    owners = Owners(owner(LAST_RUN + timedelta(minutes=1), released=True))
+    owners = CountedReads(owner(LAST_RUN + timedelta(minutes=1), released=True))
     assert publish_due(Snapshots(), campaign("tour", X_ACCOUNT), owners=owners) == ["tour"]
 
 
 def test_a_roster_change_before_the_latest_run_does_not_republish() -> None:
-    owners = Owners(owner(LAST_RUN - timedelta(seconds=1)))
+    owners = CountedReads(owner(LAST_RUN - timedelta(seconds=1)))
     assert publish_due(Snapshots(), campaign("tour", X_ACCOUNT), owners=owners) == []
 
 
 def test_the_owners_are_read_once_per_run_whatever_the_number_of_campaigns() -> None:
     # Given three active campaigns, all due (the roster changed since their latest run)
-    owners = Owners(owner(LAST_RUN + timedelta(minutes=1)))
+    owners = CountedReads(owner(LAST_RUN + timedelta(minutes=1)))
     campaigns = [campaign(name, X_ACCOUNT) for name in ("tour", "single", "video")]
     # When the publish job runs and publishes them all
     assert publish_due(Snapshots(), *campaigns, owners=owners) == ["tour", "single", "video"]
@@ -222,19 +227,7 @@ class Artist:
         self.artist_id, self.label, self.language = artist_id, "columbia-fr", language
 
 
-class Roster:
-    """The roster's artists, and how many times they were read."""
-
-    def __init__(self, *artists: Artist) -> None:
-        self._artists = list(artists)
-        self.reads = 0
-
-    def __call__(self) -> list[Artist]:
-        self.reads += 1
-        return self._artists
-
-
-def published_languages(roster: Roster, *campaigns: Campaign) -> list[str]:
+def published_languages(roster: CountedReads[Artist], *campaigns: Campaign) -> list[str]:
     languages: list[str] = []
 
     class Kept(Summaries):
@@ -268,7 +261,7 @@ def with_artist(campaign_id: str, artist: str, language: str | None = None) -> C
 
 def test_the_roster_is_read_once_per_run_for_the_campaigns_without_a_language() -> None:
     # Given an English-speaking registered artist, and three campaigns: two of it, one in French
-    roster = Roster(Artist("indochine", "en"))
+    roster = CountedReads(Artist("indochine", "en"))
     campaigns = (
         with_artist("tour", "indochine"),
         with_artist("single", "indochine"),
@@ -282,10 +275,12 @@ def test_the_roster_is_read_once_per_run_for_the_campaigns_without_a_language() 
 
 
 def test_campaigns_with_their_own_language_never_read_the_roster() -> None:
-    roster = Roster(Artist("indochine", "en"))
+    roster = CountedReads(Artist("indochine", "en"))
     assert published_languages(roster, with_artist("tour", "indochine", language="fr")) == ["fr"]
     assert roster.reads == 0
 
 
 def test_an_artist_named_in_free_text_gives_english() -> None:
-    assert published_languages(Roster(Artist("indochine", "fr")), with_artist("tour", "Indochine")) == ["en"]
+    assert published_languages(CountedReads(Artist("indochine", "fr")), with_artist("tour", "Indochine")) == [
+        "en"
+    ]

@@ -9,69 +9,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.rollups import Rollup, StoredEventView
-from chalicelib.domain.weights import DEFAULT_WEIGHTS
-from chalicelib.models import validated
 from chalicelib.models.campaign import Campaign
-from chalicelib.services.publishing import READ_CONCURRENCY, PublishingService
+from chalicelib.services.publishing import READ_CONCURRENCY
+from tests.unit.publishing_doubles import RecordingRollups, building_service, stored_campaign
 
 START = datetime(2026, 11, 20, 10, 7, tzinfo=UTC)  # cuts the 10:00 quarter
 END = datetime(2026, 11, 20, 14, 52, tzinfo=UTC)  # cuts the 14:45 quarter
 TWEET = "1790000000000000001"
 
 
-class FakeRollups:
-    """Rollups and events of one tweet; records which event ranges are read."""
-
-    def __init__(self, rollups: list[Rollup], events: list[StoredEventView]) -> None:
-        self._rollups = rollups
-        self._events = events
-        self.event_reads: list[tuple[datetime, datetime]] = []
-
-    def rollups(
-        self, platform: str, content_id: str, first_hour: datetime, last_hour: datetime
-    ) -> list[Rollup]:
-        return [r for r in self._rollups if first_hour <= r.hour <= last_hour]
-
-    def events_between(
-        self, platform: str, content_id: str, start: datetime, end: datetime
-    ) -> list[StoredEventView]:
-        self.event_reads.append((start, end))
-        return [e for e in self._events if start <= e.occurred_at < end]
-
-    def contents_of(self, platform: str, account_id: str) -> list[str]:
-        return []
-
-
-def _body() -> dict[str, Any]:
-    return {
-        "campaign_id": "c-1",
-        "name": "Launch",
-        "label": "columbia-fr",
-        "artist": "indochine",
-        "starts_at": START.isoformat(),
-        "ends_at": END.isoformat(),
-        "timezone": "Europe/Paris",
-        "tracked": {"x": {"content": [TWEET]}},
-        "created_at": START.isoformat(),
-        "updated_at": START.isoformat(),
-    }
-
-
-def _campaign(**changes: Any) -> Campaign:
-    return validated(Campaign, {**_body(), **changes}, "campaign")
-
-
-def _service(rollups: FakeRollups, read_concurrency: int = READ_CONCURRENCY) -> PublishingService:
-    unused: Any = None
-    return PublishingService(
-        read_concurrency=read_concurrency,
-        campaigns=unused,
-        rollups=rollups,
-        summaries=unused,
-        renderers={},
-        collisions=unused,
-        weights=DEFAULT_WEIGHTS,
-        clock=lambda: END,
+def launch(tracked: dict[str, Any] | None = None) -> Campaign:
+    """The campaign "c-1", over the window, tracking the tweet unless told otherwise."""
+    return stored_campaign(
+        START, END, tracked or {"x": {"content": [TWEET]}}, campaign_id="c-1", name="Launch"
     )
 
 
@@ -85,9 +35,9 @@ def _rollup(hour: datetime, quarters: list[int]) -> Rollup:
 
 def test_edges_in_hours_without_a_rollup_are_not_read_event_by_event() -> None:
     # Given likes only in the middle of the window (12:00-13:00), nothing in its first or last hour
-    rollups = FakeRollups([_rollup(datetime(2026, 11, 20, 12, tzinfo=UTC), [1, 2, 0, 3])], [])
+    rollups = RecordingRollups([_rollup(datetime(2026, 11, 20, 12, tzinfo=UTC), [1, 2, 0, 3])], [])
     # When the campaign is tallied
-    tally = _service(rollups).tally(_campaign(), START, END)
+    tally = building_service(rollups, END, read_concurrency=READ_CONCURRENCY).tally(launch(), START, END)
     # Then the rollup's quarters count, and no events are read for the cut quarters
     assert tally.events[("x", "like")] == 6
     assert rollups.event_reads == []
@@ -97,15 +47,15 @@ def test_edges_in_hours_with_a_rollup_are_read_event_by_event_and_counted_exactl
     # Given likes in the first hour: two before the window starts (10:03, 10:06), one after (10:10)
     first_hour = datetime(2026, 11, 20, 10, tzinfo=UTC)
     events = [_like(first_hour + timedelta(minutes=m), m) for m in (3, 6, 10)]
-    rollups = FakeRollups([_rollup(first_hour, [3, 0, 0, 0])], events)
+    rollups = RecordingRollups([_rollup(first_hour, [3, 0, 0, 0])], events)
     # When the campaign is tallied
-    tally = _service(rollups).tally(_campaign(), START, END)
+    tally = building_service(rollups, END, read_concurrency=READ_CONCURRENCY).tally(launch(), START, END)
     # Then only the cut quarter of that hour is read, and only the like inside the window counts
     assert rollups.event_reads == [(START, datetime(2026, 11, 20, 10, 15, tzinfo=UTC))]
     assert tally.events[("x", "like")] == 1
 
 
-class SlowRollups(FakeRollups):
+class SlowRollups(RecordingRollups):
     """Every read takes a while, like a DynamoDB round trip; counts how many are in flight at once."""
 
     def __init__(self, rollups: list[Rollup]) -> None:
@@ -138,11 +88,13 @@ def test_many_items_are_read_concurrently_and_tallied_as_if_read_one_by_one() ->
         Rollup("x", post, hour, {"1234": {"like": [n, 0, 0, 0]}}, {"1234": hour})
         for n, post in enumerate(posts)
     ]
-    campaign = _campaign(tracked={"x": {"content": posts}})
+    campaign = launch(tracked={"x": {"content": posts}})
     # When it is tallied with concurrent reads, and with reads one by one
     concurrent_store, one_by_one_store = SlowRollups(stored), SlowRollups(stored)
-    concurrent = _service(concurrent_store).tally(campaign, START, END)
-    one_by_one = _service(one_by_one_store, read_concurrency=1).tally(campaign, START, END)
+    concurrent = building_service(concurrent_store, END, read_concurrency=READ_CONCURRENCY).tally(
+        campaign, START, END
+    )
+    one_by_one = building_service(one_by_one_store, END).tally(campaign, START, END)
     # Then the reads overlapped, and the tallies are the same
     assert concurrent_store.most_in_flight > 1
     assert one_by_one_store.most_in_flight == 1

@@ -21,9 +21,8 @@ from chalicelib.domain.attention import (
 )
 from chalicelib.domain.freshness import Freshness
 from chalicelib.domain.rollups import Tally
-from chalicelib.domain.summary import SummaryInput, build_summary
-from chalicelib.domain.weights import DEFAULT_WEIGHTS
 from chalicelib.models.summary import Attention
+from tests.unit.domain.summaries import built
 
 PARIS = ZoneInfo("Europe/Paris")
 START = datetime(2026, 11, 20, 8, tzinfo=UTC)
@@ -177,15 +176,17 @@ def test_no_hours_no_spike() -> None:
 
 # Collisions and push clashes (section 9, kept) --------------------------------------------------------------
 
+COLLISION = {
+    "campaign_id": "other",
+    "name": "Other",
+    "from": "2026-11-20T00:00:00+01:00",
+    "to": "2026-11-21T00:00:00+01:00",
+    "shared": [{"platform": "x", "type": "account", "id": "1"}],
+}
+
 
 def test_collisions_and_push_clashes_are_low_in_the_order_listed() -> None:
-    collision = {
-        "campaign_id": "other",
-        "name": "Other",
-        "from": "2026-11-20T00:00:00+01:00",
-        "to": "2026-11-21T00:00:00+01:00",
-        "shared": [{"platform": "x", "type": "account", "id": "1"}],
-    }
+    collision = COLLISION
     clash = {
         "type": "push_clash",
         "push_id": "clip",
@@ -228,29 +229,8 @@ def test_the_model_refuses_a_code_outside_the_contract() -> None:
 
 def _summary(tally: Tally, **extra: Any) -> list[dict[str, Any]]:
     start = datetime(2026, 11, 20, tzinfo=PARIS)
-    result = build_summary(
-        SummaryInput(
-            campaign={
-                "campaign_id": "c",
-                "name": "Campaign",
-                "label": "columbia-fr",
-                "artist": "indochine",
-                "starts_at": start.isoformat(),
-                "ends_at": (start + timedelta(days=30)).isoformat(),
-                "timezone": "Europe/Paris",
-                "tracked": {},
-                "archived": False,
-            },
-            platforms=("x", "spotify"),
-            starts_at=start,
-            ends_at=start + timedelta(days=30),
-            timezone="Europe/Paris",
-            generated_at=start + timedelta(hours=10),
-            tally=tally,
-            weights=DEFAULT_WEIGHTS,
-            **extra,
-        )
-    )
+    end = start + timedelta(days=30)
+    result = built(tally, start, end, start + timedelta(hours=10), platforms=("x", "spotify"), **extra)
     return [item.model_dump(mode="json") for item in result.attention]
 
 
@@ -281,28 +261,7 @@ def test_spike_hours_are_the_campaign_s_local_hours_across_the_autumn_dst_change
     repeated_two = datetime(2026, 10, 25, 1, 10, tzinfo=UTC)  # 02:10+01:00
     tally = Tally()
     tally.add("x", "post", "like", repeated_two, 25)
-    result = build_summary(
-        SummaryInput(
-            campaign={
-                "campaign_id": "c",
-                "name": "Campaign",
-                "label": "columbia-fr",
-                "artist": "indochine",
-                "starts_at": start.isoformat(),
-                "ends_at": (start + timedelta(days=2)).isoformat(),
-                "timezone": "Europe/Paris",
-                "tracked": {},
-                "archived": False,
-            },
-            platforms=("x",),
-            starts_at=start,
-            ends_at=start + timedelta(days=2),
-            timezone="Europe/Paris",
-            generated_at=start + timedelta(hours=6),
-            tally=tally,
-            weights=DEFAULT_WEIGHTS,
-        )
-    )
+    result = built(tally, start, start + timedelta(days=2), start + timedelta(hours=6), platforms=("x",))
     [spike] = [item for item in result.attention if item.code == "spike"]
     # Then the spike is that hour, with its own offset, not the first 02:00
     assert "from 2026-10-25 02:00 (UTC+01:00) to 03:00" in spike.message
@@ -317,13 +276,6 @@ _CLASH = {
     "at": "2026-11-20T10:00:00Z",
     "platforms": ["youtube"],
     "hours_apart": 5.5,
-}
-_COLLISION = {
-    "campaign_id": "other",
-    "name": "Other",
-    "from": "2026-11-20T00:00:00+01:00",
-    "to": "2026-11-21T00:00:00+01:00",
-    "shared": [{"platform": "x", "type": "account", "id": "1"}],
 }
 
 
@@ -340,7 +292,7 @@ def test_a_french_summary_words_every_code_in_french() -> None:
         *pull_items(health, "fr"),
         *stale_items({"deezer": PlatformHealth()}, START, END, PARIS, "fr"),
         *spike_items(_hours(10, 10, 31, 10, 10), PARIS, "fr"),
-        *collision_items([_CLASH, _COLLISION], "fr"),
+        *collision_items([_CLASH, COLLISION], "fr"),
     ]
     messages = {item.code: item.message for item in items}
     # Then each message is French around the data it quotes, with a no-break space before its colon

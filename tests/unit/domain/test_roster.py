@@ -15,8 +15,8 @@ from chalicelib.domain.roster import (
 )
 from chalicelib.models import validated
 from chalicelib.models.campaign import Campaign
+from tests.campaigns import campaign_dict
 from tests.conftest import unique
-from tests.unit.test_campaign_model import body as campaign_body
 
 AT = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
@@ -28,7 +28,7 @@ def owner(platform: str, account_id: str, label: str, **changes: Any) -> Owner:
 
 def campaign(**changes: Any) -> Campaign:
     data = {
-        **campaign_body(**changes),
+        **campaign_dict(**changes),
         "created_at": "2026-01-01T00:00:00Z",
         "updated_at": "2026-01-01T00:00:00Z",
     }

@@ -9,44 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib.domain.rollups import Tally, Title
-from chalicelib.domain.summary import SummaryInput, build_summary, language_of, newest_titles, percent_change
+from chalicelib.domain.summary import language_of, newest_titles, percent_change
 from chalicelib.domain.weights import DEFAULT_WEIGHTS
+from tests.unit.domain.summaries import built, built_a_day_in
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def campaign_fields(**changes: Any) -> dict[str, Any]:
-    """The campaign's fields as a summary shows them."""
-    return {
-        "campaign_id": "c",
-        "name": "Campaign",
-        "label": "columbia-fr",
-        "artist": "indochine",
-        "starts_at": "2026-11-20T00:00:00+01:00",
-        "ends_at": "2026-12-20T00:00:00+01:00",
-        "timezone": "Europe/Paris",
-        "tracked": {},
-        "archived": False,
-        **changes,
-    }
 
 
 def summary(
     tally: Tally, starts_at: datetime, ends_at: datetime, generated_at: datetime, **extra: Any
 ) -> dict[str, Any]:
-    return build_summary(
-        SummaryInput(
-            campaign=campaign_fields(),
-            platforms=extra.pop("platforms", ("x", "youtube")),
-            starts_at=starts_at,
-            ends_at=ends_at,
-            timezone="Europe/Paris",
-            generated_at=generated_at,
-            tally=tally,
-            weights=DEFAULT_WEIGHTS,
-            **extra,
-        )
-    ).model_dump(mode="json")
+    return built(tally, starts_at, ends_at, generated_at, **extra).model_dump(mode="json")
 
 
 def tally_of(*entries: tuple[str, str, datetime, int]) -> Tally:
@@ -123,18 +96,8 @@ def test_the_rate_divides_the_units_of_the_platforms_whose_followers_it_divides_
     tally = tally_of(("x", "like", start, 30), ("tiktok", "like", start, 70))
     tracked = {"x": {"accounts": ["1234"], "content": []}, "tiktok": {"accounts": ["act.1"], "content": []}}
     # When the summary is built
-    rate = build_summary(
-        SummaryInput(
-            campaign=campaign_fields(tracked=tracked),
-            platforms=("x", "tiktok"),
-            starts_at=start,
-            ends_at=start + timedelta(days=2),
-            timezone="Europe/Paris",
-            generated_at=start + timedelta(days=1),
-            tally=tally,
-            weights=DEFAULT_WEIGHTS,
-            counters={"x": _followers(1000)},
-        )
+    rate = built_a_day_in(
+        tally, start, tracked, platforms=("x", "tiktok"), counters={"x": _followers(1000)}
     ).engagement_rate
     # Then only X's units are divided by X's followers, and TikTok is excluded with why
     assert (rate.value, rate.units, rate.followers, rate.platforms) == (0.03, 30, 1000, ["x"])
@@ -150,18 +113,12 @@ def test_the_rate_says_why_each_platform_is_left_out() -> None:
         "spotify": {"accounts": ["3hHJx0Uot7M9zVGHHjVtye"], "content": []},
         "youtube": {"content": ["v"]},
     }
-    rate = build_summary(
-        SummaryInput(
-            campaign=campaign_fields(tracked=tracked),
-            platforms=("spotify", "youtube", "standard:linkfire"),
-            starts_at=start,
-            ends_at=start + timedelta(days=2),
-            timezone="Europe/Paris",
-            generated_at=start + timedelta(days=1),
-            tally=Tally(),
-            weights=DEFAULT_WEIGHTS,
-            counters={"spotify": refused},
-        )
+    rate = built_a_day_in(
+        Tally(),
+        start,
+        tracked,
+        platforms=("spotify", "youtube", "standard:linkfire"),
+        counters={"spotify": refused},
     ).engagement_rate
     assert rate.value is None
     assert rate.reason == "No follower count of the tracked accounts has been pulled yet."
@@ -294,18 +251,7 @@ def test_a_tracked_account_in_top_content_links_to_the_account_not_a_post() -> N
     tally.add("x", "1790000000000000001", "like", start.astimezone(UTC), 1)
     tracked = {"x": {"accounts": ["4242"], "content": ["1790000000000000001"]}}
     # When the summary is built
-    top = build_summary(
-        SummaryInput(
-            campaign=campaign_fields(tracked=tracked),
-            platforms=("x",),
-            starts_at=start,
-            ends_at=start + timedelta(days=2),
-            timezone="Europe/Paris",
-            generated_at=start + timedelta(days=1),
-            tally=tally,
-            weights=DEFAULT_WEIGHTS,
-        )
-    ).top_content
+    top = built_a_day_in(tally, start, tracked, platforms=("x",)).top_content
     # Then the account links to its profile, and the post to the post
     assert [t.url for t in top] == [
         "https://x.com/i/user/4242",

@@ -67,9 +67,9 @@ def test_innocent_words_containing_a_slur_are_clean(text: str) -> None:
     assert not classify(text).abusive
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
+# Language that sounds charged and is not abuse, by why it is harmless.
+HARMLESS: dict[str, list[str]] = {
+    "supportive or reclaimed": [
         "fier d'être gay",
         "proud to be queer",
         "love is love",
@@ -78,24 +78,12 @@ def test_innocent_words_containing_a_slur_are_clean(text: str) -> None:
         "as a proud dyke I approve",
         "trans women are women",
     ],
-)
-def test_supportive_and_reclaimed_language_is_clean(text: str) -> None:
-    # given / when / then
-    assert classify(text).categories == ()
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["un artiste noir qui parle de son enfance", "women in rap are carrying the scene", "le rap arabe"],
-)
-def test_identity_words_used_descriptively_are_clean(text: str) -> None:
-    # given / when / then
-    assert classify(text).categories == ()
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+    "identity words used descriptively": [
+        "un artiste noir qui parle de son enfance",
+        "women in rap are carrying the scene",
+        "le rap arabe",
+    ],
+    "violent-sounding praise": [
         "c'est une tuerie",
         "this track slaps",
         "you killed it",
@@ -106,10 +94,13 @@ def test_identity_words_used_descriptively_are_clean(text: str) -> None:
         "je vais te retrouver au concert !",
         "I'll find you at the meet and greet",
     ],
-)
-def test_violent_sounding_praise_is_clean(text: str) -> None:
+}
+
+
+@pytest.mark.parametrize(("why", "text"), [(why, text) for why, texts in HARMLESS.items() for text in texts])
+def test_charged_but_harmless_language_is_clean(why: str, text: str) -> None:
     # given / when / then
-    assert classify(text).categories == ()
+    assert classify(text).categories == (), why
 
 
 @pytest.mark.parametrize(

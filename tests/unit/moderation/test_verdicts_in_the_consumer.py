@@ -23,11 +23,10 @@ from chalicelib.domain.rollups import (
     add_rollup,
     compute_rollup,
 )
-from chalicelib.domain.summary import SummaryInput, build_summary
-from chalicelib.domain.weights import DEFAULT_WEIGHTS
 from chalicelib.errors import DependencyFailed
 from chalicelib.observability import logger
 from chalicelib.services.ingest import QueuedMessage
+from tests.unit.domain.summaries import built, campaign_fields
 from tests.unit.test_ingest_service import NOW, RecordingStore, ingest_service
 
 HOUR = datetime(2026, 11, 26, 10, tzinfo=UTC)
@@ -168,29 +167,18 @@ def test_a_campaign_tallies_moderation_from_rollups_and_edge_events() -> None:
 
 
 def summary_with(tally: Tally, waves: list[dict[str, Any]]) -> dict[str, Any]:
-    return build_summary(
-        SummaryInput(
-            campaign={
-                "campaign_id": "c",
-                "name": "C",
-                "label": "l",
-                "artist": "a",
-                "starts_at": (HOUR - timedelta(days=1)).isoformat(),
-                "ends_at": (HOUR + timedelta(days=1)).isoformat(),
-                "timezone": "Europe/Paris",
-                "tracked": {},
-                "archived": False,
-            },
-            platforms=("instagram",),
-            starts_at=HOUR - timedelta(days=1),
-            ends_at=HOUR + timedelta(days=1),
-            timezone="Europe/Paris",
-            generated_at=HOUR + timedelta(hours=3),
-            tally=tally,
-            weights=DEFAULT_WEIGHTS,
-            language="fr",
-            waves=waves,
-        )
+    start, end = HOUR - timedelta(days=1), HOUR + timedelta(days=1)
+    return built(
+        tally,
+        start,
+        end,
+        HOUR + timedelta(hours=3),
+        campaign=campaign_fields(
+            name="C", label="l", artist="a", starts_at=start.isoformat(), ends_at=end.isoformat()
+        ),
+        platforms=("instagram",),
+        language="fr",
+        waves=waves,
     ).model_dump(mode="json")
 
 

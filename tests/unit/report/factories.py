@@ -17,7 +17,22 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.campaigns import campaign_dict
+
 REMOVE: Any = object()
+
+
+def collision(campaign_id: str, name: str, *shared: tuple[str, str, str]) -> dict[str, Any]:
+    """A collision (contract section 5) with another campaign over the summary's window, on the shared
+    (platform, type, id) items."""
+    return {
+        "campaign_id": campaign_id,
+        "name": name,
+        "from": "2026-11-20T00:00:00+01:00",
+        "to": "2026-12-20T00:00:00+01:00",
+        "shared": [{"platform": platform, "type": kind, "id": item} for platform, kind, item in shared],
+    }
+
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -147,15 +162,8 @@ def _base() -> dict[str, Any]:
     }
     return {
         "schema_version": 1,
-        "campaign": {
-            "campaign_id": "indochine-13-tour",
-            "name": "Indochine: 13 tour launch",
-            "label": "columbia-fr",
-            "artist": "indochine",
-            "starts_at": "2026-11-20T00:00:00+01:00",
-            "ends_at": "2026-12-20T00:00:00+01:00",
-            "timezone": "Europe/Paris",
-            "tracked": {
+        "campaign": campaign_dict(
+            tracked={
                 "facebook": {"accounts": ["104512345678901"], "content": ["104512345678901_998877665544332"]},
                 "instagram": {"accounts": ["17841400000000001"], "content": ["17900000000000001"]},
                 "youtube": {"accounts": ["UCxxxxxxxxxxxxxxxxxxxxxx"], "content": ["dQw4w9WgXcQ"]},
@@ -166,8 +174,8 @@ def _base() -> dict[str, Any]:
                 "deezer": {"accounts": ["27"]},
                 "standard:linkfire": {"content": ["indochine-13"]},
             },
-            "archived": False,
-        },
+            archived=False,
+        ),
         "generated_at": "2026-11-26T10:00:00Z",
         "window": {"from": "2026-11-20T00:00:00+01:00", "to": "2026-11-26T10:00:00Z"},
         "timezone": "Europe/Paris",
@@ -414,16 +422,12 @@ def _base() -> dict[str, Any]:
             },
         ],
         "collisions": [
-            {
-                "campaign_id": "indochine-catalogue-q4",
-                "name": "Indochine catalogue Q4",
-                "from": "2026-11-20T00:00:00+01:00",
-                "to": "2026-12-20T00:00:00+01:00",
-                "shared": [
-                    {"platform": "facebook", "type": "account", "id": "104512345678901"},
-                    {"platform": "youtube", "type": "account", "id": "UCxxxxxxxxxxxxxxxxxxxxxx"},
-                ],
-            },
+            collision(
+                "indochine-catalogue-q4",
+                "Indochine catalogue Q4",
+                ("facebook", "account", "104512345678901"),
+                ("youtube", "account", "UCxxxxxxxxxxxxxxxxxxxxxx"),
+            ),
             {
                 "type": "push_clash",
                 "push_id": "single-2",

@@ -18,6 +18,7 @@ from tests.summary_schema import validate_summary
 from tests.unit.report.factories import (
     FIRST_RATE_SHAPE,
     REMOVE,
+    collision,
     hourly_points,
     make_lead_summary,
     make_minimal_summary,
@@ -207,15 +208,7 @@ def test_every_string_of_the_summary_is_escaped(hostile: str) -> None:
             ]
         },
         top_content=[{"platform": "x", "content_id": hostile, "events": 3, "url": None, "title": hostile}],
-        collisions=[
-            {
-                "campaign_id": hostile,
-                "name": hostile,
-                "from": "2026-11-20T00:00:00+01:00",
-                "to": "2026-12-20T00:00:00+01:00",
-                "shared": [{"platform": "x", "type": "account", "id": hostile}],
-            }
-        ],
+        collisions=[collision(hostile, hostile, ("x", "account", hostile))],
         attention=[{"severity": "high", "code": hostile, "platform": "x", "message": hostile}],
     )
     # When it is rendered

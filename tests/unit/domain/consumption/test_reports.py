@@ -41,6 +41,13 @@ def rows(items: list[Row | Rejected]) -> list[Row]:
     return [item for item in items if isinstance(item, Row)]
 
 
+def all_rows(data: bytes, fmt: str) -> list[Row]:
+    """What `run` reads, where every item must be a row (none rejected)."""
+    items = run(data, fmt)
+    assert all(isinstance(item, Row) for item in items), items
+    return rows(items)
+
+
 def rejected(items: list[Row | Rejected]) -> list[Rejected]:
     return [item for item in items if isinstance(item, Rejected)]
 
@@ -155,9 +162,7 @@ def test_believe_splits_streams_by_subscription_type_and_counts_downloads() -> N
         f"{header}\n2026-03;Deezer;FR;;{T1};Streaming;500;Ad-supported\n"
         f"2026-03;iTunes;FR;{ALBUM};;Download;3;\n"
     ).encode()
-    ad, download = run(data, "believe")
-    assert isinstance(ad, Row)
-    assert isinstance(download, Row)
+    ad, download = all_rows(data, "believe")
     assert (ad.stream_type, ad.totals) == ("ad", Totals(ad=500))
     assert (download.kind, download.stream_type, download.totals) == (
         "release",
@@ -182,9 +187,7 @@ def test_distrokid_reads_both_column_sets(header: str) -> None:
         f"{header}\n2026-04-02\t2026-03\tSpotify\tA\tT\t{T1}\t{ALBUM}\t900\t100\tSong\tFR\t0\t1.2{extra}\n"
         f"2026-04-02\t2026-03\tiTunes\tA\tT\t\t{ALBUM}\t2\t100\tAlbum\tFR\t0\t10{extra}\n"
     ).encode()
-    stream, album = run(data, "distrokid")
-    assert isinstance(stream, Row)
-    assert isinstance(album, Row)
+    stream, album = all_rows(data, "distrokid")
     # DistroKid does not say the tier: a stream counts as ad-supported, never raising premium-only figures
     assert (stream.kind, stream.stream_type, stream.totals) == ("track", "ad", Totals(ad=900))
     assert (album.kind, album.item, album.totals) == ("release", ALBUM, Totals(downloads=2))

@@ -66,20 +66,23 @@ def album(**tracks: Totals) -> dict[str, Totals]:
 
 # SNEP -------------------------------------------------------------------------------------------------
 
+# An album whose first track dominates: weighted streams = premium + ad / 7
+#   T1 700,000 + 70,000/7 = 710,000; T2 200,000 + 14,000/7 = 202,000; T3 100,000 + 7,000/7 = 101,000
+#   and 20 downloads and 100 CDs of the album itself
+DOMINATED_ALBUM = ReleaseFigures(
+    "album",
+    album(
+        T1=Totals(premium=700_000, ad=70_000),
+        T2=Totals(premium=200_000, ad=14_000),
+        T3=Totals(premium=100_000, ad=7_000),
+    ),
+    Totals(downloads=20, physical=100),
+)
+
 
 def test_snep_2024_album_takes_half_of_its_dominant_track_away() -> None:
-    # Given an album whose first track dominates: weighted streams = premium + ad / 7
-    #   T1 700,000 + 70,000/7 = 710,000; T2 200,000 + 14,000/7 = 202,000; T3 100,000 + 7,000/7 = 101,000
-    #   and 20 downloads and 100 CDs of the album itself
-    figures = ReleaseFigures(
-        "album",
-        album(
-            T1=Totals(premium=700_000, ad=70_000),
-            T2=Totals(premium=200_000, ad=14_000),
-            T3=Totals(premium=100_000, ad=7_000),
-        ),
-        Totals(downloads=20, physical=100),
-    )
+    # Given an album whose first track dominates (DOMINATED_ALBUM)
+    figures = DOMINATED_ALBUM
     # When converted by snep-2024-07
     units = rule_set("snep-2024-07").equivalents(figures)
     # Then (1,013,000 - 710,000 / 2) / 1,500 + 120 = 658,000 / 1,500 + 120 = 1676/3 (558.67)
@@ -96,15 +99,7 @@ def test_snep_2024_single_is_weighted_streams_plus_150_per_download() -> None:
 
 def test_snep_2018_counts_premium_streams_only_and_no_dominant_track_rule() -> None:
     # Given the same album as the 2024 example
-    figures = ReleaseFigures(
-        "album",
-        album(
-            T1=Totals(premium=700_000, ad=70_000),
-            T2=Totals(premium=200_000, ad=14_000),
-            T3=Totals(premium=100_000, ad=7_000),
-        ),
-        Totals(downloads=20, physical=100),
-    )
+    figures = DOMINATED_ALBUM
     # Then 1,000,000 premium / 1,500 + 120 = 2360/3 (786.67): ad-supported streams count nothing
     assert rule_set("snep-2018-04").equivalents(figures) == Fraction(2360, 3)
 
