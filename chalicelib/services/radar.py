@@ -122,10 +122,10 @@ class RadarService:
         self._authenticate = authenticate
         self._clock = clock
         self._alerts = alerts
-        self._publisher = AlertPublisher(alerts, publish_alert, clock)
         self._reports = reports
         self._render_html = render_html
         self._render_csv = render_csv
+        self._publisher = AlertPublisher(alerts, publish_alert, clock)
 
     # Routes -----------------------------------------------------------------------------------------
 

@@ -99,9 +99,9 @@ class WaveService:
         self._owners = owners
         self._campaigns = campaigns
         self._alerts = alerts
-        self._publisher = AlertPublisher(alerts, publish_alert, clock)
         self._clock = clock
         self._report_link = report_link
+        self._publisher = AlertPublisher(alerts, publish_alert, clock)
 
     def run(self) -> dict[str, Any]:
         now = self._clock()
