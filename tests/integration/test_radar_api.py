@@ -382,7 +382,7 @@ def test_a_failed_publish_is_retried_by_the_next_run_once(
 
         return publish
 
-    monkeypatch.setattr(service, "_publish_alert", refused)
+    monkeypatch.setattr(service._publisher, "_publish_alert", refused)
     service.run()
     assert topic.messages() == []
     monkeypatch.undo()
