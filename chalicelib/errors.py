@@ -7,9 +7,15 @@ from typing import Any
 
 
 class DomainError(Exception):
-    """Base of every error the product reports to a caller. `code` is stable snake_case."""
+    """Base of every error the product reports to a caller. `code` is stable snake_case; a subclass
+    names its own in its header (`class NotFound(DomainError, code="not_found")`) or keeps its base's."""
 
     code = "error"
+
+    def __init_subclass__(cls, code: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
 
     def __init__(
         self,
@@ -25,55 +31,41 @@ class DomainError(Exception):
         self.details = dict(details) if details else None
 
 
-class PayloadTooLarge(DomainError):
-    code = "payload_too_large"
+class PayloadTooLarge(DomainError, code="payload_too_large"): ...
 
 
-class UnsupportedMediaType(DomainError):
-    code = "unsupported_media_type"
+class UnsupportedMediaType(DomainError, code="unsupported_media_type"): ...
 
 
-class NotFound(DomainError):
-    code = "not_found"
+class NotFound(DomainError, code="not_found"): ...
 
 
-class Forbidden(DomainError):
-    code = "forbidden"
+class Forbidden(DomainError, code="forbidden"): ...
 
 
-class Unauthorized(DomainError):
-    code = "unauthorized"
+class Unauthorized(DomainError, code="unauthorized"): ...
 
 
-class InvalidSignature(Unauthorized):
-    code = "invalid_signature"
+class InvalidSignature(Unauthorized, code="invalid_signature"): ...
 
 
-class ValidationFailed(DomainError):
-    code = "validation_failed"
+class ValidationFailed(DomainError, code="validation_failed"): ...
 
 
-class Conflict(DomainError):
-    code = "conflict"
+class Conflict(DomainError, code="conflict"): ...
 
 
-class DependencyFailed(DomainError):
+class DependencyFailed(DomainError, code="dependency_failed"):
     """An AWS service or platform API failed or throttled; the caller may retry."""
 
-    code = "dependency_failed"
 
-
-class ConfigurationError(DomainError):
+class ConfigurationError(DomainError, code="configuration_error"):
     """The deployment is missing or has a malformed setting: an operator must act."""
 
-    code = "configuration_error"
 
-
-class AccountTaken(Conflict):
+class AccountTaken(Conflict, code="account_taken"):
     """Platform accounts another artist holds (contract section 8). `taken`: (platform, account_id) ->
     the label holding it; the message names that label only, never the artist."""
-
-    code = "account_taken"
 
     def __init__(
         self, taken: Mapping[tuple[str, str], str], *, fields: Mapping[str, str] | None = None
@@ -86,10 +78,8 @@ class AccountTaken(Conflict):
         super().__init__(f"{described or 'An account is registered to another artist'}.", fields=fields)
 
 
-class AlreadySigned(Conflict):
+class AlreadySigned(Conflict, code="already_signed"):
     """A radar account (contract section 13) that is on the roster: the group has signed it."""
-
-    code = "already_signed"
 
 
 class Contended(DependencyFailed):
@@ -97,14 +87,10 @@ class Contended(DependencyFailed):
     it was read): reading again and retrying converges; a 503 if retries keep losing."""
 
 
-class CredentialsMissing(DependencyFailed):
+class CredentialsMissing(DependencyFailed, code="no_credentials"):
     """A platform's credentials are not configured (the message names the variables, never a value):
     an operator must add them; nothing was asked of the platform and nothing recorded."""
 
-    code = "no_credentials"
 
-
-class UnsupportedPlatform(ValidationFailed):
+class UnsupportedPlatform(ValidationFailed, code="unsupported_platform"):
     """A platform the request names cannot do what it asks (hiding a TikTok comment)."""
-
-    code = "unsupported_platform"

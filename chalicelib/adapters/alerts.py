@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.adapters.dynamo import partition
+from chalicelib.adapters.dynamo import partition, write
 from chalicelib.adapters.event_store import iso
 from chalicelib.domain.stored import Alert
 from chalicelib.errors import DependencyFailed
@@ -69,15 +69,7 @@ class DynamoAlerts:
     def claim(self, alert: Alert) -> bool:
         """Claim an alert whose identity is all that needs storing (an abuse wave: its id is a function
         of its key and start): True for the one run that stored it, False when it was there."""
-        try:
-            self._dynamodb.put_item(**self.claim_put(alert))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise DependencyFailed("The alert could not be stored.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("The alert could not be stored.") from error
-        return True
+        return write(self._dynamodb.put_item, "The alert could not be stored.", **self.claim_put(alert))
 
     def published(self, alert: Alert, at: datetime) -> None:
         self._update(alert, "SET published_at = :at REMOVE publish_error", {":at": {"S": iso(at)}})
@@ -87,31 +79,23 @@ class DynamoAlerts:
 
     def take_retry(self, alert: Alert) -> bool:
         """Claim the retry of a failed publish: exactly one run removes its `publish_error`."""
-        try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key=_key(alert.label, f"{alert.type}#{alert.key}"),
-                UpdateExpression="REMOVE publish_error",
-                ConditionExpression="attribute_exists(publish_error)",
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise DependencyFailed("The alert could not be updated.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("The alert could not be updated.") from error
-        return True
+        return self._update(
+            alert, "REMOVE publish_error", ConditionExpression="attribute_exists(publish_error)"
+        )
 
-    def _update(self, alert: Alert, expression: str, values: dict[str, Any]) -> None:
-        try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key=_key(alert.label, f"{alert.type}#{alert.key}"),
-                UpdateExpression=expression,
-                ExpressionAttributeValues=values,
-            )
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("The alert could not be updated.") from error
+    def _update(
+        self, alert: Alert, expression: str, values: dict[str, Any] | None = None, **request: Any
+    ) -> bool:
+        if values:
+            request["ExpressionAttributeValues"] = values
+        return write(
+            self._dynamodb.update_item,
+            "The alert could not be updated.",
+            TableName=self._table,
+            Key=_key(alert.label, f"{alert.type}#{alert.key}"),
+            UpdateExpression=expression,
+            **request,
+        )
 
     def list_label(self, label: str, since: datetime | None = None) -> list[Alert]:
         """The label's alerts created at or after `since`, newest first: one (paginated) Query."""

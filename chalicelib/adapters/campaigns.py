@@ -7,10 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.adapters.dynamo import partition
-from chalicelib.errors import Conflict, DependencyFailed, NotFound
+from chalicelib.adapters.dynamo import get_item, partition, write
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.campaign import Campaign
 
 if TYPE_CHECKING:
@@ -34,12 +32,7 @@ class CampaignStore:
         self._table = table_name
 
     def get(self, campaign_id: str) -> Campaign | None:
-        try:
-            item = self._dynamodb.get_item(
-                TableName=self._table, Key=_key(campaign_id), ConsistentRead=True
-            ).get("Item")
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("Campaigns could not be read.") from error
+        item = get_item(self._dynamodb, self._table, _key(campaign_id), "Campaigns could not be read.")
         return _campaign(item) if item else None
 
     def list_all(self) -> list[Campaign]:
@@ -67,19 +60,15 @@ class CampaignStore:
         return archived
 
     def _put(self, campaign: Campaign, condition: str, failed: Exception) -> None:
-        try:
-            self._dynamodb.put_item(
-                TableName=self._table,
-                Item={
-                    **_key(campaign.campaign_id),
-                    "label": {"S": campaign.label},
-                    "campaign": {"S": campaign.model_dump_json()},
-                },
-                ConditionExpression=condition,
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                raise failed from error
-            raise DependencyFailed("Campaigns could not be written.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("Campaigns could not be written.") from error
+        if not write(
+            self._dynamodb.put_item,
+            "Campaigns could not be written.",
+            TableName=self._table,
+            Item={
+                **_key(campaign.campaign_id),
+                "label": {"S": campaign.label},
+                "campaign": {"S": campaign.model_dump_json()},
+            },
+            ConditionExpression=condition,
+        ):
+            raise failed

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.errors import Conflict, DependencyFailed
+from chalicelib.adapters.dynamo import get_item, partition, write
+from chalicelib.errors import Conflict
 from chalicelib.models.release import Release
 
 if TYPE_CHECKING:
@@ -34,31 +33,12 @@ class DynamoCatalogue:
         self._table = table_name
 
     def get(self, upc: str) -> Release | None:
-        try:
-            item = self._dynamodb.get_item(TableName=self._table, Key=_key(upc), ConsistentRead=True).get(
-                "Item"
-            )
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("The catalogue could not be read.") from error
+        item = get_item(self._dynamodb, self._table, _key(upc), "The catalogue could not be read.")
         return Release.model_validate_json(item["release"]["S"]) if item else None
 
     def list_all(self) -> list[Release]:
-        releases: list[Release] = []
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": RELEASES}},
-            "ConsistentRead": True,
-        }
-        try:
-            while True:
-                page = self._dynamodb.query(**request)
-                releases += [Release.model_validate_json(i["release"]["S"]) for i in page.get("Items", [])]
-                if "LastEvaluatedKey" not in page:
-                    return releases
-                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("The catalogue could not be read.") from error
+        items = partition(self._dynamodb, self._table, RELEASES, "The catalogue could not be read.")
+        return [Release.model_validate_json(item["release"]["S"]) for item in items]
 
     def put(self, release: Release, *, new: bool) -> None:
         item = {
@@ -68,17 +48,19 @@ class DynamoCatalogue:
             "release": {"S": release.model_dump_json()},
         }
         condition = "attribute_not_exists(pk)" if new else "attribute_exists(pk)"
-        try:
-            self._dynamodb.put_item(TableName=self._table, Item=item, ConditionExpression=condition)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                raise Conflict(f"Release {release.upc} {'exists' if new else 'was removed'}.") from error
-            raise DependencyFailed("The release could not be written; retry.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("The release could not be written; retry.") from error
+        if not write(
+            self._dynamodb.put_item,
+            "The release could not be written; retry.",
+            TableName=self._table,
+            Item=item,
+            ConditionExpression=condition,
+        ):
+            raise Conflict(f"Release {release.upc} {'exists' if new else 'was removed'}.")
 
     def delete(self, upc: str) -> None:
-        try:
-            self._dynamodb.delete_item(TableName=self._table, Key=_key(upc))
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("The release could not be removed; retry.") from error
+        write(
+            self._dynamodb.delete_item,
+            "The release could not be removed; retry.",
+            TableName=self._table,
+            Key=_key(upc),
+        )

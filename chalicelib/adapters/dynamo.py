@@ -7,13 +7,15 @@
   `UnprocessedItems` of a BatchWriteItem come back in a 200. So one small converge loop stays, here:
   what is left is asked again with jittered exponential back-off, up to `MAX_ATTEMPTS` times.
 - Items are built with boto3's `TypeSerializer`.
+- Single-item reads and writes go through `get_item` and `write`, which turn a failed request into
+  `DependencyFailed` and a write refused for its condition into False.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 BATCH_GET_LIMIT = 100
 BATCH_WRITE_LIMIT = 25
 MAX_ATTEMPTS = 8
+CONDITION_FAILED = frozenset({"ConditionalCheckFailedException"})
 
 Item = dict[str, Any]
 Key = tuple[str, str]
@@ -49,6 +52,39 @@ def to_item(values: Mapping[str, Any]) -> Item:
 
 def key_of(item: Mapping[str, Any]) -> Key:
     return (item["pk"]["S"], item["sk"]["S"])
+
+
+def error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def get_item(dynamodb: DynamoDBClient, table: str, key: Item, failure: str, **request: Any) -> Item | None:
+    """The item of `key` (strongly consistent unless told otherwise), None when there is none;
+    `DependencyFailed(failure)` when the read fails."""
+    try:
+        item: Item | None = dynamodb.get_item(
+            TableName=table, Key=key, **{"ConsistentRead": True, **request}
+        ).get("Item")
+    except (BotoCoreError, ClientError) as error:
+        raise DependencyFailed(failure) from error
+    return item
+
+
+def write(
+    call: Callable[..., object], failure: str, *, refusals: Collection[str] = CONDITION_FAILED, **request: Any
+) -> bool:
+    """One write request (`call`: the client's put_item, update_item, delete_item or
+    transact_write_items): False when DynamoDB refused it for its condition (an error code among
+    `refusals`), `DependencyFailed(failure)` when it failed otherwise."""
+    try:
+        call(**request)
+    except ClientError as error:
+        if error_code(error) in refusals:
+            return False
+        raise DependencyFailed(failure) from error
+    except BotoCoreError as error:
+        raise DependencyFailed(failure) from error
+    return True
 
 
 def backoff_seconds(attempt: int) -> float:

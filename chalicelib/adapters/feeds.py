@@ -9,13 +9,12 @@ is one Query of one partition.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.adapters.dynamo import partition
+from chalicelib.adapters.dynamo import get_item, partition, write
 from chalicelib.domain.stored import StoredFeed
-from chalicelib.errors import Conflict, DependencyFailed
+from chalicelib.errors import Conflict
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -40,22 +39,13 @@ def _feed(item: dict[str, Any]) -> StoredFeed:
     )
 
 
-def _code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
-
-
 class DynamoFeeds:
     def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
         self._dynamodb = dynamodb
         self._table = table_name
 
     def get(self, feed_id: str) -> StoredFeed | None:
-        try:
-            item = self._dynamodb.get_item(TableName=self._table, Key=_key(feed_id), ConsistentRead=True).get(
-                "Item"
-            )
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("Feeds could not be read.") from error
+        item = get_item(self._dynamodb, self._table, _key(feed_id), "Feeds could not be read.")
         return _feed(item) if item else None
 
     def list_all(self) -> list[StoredFeed]:
@@ -73,45 +63,27 @@ class DynamoFeeds:
             "created_by": {"S": feed.created_by},
             "version": {"N": str(feed.version)},
         }
-        try:
-            self._dynamodb.put_item(
-                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
-            )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                raise Conflict("The feed id is taken.") from error
-            raise DependencyFailed("Feeds could not be written.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("Feeds could not be written.") from error
+        if not self._write(
+            self._dynamodb.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)"
+        ):
+            raise Conflict("The feed id is taken.")
 
     def delete(self, feed_id: str) -> bool:
         """Delete the feed; False when there was none."""
-        try:
-            self._dynamodb.delete_item(
-                TableName=self._table, Key=_key(feed_id), ConditionExpression="attribute_exists(pk)"
-            )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                return False
-            raise DependencyFailed("Feeds could not be written.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("Feeds could not be written.") from error
-        return True
+        return self._write(
+            self._dynamodb.delete_item, Key=_key(feed_id), ConditionExpression="attribute_exists(pk)"
+        )
 
     def bump(self, feed_id: str) -> None:
         """A new version, so that the next poll gets the feed again (a feed deleted meanwhile stays
         deleted). Bumping twice costs a poll one extra download, never a stale answer."""
-        try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key=_key(feed_id),
-                UpdateExpression="ADD version :one",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues={":one": {"N": "1"}},
-            )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                return
-            raise DependencyFailed("Feeds could not be written.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("Feeds could not be written.") from error
+        self._write(
+            self._dynamodb.update_item,
+            Key=_key(feed_id),
+            UpdateExpression="ADD version :one",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":one": {"N": "1"}},
+        )
+
+    def _write(self, call: Callable[..., object], **request: Any) -> bool:
+        return write(call, "Feeds could not be written.", TableName=self._table, **request)

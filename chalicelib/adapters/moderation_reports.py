@@ -12,22 +12,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from chalicelib.adapters.dynamo import Item, batch_put, query
 from chalicelib.adapters.event_store import iso
-from chalicelib.adapters.s3_objects import head_or_none
+from chalicelib.adapters.s3 import S3Objects, failing_as
 from chalicelib.domain.moderation.report import AbusiveText
 from chalicelib.errors import DependencyFailed
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_s3 import S3Client
 
 REPORT_NAMES = ("moderation.csv", "moderation.html")  # the CSV first: a page always has its CSV
 CONTENT_TYPES = {"moderation.html": "text/html; charset=utf-8", "moderation.csv": "text/csv; charset=utf-8"}
@@ -40,17 +36,12 @@ def report_key(label: str, day: date, name: str) -> str:
     return f"moderation/{label}/{day.isoformat()}/{name}"
 
 
-@dataclass(frozen=True, slots=True)
-class S3ModerationReports:
-    s3: S3Client
-    bucket: str
-    signer: Callable[[], S3Client]  # the client presigned links are signed with (wiring.link_signer)
-
+class S3ModerationReports(S3Objects):
     def put(self, label: str, day: date, bodies: Mapping[str, bytes], generated_at: datetime) -> None:
-        try:
+        with failing_as("The moderation report could not be written; retry."):
             for name in REPORT_NAMES:
-                self.s3.put_object(
-                    Bucket=self.bucket,
+                self._s3.put_object(
+                    Bucket=self._bucket,
                     Key=report_key(label, day, name),
                     Body=bodies[name],
                     ContentType=CONTENT_TYPES[name],
@@ -58,23 +49,17 @@ class S3ModerationReports:
                     CacheControl="no-cache",
                     Metadata={"generated-at": iso(generated_at)},
                 )
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("The moderation report could not be written; retry.") from error
 
     def generated_at(self, label: str, day: date) -> str | None:
         """When the day's report was last written, or None when it has none."""
         key = report_key(label, day, "moderation.html")
-        head = head_or_none(self.s3, self.bucket, key, "The moderation report could not be read.")
+        head = self._head(key, "The moderation report could not be read.")
         if head is None:
             return None
         return str(head.get("Metadata", {}).get("generated-at", ""))
 
     def presign(self, label: str, day: date, name: str, expires_in_seconds: int) -> str:
-        return self.signer().generate_presigned_url(
-            "get_object",
-            Params={"Bucket": self.bucket, "Key": report_key(label, day, name)},
-            ExpiresIn=expires_in_seconds,
-        )
+        return self._link(report_key(label, day, name), expires_in_seconds)
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -30,13 +30,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.adapters.dynamo import batch_get, partition
+from chalicelib.adapters.dynamo import batch_get, get_item, partition, write
 from chalicelib.adapters.event_store import iso
 from chalicelib.domain.radar import Reading
 from chalicelib.domain.stored import StoredReading
-from chalicelib.errors import Conflict, DependencyFailed
+from chalicelib.errors import Conflict
 from chalicelib.models.radar import WatchedArtist
 
 if TYPE_CHECKING:
@@ -83,10 +81,6 @@ def parse_readings(items: Iterable[dict[str, Any]]) -> list[Reading]:
     return parsed
 
 
-def _code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
-
-
 class DynamoRadar:
     def __init__(self, dynamodb: DynamoDBClient, table_name: str, sleep: Callable[[float], None]) -> None:
         self._dynamodb = dynamodb
@@ -117,14 +111,13 @@ class DynamoRadar:
                 }
             },
         ]
-        try:
-            self._dynamodb.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if _code(error) == "TransactionCanceledException":
-                raise Conflict(f"Radar id {artist.radar_id} exists.") from error
-            raise DependencyFailed("The watchlist could not be written.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("The watchlist could not be written.") from error
+        if not write(
+            self._dynamodb.transact_write_items,
+            "The watchlist could not be written.",
+            refusals={"TransactionCanceledException"},
+            TransactItems=items,
+        ):
+            raise Conflict(f"Radar id {artist.radar_id} exists.")
 
     def labels_of(self, radar_ids: Iterable[str]) -> dict[str, str]:
         """radar_id -> label of the watched ones among `radar_ids` (BatchGetItem, 100 keys a call)."""
@@ -148,12 +141,9 @@ class DynamoRadar:
         label = self.labels_of([radar_id]).get(radar_id)
         if label is None:
             return None
-        try:
-            item = self._dynamodb.get_item(
-                TableName=self._table, Key=_artist_key(label, radar_id), ConsistentRead=True
-            ).get("Item")
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("The watchlist could not be read.") from error
+        item = get_item(
+            self._dynamodb, self._table, _artist_key(label, radar_id), "The watchlist could not be read."
+        )
         return _artist(item) if item else None
 
     def list_label(self, label: str) -> list[WatchedArtist]:
@@ -162,15 +152,14 @@ class DynamoRadar:
 
     def unwatch(self, artist: WatchedArtist) -> None:
         """Stop watching: the radar id and the artist go together; the readings stay with the label."""
-        try:
-            self._dynamodb.transact_write_items(
-                TransactItems=[
-                    {"Delete": {"TableName": self._table, "Key": _id_key(artist.radar_id)}},
-                    {"Delete": {"TableName": self._table, "Key": _artist_key(artist.label, artist.radar_id)}},
-                ]
-            )
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("The watchlist could not be written.") from error
+        write(
+            self._dynamodb.transact_write_items,
+            "The watchlist could not be written.",
+            TransactItems=[
+                {"Delete": {"TableName": self._table, "Key": _id_key(artist.radar_id)}},
+                {"Delete": {"TableName": self._table, "Key": _artist_key(artist.label, artist.radar_id)}},
+            ],
+        )
 
     def mark_gone(self, label: str, radar_id: str, gone: dict[str, str]) -> None:
         """Record the platforms that answered 404 (platform -> day); the artist stays watched."""
@@ -182,12 +171,9 @@ class DynamoRadar:
 
     def day_pending(self, day: str) -> dict[str, list[str]] | None:
         """The accounts the day's reading left unread (platform -> ids); None before its first run."""
-        try:
-            item = self._dynamodb.get_item(
-                TableName=self._table, Key=_marker_key(day), ConsistentRead=True
-            ).get("Item")
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("The radar's day marker could not be read.") from error
+        item = get_item(
+            self._dynamodb, self._table, _marker_key(day), "The radar's day marker could not be read."
+        )
         if item is None:
             return None
         pending: dict[str, list[str]] = json.loads(zlib.decompress(item["pending"]["B"]))
@@ -197,17 +183,16 @@ class DynamoRadar:
         """Record what the day's reading left unread (nothing: the day is complete)."""
         body = json.dumps({p: list(ids) for p, ids in pending.items()}, sort_keys=True)
         expires = datetime.combine(date.fromisoformat(day), datetime.min.time(), UTC)
-        try:
-            self._dynamodb.put_item(
-                TableName=self._table,
-                Item={
-                    **_marker_key(day),
-                    "pending": {"B": zlib.compress(body.encode("utf-8"))},
-                    "expires_at": {"N": str(int((expires + timedelta(days=DAY_MARKER_DAYS)).timestamp()))},
-                },
-            )
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("The radar's day marker could not be written.") from error
+        write(
+            self._dynamodb.put_item,
+            "The radar's day marker could not be written.",
+            TableName=self._table,
+            Item={
+                **_marker_key(day),
+                "pending": {"B": zlib.compress(body.encode("utf-8"))},
+                "expires_at": {"N": str(int((expires + timedelta(days=DAY_MARKER_DAYS)).timestamp()))},
+            },
+        )
 
     # Readings ---------------------------------------------------------------------------------------
 
@@ -238,15 +223,7 @@ class DynamoRadar:
             "ExpressionAttributeNames": {"#at": "at"},
             "ExpressionAttributeValues": {":at": {"S": iso(reading.at)}},
         }
-        try:
-            self._dynamodb.put_item(**put)
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                return False
-            raise DependencyFailed("Readings could not be stored; send them again.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("Readings could not be stored; send them again.") from error
-        return True
+        return write(self._dynamodb.put_item, "Readings could not be stored; send them again.", **put)
 
     def readings(self, label: str, radar_id: str) -> list[Reading]:
         """Every reading of the artist, every platform, in day order: one (paginated) Query."""
@@ -269,38 +246,27 @@ class DynamoRadar:
             "UpdateExpression": "SET score = :score, band = :band",
             "ExpressionAttributeValues": values,
         }
-        try:
-            update["ConditionExpression"] = (
-                "attribute_exists(pk) AND (attribute_not_exists(band) OR band <> :x)"
-            )
-            update["ExpressionAttributeValues"][":x"] = {"S": "explosive"}
-            both: Any = [{"Update": update}, {"Put": alert}]
-            self._dynamodb.transact_write_items(TransactItems=both)
-        except ClientError as error:
-            if _code(error) in {"ConditionalCheckFailedException", "TransactionCanceledException"}:
-                return False
-            raise DependencyFailed("The score could not be stored.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("The score could not be stored.") from error
-        return True
+        update["ConditionExpression"] = "attribute_exists(pk) AND (attribute_not_exists(band) OR band <> :x)"
+        update["ExpressionAttributeValues"][":x"] = {"S": "explosive"}
+        both: Any = [{"Update": update}, {"Put": alert}]
+        return write(
+            self._dynamodb.transact_write_items,
+            "The score could not be stored.",
+            refusals={"ConditionalCheckFailedException", "TransactionCanceledException"},
+            TransactItems=both,
+        )
 
     def _update_artist(self, label: str, radar_id: str, expression: str, values: dict[str, Any]) -> bool:
         """Update a watched artist's item; False when it is no longer watched (nothing is resurrected)."""
-        try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key=_artist_key(label, radar_id),
-                UpdateExpression=expression,
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                return False
-            raise DependencyFailed("The watchlist could not be written.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("The watchlist could not be written.") from error
-        return True
+        return write(
+            self._dynamodb.update_item,
+            "The watchlist could not be written.",
+            TableName=self._table,
+            Key=_artist_key(label, radar_id),
+            UpdateExpression=expression,
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues=values,
+        )
 
     def _query(self, pk: str, what: str) -> list[dict[str, Any]]:
         return list(partition(self._dynamodb, self._table, pk, f"{what} could not be read."))

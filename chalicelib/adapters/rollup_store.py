@@ -16,9 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.adapters.dynamo import Item, batch_get, batch_put, key_of, query
+from chalicelib.adapters.dynamo import Item, batch_get, batch_put, key_of, query, write
 from chalicelib.adapters.event_store import EVENT_SHARDS, MARKER_SHARDS, iso
 from chalicelib.adapters.wave_store import abuse_items
 from chalicelib.domain.rollups import Rollup, StoredEventView, Title
@@ -117,19 +115,15 @@ class DynamoRollupStore:
 
     def clear(self, marker: Marker) -> None:
         """Delete the marker unless the consumer rewrote it since it was read."""
-        try:
-            self._dynamodb.delete_item(
-                TableName=self._table,
-                Key={"pk": {"S": marker.pk}, "sk": {"S": marker.sk}},
-                ConditionExpression="written_at = :seen",
-                ExpressionAttributeValues={":seen": {"S": marker.written_at}},
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return  # new events since: the marker stays for the next run
-            raise DependencyFailed("A dirty marker could not be cleared.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("A dirty marker could not be cleared.") from error
+        # Refused when new events came since: the marker stays for the next run.
+        write(
+            self._dynamodb.delete_item,
+            "A dirty marker could not be cleared.",
+            TableName=self._table,
+            Key={"pk": {"S": marker.pk}, "sk": {"S": marker.sk}},
+            ConditionExpression="written_at = :seen",
+            ExpressionAttributeValues={":seen": {"S": marker.written_at}},
+        )
 
     def events_between(
         self, platform: str, content_id: str, start: datetime, end: datetime

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.adapters.dynamo import batch_get, partition
+from chalicelib.adapters.dynamo import batch_get, get_item, partition
 from chalicelib.adapters.event_store import iso
 from chalicelib.domain.roster import AccountKey, Owner, RosterView
 from chalicelib.domain.stored import StoredArtist
@@ -76,12 +76,7 @@ class DynamoRoster:
     # Reads ------------------------------------------------------------------------------------------
 
     def get(self, artist_id: str) -> StoredArtist | None:
-        try:
-            item = self._dynamodb.get_item(
-                TableName=self._table, Key=_artist_key(artist_id), ConsistentRead=True
-            ).get("Item")
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("Artists could not be read.") from error
+        item = get_item(self._dynamodb, self._table, _artist_key(artist_id), "Artists could not be read.")
         return _stored(item) if item else None
 
     def list_all(self) -> list[RegisteredArtist]:

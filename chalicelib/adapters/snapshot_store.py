@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.adapters.dynamo import Item, batch_put
+from chalicelib.adapters.dynamo import Item, batch_put, get_item, write
 from chalicelib.adapters.event_store import iso
 from chalicelib.domain.counters import Reading
 from chalicelib.domain.freshness import PullState
@@ -75,6 +75,10 @@ def daily_item(snapshot: Snapshot) -> Item:
     item["sk"] = {"S": f"{snapshot.metric}#{snapshot.at.astimezone(UTC).date().isoformat()}"}
     item.pop("title", None)  # summaries take titles from the first and last readings, not the days'
     return item
+
+
+def _pull_key(platform: str, sort_key: str) -> Item:
+    return {"pk": {"S": f"PULL#{platform}"}, "sk": {"S": sort_key}}
 
 
 def _time(item: dict[str, Any], name: str) -> datetime | None:
@@ -189,39 +193,28 @@ class DynamoSnapshotStore:
             expression += ", last_error = :error, last_error_at = :at, last_error_kind = :kind"
             values[":error"] = {"S": error}
             values[":kind"] = {"S": kind}
-        try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key={"pk": {"S": f"PULL#{platform}"}, "sk": {"S": "STATE"}},
-                UpdateExpression=expression,
-                ExpressionAttributeValues=values,
-            )
-        except (BotoCoreError, ClientError) as error_:
-            raise DependencyFailed("The pull state could not be written.") from error_
+        write(
+            self._dynamodb.update_item,
+            "The pull state could not be written.",
+            TableName=self._table,
+            Key=_pull_key(platform, "STATE"),
+            UpdateExpression=expression,
+            ExpressionAttributeValues=values,
+        )
 
     def load_progress(self, platform: str) -> dict[str, Any]:
         """What a pull keeps between runs (its daily budget, the ids to resume with), as JSON."""
-        try:
-            item = self._dynamodb.get_item(
-                TableName=self._table, Key={"pk": {"S": f"PULL#{platform}"}, "sk": {"S": "PROGRESS"}}
-            ).get("Item")
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("The pull progress could not be read.") from error
+        item = self._get(_pull_key(platform, "PROGRESS"), "The pull progress could not be read.")
         progress: dict[str, Any] = json.loads(item["progress"]["S"]) if item else {}
         return progress
 
     def save_progress(self, platform: str, progress: dict[str, Any]) -> None:
-        try:
-            self._dynamodb.put_item(
-                TableName=self._table,
-                Item={
-                    "pk": {"S": f"PULL#{platform}"},
-                    "sk": {"S": "PROGRESS"},
-                    "progress": {"S": json.dumps(progress, sort_keys=True)},
-                },
-            )
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("The pull progress could not be written.") from error
+        write(
+            self._dynamodb.put_item,
+            "The pull progress could not be written.",
+            TableName=self._table,
+            Item={**_pull_key(platform, "PROGRESS"), "progress": {"S": json.dumps(progress, sort_keys=True)}},
+        )
 
     def pull_soon(self, platform: str) -> list[str]:
         """Content the consumer asked to pull at the next run (new uploads)."""
@@ -238,22 +231,19 @@ class DynamoSnapshotStore:
 
     def pulled_soon(self, platform: str, content_ids: Sequence[str]) -> None:
         for content_id in content_ids:
-            try:
-                self._dynamodb.delete_item(
-                    TableName=self._table,
-                    Key={"pk": {"S": f"PULLSOON#{platform}"}, "sk": {"S": content_id}},
-                )
-            except (BotoCoreError, ClientError) as error:
-                raise DependencyFailed("The content to pull could not be cleared.") from error
+            write(
+                self._dynamodb.delete_item,
+                "The content to pull could not be cleared.",
+                TableName=self._table,
+                Key={"pk": {"S": f"PULLSOON#{platform}"}, "sk": {"S": content_id}},
+            )
 
     def _state(self, platform: str) -> dict[str, Any]:
-        try:
-            item = self._dynamodb.get_item(
-                TableName=self._table, Key={"pk": {"S": f"PULL#{platform}"}, "sk": {"S": "STATE"}}
-            ).get("Item")
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("The pull state could not be read.") from error
-        return dict(item or {})
+        return dict(self._get(_pull_key(platform, "STATE"), "The pull state could not be read.") or {})
+
+    def _get(self, key: Item, failure: str) -> Item | None:
+        # Eventually consistent: a run reads what an earlier run wrote.
+        return get_item(self._dynamodb, self._table, key, failure, ConsistentRead=False)
 
     def pull_state(self, platform: str) -> PullState:
         item = self._state(platform)

@@ -8,11 +8,8 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.adapters.dynamo import partition
+from chalicelib.adapters.dynamo import Item, get_item, partition, write
 from chalicelib.domain.stored import Subscription
-from chalicelib.errors import DependencyFailed
 from chalicelib.platforms.youtube.webhook import live_until
 
 if TYPE_CHECKING:
@@ -28,6 +25,10 @@ def _time(item: dict[str, Any], name: str) -> datetime | None:
 
 # The topic is the sort key, which DynamoDB caps at 1024 bytes (it answers ValidationException beyond).
 MAX_TOPIC_BYTES = 1024
+
+
+def _key(topic: str) -> Item:
+    return {"pk": {"S": PARTITION}, "sk": {"S": topic}}
 
 
 class DynamoSubscriptions:
@@ -54,17 +55,8 @@ class DynamoSubscriptions:
 
     def requested_mode(self, topic: str) -> str | None:
         """The mode ('subscribe' or 'unsubscribe') last requested for the topic, or None."""
-        if len(topic.encode("utf-8", "surrogatepass")) > MAX_TOPIC_BYTES:
-            return None  # no key can hold it, so we never requested it (and a lookup would fail)
-        try:
-            item = self._dynamodb.get_item(
-                TableName=self._table,
-                Key={"pk": {"S": PARTITION}, "sk": {"S": topic}},
-                ProjectionExpression="requested_mode",
-                ConsistentRead=True,
-            ).get("Item")
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("Subscriptions could not be read.") from error
+        # A topic no key can hold was never requested (and a lookup would fail).
+        item = self._get(topic, "requested_mode")
         return item["requested_mode"]["S"] if item and "requested_mode" in item else None
 
     def live_until(self, topics: Collection[str]) -> dict[str, datetime]:
@@ -72,18 +64,8 @@ class DynamoSubscriptions:
         live are absent. One read per topic: a batch's YouTube deliveries name a label's few channels."""
         live: dict[str, datetime] = {}
         for topic in topics:
-            if len(topic.encode("utf-8", "surrogatepass")) > MAX_TOPIC_BYTES:
-                continue  # no key can hold it, so we never subscribed to it
-            try:
-                item = self._dynamodb.get_item(
-                    TableName=self._table,
-                    Key={"pk": {"S": PARTITION}, "sk": {"S": topic}},
-                    ProjectionExpression="verified_mode, verified_at, lease_seconds",
-                    ConsistentRead=True,
-                ).get("Item")
-            except (BotoCoreError, ClientError) as error:
-                raise DependencyFailed("Subscriptions could not be read.") from error
-            if not item:
+            item = self._get(topic, "verified_mode, verified_at, lease_seconds")
+            if not item:  # not subscribed (a topic no key can hold never was)
                 continue
             lease = item.get("lease_seconds", {}).get("N")
             until = live_until(
@@ -97,15 +79,11 @@ class DynamoSubscriptions:
 
     def request(self, topic: str, mode: str, requested_at: str) -> None:
         """Record that we asked the hub to (un)subscribe the topic."""
-        try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key={"pk": {"S": PARTITION}, "sk": {"S": topic}},
-                UpdateExpression="SET requested_mode = :mode, requested_at = :at",
-                ExpressionAttributeValues={":mode": {"S": mode}, ":at": {"S": requested_at}},
-            )
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("Subscriptions could not be written.") from error
+        self._set(
+            topic,
+            "SET requested_mode = :mode, requested_at = :at",
+            {":mode": {"S": mode}, ":at": {"S": requested_at}},
+        )
 
     def verified(self, topic: str, mode: str, lease_seconds: int | None, verified_at: str) -> None:
         """Record the hub's verification of intent (and the lease it granted)."""
@@ -114,12 +92,25 @@ class DynamoSubscriptions:
         if lease_seconds is not None:
             expression += ", lease_seconds = :lease"
             values[":lease"] = {"N": str(lease_seconds)}
-        try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key={"pk": {"S": PARTITION}, "sk": {"S": topic}},
-                UpdateExpression=expression,
-                ExpressionAttributeValues=values,
-            )
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("Subscriptions could not be written.") from error
+        self._set(topic, expression, values)
+
+    def _get(self, topic: str, attributes: str) -> Item | None:
+        if len(topic.encode("utf-8", "surrogatepass")) > MAX_TOPIC_BYTES:
+            return None
+        return get_item(
+            self._dynamodb,
+            self._table,
+            _key(topic),
+            "Subscriptions could not be read.",
+            ProjectionExpression=attributes,
+        )
+
+    def _set(self, topic: str, expression: str, values: Item) -> None:
+        write(
+            self._dynamodb.update_item,
+            "Subscriptions could not be written.",
+            TableName=self._table,
+            Key=_key(topic),
+            UpdateExpression=expression,
+            ExpressionAttributeValues=values,
+        )

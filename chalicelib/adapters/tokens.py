@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from botocore.exceptions import BotoCoreError, ClientError
-
+from chalicelib.adapters.dynamo import get_item, write
 from chalicelib.domain.access import ROLES, Role, StoredToken
-from chalicelib.errors import Conflict, DependencyFailed
+from chalicelib.errors import Conflict
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -28,12 +27,7 @@ class DynamoTokens:
         self._table = table_name
 
     def get(self, token_id: str) -> StoredToken | None:
-        try:
-            item = self._dynamodb.get_item(
-                TableName=self._table, Key=_key(token_id), ConsistentRead=True
-            ).get("Item")
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("Tokens could not be read.") from error
+        item = get_item(self._dynamodb, self._table, _key(token_id), "Tokens could not be read.")
         if not item or item.get("role", {}).get("S") not in ROLES:
             return None
         return StoredToken(
@@ -57,27 +51,21 @@ class DynamoTokens:
             "created_at": {"S": token.created_at},
             "created_by": {"S": token.created_by},
         }
-        try:
-            self._dynamodb.put_item(
-                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                raise Conflict("The token id is taken.") from error
-            raise DependencyFailed("Tokens could not be written.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("Tokens could not be written.") from error
+        if not write(
+            self._dynamodb.put_item,
+            "Tokens could not be written.",
+            TableName=self._table,
+            Item=item,
+            ConditionExpression="attribute_not_exists(pk)",
+        ):
+            raise Conflict("The token id is taken.")
 
     def delete(self, token_id: str) -> bool:
         """Delete the token; False when there was none."""
-        try:
-            self._dynamodb.delete_item(
-                TableName=self._table, Key=_key(token_id), ConditionExpression="attribute_exists(pk)"
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise DependencyFailed("Tokens could not be written.") from error
-        except BotoCoreError as error:
-            raise DependencyFailed("Tokens could not be written.") from error
-        return True
+        return write(
+            self._dynamodb.delete_item,
+            "Tokens could not be written.",
+            TableName=self._table,
+            Key=_key(token_id),
+            ConditionExpression="attribute_exists(pk)",
+        )

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.adapters.dynamo import Item
+from chalicelib.adapters.dynamo import Item, get_item, partition, query, write
 from chalicelib.adapters.event_store import iso
 from chalicelib.domain.rollups import Rollup, abusive_by_account
 from chalicelib.errors import DependencyFailed
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 HOUR_FORMAT = "%Y-%m-%dT%H"
 ACTIVE_DAYS_KEPT = 40
+READ_FAILED = "Moderation items could not be read."
 
 
 def abuse_items(rollup: Rollup) -> list[Item]:
@@ -106,23 +107,10 @@ class DynamoWaves:
         self._table = table_name
 
     def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        request: dict[str, Any] = {"TableName": self._table, **kwargs}
-        while True:
-            try:
-                page = self._dynamodb.query(**request)
-            except (BotoCoreError, ClientError) as error:
-                raise DependencyFailed("Moderation items could not be read.") from error
-            yield from page.get("Items", [])
-            if "LastEvaluatedKey" not in page:
-                return
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return query(self._dynamodb, READ_FAILED, TableName=self._table, **kwargs)
 
     def _partition(self, pk: str) -> Iterator[dict[str, Any]]:
-        return self._query(
-            KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": {"S": pk}},
-            ConsistentRead=True,
-        )
+        return partition(self._dynamodb, self._table, pk, READ_FAILED)
 
     # What the refresh derived -------------------------------------------------------------------------
 
@@ -173,14 +161,12 @@ class DynamoWaves:
     # Waves ---------------------------------------------------------------------------------------------
 
     def state(self, label: str, platform: str, subject: str) -> WaveState:
-        try:
-            item = self._dynamodb.get_item(
-                TableName=self._table,
-                Key={"pk": {"S": f"WAVESTATE#{label}"}, "sk": {"S": f"{platform}#{subject}"}},
-                ConsistentRead=True,
-            ).get("Item")
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("A wave state could not be read.") from error
+        item = get_item(
+            self._dynamodb,
+            self._table,
+            {"pk": {"S": f"WAVESTATE#{label}"}, "sk": {"S": f"{platform}#{subject}"}},
+            "A wave state could not be read.",
+        )
         if item is None:
             return WaveState(None, None)
         live = item.get("live", {}).get("S")
@@ -230,10 +216,7 @@ class DynamoWaves:
         }
         if wave.ended_at is not None:
             item["ended_at"] = {"S": iso(wave.ended_at)}
-        try:
-            self._dynamodb.put_item(TableName=self._table, Item=item)
-        except (BotoCoreError, ClientError) as error:
-            raise DependencyFailed("A wave could not be written.") from error
+        write(self._dynamodb.put_item, "A wave could not be written.", TableName=self._table, Item=item)
 
     def waves(self, label: str) -> list[WaveRecord]:
         """The label's waves (a few a month): one Query."""

@@ -12,23 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from chalicelib.domain.campaign_views import ScheduledCampaign
 from chalicelib.domain.pushes import CampaignPushes, ClashFinder, PushEntry, entries_of, hours_apart, iso
 
 MAX_RANGE = timedelta(days=400)
 
 
-class CalendarCampaign(CampaignPushes, Protocol):
+class CalendarCampaign(CampaignPushes, ScheduledCampaign, Protocol):
     @property
     def name(self) -> str: ...
-
-    @property
-    def starts_at(self) -> datetime: ...
-
-    @property
-    def ends_at(self) -> datetime: ...
-
-    @property
-    def timezone(self) -> str: ...
 
     @property
     def updated_at(self) -> datetime: ...

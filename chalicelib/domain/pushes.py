@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
+from chalicelib.domain.campaign_views import CampaignOf
+
 PUSH_PREFIX = "PUSH#"
 # A key's time: always the same width, so that keys sort as their instants do.
 _KEY_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -40,17 +42,8 @@ class PushView(Protocol):
     def title(self) -> str: ...
 
 
-class CampaignPushes(Protocol):
+class CampaignPushes(CampaignOf, Protocol):
     """What the clash rule reads of a campaign (chalicelib.models.campaign.Campaign)."""
-
-    @property
-    def campaign_id(self) -> str: ...
-
-    @property
-    def label(self) -> str: ...
-
-    @property
-    def artist(self) -> str: ...
 
     @property
     def archived(self) -> bool: ...

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from chalicelib.domain.campaign_views import CampaignOf
+
 AccountKey = tuple[str, str]  # (platform, account_id)
 
 
@@ -121,18 +123,9 @@ def campaign_conflicts(label: str, artist: str, tracked: TrackedAccounts, view: 
     return fields
 
 
-class CampaignOfLabel(Protocol):
-    @property
-    def campaign_id(self) -> str: ...
-
+class CampaignOfLabel(CampaignOf, Protocol):
     @property
     def name(self) -> str: ...
-
-    @property
-    def label(self) -> str: ...
-
-    @property
-    def artist(self) -> str: ...
 
     @property
     def archived(self) -> bool: ...

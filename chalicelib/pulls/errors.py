@@ -13,6 +13,7 @@ counters, such as a refusal's consequence).
 from __future__ import annotations
 
 import re
+from typing import TypedDict, Unpack
 
 # YouTube's own reasons for "the day's quota is gone" (a spent budget, though it comes as a 403).
 DAILY_QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
@@ -27,6 +28,15 @@ def plain(text: object) -> str | None:
         return None
     text = " ".join(text.split())
     return text if _PLAIN.fullmatch(text) else None
+
+
+class Answer(TypedDict, total=False):
+    """What a failure with its own constructor passes on to `PullError` as it is."""
+
+    reason: str | None
+    endpoint: str | None
+    attempts: int | None
+    own_error: str | None
 
 
 class PullError(Exception):
@@ -70,14 +80,9 @@ class RateLimited(PullError):
         *,
         retry_at: float,
         status: int | None = 429,
-        reason: str | None = None,
-        endpoint: str | None = None,
-        attempts: int | None = None,
-        own_error: str | None = None,
+        **answer: Unpack[Answer],
     ) -> None:
-        super().__init__(
-            message, status=status, reason=reason, endpoint=endpoint, attempts=attempts, own_error=own_error
-        )
+        super().__init__(message, status=status, **answer)
         self.retry_at = retry_at
 
 
@@ -104,17 +109,12 @@ class Unavailable(PullError):
         message: str,
         *,
         status: int | None = None,
-        reason: str | None = None,
         retry_at: float | None = None,
-        endpoint: str | None = None,
-        attempts: int | None = None,
-        own_error: str | None = None,
         timeout_seconds: float | None = None,
         problem: str | None = None,
+        **answer: Unpack[Answer],
     ) -> None:
-        super().__init__(
-            message, status=status, reason=reason, endpoint=endpoint, attempts=attempts, own_error=own_error
-        )
+        super().__init__(message, status=status, **answer)
         self.retry_at = retry_at
         self.timeout_seconds = timeout_seconds
         self.problem = problem

@@ -26,12 +26,13 @@ from chalicelib.domain.radar import (
 )
 from chalicelib.domain.roster import AccountKey
 from chalicelib.domain.stored import Alert, StoredReading
-from chalicelib.errors import AlreadySigned, DependencyFailed, Forbidden, NotFound, ValidationFailed
+from chalicelib.errors import AlreadySigned, Forbidden, NotFound, ValidationFailed
 from chalicelib.models import json_object, validated
 from chalicelib.models.campaign import SLUG
 from chalicelib.models.radar import ReadingsBody, WatchBody, WatchedArtist
 from chalicelib.observability import logger
 from chalicelib.services.access import require_label
+from chalicelib.services.alerting import AlertLog, AlertPublisher
 from chalicelib.services.publishing.links import parse_expires_in
 
 NOT_WATCHED = "No such artist on the radar."
@@ -58,12 +59,8 @@ class RadarStore(Protocol):
     ) -> bool: ...
 
 
-class Alerts(Protocol):
+class Alerts(AlertLog, Protocol):
     def claim_put(self, alert: Alert) -> Any: ...
-    def published(self, alert: Alert, at: datetime) -> None: ...
-    def failed(self, alert: Alert, reason: str) -> None: ...
-    def take_retry(self, alert: Alert) -> bool: ...
-    def list_label(self, label: str, since: datetime | None = None) -> list[Alert]: ...
 
 
 class Reports(Protocol):
@@ -126,10 +123,10 @@ class RadarService:
         self._authenticate = authenticate
         self._clock = clock
         self._alerts = alerts
-        self._publish_alert = publish_alert
         self._reports = reports
         self._render_html = render_html
         self._render_csv = render_csv
+        self._publisher = AlertPublisher(alerts, publish_alert, clock)
 
     # Routes -----------------------------------------------------------------------------------------
 
@@ -229,7 +226,7 @@ class RadarService:
                 alert = self._save(artist, scores[artist.radar_id], now)
                 if alert is not None:
                     done["alerts"].append(alert)
-            done["alerts"] += self._retry_failed(label, now)
+            done["alerts"] += self._publisher.retry_failed(label, now)
             state = self._reports.state(label)
             week = iso_week(now.date())
             if report or state is None or state[0] != week:
@@ -255,27 +252,8 @@ class RadarService:
         claim = self._alerts.claim_put(alert)
         if not self._store.save_score(artist.label, artist.radar_id, score.public(), score.band, claim):
             return None  # another run stored this entry (and its alert) first
-        self._publish(alert)
+        self._publisher.publish(alert)
         return {"type": BREAKOUT, "radar_id": artist.radar_id, "day": str(score.day)}
-
-    def _publish(self, alert: Alert) -> None:
-        try:
-            self._publish_alert()(alert.message())
-        except DependencyFailed as error:
-            # Known not to be published: the next run retries it (exactly one run takes the retry).
-            self._alerts.failed(alert, error.message)
-            logger.warning("alert not published", extra={"type": alert.type, "label": alert.label})
-            return
-        self._alerts.published(alert, self._clock())
-        logger.info("alert published", extra={"type": alert.type, "label": alert.label})
-
-    def _retry_failed(self, label: str, now: datetime) -> list[dict[str, Any]]:
-        retried = []
-        for alert in self._alerts.list_label(label, now - timedelta(days=7)):
-            if alert.publish_error and self._alerts.take_retry(alert):
-                self._publish(alert)
-                retried.append({"type": alert.type, "retried": alert.key})
-        return retried
 
     def _write_report(
         self,

@@ -37,8 +37,8 @@ from chalicelib.domain.moderation.waves import (
 from chalicelib.domain.rollups import hour_start
 from chalicelib.domain.roster import Owner
 from chalicelib.domain.stored import Alert
-from chalicelib.errors import DependencyFailed
-from chalicelib.observability import count, logger
+from chalicelib.observability import count
+from chalicelib.services.alerting import AlertLog, AlertPublisher
 
 ABUSE_WAVE = "abuse_wave"
 # The rollups of an hour are computed by the publish job (every 15 minutes) once its events are in:
@@ -61,12 +61,8 @@ class ModerationStore(Protocol):
     def put_wave(self, wave: WaveRecord) -> None: ...
 
 
-class Alerts(Protocol):
+class Alerts(AlertLog, Protocol):
     def claim(self, alert: Alert) -> bool: ...
-    def published(self, alert: Alert, at: datetime) -> None: ...
-    def failed(self, alert: Alert, reason: str) -> None: ...
-    def take_retry(self, alert: Alert) -> bool: ...
-    def list_label(self, label: str, since: datetime | None = None) -> list[Alert]: ...
 
 
 class CampaignTracking(Protocol):
@@ -115,9 +111,9 @@ class WaveService:
         self._owners = owners
         self._campaigns = campaigns
         self._alerts = alerts
-        self._publish_alert = publish_alert
         self._clock = clock
         self._report_link = report_link
+        self._publisher = AlertPublisher(alerts, publish_alert, clock)
 
     def run(self) -> dict[str, Any]:
         now = self._clock()
@@ -130,7 +126,7 @@ class WaveService:
             done["started"] += starts
             done["ended"] += ends
         for label in sorted({subject.label for subject in keys}):
-            done["retried"] += self._retry_failed(label, now)
+            done["retried"] += self._publisher.retry_failed(label, now, {ABUSE_WAVE})
         count("waves_started", len(done["started"]))
         return done
 
@@ -234,7 +230,7 @@ class WaveService:
         alert = Alert(ABUSE_WAVE, subject.label, change.wave_id, payload, now)
         claimed = self._alerts.claim(alert)
         if claimed:
-            self._publish(alert)
+            self._publisher.publish(alert)
         return {
             "wave_id": change.wave_id,
             "label": subject.label,
@@ -257,24 +253,6 @@ class WaveService:
             )
         )
         return {"wave_id": change.wave_id, "label": subject.label, "platform": subject.platform}
-
-    def _publish(self, alert: Alert) -> None:
-        try:
-            self._publish_alert()(alert.message())
-        except DependencyFailed as error:
-            self._alerts.failed(alert, error.message)
-            logger.warning("alert not published", extra={"type": alert.type, "label": alert.label})
-            return
-        self._alerts.published(alert, self._clock())
-        logger.info("alert published", extra={"type": alert.type, "label": alert.label})
-
-    def _retry_failed(self, label: str, now: datetime) -> list[dict[str, Any]]:
-        retried = []
-        for alert in self._alerts.list_label(label, now - timedelta(days=7)):
-            if alert.type == ABUSE_WAVE and alert.publish_error and self._alerts.take_retry(alert):
-                self._publish(alert)
-                retried.append({"type": alert.type, "retried": alert.key})
-        return retried
 
 
 def _live(key: WaveKey, state: dict[str, Any]) -> LiveWave:

@@ -65,7 +65,7 @@ def crash_right_after_publishing(monkeypatch: pytest.MonkeyPatch, job: Any) -> N
     def crash(alert: Any, at: Any) -> None:
         raise RuntimeError("the container died")
 
-    monkeypatch.setattr(job._alerts, "published", crash)
+    monkeypatch.setattr(job._publisher._alerts, "published", crash)
     with pytest.raises(RuntimeError):
         job.run()
     monkeypatch.undo()
@@ -80,6 +80,6 @@ def run_with_sns_refusing(monkeypatch: pytest.MonkeyPatch, job: Any) -> None:
 
         return publish
 
-    monkeypatch.setattr(job, "_publish_alert", refused)
+    monkeypatch.setattr(job._publisher, "_publish_alert", refused)
     job.run()
     monkeypatch.undo()

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from chalicelib.domain.campaign_views import ScheduledCampaign
 from chalicelib.domain.consumption.rules import ReleaseType, Totals
 from chalicelib.domain.counters import Reading
 from chalicelib.domain.freshness import PullState
@@ -18,26 +19,8 @@ from chalicelib.domain.tracking import TrackedPlatforms
 from chalicelib.models.summary import Summary
 
 
-class CampaignView(Protocol):
+class CampaignView(ScheduledCampaign, Protocol):
     """What publishing reads of a campaign (chalicelib.models.campaign.Campaign)."""
-
-    @property
-    def campaign_id(self) -> str: ...
-
-    @property
-    def label(self) -> str: ...
-
-    @property
-    def starts_at(self) -> datetime: ...
-
-    @property
-    def ends_at(self) -> datetime: ...
-
-    @property
-    def timezone(self) -> str: ...
-
-    @property
-    def artist(self) -> str: ...
 
     @property
     def language(self) -> str | None: ...
