@@ -261,3 +261,41 @@ def test_a_latin1_line_beyond_the_sniffed_head_is_rejected_alone(monkeypatch: py
     (bad,) = rejected(items)
     assert bad.line == 3
     assert "not UTF-8" in bad.message
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_offsets_and_lines_follow_the_file_in_plain_blocks_and_after_a_quote(
+    monkeypatch: pytest.MonkeyPatch, newline: str
+) -> None:
+    # Given blocks of 100 bytes, and a file whose first blocks have no quote (split as they are) and
+    # whose sixth record has a quoted newline (csv.reader reads on from its block), then a bad row
+    monkeypatch.setattr(reports, "BLOCK_BYTES", 100)
+    records = [f"2026-03-0{day},{T1},,spotify,FR,{day},0,0,0" for day in range(1, 6)]
+    records.append(f'2026-03-06,{T1},,"spo{newline}tify",FR,6,0,0,0')
+    records += [f"2026-03-07,{T1},,spotify,FR,-7,0,0,0", f"2026-03-08,{T1},,spotify,FR,8,0,0,0"]
+    data = generic(*records, newline=newline)
+    stream = io.BytesIO(data)
+    position = read_header(stream.read, "generic")
+    stream.seek(position.offset)
+    # When parsed
+    parsed = list(parse(stream.read, "generic", position, CATALOGUE))
+    # Then every record's offset is the end of its last line, whose number it carries
+    assert [data[:offset].count(b"\n") for _, offset, _ in parsed] == [line for _, _, line in parsed]
+    assert [line for _, _, line in parsed] == [2, 3, 4, 5, 6, 8, 9, 10]
+    assert [item.totals.premium for item in rows([item for item, _, _ in parsed])] == [1, 2, 3, 4, 5, 6, 8]
+    assert [(r.line, "negative" in r.message) for r in rejected([item for item, _, _ in parsed])] == [
+        (9, True)
+    ]
+
+
+def test_a_memo_computes_a_value_once_and_forgets_all_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a memo of at most two values
+    monkeypatch.setattr(reports, "MEMO_ENTRIES", 2)
+    computed: list[str] = []
+    memo = reports.Memo(lambda text: computed.append(text) or text.upper())
+    # When it is asked for a, a, b, then c
+    values = [memo["a"], memo["a"], memo["b"], memo["c"]]
+    # Then a is computed once, and c found it full: only c is remembered
+    assert values == ["A", "A", "B", "C"]
+    assert computed == ["a", "b", "c"]
+    assert dict(memo) == {"c": "C"}
