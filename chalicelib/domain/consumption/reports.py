@@ -1,13 +1,14 @@
 """Distributor and platform reports (contract section 12), parsed as a stream.
 
 Bytes come from a `read(size)` callable (an HTTP body, an S3 object or one of its ranges): blocks are
-cut at their last newline, decoded, and fed line by line to the `csv` module, which pulls only the
-lines of the record it is reading. So every record knows the byte offset where it ends and the line
-where it starts: a long import stops after any record and continues from that offset with the header
-it kept (`Position`). A file never sits in memory: at most one block and one record do.
+cut at their last newline and decoded; a block without quotes is split line by line on the delimiter,
+and from the first block with one on, lines go to the `csv` module, which pulls only the lines of the
+record it is reading. So every record knows the byte offset where it ends and the line where it
+starts: a long import stops after any record and continues from that offset with the header it kept
+(`Position`). A file never sits in memory: at most one block does.
 
-A record becomes a `Row` (one figure set identified by period, id, platform, country and stream type)
-or a `Rejected` naming its line. What makes the whole file unusable (an encoding that is not UTF-8, a
+A record becomes a `Row` (one figure set identified by its place: period, id; and its channel:
+platform, country and stream type) or a `Rejected` naming its line. What makes the whole file unusable (an encoding that is not UTF-8, a
 header that is not the format's, no rows at all) is a `FileRejected` raised before any row is
 produced, so nothing of such a file is ever counted.
 """
@@ -35,7 +36,7 @@ BOM = b"\xef\xbb\xbf"
 MIN_YEAR, MAX_YEAR = 2000, 2199
 # Distinct values a field's reader remembers: enough for a report's dates, ids, platforms and small
 # counts; a file of endless distinct values starts over rather than growing memory.
-MEMO_ENTRIES = 4096
+MEMO_ENTRIES = 512
 Read = Callable[[int], bytes]
 Figures = tuple[int, int, int, int]  # premium streams, ad-supported streams, downloads, physical units
 K = TypeVar("K", bound=Hashable)
@@ -85,34 +86,6 @@ class Row(NamedTuple):
     figures: Figures
 
     @property
-    def period(self) -> str:
-        return self.place.period
-
-    @property
-    def day(self) -> date:
-        return self.place.day
-
-    @property
-    def kind(self) -> Kind:
-        return self.place.kind
-
-    @property
-    def item(self) -> str:
-        return self.place.item
-
-    @property
-    def platform(self) -> str:
-        return self.channel.platform
-
-    @property
-    def country(self) -> str:
-        return self.channel.country
-
-    @property
-    def stream_type(self) -> str:
-        return self.channel.stream_type
-
-    @property
     def totals(self) -> Totals:
         return Totals(*self.figures)
 
@@ -123,7 +96,10 @@ class Row(NamedTuple):
 
     @property
     def identity(self) -> str:
-        return f"{self.period}|{self.kind}|{self.item}|{self.platform}|{self.country}|{self.stream_type}"
+        place, channel = self.place, self.channel
+        return "|".join(
+            (place.period, place.kind, place.item, channel.platform, channel.country, channel.stream_type)
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ def test_a_generic_row_is_a_track_row_with_both_tiers() -> None:
     (row,) = run(generic(f"2026-03-06,{T1},,Spotify,fr,1200,300,4,0"))
     # Then it is identified by day, ISRC, platform, country and stream type, with its figures
     assert isinstance(row, Row)
-    assert (row.day, row.kind, row.item, row.platform, row.country) == (
+    assert (row.place.day, row.place.kind, row.place.item, row.channel.platform, row.channel.country) == (
         date(2026, 3, 6),
         "track",
         T1,
@@ -64,13 +64,13 @@ def test_a_generic_row_is_a_track_row_with_both_tiers() -> None:
 def test_a_month_row_counts_on_the_months_first_day_with_its_own_identity() -> None:
     (row,) = run(generic(f"2026-03,{T1},,deezer,FR,10,0,0,0"))
     assert isinstance(row, Row)
-    assert (row.period, row.day, row.entry) == ("2026-03", date(2026, 3, 1), "m|deezer|FR|all")
+    assert (row.place.period, row.place.day, row.entry) == ("2026-03", date(2026, 3, 1), "m|deezer|FR|all")
 
 
 def test_a_row_naming_a_upc_alone_is_a_release_row() -> None:
     (row,) = run(generic(f"2026-03-06,,{ALBUM},fnac,FR,0,0,0,25"))
     assert isinstance(row, Row)
-    assert (row.kind, row.item, row.totals) == ("release", ALBUM, Totals(physical=25))
+    assert (row.place.kind, row.place.item, row.totals) == ("release", ALBUM, Totals(physical=25))
 
 
 def test_unknown_ids_are_rejected_naming_the_id_and_the_rest_counts() -> None:
@@ -145,7 +145,7 @@ def test_a_quoted_newline_stays_in_its_field_and_line_numbers_follow_the_file() 
     items = run(data, "believe")
     # Then the first record is one premium row, and the bad one is reported on line 4, where it starts
     (row,) = rows(items)
-    assert (row.stream_type, row.totals) == ("premium", Totals(premium=1000))
+    assert (row.channel.stream_type, row.totals) == ("premium", Totals(premium=1000))
     assert [r.line for r in rejected(items)] == [4]
 
 
@@ -158,8 +158,8 @@ def test_believe_splits_streams_by_subscription_type_and_counts_downloads() -> N
     ad, download = run(data, "believe")
     assert isinstance(ad, Row)
     assert isinstance(download, Row)
-    assert (ad.stream_type, ad.totals) == ("ad", Totals(ad=500))
-    assert (download.kind, download.stream_type, download.totals) == (
+    assert (ad.channel.stream_type, ad.totals) == ("ad", Totals(ad=500))
+    assert (download.place.kind, download.channel.stream_type, download.totals) == (
         "release",
         "download",
         Totals(downloads=3),
@@ -186,8 +186,8 @@ def test_distrokid_reads_both_column_sets(header: str) -> None:
     assert isinstance(stream, Row)
     assert isinstance(album, Row)
     # DistroKid does not say the tier: a stream counts as ad-supported, never raising premium-only figures
-    assert (stream.kind, stream.stream_type, stream.totals) == ("track", "ad", Totals(ad=900))
-    assert (album.kind, album.item, album.totals) == ("release", ALBUM, Totals(downloads=2))
+    assert (stream.place.kind, stream.channel.stream_type, stream.totals) == ("track", "ad", Totals(ad=900))
+    assert (album.place.kind, album.place.item, album.totals) == ("release", ALBUM, Totals(downloads=2))
 
 
 @pytest.mark.parametrize(
