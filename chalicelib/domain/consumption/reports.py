@@ -8,9 +8,9 @@ starts: a long import stops after any record and continues from that offset with
 (`Position`). A file never sits in memory: at most one block does.
 
 A record becomes a `Row` (one figure set identified by its place: period, id; and its channel:
-platform, country and stream type) or a `Rejected` naming its line. What makes the whole file unusable (an encoding that is not UTF-8, a
-header that is not the format's, no rows at all) is a `FileRejected` raised before any row is
-produced, so nothing of such a file is ever counted.
+platform, country and stream type) or a `Rejected` naming its line. What makes the whole file
+unusable (an encoding that is not UTF-8, a header that is not the format's, no rows at all) is a
+`FileRejected` raised before any row is produced, so nothing of such a file is ever counted.
 """
 
 from __future__ import annotations
