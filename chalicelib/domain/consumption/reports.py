@@ -78,8 +78,8 @@ class Channel(NamedTuple):
 
 
 class Row(NamedTuple):
-    """One reported figure set, identified by its place and channel. Plain tuples of values shared
-    between rows: an import makes one a record, so its cost is the import's."""
+    """One reported figure set, identified by its place and channel (memoised: shared by the rows of
+    the same day and id, or platform and country). A tuple: an import makes one for every record."""
 
     place: Place
     channel: Channel
@@ -252,7 +252,7 @@ def single_figures(stream_type: str, quantity: int) -> Figures:
 
 # Formats ----------------------------------------------------------------------------------------------
 # Each format's maker reads fields through memos (`Memo`): the same date, id, platform or count read
-# once per import rather than once per row is most of an import's speed.
+# once per parse rather than once per row is most of an import's speed.
 
 RowMaker = Callable[[Sequence[str]], Row]
 
@@ -467,8 +467,8 @@ class _Records:
         self._delimiter = position.delimiter
         self._lines_out = 0  # lines of the blocks handed out
         self._bytes_out = position.offset  # where the next block starts
-        self.before = 0  # lines of the stream before the block being read
-        self.ends = array("q", [position.offset])  # after each line of the block being read, from 1
+        self._before = 0  # lines of the stream before the block being read
+        self._ends = array("q", [position.offset])  # after each line of the block being read, from 1
         self.bad_lines: set[int] = set()  # lines of the file whose bytes were not UTF-8
 
     def __iter__(self) -> Iterator[Record]:
@@ -479,9 +479,9 @@ class _Records:
                 yield from self._read_by_csv(chain([block], blocks))
                 return
             self._hand_out(block)
-            first = self._line + self.before + 1
+            first = self._line + self._before + 1
             fields = map(str.split, text.split("\n"), repeat(self._delimiter))
-            yield from zip(fields, count(first), count(first), islice(self.ends, 1, None))
+            yield from zip(fields, count(first), count(first), islice(self._ends, 1, None))
 
     def _blocks(self) -> Iterator[bytes]:
         """The stream cut after its last newline of each read (the last block: the rest)."""
@@ -503,8 +503,8 @@ class _Records:
     def _hand_out(self, block: bytes) -> list[bytes]:
         """The block's lines (with their newline), now the block being read."""
         lines = io.BytesIO(block).readlines()
-        self.before = self._lines_out
-        self.ends = array("q", accumulate(map(len, lines), initial=self._bytes_out))
+        self._before = self._lines_out
+        self._ends = array("q", accumulate(map(len, lines), initial=self._bytes_out))
         self._lines_out += len(lines)
         self._bytes_out += len(block)
         return lines
@@ -518,9 +518,9 @@ class _Records:
         try:
             for record in reader:
                 start, line = line + 1, self._line + before + reader.line_num
-                yield record, start, line, self.ends[before + reader.line_num - self.before]
+                yield record, start, line, self._ends[before + reader.line_num - self._before]
         except csv.Error as error:
-            end = self.ends[before + reader.line_num - self.before]
+            end = self._ends[before + reader.line_num - self._before]
             raise Unreadable(
                 f"unreadable CSV: {error}", line + 1, self._line + before + reader.line_num, end
             ) from None
@@ -532,7 +532,7 @@ class _Records:
         try:
             block.decode("utf-8")
         except UnicodeDecodeError:
-            first = self._line + self.before + 1
+            first = self._line + self._before + 1
             return [self._decoded(line, piece) for line, piece in enumerate(lines, first)]
         return map(bytes.decode, lines)
 
