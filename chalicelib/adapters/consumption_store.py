@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 BATCH_GET = 100
 BATCH_WRITE = 25
 LedgerKey = tuple[str, str, str]  # (kind, id, day)
-Entries = dict[str, list[int]]
+Entries = dict[str, Sequence[int]]  # entry -> premium, ad, downloads, physical
 
 
 def ledger_pk(kind: str, item: str) -> str:

@@ -88,18 +88,21 @@ def apply_rows(store: Store, rows: list[Row]) -> Outcome:
     """Write rows into their day ledgers: one read and one write of each ledger a chunk touches. A row
     already there with the same figures is a duplicate; with other figures it is replaced (a corrected
     report); new, it is counted."""
-    keys = {(row.kind, row.item, row.day.isoformat()) for row in rows}
+    keys = {row.place.ledger for row in rows}
     ledgers = store.ledgers(keys)
     for key in keys:
         ledgers.setdefault(key, {})
     counted = duplicate = 0
+    place, entries = None, {}
     for row in rows:
-        entries = ledgers[(row.kind, row.item, row.day.isoformat())]
-        figures = [row.totals.premium, row.totals.ad, row.totals.downloads, row.totals.physical]
-        if entries.get(row.entry) == figures:
+        if row.place is not place:  # reports run by day and id: one ledger lookup per run of rows
+            place = row.place
+            entries = ledgers[place.ledger]
+        stored = entries.get(row.channel.entry)
+        if stored is not None and tuple(stored) == row.figures:
             duplicate += 1
         else:
-            entries[row.entry] = figures
+            entries[row.channel.entry] = row.figures
             counted += 1
     store.write_ledgers(ledgers)
     return Outcome(counted, duplicate)

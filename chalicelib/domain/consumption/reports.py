@@ -1,34 +1,46 @@
 """Distributor and platform reports (contract section 12), parsed as a stream.
 
 Bytes come from a `read(size)` callable (an HTTP body, an S3 object or one of its ranges): blocks are
-cut at their last newline, decoded, and fed line by line to the `csv` module, which pulls only the
-lines of the record it is reading. So every record knows the byte offset where it ends and the line
-where it starts: a long import stops after any record and continues from that offset with the header
-it kept (`Position`). A file never sits in memory: at most one block and one record do.
+cut at their last newline and decoded; a block without quotes is split line by line on the delimiter,
+and from the first block with one on, lines go to the `csv` module, which pulls only the lines of the
+record it is reading. So every record knows the byte offset where it ends and the line where it
+starts: a long import stops after any record and continues from that offset with the header it kept
+(`Position`). A file never sits in memory: at most one block does.
 
-A record becomes a `Row` (one figure set identified by period, id, platform, country and stream type)
-or a `Rejected` naming its line. What makes the whole file unusable (an encoding that is not UTF-8, a
-header that is not the format's, no rows at all) is a `FileRejected` raised before any row is
-produced, so nothing of such a file is ever counted.
+A record becomes a `Row` (one figure set identified by its place: period, id; and its channel:
+platform, country and stream type) or a `Rejected` naming its line. What makes the whole file
+unusable (an encoding that is not UTF-8, a header that is not the format's, no rows at all) is a
+`FileRejected` raised before any row is produced, so nothing of such a file is ever counted.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import io
+from array import array
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from functools import partial
+from itertools import accumulate, chain, count, islice, repeat
+from typing import Literal, NamedTuple, TypeVar
 
 from chalicelib.domain.consumption.ids import ISRC, is_upc, normalise_isrc
 from chalicelib.domain.consumption.rules import Totals
 
 FORMATS = ("generic", "believe", "distrokid")
 Format = Literal["generic", "believe", "distrokid"]
+Kind = Literal["track", "release"]
 BLOCK_BYTES = 1 << 20
 BOM = b"\xef\xbb\xbf"
 MIN_YEAR, MAX_YEAR = 2000, 2199
+# Distinct values a field's reader remembers: enough for a report's dates, ids, platforms and small
+# counts; a file of endless distinct values starts over rather than growing memory.
+MEMO_ENTRIES = 512
 Read = Callable[[int], bytes]
+Figures = tuple[int, int, int, int]  # premium streams, ad-supported streams, downloads, physical units
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 class FileRejected(Exception):
@@ -43,30 +55,51 @@ class Catalogue:
     releases: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One reported figure set. `kind` track: `item` is an ISRC; release: a UPC (album downloads,
-    physical units). `period` is the report's day or month (`YYYY-MM`); `day` the day it counts on (a
-    month's first day)."""
+class Place(NamedTuple):
+    """What a row counts and when. `kind` track: `item` is an ISRC; release: a UPC (album downloads,
+    physical units). `period` is the report's day or month (`YYYY-MM`, `grain` m, else d); `day` the
+    day it counts on (a month's first day); `ledger` the key of that day's ledger of the item."""
 
     period: str
     day: date
-    kind: Literal["track", "release"]
+    kind: Kind
     item: str
+    grain: str
+    ledger: tuple[str, str, str]
+
+
+class Channel(NamedTuple):
+    """Where figures come from; `entry` names them within a day ledger (with the period's grain)."""
+
     platform: str
     country: str
     stream_type: str  # all (a generic row holds both tiers), premium, ad, download, physical
-    totals: Totals
+    entry: str
+
+
+class Row(NamedTuple):
+    """One reported figure set, identified by its place and channel (memoised: shared by the rows of
+    the same day and id, or platform and country). A tuple: an import makes one for every record."""
+
+    place: Place
+    channel: Channel
+    figures: Figures
+
+    @property
+    def totals(self) -> Totals:
+        return Totals(*self.figures)
 
     @property
     def entry(self) -> str:
         """The row's identity within its (kind, item, day): a re-import writes over the same entry."""
-        grain = "m" if len(self.period) == 7 else "d"
-        return f"{grain}|{self.platform}|{self.country}|{self.stream_type}"
+        return self.channel.entry
 
     @property
     def identity(self) -> str:
-        return f"{self.period}|{self.kind}|{self.item}|{self.platform}|{self.country}|{self.stream_type}"
+        place, channel = self.place, self.channel
+        return "|".join(
+            (place.period, place.kind, place.item, channel.platform, channel.country, channel.stream_type)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +119,27 @@ class Position:
     delimiter: str
 
 
+# Row(...) without the Python frame of a NamedTuple's __new__: a row is made for every record.
+new_row: Callable[[tuple[Place, Channel, Figures]], Row] = partial(tuple.__new__, Row)
+
+
 class BadRow(ValueError):
     pass
+
+
+class Memo(dict[K, V]):
+    """`compute`'s results by argument: a report repeats few distinct dates, ids, platforms and counts,
+    so each is read once. A BadRow from `compute` is not remembered."""
+
+    def __init__(self, compute: Callable[[K], V]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, key: K) -> V:
+        if len(self) >= MEMO_ENTRIES:
+            self.clear()
+        value = self[key] = self._compute(key)
+        return value
 
 
 # Field readers ----------------------------------------------------------------------------------------
@@ -150,7 +202,7 @@ def parse_platform(value: str) -> str:
     return text
 
 
-def identify(catalogue: Catalogue, isrc_text: str, upc_text: str) -> tuple[Literal["track", "release"], str]:
+def identify(catalogue: Catalogue, isrc_text: str, upc_text: str) -> tuple[Kind, str]:
     """A track row (an ISRC of the catalogue; a UPC beside it must be one of its releases) or a release
     row (a UPC of the catalogue alone)."""
     upc = upc_text.strip()
@@ -173,7 +225,34 @@ def identify(catalogue: Catalogue, isrc_text: str, upc_text: str) -> tuple[Liter
     return "release", upc
 
 
+def place(catalogue: Catalogue, texts: tuple[str, str, str]) -> Place:
+    """The place of a record's (date, ISRC, UPC) texts."""
+    period, day = parse_period(texts[0])
+    kind, item = identify(catalogue, texts[1], texts[2])
+    return Place(period, day, kind, item, "m" if len(period) == 7 else "d", (kind, item, day.isoformat()))
+
+
+def channel(texts: tuple[str, str, str, str]) -> Channel:
+    """The channel of a record's (grain, platform, country, stream type) texts."""
+    grain, platform_text, country_text, stream_type = texts
+    platform = parse_platform(platform_text)
+    country = parse_country(country_text)
+    return Channel(platform, country, stream_type, f"{grain}|{platform}|{country}|{stream_type}")
+
+
+def single_figures(stream_type: str, quantity: int) -> Figures:
+    """The figures of a row reporting one stream type (Believe, DistroKid)."""
+    return (
+        quantity if stream_type == "premium" else 0,
+        quantity if stream_type == "ad" else 0,
+        quantity if stream_type == "download" else 0,
+        quantity if stream_type == "physical" else 0,
+    )
+
+
 # Formats ----------------------------------------------------------------------------------------------
+# Each format's maker reads fields through memos (`Memo`): the same date, id, platform or count read
+# once per parse rather than once per row is most of an import's speed.
 
 RowMaker = Callable[[Sequence[str]], Row]
 
@@ -202,27 +281,23 @@ def _generic(columns: Mapping[str, int], catalogue: Catalogue) -> RowMaker:
     i_date, i_isrc, i_upc, i_platform, i_country, i_premium, i_ad, i_downloads, i_physical = (
         columns[name] for name in GENERIC_COLUMNS
     )
-    periods: dict[str, tuple[str, date]] = {}  # a report repeats few dates: parse each once
-    platforms: dict[str, str] = {}
+    places = Memo(partial(place, catalogue))
+    channels = Memo(channel)
+    premium, ad, downloads, physical = (Memo(partial(parse_count, name=name)) for name in GENERIC_COLUMNS[5:])
 
     def make(record: Sequence[str]) -> Row:
-        raw_date = record[i_date]
-        period = periods.get(raw_date)
-        if period is None:
-            period = periods[raw_date] = parse_period(raw_date)
-        raw_platform = record[i_platform]
-        platform = platforms.get(raw_platform)
-        if platform is None:
-            platform = platforms[raw_platform] = parse_platform(raw_platform)
-        kind, item = identify(catalogue, record[i_isrc], record[i_upc])
-        totals = Totals(
-            parse_count(record[i_premium], "streams_premium"),
-            parse_count(record[i_ad], "streams_ad"),
-            parse_count(record[i_downloads], "downloads"),
-            parse_count(record[i_physical], "physical_units"),
-        )
-        return Row(
-            period[0], period[1], kind, item, platform, parse_country(record[i_country]), "all", totals
+        where = places[record[i_date], record[i_isrc], record[i_upc]]
+        return new_row(
+            (
+                where,
+                channels[where.grain, record[i_platform], record[i_country], "all"],
+                (
+                    premium[record[i_premium]],
+                    ad[record[i_ad]],
+                    downloads[record[i_downloads]],
+                    physical[record[i_physical]],
+                ),
+            )
         )
 
     return make
@@ -252,28 +327,36 @@ def _tier(value: str) -> str:
     return "ad"
 
 
+def _believe_type(texts: tuple[str, str]) -> str:
+    """The stream type of a (Sales Type, Streaming Subscription Type) pair."""
+    sales_type = texts[0].strip().lower()
+    if "stream" in sales_type:
+        return _tier(texts[1])
+    if "download" in sales_type:
+        return "download"
+    if "physical" in sales_type:
+        return "physical"
+    raise BadRow(f"Sales Type {texts[0]!r} is neither a stream, a download nor physical")
+
+
 def _believe(columns: Mapping[str, int], catalogue: Catalogue) -> RowMaker:
-    index = {name: columns[name] for name in BELIEVE_COLUMNS}
+    i_month, i_platform, i_country, i_upc, i_isrc, i_sales_type, i_quantity, i_tier = (
+        columns[name] for name in BELIEVE_COLUMNS
+    )
+    places = Memo(partial(place, catalogue))
+    channels = Memo(channel)
+    quantities = Memo(partial(parse_count, name="Quantity"))
+    stream_types = Memo(_believe_type)
 
     def make(record: Sequence[str]) -> Row:
-        period, day = parse_period(record[index["Sales Month"]])
-        kind, item = identify(catalogue, record[index["ISRC"]], record[index["UPC"]])
-        quantity = parse_count(record[index["Quantity"]], "Quantity")
-        sales_type = record[index["Sales Type"]].strip().lower()
-        if "stream" in sales_type:
-            stream_type = _tier(record[index["Streaming Subscription Type"]])
-            totals = Totals(premium=quantity) if stream_type == "premium" else Totals(ad=quantity)
-        elif "download" in sales_type:
-            stream_type, totals = "download", Totals(downloads=quantity)
-        elif "physical" in sales_type:
-            stream_type, totals = "physical", Totals(physical=quantity)
-        else:
-            raise BadRow(
-                f"Sales Type {record[index['Sales Type']]!r} is neither a stream, a download nor physical"
-            )
-        platform = parse_platform(record[index["Platform"]])
-        country = parse_country(record[index["Country / Region"]])
-        return Row(period, day, kind, item, platform, country, stream_type, totals)
+        where = places[record[i_month], record[i_isrc], record[i_upc]]
+        quantity = quantities[record[i_quantity]]
+        stream_type = stream_types[record[i_sales_type], record[i_tier]]
+        return Row(
+            where,
+            channels[where.grain, record[i_platform], record[i_country], stream_type],
+            single_figures(stream_type, quantity),
+        )
 
     return make
 
@@ -285,23 +368,33 @@ DISTROKID_NEW = ("Sale Period", "Store", "ISRC", "UPC", "Quantity", "Song/Album"
 DOWNLOAD_STORES = ("itunes", "download", "amazon mp3", "beatport", "7digital", "qobuz download")
 
 
+def _store_type(store: str) -> str:
+    """The stream type of a DistroKid store's rows: downloads, or streams of the tier its name says."""
+    platform = parse_platform(store)
+    if any(download_store in platform for download_store in DOWNLOAD_STORES):
+        return "download"
+    return _tier(platform)
+
+
 def _distrokid(columns: Mapping[str, int], catalogue: Catalogue) -> RowMaker:
     i_period = columns["Sale Month"] if "Sale Month" in columns else columns["Sale Period"]
     i_store, i_isrc, i_upc = columns["Store"], columns["ISRC"], columns["UPC"]
     i_quantity, i_kind, i_country = columns["Quantity"], columns["Song/Album"], columns["Country of Sale"]
+    places = Memo(partial(place, catalogue))
+    channels = Memo(channel)
+    quantities = Memo(partial(parse_count, name="Quantity"))
+    stream_types = Memo(_store_type)
 
     def make(record: Sequence[str]) -> Row:
-        period, day = parse_period(record[i_period])
-        platform = parse_platform(record[i_store])
         is_album = record[i_kind].strip().lower() == "album"
-        kind, item = identify(catalogue, "" if is_album else record[i_isrc], record[i_upc])
-        quantity = parse_count(record[i_quantity], "Quantity")
-        if any(store in platform for store in DOWNLOAD_STORES):
-            stream_type, totals = "download", Totals(downloads=quantity)
-        else:
-            stream_type = _tier(platform)
-            totals = Totals(premium=quantity) if stream_type == "premium" else Totals(ad=quantity)
-        return Row(period, day, kind, item, platform, parse_country(record[i_country]), stream_type, totals)
+        where = places[record[i_period], "" if is_album else record[i_isrc], record[i_upc]]
+        stream_type = stream_types[record[i_store]]
+        quantity = quantities[record[i_quantity]]
+        return Row(
+            where,
+            channels[where.grain, record[i_store], record[i_country], stream_type],
+            single_figures(stream_type, quantity),
+        )
 
     return make
 
@@ -349,17 +442,49 @@ def sniff_encoding(head: bytes) -> None:
         ) from None
 
 
-class _Lines:
-    """The stream's lines (with their newline) for csv.reader, keeping the byte offset and the line
-    number of what has been handed out."""
+# A record as read: its fields, the lines where it starts and ends, and the byte offset after it.
+Record = tuple[list[str], int, int, int]
 
-    def __init__(self, read: Read, offset: int, line: int) -> None:
+
+class Unreadable(Exception):
+    """A record csv.reader cannot read (an unterminated quote: the rest of the file is that field)."""
+
+    def __init__(self, message: str, start: int, line: int, offset: int) -> None:
+        super().__init__(message)
+        self.start, self.line, self.offset = start, line, offset
+
+
+class _Records:
+    """The stream's records, a block at a time. A plain block (UTF-8 without quotes or NUL bytes, a
+    carriage return only before a newline) is one record a line, split on the delimiter exactly as
+    csv.reader would read it, at half its cost. From the first block that is not plain on, the lines
+    (with their newline, as csv.reader needs them within a quoted field) go to csv.reader, whose own
+    line count places each record in the block being read."""
+
+    def __init__(self, read: Read, position: Position) -> None:
         self._read = read
-        self.offset = offset
-        self.line = line
-        self.bad_lines: set[int] = set()  # lines whose bytes were not UTF-8
+        self._line = position.line  # of the file, before the stream's first
+        self._delimiter = position.delimiter
+        self._lines_out = 0  # lines of the blocks handed out
+        self._bytes_out = position.offset  # where the next block starts
+        self._before = 0  # lines of the stream before the block being read
+        self._ends = array("q", [position.offset])  # after each line of the block being read, from 1
+        self.bad_lines: set[int] = set()  # lines of the file whose bytes were not UTF-8
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[Record]:
+        blocks = self._blocks()
+        for block in blocks:
+            text = _plain_text(block)
+            if text is None:
+                yield from self._read_by_csv(chain([block], blocks))
+                return
+            self._hand_out(block)
+            first = self._line + self._before + 1
+            fields = map(str.split, text.split("\n"), repeat(self._delimiter))
+            yield from zip(fields, count(first), count(first), islice(self._ends, 1, None))
+
+    def _blocks(self) -> Iterator[bytes]:
+        """The stream cut after its last newline of each read (the last block: the rest)."""
         pending = b""
         while True:
             block = self._read(BLOCK_BYTES)
@@ -371,39 +496,66 @@ class _Lines:
                 pending = block
                 continue
             pending = block[cut:]
-            yield from self._block(block[:cut])
+            yield block[:cut]
         if pending:
-            yield from self._block(pending)
+            yield pending
 
-    def _block(self, block: bytes) -> Iterator[str]:
+    def _hand_out(self, block: bytes) -> list[bytes]:
+        """The block's lines (with their newline), now the block being read."""
+        lines = io.BytesIO(block).readlines()
+        self._before = self._lines_out
+        self._ends = array("q", accumulate(map(len, lines), initial=self._bytes_out))
+        self._lines_out += len(lines)
+        self._bytes_out += len(block)
+        return lines
+
+    def _read_by_csv(self, blocks: Iterator[bytes]) -> Iterator[Record]:
+        reader = csv.reader(
+            chain.from_iterable(map(self._decoded_lines, blocks)), delimiter=self._delimiter, strict=True
+        )
+        before = self._lines_out  # lines of the stream before the reader's first
+        line = self._line + before  # of the file, the last of the last record read
+        try:
+            for record in reader:
+                start, line = line + 1, self._line + before + reader.line_num
+                yield record, start, line, self._ends[before + reader.line_num - self._before]
+        except csv.Error as error:
+            end = self._ends[before + reader.line_num - self._before]
+            raise Unreadable(
+                f"unreadable CSV: {error}", line + 1, self._line + before + reader.line_num, end
+            ) from None
+
+    def _decoded_lines(self, block: bytes) -> Iterable[str]:
         """Every line of the block, empty ones included (they may be inside a quoted field); the last
-        piece has no newline only at the end of the file."""
-        if block.isascii():
-            *pieces, last = block.decode("ascii").split("\n")
-            for text in pieces:
-                self.offset += len(text) + 1
-                self.line += 1
-                yield text + "\n"
-            if last:
-                self.offset += len(last)
-                self.line += 1
-                yield last
-            return
-        *raw_pieces, raw_last = block.split(b"\n")
-        for raw in raw_pieces:
-            self.offset += len(raw) + 1
-            yield self._decoded(raw) + "\n"
-        if raw_last:
-            self.offset += len(raw_last)
-            yield self._decoded(raw_last)
+        has no newline only at the end of the file. Decoded as csv.reader asks for them."""
+        lines = self._hand_out(block)
+        try:
+            block.decode("utf-8")
+        except UnicodeDecodeError:
+            first = self._line + self._before + 1
+            return [self._decoded(line, piece) for line, piece in enumerate(lines, first)]
+        return map(bytes.decode, lines)
 
-    def _decoded(self, raw: bytes) -> str:
-        self.line += 1
+    def _decoded(self, line: int, raw: bytes) -> str:
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError:
-            self.bad_lines.add(self.line)
+            self.bad_lines.add(line)
             return raw.decode("latin-1")
+
+
+def _plain_text(block: bytes) -> str | None:
+    if b'"' in block or b"\x00" in block:
+        return None
+    if b"\r" in block:
+        if block.count(b"\r") != block.count(b"\r\n"):
+            return None
+        block = block.replace(b"\r\n", b"\n")
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text[:-1] if text.endswith("\n") else text
 
 
 # The row or its rejection, then the byte offset and the line number after its record (where to resume).
@@ -438,37 +590,27 @@ def read_header(read: Read, format_name: str) -> Position:
 def parse(read: Read, format_name: str, position: Position, catalogue: Catalogue) -> Iterator[Parsed]:
     """Rows and rejections from `position` on (`read` starts at `position.offset`)."""
     make = row_maker(format_name, position.header, catalogue)
-    lines = _Lines(read, position.offset, position.line)
-    reader = csv.reader(lines, delimiter=position.delimiter, strict=True)
+    records = _Records(read, position)
+    bad_lines = records.bad_lines
     width = len(position.header)
-    while True:
-        start = lines.line + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            # Only an unterminated quote reaches here (strict mode): the rest of the file is that field.
-            yield Rejected(start, f"unreadable CSV: {error}"), lines.offset, lines.line
-            return
-        if not record or (len(record) == 1 and not record[0].strip()):
-            continue  # an empty line
-        if lines.bad_lines and any(start <= n <= lines.line for n in lines.bad_lines):
-            lines.bad_lines.clear()
-            yield (
-                Rejected(start, "not UTF-8 (Latin-1?): the row's bytes are another encoding"),
-                lines.offset,
-                lines.line,
-            )
-            continue
-        if len(record) != width:
-            yield (
-                Rejected(start, f"{len(record)} columns where the header has {width}"),
-                lines.offset,
-                lines.line,
-            )
-            continue
-        try:
-            yield make(record), lines.offset, lines.line
-        except BadRow as error:
-            yield Rejected(start, str(error)), lines.offset, lines.line
+    try:
+        for record, start, line, offset in records:
+            if len(record) != width and (len(record) == 0 or (len(record) == 1 and not record[0].strip())):
+                continue  # an empty line
+            if bad_lines and any(start <= n <= line for n in bad_lines):
+                bad_lines.clear()
+                yield (
+                    Rejected(start, "not UTF-8 (Latin-1?): the row's bytes are another encoding"),
+                    offset,
+                    line,
+                )
+                continue
+            if len(record) != width:
+                yield Rejected(start, f"{len(record)} columns where the header has {width}"), offset, line
+                continue
+            try:
+                yield make(record), offset, line
+            except BadRow as error:
+                yield Rejected(start, str(error)), offset, line
+    except Unreadable as error:
+        yield Rejected(error.start, str(error)), error.offset, error.line

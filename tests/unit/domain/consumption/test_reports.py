@@ -57,7 +57,7 @@ def test_a_generic_row_is_a_track_row_with_both_tiers() -> None:
     (row,) = run(generic(f"2026-03-06,{T1},,Spotify,fr,1200,300,4,0"))
     # Then it is identified by day, ISRC, platform, country and stream type, with its figures
     assert isinstance(row, Row)
-    assert (row.day, row.kind, row.item, row.platform, row.country) == (
+    assert (row.place.day, row.place.kind, row.place.item, row.channel.platform, row.channel.country) == (
         date(2026, 3, 6),
         "track",
         T1,
@@ -71,13 +71,13 @@ def test_a_generic_row_is_a_track_row_with_both_tiers() -> None:
 def test_a_month_row_counts_on_the_months_first_day_with_its_own_identity() -> None:
     (row,) = run(generic(f"2026-03,{T1},,deezer,FR,10,0,0,0"))
     assert isinstance(row, Row)
-    assert (row.period, row.day, row.entry) == ("2026-03", date(2026, 3, 1), "m|deezer|FR|all")
+    assert (row.place.period, row.place.day, row.entry) == ("2026-03", date(2026, 3, 1), "m|deezer|FR|all")
 
 
 def test_a_row_naming_a_upc_alone_is_a_release_row() -> None:
     (row,) = run(generic(f"2026-03-06,,{ALBUM},fnac,FR,0,0,0,25"))
     assert isinstance(row, Row)
-    assert (row.kind, row.item, row.totals) == ("release", ALBUM, Totals(physical=25))
+    assert (row.place.kind, row.place.item, row.totals) == ("release", ALBUM, Totals(physical=25))
 
 
 def test_unknown_ids_are_rejected_naming_the_id_and_the_rest_counts() -> None:
@@ -152,7 +152,7 @@ def test_a_quoted_newline_stays_in_its_field_and_line_numbers_follow_the_file() 
     items = run(data, "believe")
     # Then the first record is one premium row, and the bad one is reported on line 4, where it starts
     (row,) = rows(items)
-    assert (row.stream_type, row.totals) == ("premium", Totals(premium=1000))
+    assert (row.channel.stream_type, row.totals) == ("premium", Totals(premium=1000))
     assert [r.line for r in rejected(items)] == [4]
 
 
@@ -163,8 +163,8 @@ def test_believe_splits_streams_by_subscription_type_and_counts_downloads() -> N
         f"2026-03;iTunes;FR;{ALBUM};;Download;3;\n"
     ).encode()
     ad, download = all_rows(data, "believe")
-    assert (ad.stream_type, ad.totals) == ("ad", Totals(ad=500))
-    assert (download.kind, download.stream_type, download.totals) == (
+    assert (ad.channel.stream_type, ad.totals) == ("ad", Totals(ad=500))
+    assert (download.place.kind, download.channel.stream_type, download.totals) == (
         "release",
         "download",
         Totals(downloads=3),
@@ -189,8 +189,8 @@ def test_distrokid_reads_both_column_sets(header: str) -> None:
     ).encode()
     stream, album = all_rows(data, "distrokid")
     # DistroKid does not say the tier: a stream counts as ad-supported, never raising premium-only figures
-    assert (stream.kind, stream.stream_type, stream.totals) == ("track", "ad", Totals(ad=900))
-    assert (album.kind, album.item, album.totals) == ("release", ALBUM, Totals(downloads=2))
+    assert (stream.place.kind, stream.channel.stream_type, stream.totals) == ("track", "ad", Totals(ad=900))
+    assert (album.place.kind, album.place.item, album.totals) == ("release", ALBUM, Totals(downloads=2))
 
 
 @pytest.mark.parametrize(
@@ -264,3 +264,41 @@ def test_a_latin1_line_beyond_the_sniffed_head_is_rejected_alone(monkeypatch: py
     (bad,) = rejected(items)
     assert bad.line == 3
     assert "not UTF-8" in bad.message
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_offsets_and_lines_follow_the_file_in_plain_blocks_and_after_a_quote(
+    monkeypatch: pytest.MonkeyPatch, newline: str
+) -> None:
+    # Given blocks of 100 bytes, and a file whose first blocks have no quote (split as they are) and
+    # whose sixth record has a quoted newline (csv.reader reads on from its block), then a bad row
+    monkeypatch.setattr(reports, "BLOCK_BYTES", 100)
+    records = [f"2026-03-0{day},{T1},,spotify,FR,{day},0,0,0" for day in range(1, 6)]
+    records.append(f'2026-03-06,{T1},,"spo{newline}tify",FR,6,0,0,0')
+    records += [f"2026-03-07,{T1},,spotify,FR,-7,0,0,0", f"2026-03-08,{T1},,spotify,FR,8,0,0,0"]
+    data = generic(*records, newline=newline)
+    stream = io.BytesIO(data)
+    position = read_header(stream.read, "generic")
+    stream.seek(position.offset)
+    # When parsed
+    parsed = list(parse(stream.read, "generic", position, CATALOGUE))
+    # Then every record's offset is the end of its last line, whose number it carries
+    assert [data[:offset].count(b"\n") for _, offset, _ in parsed] == [line for _, _, line in parsed]
+    assert [line for _, _, line in parsed] == [2, 3, 4, 5, 6, 8, 9, 10]
+    assert [item.totals.premium for item in rows([item for item, _, _ in parsed])] == [1, 2, 3, 4, 5, 6, 8]
+    assert [(r.line, "negative" in r.message) for r in rejected([item for item, _, _ in parsed])] == [
+        (9, True)
+    ]
+
+
+def test_a_memo_computes_a_value_once_and_forgets_all_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a memo of at most two values
+    monkeypatch.setattr(reports, "MEMO_ENTRIES", 2)
+    computed: list[str] = []
+    memo = reports.Memo(lambda text: computed.append(text) or text.upper())
+    # When it is asked for a, a, b, then c
+    values = [memo["a"], memo["a"], memo["b"], memo["c"]]
+    # Then a is computed once, and c found it full: only c is remembered
+    assert values == ["A", "A", "B", "C"]
+    assert computed == ["a", "b", "c"]
+    assert dict(memo) == {"c": "C"}
