@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from chalicelib.domain.rollups import hour_start
 from chalicelib.services.waves import SETTLE
@@ -181,4 +182,16 @@ def print_wave_alerts(call: Call, label: str, say: Callable[[str], None], seen: 
             f" (published on the alerts topic at {alert.get('published_at')})"
         )
         say(f"        report {payload['report']}")
+        say_report_links(call, payload["report"], say)
     return printed
+
+
+def say_report_links(call: Call, report: str, say: Callable[[str], None]) -> None:
+    """The moderation report the alert names, opened as a moderator would: its expiring links."""
+    link = urlsplit(report)
+    status, links = call("GET", f"{link.path}?{link.query}&expires_in=3600", None)
+    if status != 200:
+        say(f"        (its moderation report is not published yet: {status})")
+        return
+    for name in ("html", "csv"):
+        say(f"        {name:4}  {links[name]}")

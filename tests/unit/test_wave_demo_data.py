@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from chalicelib.domain.moderation.waves import HOUR, WaveKey, replay
 from chalicelib.domain.rollups import hour_start
 from chalicelib.services.waves import FIRST_LOOKBACK
 from infra.local.stack import resolve_secrets
-from infra.local.wave_demo import ABUSIVE_TEXTS, FAN_TEXTS, TARGET, Wave, abuse_wave
+from infra.local.wave_demo import ABUSIVE_TEXTS, FAN_TEXTS, TARGET, Wave, abuse_wave, say_report_links
 
 # Just before and just after the job's settle time moves its last hour.
 MOMENTS = [datetime(2026, 12, 2, 14, 19, tzinfo=UTC), datetime(2026, 12, 2, 14, 21, tzinfo=UTC)]
@@ -84,3 +85,22 @@ def test_the_instagram_comments_start_a_wave_once_their_hour_is_evaluated(wave: 
         WaveKey(f"artist:{TARGET.slug}", "instagram"), counts, wave.instagram_hour, wave.instagram_hour
     )
     assert [(c.kind, c.abusive) for c in changes] == [("start", wave.instagram_abusive)]
+
+
+def test_the_alerts_report_link_is_opened_as_a_moderator_would_and_its_links_printed() -> None:
+    # Given the stack answering the alert's report route with the day's expiring links
+    asked: list[str] = []
+
+    def call(method: str, path: str, body: Any) -> tuple[int, Any]:
+        asked.append(f"{method} {path}")
+        return 200, {"html": "http://s3/moderation.html?sig", "csv": "http://s3/moderation.csv?sig"}
+
+    said: list[str] = []
+    # When the demo follows the link an abuse_wave alert carries
+    say_report_links(call, "http://127.0.0.1:8000/moderation/links?label=l&day=2026-12-02", said.append)
+    # Then it asked the route for the alert's label and day, and printed both links
+    assert asked == ["GET /moderation/links?label=l&day=2026-12-02&expires_in=3600"]
+    assert [line.split()[-1] for line in said] == [
+        "http://s3/moderation.html?sig",
+        "http://s3/moderation.csv?sig",
+    ]
