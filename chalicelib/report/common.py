@@ -5,6 +5,8 @@ Pure: standard library only.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from typing import TypeGuard
@@ -74,3 +76,12 @@ def zone(name: object) -> tzinfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
+
+
+def style_policy(css: str) -> str:
+    """A page's Content-Security-Policy: nothing but its one inline stylesheet, allowed by its hash."""
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    return (
+        f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; font-src 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )

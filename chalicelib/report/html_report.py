@@ -17,8 +17,6 @@ Jinja2 and Babel are imported here; only the publish path imports this module.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,7 +30,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from chalicelib.report import charts
-from chalicelib.report.common import sorted_kinds, sorted_platforms
+from chalicelib.report.common import sorted_kinds, sorted_platforms, style_policy
 from chalicelib.report.language import Words, generated_utc
 from chalicelib.report.view import Counter, CounterSeries, SummaryView, read_summary
 
@@ -41,11 +39,7 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS = (TEMPLATES / "summary.css").read_text(encoding="utf-8").strip()
-CSP = (
-    "default-src 'none'; "
-    f"style-src 'sha256-{base64.b64encode(hashlib.sha256(CSS.encode('utf-8')).digest()).decode('ascii')}'; "
-    "img-src 'none'; font-src 'none'; base-uri 'none'; form-action 'none'"
-)
+CSP = style_policy(CSS)
 
 
 @dataclass(frozen=True, slots=True)

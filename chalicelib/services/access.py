@@ -175,3 +175,18 @@ class AccessService:
         if not TOKEN_ID.fullmatch(token_id) or not self._tokens.delete(token_id):
             raise NotFound("No such token.")
         logger.info("token revoked", extra={"token_id": token_id, "by": principal.token_id})
+
+
+def require_label(principal: Principal, action: Action, label: str | None, not_found: str) -> str:
+    """The label a query names, once the principal may do `action` on it: 400 without one, 404 for
+    one that is no slug or outside the token's scope (as if it did not exist), 403 for a role that
+    may not."""
+    from chalicelib.errors import ValidationFailed
+    from chalicelib.models.campaign import SLUG
+
+    if not label:
+        raise ValidationFailed("label is required.", fields={"label": "Required."})
+    if not SLUG.fullmatch(label):
+        raise NotFound(not_found)
+    require(principal, action, label, not_found=not_found)
+    return label

@@ -31,3 +31,8 @@ def run_links(summaries: Summaries, run: PublishedRun, seconds: int, now: dateti
     links["generated_at"] = run.generated_at
     links["expires_at"] = iso((now + timedelta(seconds=seconds)).astimezone(UTC).replace(microsecond=0))
     return links
+
+
+def expires_at(now: datetime, seconds: int) -> str:
+    """When a link signed now for `seconds` expires, to the second, in UTC."""
+    return iso((now + timedelta(seconds=seconds)).astimezone(UTC).replace(microsecond=0))
