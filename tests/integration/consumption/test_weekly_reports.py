@@ -79,15 +79,16 @@ def test_publishing_reads_day_totals_whatever_the_number_of_imported_rows(
 ) -> None:
     from chalicelib.adapters.consumption_store import DynamoConsumption
 
-    read: list[int] = []
-    original = DynamoConsumption.day_totals
+    read: list[int] = []  # items of each Query of a ledger (never of the import statuses)
+    query = DynamoConsumption._query
 
-    def counted(self: DynamoConsumption, *args: Any) -> Any:
-        found = original(self, *args)
-        read.append(len(found))
-        return found
+    def ledger_items(self: DynamoConsumption, pk: str, between: Any) -> Any:
+        items = query(self, pk, between)
+        if pk.startswith("CONS#"):
+            read.append(len(items))
+        return items
 
-    monkeypatch.setattr(DynamoConsumption, "day_totals", counted)
+    monkeypatch.setattr(DynamoConsumption, "_query", ledger_items)
     isrc = release["tracks"][0]["isrc"]
     # Given one row a day on two days, published
     imported(api, who, report_rows(isrc, 1))

@@ -5,9 +5,9 @@ own inline style, and marks the current week."""
 from __future__ import annotations
 
 import base64
-import html
 import csv
 import hashlib
+import html
 import io
 import re
 from datetime import UTC, date, datetime
@@ -47,7 +47,7 @@ def test_the_csv_has_a_row_per_week_release_and_rule_set_oldest_week_first() -> 
         *[("2026-01-16", "2026-01-22", "true")] * 5,
     ]
     snep = next(r for r in found if r["rule_set"] == "snep-2024-07" and r["current_week"] == "true")
-    # (1,500 + 700 / 7 − half of the same track's) / 1,500 + 0 album sales
+    # (1,500 + 700 / 7 - half of the same track's) / 1,500 + 0 album sales
     assert (snep["streams_premium"], snep["streams_ad"], snep["downloads"]) == ("1500", "700", "2")
     assert (snep["equivalents"], snep["unit"], snep["snep_next_level"]) == ("0.533", "album_units", "or")
 
@@ -76,7 +76,7 @@ def test_the_page_allows_only_its_own_inline_style() -> None:
 def test_the_page_marks_the_current_week_and_shows_the_certification() -> None:
     page = render_consumption_html(report()).decode("utf-8")
     assert page.count('class="current"') == 1
-    assert "Fri 16 Jan – Thu 22 Jan 2026" in page
+    assert "Fri 16 Jan \u2013 Thu 22 Jan 2026" in page
     assert 'data-upc="000000000017"' in page
     assert "no level yet · 0.5 album units · 0.00107% of Gold" in page
 
