@@ -125,8 +125,9 @@ def render_consumption_html(report: ConsumptionReport) -> bytes:
         rows=lambda release: [_week_row(words, row, report.current) for row in release.weeks],
         certification=lambda reached: certification_text(words, reached),
         units=lambda release: " · ".join(
-            f"{CHARTS[f]} in {UNITS[u]}"
-            for f, u in {e.rule.family: e.unit for e in release.weeks[0].equivalents}.items()
+            f"{CHARTS[family]} in {UNITS[unit]}"
+            for family in FAMILIES
+            for unit in {e.unit for e in release.weeks[0].equivalents if e.rule.family == family}
         ),
         rules=_rules(report),
         generated=generated_utc(report.generated_at),
