@@ -104,3 +104,26 @@ def visit(browser: Browser, url: str, width: int, height: int, screenshot: Path)
         return seen
     finally:
         context.close()
+
+
+def visit_widths(url: str, widths: dict[str, tuple[int, int]], shots: Path, name: str) -> dict[str, Visit]:
+    """One visit per device of `widths` (device -> viewport), each shot as `<name>-<width>px.png`."""
+    with chromium() as browser:
+        return {
+            device: visit(browser, url, width, height, shots / f"{name}-{width}px.png")
+            for device, (width, height) in widths.items()
+        }
+
+
+def clean_problems(seen: Visit, width: int, title_holds: str) -> list[str]:
+    """What is wrong with a page that should load, log nothing, stay on loopback and fit its width."""
+    checks = {
+        "status": seen.status == 200,
+        "console errors": not seen.console_errors,
+        "page errors": not seen.page_errors,
+        "requests beyond loopback": not seen.off_loopback(),
+        "title": title_holds in seen.title,
+        "sideways scroll": seen.measures.get("scrollWidth", width + 1) <= width,
+        "overflowing elements": not seen.measures.get("overflowing"),
+    }
+    return [problem for problem, fine in checks.items() if not fine]

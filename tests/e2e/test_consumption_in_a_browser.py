@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib.domain.consumption.ids import upc_check_digit
 from infra.local.harness import ROOT, LocalStack, api, http
-from tests.e2e.browser import Visit, chromium, visit
+from tests.e2e.browser import Visit, clean_problems, visit_widths
 
 pytestmark = pytest.mark.e2e
 
@@ -27,8 +27,15 @@ TRACKS = ("FRZ032600201", "FRZ032600202", "FRZ032600203")
 def _release(upc: str, title: str, kind: str, isrcs: tuple[str, ...]) -> dict[str, Any]:
     tracks = [{"isrc": isrc, "title": f"Track {n}", "position": n} for n, isrc in enumerate(isrcs, 1)]
     released = (datetime.now(UTC) - timedelta(days=40)).date().isoformat()
-    return {"upc": upc, "label": LABEL, "artist_id": "e2e-consumption-artist", "title": title,
-            "type": kind, "release_date": released, "tracks": tracks}  # fmt: skip
+    return {
+        "upc": upc,
+        "label": LABEL,
+        "artist_id": "e2e-consumption-artist",
+        "title": title,
+        "type": kind,
+        "release_date": released,
+        "tracks": tracks,
+    }
 
 
 def _report() -> bytes:
@@ -56,8 +63,12 @@ def _until_done(stack: LocalStack, token: str, import_id: str) -> dict[str, Any]
 def consumption_link(local_stack: LocalStack) -> str:
     token = local_stack.env["ADMIN_TOKEN"]
     # Given an artist with a long-titled album of three tracks and a single, and a month of reports
-    artist = {"artist_id": "e2e-consumption-artist", "label": LABEL, "name": "Angèle",
-              "accounts": {"x": ["535353"]}}  # fmt: skip
+    artist = {
+        "artist_id": "e2e-consumption-artist",
+        "label": LABEL,
+        "name": "Angèle",
+        "accounts": {"x": ["535353"]},
+    }
     assert api(local_stack, "POST", "/artists", token, artist)[0] == 201
     long_title = "Nonante-Cinq (édition deluxe, avec les titres bonus et les versions acoustiques)"
     for release in (
@@ -82,24 +93,13 @@ def consumption_link(local_stack: LocalStack) -> str:
 
 @pytest.fixture(scope="module")
 def visits(consumption_link: str) -> dict[str, Visit]:
-    with chromium() as browser:
-        return {
-            device: visit(browser, consumption_link, width, height, ARTIFACTS / f"consumption-{width}px.png")
-            for device, (width, height) in WIDTHS.items()
-        }
+    return visit_widths(consumption_link, WIDTHS, ARTIFACTS, "consumption")
 
 
 @pytest.mark.parametrize("device", list(WIDTHS))
 def test_the_consumption_report_renders_cleanly_in_chromium(visits: dict[str, Visit], device: str) -> None:
-    seen = visits[device]
     width = WIDTHS[device][0]
-    assert seen.status == 200
-    assert seen.console_errors == []
-    assert seen.page_errors == []
-    assert seen.off_loopback() == []
-    assert LABEL in seen.title
-    assert seen.measures["scrollWidth"] <= width, seen.measures
-    assert seen.measures["overflowing"] == [], seen.measures
+    assert clean_problems(visits[device], width, LABEL) == [], visits[device]
     assert (ARTIFACTS / f"consumption-{width}px.png").stat().st_size > 0
 
 
