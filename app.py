@@ -338,6 +338,15 @@ def get_import(import_id: str) -> dict[str, Any]:
     return wiring.import_service().get(web.bearer_token(app.current_request), import_id)
 
 
+@app.route("/consumption/links", methods=["GET"])
+@web.handles_domain_errors
+def consumption_links() -> dict[str, Any]:
+    request = app.current_request
+    return wiring.consumption_report_service().links(
+        web.bearer_token(request), web.query_param(request, "label"), web.query_param(request, "expires_in")
+    )
+
+
 # Moderation actions (contract section 11). -------------------------------------------------------
 
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from chalicelib.services.campaigns import CampaignService
     from chalicelib.services.catalogue import CatalogueService
     from chalicelib.services.consumption import ImportService
+    from chalicelib.services.consumption_reports import ConsumptionReportService
     from chalicelib.services.moderation import ModerationActions
     from chalicelib.services.moderation_reports import ModerationReportService
     from chalicelib.services.publishing import PublishingService
@@ -219,6 +220,7 @@ def publishing_service() -> PublishingService:
         ),
         waves=wave_store().waves,
         moderation_reports=lambda refresh, now: moderation_report_service().publish(refresh, now),
+        consumption_reports=lambda now, releases: consumption_report_service().publish(now, releases()),
     )
 
 
@@ -428,6 +430,27 @@ def import_service() -> ImportService:
     )
 
 
+@lru_cache(maxsize=1)
+def consumption_report_service() -> ConsumptionReportService:
+    from chalicelib.adapters.consumption_store import DynamoConsumption
+    from chalicelib.adapters.label_reports import S3LabelReports
+    from chalicelib.report.consumption_report import render_consumption_csv, render_consumption_html
+    from chalicelib.services.consumption_reports import ConsumptionReportService
+
+    settings, clients = get_settings(), get_clients()
+    consumption = DynamoConsumption(clients.dynamodb, settings.table_name)
+    return ConsumptionReportService(
+        ledgers=consumption,
+        imports=consumption,
+        reports=S3LabelReports(clients.s3, settings.summary_bucket, "consumption", signer=link_signer),
+        artist_names=lambda: {(a.label, a.artist_id): a.name for a in roster_store().list_all()},
+        authenticate=access_service().authenticate,
+        clock=utc_now,
+        render_html=render_consumption_html,
+        render_csv=render_consumption_csv,
+    )
+
+
 # Hiding a comment is answered while the caller waits: its client waits at most this long in all for a
 # platform's Retry-After or back-off (one retry at most), then records the rate limit instead.
 MODERATION_MAX_ATTEMPTS = 2
@@ -555,6 +578,7 @@ def reset() -> None:
         catalogue_store,
         catalogue_service,
         import_service,
+        consumption_report_service,
         moderation_service,
         wave_service,
         moderation_report_service,

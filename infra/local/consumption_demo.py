@@ -241,3 +241,16 @@ def _certified(certification: dict[str, Any]) -> str:
         next_level = certification["next_level"].replace("_", " ").title()
         text += f", {certification['progress']:.0%} of {next_level} ({certification['next_units']:,})"
     return text
+
+
+def say_weekly_report(call: Call, label: str, expires_in: int, say: Callable[[str], None]) -> None:
+    """The publish job (which writes the label's weekly consumption report), then its links."""
+    status, ran = call("POST", "/admin/jobs/publish", None)
+    if status != 200:
+        raise RuntimeError(f"the publish job: {status} {ran}")
+    status, links = call("GET", f"/consumption/links?label={label}&expires_in={expires_in}", None)
+    if status != 200:
+        raise RuntimeError(f"the consumption report's links: {status} {links}")
+    say(f"\nWeekly consumption of {label} over chart weeks (Friday to Thursday):")
+    for name in ("html", "csv"):
+        say(f"  {name:4}  {links[name]}")

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from infra.local.consumption_demo import consumption_table, import_reports
+from infra.local.consumption_demo import consumption_table, import_reports, say_weekly_report
 from infra.local.fake_platforms import FakePlatforms
 from infra.local.harness import LocalStack, api, http, send_signed, start, wait_until_ingested
 from infra.local.radar_demo import run_radar_demo
@@ -115,6 +115,7 @@ def replay(stack: LocalStack, secrets: dict[str, str], fakes: FakePlatforms) -> 
     )
     for line in consumption_table(summaries):
         say(line)
+    say_weekly_report(call, LABEL, LINK_SECONDS, say)
     calendar(stack, admin)
     run_radar_demo(call, LABEL, say, LINK_SECONDS)
     say(f"\nModeration of {LABEL}: the wave against {wave.artist_id}")

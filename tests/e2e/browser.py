@@ -144,6 +144,12 @@ def problems_of_a_presigned_page(
     return problems + ([] if screenshot(name, device).stat().st_size > 0 else ["an empty screenshot"])
 
 
+def overflow_problems(seen: Visit, device: str) -> list[str]:
+    """At any width: a document wider than the viewport, or an element wider than its box."""
+    problems = [] if seen.measures["scrollWidth"] <= WIDTHS[device][0] else [f"scrolls: {seen.measures}"]
+    return problems + [f"overflows: {element}" for element in seen.measures["overflowing"]]
+
+
 def served_page(link: str) -> str:
     """The page as its link serves it, read without a browser."""
     with urllib.request.urlopen(link, timeout=10) as response:

@@ -112,6 +112,7 @@ class Scenario:
         self.campaign_id = "permissions-check"
         self._container: str | None = None
         self.pulls = 0
+        self.release: dict[str, Any] = {}
 
     def running(self, function: str) -> Any:
         """Record as `function`; a switch of function starts from cold caches, as a new container
@@ -139,6 +140,7 @@ class Scenario:
         assert published["calendars"] == ["l"]
         assert published["moderation_reports"] == [f"l/{AT.date().isoformat()}"]
         self.http(client, "GET", f"/moderation/links?label=l&day={AT.date().isoformat()}")
+        assert published["consumption_reports"] == ["l"]
         self.clock.offset = timedelta(minutes=3)
         self.pull()  # new snapshots make the campaign due again
         self.clock.offset = timedelta(minutes=4)
@@ -319,7 +321,9 @@ class Scenario:
         }
         self.http(client, "POST", "/releases", release, expect=201)
         self.http(client, "GET", "/releases?label=l")
+        self.http(client, "GET", "/consumption/links?label=l", expect=404)  # no report yet
         self.http(client, "PUT", f"/releases/{UPC}", {**release, "title": "Album (deluxe)"})
+        self.release = release
         other = {**release, "upc": OTHER_UPC, "tracks": [{"isrc": OTHER_ISRC, "title": "Two", "position": 1}]}
         self.http(client, "POST", "/releases", other, expect=201)
         self.http(client, "DELETE", f"/releases/{OTHER_UPC}", expect=204)
@@ -420,6 +424,9 @@ class Scenario:
         assert published["links"]["json"].startswith("https://")
         self.http(client, "GET", f"/campaigns/{self.campaign_id}/links?expires_in=600")
         assert "calendar.html" in self.http(client, "GET", "/calendar/links?label=l")["html"]
+        assert "consumption.csv" in self.http(client, "GET", "/consumption/links?label=l")["csv"]
+        # a changed release: the publish job run through the API rewrites the label's report
+        self.http(client, "PUT", f"/releases/{UPC}", {**self.release, "title": "Album (remaster)"})
         for job in ("publish", "pull", "renew-subscriptions", "radar", "moderation"):
             self.http(client, "POST", f"/admin/jobs/{job}")
         self.http(client, "DELETE", f"/campaigns/{self.campaign_id}", expect=204)

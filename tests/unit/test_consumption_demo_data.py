@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.domain.consumption.reports import Catalogue, Rejected, Row, parse, read_header
 from chalicelib.models.release import ReleaseBody
-from infra.local.consumption_demo import Reports, demo_reports
+from infra.local.consumption_demo import Reports, demo_reports, say_weekly_report
 from infra.local.traffic import ARTISTS, LABEL
 
 MOMENTS = [datetime(2026, 12, 2, 9, 10, tzinfo=UTC), datetime(2027, 1, 1, 0, 5, tzinfo=UTC)]
@@ -57,3 +57,23 @@ def test_the_generic_report_is_yesterdays_and_the_believe_one_is_monthly_since_t
     assert {row.period for row in believe} == {f"{row.day:%Y-%m}" for row in believe}
     assert released <= min(row.day.isoformat() for row in believe)
     assert max(row.day for row in believe) < min(row.day for row in generic)
+
+
+def test_the_weekly_report_is_written_by_the_publish_job_then_linked() -> None:
+    # Given a stack whose publish job runs and whose consumption links answer
+    asked: list[str] = []
+
+    def call(method: str, path: str, body: object) -> tuple[int, object]:
+        asked.append(f"{method} {path}")
+        links = {"html": "http://s3/consumption.html?sig", "csv": "http://s3/consumption.csv?sig"}
+        return 200, ({"published": []} if method == "POST" else links)
+
+    said: list[str] = []
+    # When the demo shows the label's weekly report
+    say_weekly_report(call, LABEL, 600, said.append)
+    # Then the job ran before the links were asked for, and both links are printed
+    assert asked == ["POST /admin/jobs/publish", f"GET /consumption/links?label={LABEL}&expires_in=600"]
+    assert [line.split()[-1] for line in said[1:]] == [
+        "http://s3/consumption.html?sig",
+        "http://s3/consumption.csv?sig",
+    ]

@@ -127,3 +127,8 @@ class Ledgers(Protocol):
     """Consumption's day totals: one item per track or release and day, whatever the rows behind it."""
 
     def day_totals(self, kind: str, item: str, first: date, last: date) -> list[tuple[date, Totals]]: ...
+
+
+# Writes the weekly consumption reports of the labels whose inputs changed, given the run's time and
+# its read of the catalogue; returns the labels written.
+ConsumptionReports = Callable[[datetime, Callable[[], Sequence[ReleaseView]]], list[str]]

@@ -45,6 +45,7 @@ from chalicelib.services.publishing.ports import (
     Campaigns,
     CampaignView,
     CollisionFinder,
+    ConsumptionReports,
     Ledgers,
     ReleaseView,
     Renderer,
@@ -99,6 +100,7 @@ class PublishingService:
         ledgers: Ledgers | None = None,
         waves: Callable[[str], Iterable[Any]] | None = None,
         moderation_reports: Callable[[Refresh, datetime], list[str]] | None = None,
+        consumption_reports: ConsumptionReports | None = None,
     ) -> None:
         reader = Reader(read_concurrency)
         self._campaigns = campaigns
@@ -115,6 +117,7 @@ class PublishingService:
         self._ledgers = ledgers
         self._waves = waves  # a label's abuse waves (chalicelib.adapters.wave_store.WaveRecord)
         self._moderation_reports = moderation_reports
+        self._consumption_reports = consumption_reports
         self._refresher = RollupRefresher(rollups, reader)
         self._tallier = Tallier(rollups, reader)
         self._counters = CounterReader(snapshots, reader) if snapshots is not None else None
@@ -342,12 +345,15 @@ class PublishingService:
         reports = self._moderation_reports(refresh, now) if self._moderation_reports is not None else []
         # Calendar pages show pushes and windows of every label, and "today": rewritten each run.
         calendars = self._calendar_pages(campaigns, now, None) if self._calendar_pages is not None else []
+        # The labels' weekly consumption reports, from the run's one read of the catalogue.
+        consumption = self._consumption_reports(now, releases) if self._consumption_reports else []
         return {
             "rollups_changed": len(refresh.rollups),
             "published": published,
             "markers_cleared": cleared,
             "calendars": calendars,
             "moderation_reports": reports,
+            "consumption_reports": consumption,
         }
 
     def _has_new_snapshots(
