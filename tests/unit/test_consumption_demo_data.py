@@ -53,10 +53,10 @@ def test_the_generic_report_is_yesterdays_and_the_believe_one_is_monthly_since_t
     generic = [row for row in _parsed(reports, "generic") if isinstance(row, Row)]
     believe = [row for row in _parsed(reports, "believe") if isinstance(row, Row)]
     released = min(body["release_date"] for body in reports.releases)
-    assert len({row.day for row in generic}) == 1
-    assert {row.period for row in believe} == {f"{row.day:%Y-%m}" for row in believe}
-    assert released <= min(row.day.isoformat() for row in believe)
-    assert max(row.day for row in believe) < min(row.day for row in generic)
+    assert len({row.place.day for row in generic}) == 1
+    assert {row.place.period for row in believe} == {f"{row.place.day:%Y-%m}" for row in believe}
+    assert released <= min(row.place.day.isoformat() for row in believe)
+    assert max(row.place.day for row in believe) < min(row.place.day for row in generic)
 
 
 def test_the_weekly_report_is_written_by_the_publish_job_then_linked() -> None:
