@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from chalicelib.report.common import is_number, parse_time, platform_key, sorted_platforms, zone
@@ -78,8 +78,7 @@ class Weights:
     kinds: dict[str, float]
 
 
-@dataclass(frozen=True, slots=True)
-class Excluded:
+class Excluded(NamedTuple):
     platform: str
     reason: str
 
@@ -436,7 +435,7 @@ def _excluded(value: object) -> tuple[Excluded, ...]:
                 pairs.append((item, ""))
     pairs = [(platform, reason) for platform, reason in pairs if platform]
     pairs.sort(key=lambda pair: platform_key(pair[0]))
-    return tuple(Excluded(platform, reason) for platform, reason in pairs)
+    return tuple(Excluded(*pair) for pair in pairs)
 
 
 def _rate(data: Mapping[str, Any], total_units: float | None) -> Rate:
