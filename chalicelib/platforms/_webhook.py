@@ -19,33 +19,6 @@ if TYPE_CHECKING:
 SecretOf = Callable[["Secrets"], str]
 
 
-def signed_delivery(
-    verify: Callable[[WebhookRequest, str], None],
-    secret: SecretOf,
-    validate: Callable[[bytes], object],
-    delivery_id: Callable[[bytes], str],
-) -> Callable[[WebhookRequest, WebhookContext], str]:
-    """`accept`: check the signature with the secret, validate the envelope, return the delivery id."""
-
-    def accept(request: WebhookRequest, context: WebhookContext) -> str:
-        verify(request, secret(context.secrets()))
-        validate(request.body)
-        return delivery_id(request.body)
-
-    return accept
-
-
-def query_handshake(
-    answer: Callable[[Mapping[str, str], str], str | Mapping[str, str]], secret: SecretOf, media_type: str
-) -> Callable[[WebhookRequest, WebhookContext], Challenge]:
-    """`handshake`: the answer to a GET's query, computed with the secret, as `media_type`."""
-
-    def handshake(request: WebhookRequest, context: WebhookContext) -> Challenge:
-        return Challenge(answer(request.query, secret(context.secrets())), media_type)
-
-    return handshake
-
-
 @dataclass(frozen=True, slots=True)
 class EventContext:
     """What every activity of one body shares: the platform, the subscribed account and the delivery."""
@@ -82,3 +55,30 @@ class EventContext:
             title=title,
             comment_id=comment_id,
         )
+
+
+def signed_delivery(
+    verify: Callable[[WebhookRequest, str], None],
+    secret: SecretOf,
+    validate: Callable[[bytes], object],
+    delivery_id: Callable[[bytes], str],
+) -> Callable[[WebhookRequest, WebhookContext], str]:
+    """`accept`: check the signature with the secret, validate the envelope, return the delivery id."""
+
+    def accept(request: WebhookRequest, context: WebhookContext) -> str:
+        verify(request, secret(context.secrets()))
+        validate(request.body)
+        return delivery_id(request.body)
+
+    return accept
+
+
+def query_handshake(
+    answer: Callable[[Mapping[str, str], str], str | Mapping[str, str]], secret: SecretOf, media_type: str
+) -> Callable[[WebhookRequest, WebhookContext], Challenge]:
+    """`handshake`: the answer to a GET's query, computed with the secret, as `media_type`."""
+
+    def handshake(request: WebhookRequest, context: WebhookContext) -> Challenge:
+        return Challenge(answer(request.query, secret(context.secrets())), media_type)
+
+    return handshake
