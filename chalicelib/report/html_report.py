@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from markupsafe import Markup
 
@@ -39,21 +39,18 @@ CSS = stylesheet("summary.css")
 CSP = style_only_csp(CSS)
 
 
-@dataclass(frozen=True, slots=True)
-class Chart:
+class Chart(NamedTuple):
     caption: str
     svg: str
 
 
-@dataclass(frozen=True, slots=True)
-class LegendItem:
+class LegendItem(NamedTuple):
     swatch: str
     label: str
     total: float
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(NamedTuple):
     caption: str
     value: float
     at: datetime | None

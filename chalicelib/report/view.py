@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from chalicelib.report.common import is_number, parse_time, platform_key, sorted_platforms, zone
@@ -78,8 +78,7 @@ class Weights:
     kinds: dict[str, float]
 
 
-@dataclass(frozen=True, slots=True)
-class Excluded:
+class Excluded(NamedTuple):
     platform: str
     reason: str
 
@@ -302,17 +301,6 @@ def _list(value: object) -> Sequence[Any]:
     return value if isinstance(value, list | tuple) else ()
 
 
-def _time(value: object) -> datetime | None:
-    """An ISO 8601 time with an offset, else None (`common.parse_time`, inlined for long series)."""
-    if type(value) is not str:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
 def _text(value: object) -> str:
     """A string as it is; a number or a bool as JSON writes it; anything else (null) as ""."""
     if isinstance(value, str):
@@ -436,7 +424,7 @@ def _excluded(value: object) -> tuple[Excluded, ...]:
                 pairs.append((item, ""))
     pairs = [(platform, reason) for platform, reason in pairs if platform]
     pairs.sort(key=lambda pair: platform_key(pair[0]))
-    return tuple(Excluded(platform, reason) for platform, reason in pairs)
+    return tuple(Excluded(*pair) for pair in pairs)
 
 
 def _rate(data: Mapping[str, Any], total_units: float | None) -> Rate:
@@ -465,7 +453,7 @@ def _readings(points: Sequence[Any]) -> tuple[tuple[datetime, float], ...]:
         (at, value)
         for point in points
         if type(point) is dict
-        and (at := _time(point.get("at"))) is not None
+        and (at := parse_time(point.get("at"))) is not None
         and (value := _number(point.get("value"))) is not None
     ]
     pairs.sort(key=lambda pair: pair[0])
@@ -476,7 +464,7 @@ def _series(data: Mapping[str, Any], typed_counters: Sequence[CounterSeries] | N
     points = [
         EventPoint(start, _counts(point.get("events")))
         for point in _list(data.get("points"))
-        if type(point) is dict and (start := _time(point.get("start"))) is not None
+        if type(point) is dict and (start := parse_time(point.get("start"))) is not None
     ]
     points.sort(key=lambda point: point.start)
     counters = (

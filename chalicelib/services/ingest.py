@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from chalicelib.domain.events import Delivery, EngagementEvent, Pseudonymiser, storable
 from chalicelib.domain.ingest import (
@@ -41,8 +41,7 @@ def handlers() -> dict[str, WebhookHandler]:
     return {name: webhook.load() for name, webhook in webhooks()}
 
 
-@dataclass(frozen=True, slots=True)
-class QueuedMessage:
+class QueuedMessage(NamedTuple):
     message_id: str
     body: str
 

@@ -103,12 +103,6 @@ class Row(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
-class Rejected:
-    line: int
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
 class Position:
     """Where a parse stands: the next record starts at byte `offset`, on line `line` + 1; `header` is
     the file's header row (kept so that a later invocation reads on from the middle)."""
@@ -556,6 +550,12 @@ def _plain_text(block: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return text[:-1] if text.endswith("\n") else text
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    line: int
+    message: str
 
 
 # The row or its rejection, then the byte offset and the line number after its record (where to resume).

@@ -24,14 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from chalicelib.pulls.errors import (
-    MalformedResponse,
-    PullError,
-    RateLimited,
-    Rejected,
-    Unavailable,
-    plain,
-)
+from chalicelib.pulls.errors import MalformedResponse, PullError, RateLimited, Rejected, Unavailable, plain
 from chalicelib.pulls.http import PlatformHttp, endpoint_of
 from chalicelib.pulls.reading import Item, mapping, object_body, well_formed
 from chalicelib.pulls.snapshots import PullResult, Snapshot

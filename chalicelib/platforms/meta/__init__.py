@@ -5,14 +5,7 @@ them apart."""
 
 from __future__ import annotations
 
-from chalicelib.platforms.capabilities import (
-    IdShape,
-    Platform,
-    Tracking,
-    moderation_of,
-    pull_of,
-    webhook_of,
-)
+from chalicelib.platforms.capabilities import IdShape, Platform, Tracking, moderation_of, pull_of, webhook_of
 
 _DIGITS = r"[0-9]{1,32}"
 _NUMERIC = IdShape(_DIGITS, "a numeric id")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.domain.events import (
@@ -18,14 +17,13 @@ from chalicelib.domain.events import (
     EngagementEvent,
     Normalized,
     Pseudonymiser,
-    event_id,
     parse_iso8601,
     utc_from_unix,
 )
 from chalicelib.domain.webhooks import WebhookRequest, is_utf8, lenient_utf8, require_equal
 from chalicelib.errors import Forbidden, ValidationFailed
 from chalicelib.platforms._json import Json, as_id, as_object, as_str, decode, user_text
-from chalicelib.platforms._webhook import query_handshake, signed_delivery
+from chalicelib.platforms._webhook import EventContext, query_handshake, signed_delivery
 from chalicelib.platforms.capabilities import WebhookHandler
 
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
@@ -85,7 +83,7 @@ def normalize(delivery: Delivery, pseudonymise: Pseudonymiser) -> Normalized:
             if platform is None or not isinstance(changes, list):
                 ignored += len(changes) if isinstance(changes, list) else 1
                 continue
-            context = _Context(platform, as_id(entry.get("id")) or "", delivery.received_at, pseudonymise)
+            context = EventContext(platform, as_id(entry.get("id")) or "", delivery.received_at, pseudonymise)
             for change in changes:
                 event = _change_event(as_object(change), context)
                 if event is None:
@@ -146,45 +144,7 @@ def _is_change(item: object) -> bool:
 # --- changes --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What every change of one entry shares: the platform, the page or IG user, the delivery."""
-
-    platform: str
-    account_id: str
-    received_at: datetime
-    pseudonymise: Pseudonymiser
-
-    def event(
-        self,
-        kind: str,
-        content_id: str,
-        identity: tuple[str, ...],
-        *,
-        actor_id: str | None,
-        occurred_at: datetime | None,
-        text: str | None = None,
-        undo: bool = False,
-        title: str | None = None,
-        comment_id: str | None = None,
-    ) -> EngagementEvent:
-        return EngagementEvent(
-            event_id=event_id(self.platform, *identity),
-            platform=self.platform,
-            kind=kind,
-            content_id=content_id,
-            account_id=self.account_id,
-            occurred_at=occurred_at,
-            received_at=self.received_at,
-            undo=undo,
-            actor=self.pseudonymise(actor_id) if actor_id else None,
-            text=text,
-            title=title,
-            comment_id=comment_id,
-        )
-
-
-def _change_event(change: Json, context: _Context) -> EngagementEvent | None:
+def _change_event(change: Json, context: EventContext) -> EngagementEvent | None:
     handler = _HANDLERS.get((context.platform, as_str(change.get("field"))))
     value = change.get("value")
     if handler is None or not isinstance(value, dict):
@@ -192,7 +152,7 @@ def _change_event(change: Json, context: _Context) -> EngagementEvent | None:
     return handler(value, context)
 
 
-def _feed_event(value: Json, context: _Context) -> EngagementEvent | None:
+def _feed_event(value: Json, context: EventContext) -> EngagementEvent | None:
     """A Page `feed` change; `hide`, `unhide`, edits of comments and unknown items are not counted."""
     item, verb, post_id = as_str(value.get("item")), as_str(value.get("verb")), as_id(value.get("post_id"))
     if post_id is None:
@@ -236,7 +196,7 @@ def _feed_kind(item: str, verb: str, parent_id: str | None, post_id: str) -> tup
     return None if undo is None else (kind, undo)
 
 
-def _instagram_comment(value: Json, context: _Context) -> EngagementEvent | None:
+def _instagram_comment(value: Json, context: EventContext) -> EngagementEvent | None:
     """An IG comment (a reply when it has a parent). IG gives no time: the store uses the first delivery's."""
     comment_id = as_id(value.get("id")) or as_id(value.get("comment_id"))
     media_id = as_id(as_object(value.get("media")).get("id")) or as_id(value.get("media_id"))
@@ -253,7 +213,7 @@ def _instagram_comment(value: Json, context: _Context) -> EngagementEvent | None
     )
 
 
-def _instagram_mention(value: Json, context: _Context) -> EngagementEvent | None:
+def _instagram_mention(value: Json, context: EventContext) -> EngagementEvent | None:
     """The IG user was @mentioned in a caption (`media_id` only) or a comment (`comment_id` too)."""
     media_id = as_id(value.get("media_id"))
     if media_id is None:
@@ -262,7 +222,7 @@ def _instagram_mention(value: Json, context: _Context) -> EngagementEvent | None
     return context.event("mention", media_id, identity, actor_id=None, occurred_at=None)
 
 
-_HANDLERS: dict[tuple[str, str], Callable[[Json, _Context], EngagementEvent | None]] = {
+_HANDLERS: dict[tuple[str, str], Callable[[Json, EventContext], EngagementEvent | None]] = {
     ("facebook", "feed"): _feed_event,
     ("instagram", "comments"): _instagram_comment,
     ("instagram", "mentions"): _instagram_mention,

@@ -25,17 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, NoReturn
 
-from chalicelib.pulls.errors import (
-    Forbidden,
-    MalformedResponse,
-    NoCredentials,
-    PullError,
-    RateLimited,
-    Rejected,
-    Unauthorized,
-    Unavailable,
-    plain,
-)
+from chalicelib.pulls import errors
 from chalicelib.pulls.http import PlatformHttp, endpoint_of
 from chalicelib.pulls.reading import (
     Item,
@@ -115,14 +105,14 @@ class TikTokDisplay:
             for video_id in valid:
                 video = Item(PLATFORM, "content", video_id, now)
                 snapshots.extend(video.unavailable(metric, NO_CREDENTIAL) for metric, _ in VIDEO_METRICS)
-            return PullResult(tuple(snapshots), (), tuple(missing), NoCredentials(TOKENS_VARIABLE))
+            return PullResult(tuple(snapshots), (), tuple(missing), errors.NoCredentials(TOKENS_VARIABLE))
         url = f"{self._base}/video/query/"
         batches = chunks(valid, BATCH_SIZE)
         for index, batch in enumerate(batches):
             try:
                 data = self._authorized(open_id, now, self._video_query(url, batch), endpoint_of("POST", url))
                 videos = list_field(data, "videos", f"{PLATFORM} video/query")
-            except PullError as error:
+            except errors.PullError as error:
                 later = [item_id for rest in batches[index:] for item_id in rest]
                 return PullResult(tuple(snapshots), tuple(later), tuple(missing), error)
             seen: set[str] = set()
@@ -144,13 +134,13 @@ class TikTokDisplay:
         """followers of each account, each read with its own token."""
         wanted = unique(open_ids)
         snapshots: list[Snapshot] = []
-        refusal: PullError | None = None
+        refusal: errors.PullError | None = None
         url = f"{self._base}/user/info/"
         for position, open_id in enumerate(wanted):
             account = Item(PLATFORM, "account", open_id, now)
             if open_id not in self._tokens:
                 snapshots.append(account.unavailable("followers", NO_CREDENTIAL))
-                refusal = refusal or NoCredentials(TOKENS_VARIABLE)
+                refusal = refusal or errors.NoCredentials(TOKENS_VARIABLE)
                 continue
             try:
                 data = self._authorized(
@@ -159,15 +149,15 @@ class TikTokDisplay:
                     lambda token: self._http.get_json(url, {"fields": USER_FIELDS}, _bearer(token)),
                     endpoint_of("GET", url),
                 )
-            except Unauthorized as error:
+            except errors.Unauthorized as error:
                 snapshots.append(account.unavailable("followers", CREDENTIAL_REFUSED))
                 refusal = refusal or error
                 continue
-            except Forbidden as error:
+            except errors.Forbidden as error:
                 snapshots.append(account.unavailable("followers", NOT_AUTHORIZED))
                 refusal = refusal or error
                 continue
-            except PullError as error:
+            except errors.PullError as error:
                 return PullResult(tuple(snapshots), tuple(wanted[position:]), (), error)
             user = mapping(data.get("user"))
             snapshots.append(account.count("followers", user, "follower_count"))
@@ -179,7 +169,7 @@ class TikTokDisplay:
         """The `data` of `request(token)`; after a refused token, one refresh and one retry."""
         try:
             return _unwrap(_refused_as_unauthorized(request, self._tokens[open_id]), now, endpoint)
-        except Unauthorized:
+        except errors.Unauthorized:
             if self._refresh is None:
                 raise
         token = self._refresh(open_id)
@@ -191,9 +181,9 @@ def _refused_as_unauthorized(request: Callable[[str], Any], token: str) -> Any:
     """`request(token)`, where a non-401 answer carrying `access_token_invalid` is a 401 too."""
     try:
         return request(token)
-    except Rejected as error:
+    except errors.Rejected as error:
         if error.reason == "access_token_invalid":
-            raise Unauthorized(
+            raise errors.Unauthorized(
                 error.message,
                 status=error.status,
                 reason=error.reason,
@@ -212,7 +202,9 @@ def _unwrap(body: Any, now: datetime, endpoint: str) -> dict[str, object]:
         _raise_code(mapping(error), now, endpoint)
     data = envelope.get("data")
     if not isinstance(data, dict):
-        raise MalformedResponse(f"{PLATFORM} answered without a `data` object", status=200, endpoint=endpoint)
+        raise errors.MalformedResponse(
+            f"{PLATFORM} answered without a `data` object", status=200, endpoint=endpoint
+        )
     return data
 
 
@@ -220,20 +212,20 @@ def _raise_code(error: dict[str, object], now: datetime, endpoint: str) -> NoRet
     code = error.get("code")
     reason = code if isinstance(code, str) and _CODE.fullmatch(code) else None
     message = f"{PLATFORM} answered error {reason or 'with an unreadable code'}"
-    words = plain(error.get("message"))
+    words = errors.plain(error.get("message"))
     own = f"{reason or 'with an unreadable code'}" + (f" ({words})" if words else "")
     if reason == "access_token_invalid":
-        raise Unauthorized(message, status=200, reason=reason, endpoint=endpoint, own_error=own)
+        raise errors.Unauthorized(message, status=200, reason=reason, endpoint=endpoint, own_error=own)
     if reason in ("scope_not_authorized", "scope_permission_missed"):
-        raise Forbidden(message, status=200, reason=reason, endpoint=endpoint, own_error=own)
+        raise errors.Forbidden(message, status=200, reason=reason, endpoint=endpoint, own_error=own)
     if reason == "rate_limit_exceeded":
         retry_at = now.timestamp() + RATE_LIMIT_PAUSE_SECONDS
-        raise RateLimited(
+        raise errors.RateLimited(
             message, retry_at=retry_at, status=200, reason=reason, endpoint=endpoint, own_error=own
         )
     if reason == "internal_error":
-        raise Unavailable(message, status=200, reason=reason, endpoint=endpoint, own_error=own)
-    raise Rejected(message, status=200, reason=reason, endpoint=endpoint, own_error=own)
+        raise errors.Unavailable(message, status=200, reason=reason, endpoint=endpoint, own_error=own)
+    raise errors.Rejected(message, status=200, reason=reason, endpoint=endpoint, own_error=own)
 
 
 def _bearer(token: str) -> dict[str, str]:

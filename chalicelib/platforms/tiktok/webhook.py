@@ -10,9 +10,9 @@ import hashlib
 import hmac
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import NamedTuple
 
 from chalicelib.domain.events import (
     Delivery,
@@ -40,8 +40,7 @@ _HEX = re.compile(r"[0-9a-fA-F]+")
 _LATEST_UNIX_SECONDS = 253_402_300_799  # 9999-12-31T23:59:59Z, the last time datetime holds
 
 
-@dataclass(frozen=True, slots=True)
-class _Envelope:
+class _Envelope(NamedTuple):
     event: str
     create_time: int
     user_openid: str

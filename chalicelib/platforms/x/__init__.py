@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.platforms.capabilities import (
-    IdShape,
-    Platform,
-    Tracking,
-    moderation_of,
-    pull_of,
-    webhook_of,
-)
+from chalicelib.platforms.capabilities import IdShape, Platform, Tracking, moderation_of, pull_of, webhook_of
 
 _NUMERIC = IdShape(r"[0-9]{1,32}", "a numeric id")
 X = Platform(

@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -27,14 +26,13 @@ from chalicelib.domain.events import (
     EngagementEvent,
     Normalized,
     Pseudonymiser,
-    event_id,
     parse_iso8601,
     utc_from_unix,
 )
 from chalicelib.domain.webhooks import WebhookRequest, require_equal
 from chalicelib.errors import ValidationFailed
 from chalicelib.platforms._json import Json, as_id, as_object, decode, user_text
-from chalicelib.platforms._webhook import query_handshake, signed_delivery
+from chalicelib.platforms._webhook import EventContext, query_handshake, signed_delivery
 from chalicelib.platforms.capabilities import WebhookHandler
 
 if TYPE_CHECKING:
@@ -112,7 +110,9 @@ def normalize(delivery: Delivery, pseudonymise: Pseudonymiser) -> Normalized:
     data = document.get("data")
     if isinstance(data, dict):
         return _normalize_xaa(data, delivery.received_at, pseudonymise)
-    context = _Context(as_id(document.get("for_user_id")) or "", delivery.received_at, pseudonymise)
+    context = EventContext(
+        PLATFORM, as_id(document.get("for_user_id")) or "", delivery.received_at, pseudonymise
+    )
     return _normalize_aaa(document, context)
 
 
@@ -159,42 +159,7 @@ def _check_aaa(document: Json) -> None:
 # --- events ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What every activity of one body shares: the subscribed account and the delivery."""
-
-    account_id: str
-    received_at: datetime
-    pseudonymise: Pseudonymiser
-
-    def event(
-        self,
-        kind: str,
-        content_id: str,
-        identity: tuple[str, ...],
-        *,
-        actor_id: str | None,
-        occurred_at: datetime | None,
-        text: str | None = None,
-        title: str | None = None,
-        comment_id: str | None = None,
-    ) -> EngagementEvent:
-        return EngagementEvent(
-            event_id=event_id(PLATFORM, *identity),
-            platform=PLATFORM,
-            kind=kind,
-            content_id=content_id,
-            account_id=self.account_id,
-            occurred_at=occurred_at,
-            received_at=self.received_at,
-            actor=self.pseudonymise(actor_id) if actor_id else None,
-            text=text,
-            title=title,
-            comment_id=comment_id,
-        )
-
-
-def _normalize_aaa(document: Json, context: _Context) -> Normalized:
+def _normalize_aaa(document: Json, context: EventContext) -> Normalized:
     events: list[EngagementEvent] = []
     ignored = 0
     for key, value in document.items():
@@ -210,7 +175,7 @@ def _normalize_aaa(document: Json, context: _Context) -> Normalized:
     return Normalized(events=tuple(events), ignored=ignored)
 
 
-def _tweet_event(tweet: Json, context: _Context) -> EngagementEvent | None:
+def _tweet_event(tweet: Json, context: EventContext) -> EngagementEvent | None:
     tweet_id = as_id(tweet.get("id_str")) or as_id(tweet.get("id"))
     if tweet_id is None:
         return None
@@ -249,13 +214,13 @@ def _classify_tweet(tweet: Json, tweet_id: str, account_id: str) -> tuple[str, s
     return None
 
 
-def _by_the_subscribed_user(actor_id: str | None, context: _Context) -> bool:
+def _by_the_subscribed_user(actor_id: str | None, context: EventContext) -> bool:
     """AAA also reports what the subscribed user does (its likes, its follows and unfollows of
     others): the artist's own activity, not engagement it received, so it is ignored."""
     return bool(context.account_id) and actor_id == context.account_id
 
 
-def _favorite_event(favorite: Json, context: _Context) -> EngagementEvent | None:
+def _favorite_event(favorite: Json, context: EventContext) -> EngagementEvent | None:
     favorite_id = as_id(favorite.get("id"))
     liked = _status_id(favorite.get("favorited_status"))
     liker = _user_id(favorite)
@@ -266,7 +231,7 @@ def _favorite_event(favorite: Json, context: _Context) -> EngagementEvent | None
     )
 
 
-def _follow_event(follow: Json, context: _Context) -> EngagementEvent | None:
+def _follow_event(follow: Json, context: EventContext) -> EngagementEvent | None:
     """An account-level event: the subscribed (else the followed) account stands for the content."""
     kind = follow.get("type")
     source = as_id(as_object(follow.get("source")).get("id"))
@@ -280,7 +245,7 @@ def _follow_event(follow: Json, context: _Context) -> EngagementEvent | None:
     return context.event(kind, content_id, identity, actor_id=source, occurred_at=_aaa_time(follow))
 
 
-def _delete_event(deletion: Json, context: _Context) -> EngagementEvent | None:
+def _delete_event(deletion: Json, context: EventContext) -> EngagementEvent | None:
     status = as_object(deletion.get("status"))
     status_id = as_id(status.get("id_str")) or as_id(status.get("id"))
     if status_id is None:
@@ -294,7 +259,7 @@ def _delete_event(deletion: Json, context: _Context) -> EngagementEvent | None:
     )
 
 
-_AAA_HANDLERS: dict[str, Callable[[Json, _Context], EngagementEvent | None]] = {
+_AAA_HANDLERS: dict[str, Callable[[Json, EventContext], EngagementEvent | None]] = {
     "tweet_create_events": _tweet_event,
     "favorite_events": _favorite_event,
     "follow_events": _follow_event,
@@ -310,7 +275,9 @@ def _normalize_xaa(data: Json, received_at: datetime, pseudonymise: Pseudonymise
     if kind is None:
         return Normalized(events=(), ignored=1)
     payload = as_object(data.get("payload"))
-    context = _Context(as_id(as_object(data.get("filter")).get("user_id")) or "", received_at, pseudonymise)
+    context = EventContext(
+        PLATFORM, as_id(as_object(data.get("filter")).get("user_id")) or "", received_at, pseudonymise
+    )
     content_id = _xaa_content_id(event_type, payload) or context.account_id
     if not content_id:
         return Normalized(events=(), ignored=1)

@@ -3,14 +3,7 @@ the Data API v3 statistics pull."""
 
 from __future__ import annotations
 
-from chalicelib.platforms.capabilities import (
-    IdShape,
-    Platform,
-    Tracking,
-    moderation_of,
-    pull_of,
-    webhook_of,
-)
+from chalicelib.platforms.capabilities import IdShape, Platform, Tracking, moderation_of, pull_of, webhook_of
 
 YOUTUBE = Platform(
     name="youtube",

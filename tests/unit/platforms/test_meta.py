@@ -14,13 +14,7 @@ from hypothesis import strategies as st
 from chalicelib.domain.events import EngagementEvent, Normalized
 from chalicelib.errors import Forbidden, ValidationFailed
 from chalicelib.platforms.meta import webhook as meta
-from tests.unit.platforms.strategies import (
-    PSEUDONYMISE,
-    RECEIVED_AT,
-    json_values,
-    normalized,
-    the_only_event,
-)
+from tests.unit.platforms.strategies import PSEUDONYMISE, RECEIVED_AT, json_values, normalized, the_only_event
 
 CREATED_TIME = 1_795_000_000  # 2026-11-18T11:06:40Z
 PAGE_ID = "104512345678901"

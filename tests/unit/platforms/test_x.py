@@ -14,13 +14,7 @@ from hypothesis import strategies as st
 from chalicelib.domain.events import EngagementEvent, Normalized
 from chalicelib.errors import ValidationFailed
 from chalicelib.platforms.x import webhook as x
-from tests.unit.platforms.strategies import (
-    PSEUDONYMISE,
-    RECEIVED_AT,
-    json_values,
-    normalized,
-    the_only_event,
-)
+from tests.unit.platforms.strategies import PSEUDONYMISE, RECEIVED_AT, json_values, normalized, the_only_event
 
 ACCOUNT_ID = "1234"
 TIMESTAMP_MS = "1795000000123"  # 2026-11-18T11:06:40.123Z

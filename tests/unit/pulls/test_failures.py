@@ -14,19 +14,8 @@ from chalicelib.platforms.deezer.api import Deezer
 from chalicelib.platforms.spotify.api import Spotify
 from chalicelib.platforms.x.api import XMetrics
 from chalicelib.platforms.youtube.api import YouTubeStats
+from chalicelib.pulls import errors
 from chalicelib.pulls.budget import UnitBudget
-from chalicelib.pulls.errors import (
-    BudgetExhausted,
-    Forbidden,
-    MalformedResponse,
-    Misconfigured,
-    NoCredentials,
-    PullError,
-    RateLimited,
-    Rejected,
-    Unauthorized,
-    Unavailable,
-)
 from chalicelib.pulls.failures import describe, describe_pull, error_kind
 from chalicelib.pulls.tokens import MemoryTokenCache
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
@@ -37,28 +26,28 @@ API_KEY = "AIzaSy-failure-sentence-key"
 ITEMS_LEFT = "The items left are read first next run."
 
 
-def failure_of(call: Callable[[], object]) -> PullError:
+def failure_of(call: Callable[[], object]) -> errors.PullError:
     """The PullError a call raised."""
-    with pytest.raises(PullError) as raised:
+    with pytest.raises(errors.PullError) as raised:
         call()
     return raised.value
 
 
 def test_missing_credentials_are_exactly_the_contracts_sentence() -> None:
-    assert describe_pull(NoCredentials("YOUTUBE_API_KEY"), "youtube") == (
+    assert describe_pull(errors.NoCredentials("YOUTUBE_API_KEY"), "youtube") == (
         "no credentials configured (YOUTUBE_API_KEY)"
     )
 
 
 def test_missing_client_credentials_name_every_variable_missing() -> None:
-    error = NoCredentials("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET")
+    error = errors.NoCredentials("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET")
     assert describe_pull(error, "spotify") == (
         "no credentials configured (SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET)"
     )
 
 
 def test_a_misconfigured_credential_says_what_is_wrong() -> None:
-    error = Misconfigured("TIKTOK_ACCESS_TOKENS entry 2 is not open_id=token")
+    error = errors.Misconfigured("TIKTOK_ACCESS_TOKENS entry 2 is not open_id=token")
     assert describe_pull(error, "tiktok") == (
         "TikTok is misconfigured: TIKTOK_ACCESS_TOKENS entry 2 is not open_id=token."
     )
@@ -269,21 +258,21 @@ def test_the_hub_is_named_as_the_subject(platform_server: PlatformServer, make_h
 @pytest.mark.parametrize(
     ("error", "kind"),
     [
-        (NoCredentials("YOUTUBE_API_KEY"), "no_credentials"),
-        (Misconfigured("TIKTOK_ACCESS_TOKENS entry 2 is not open_id=token"), "misconfigured"),
-        (BudgetExhausted("the cap is reached"), "budget_spent"),
-        (Forbidden("quota", status=403, reason="quotaExceeded"), "budget_spent"),
-        (Forbidden("refused", status=403), "refused"),
-        (Unauthorized("bad token", status=401), "refused"),
-        (RateLimited("429", retry_at=0), "rate_limited"),
-        (Unavailable("slow", timeout_seconds=10), "timeout"),
-        (Unavailable("down", problem="NewConnectionError"), "unreachable"),
-        (Unavailable("503", status=503), "failed"),
-        (MalformedResponse("not JSON", status=200), "unreadable"),
-        (Rejected("400", status=400), "failed"),
+        (errors.NoCredentials("YOUTUBE_API_KEY"), "no_credentials"),
+        (errors.Misconfigured("TIKTOK_ACCESS_TOKENS entry 2 is not open_id=token"), "misconfigured"),
+        (errors.BudgetExhausted("the cap is reached"), "budget_spent"),
+        (errors.Forbidden("quota", status=403, reason="quotaExceeded"), "budget_spent"),
+        (errors.Forbidden("refused", status=403), "refused"),
+        (errors.Unauthorized("bad token", status=401), "refused"),
+        (errors.RateLimited("429", retry_at=0), "rate_limited"),
+        (errors.Unavailable("slow", timeout_seconds=10), "timeout"),
+        (errors.Unavailable("down", problem="NewConnectionError"), "unreachable"),
+        (errors.Unavailable("503", status=503), "failed"),
+        (errors.MalformedResponse("not JSON", status=200), "unreadable"),
+        (errors.Rejected("400", status=400), "failed"),
     ],
-    ids=lambda value: type(value).__name__ if isinstance(value, PullError) else str(value),
+    ids=lambda value: type(value).__name__ if isinstance(value, errors.PullError) else str(value),
 )
-def test_each_failure_has_the_kind_its_sentence_tells(error: PullError, kind: str) -> None:
+def test_each_failure_has_the_kind_its_sentence_tells(error: errors.PullError, kind: str) -> None:
     # The kind is decided on the error itself, in the order its sentence is, never on the sentence
     assert error_kind(error) == kind

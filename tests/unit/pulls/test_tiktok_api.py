@@ -19,13 +19,7 @@ from chalicelib.platforms.tiktok.api import (
     TikTokDisplay,
     parse_tokens,
 )
-from chalicelib.pulls.errors import (
-    MalformedResponse,
-    NoCredentials,
-    RateLimited,
-    Rejected,
-    Unauthorized,
-)
+from chalicelib.pulls.errors import MalformedResponse, NoCredentials, RateLimited, Rejected, Unauthorized
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
 from tests.unit.pulls.conftest import FakeTime, MakeHttp, values
 
