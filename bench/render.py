@@ -154,6 +154,48 @@ def year_summary(language: str = "fr") -> dict[str, Any]:
             "totals": {"events": 8_000, "engagement_units": 20_000},
             "change": {"events": round((total - 8_000) / 80, 2), "engagement_units": None},
         },
+        "consumption": _consumption(start.date(), (start + timedelta(days=DAYS - 1)).date()),
+    }
+
+
+def _consumption(first: date, last: date) -> dict[str, Any]:
+    """A year of the artist's album and three singles, as the publish job reads them from day totals."""
+    releases = [
+        {
+            "upc": f"060245501234{n}",
+            "title": f"Sortie {n}",
+            "type": "album" if n == 0 else "single",
+            "release_date": first.isoformat(),
+            "streams_premium": 1_450_000 * (n + 1),
+            "streams_ad": 700_000,
+            "downloads": 1_200,
+            "physical_units": 3_400 if n == 0 else 0,
+            "equivalents": {
+                "billboard-2026-01": 6_130.0,
+                "riaa-2016-02": 6_033.333,
+                "snep-2024-07": 4_215.238,
+            },
+            "certification": {
+                "scheme": "snep",
+                "unit": "album_units" if n == 0 else "stream_equivalents",
+                "units": 4_215.238,
+                "level": None,
+                "next_level": "or",
+                "next_units": 50_000,
+                "progress": 0.0843,
+                "source": "https://snepmusique.com/les-certifications/",
+            },
+        }
+        for n in range(4)
+    ]
+    totals = {name: sum(r[name] for r in releases) for name in ("streams_premium", "streams_ad", "downloads")}
+    physical = sum(r["physical_units"] for r in releases)
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        **totals,
+        "physical_units": physical,
+        "releases": releases,
     }
 
 
