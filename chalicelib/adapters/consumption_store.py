@@ -44,7 +44,7 @@ def ledger_pk(kind: str, item: str) -> str:
 def ledger_item(key: LedgerKey, entries: Entries) -> dict[str, Any]:
     """The item of a day ledger: its entries and the totals recomputed from them."""
     kind, item, day = key
-    p, a, d, u = map(sum, zip(*entries.values())) if entries else (0, 0, 0, 0)
+    p, a, d, u = map(sum, zip(*entries.values(), strict=True)) if entries else (0, 0, 0, 0)
     return {
         "pk": {"S": ledger_pk(kind, item)},
         "sk": {"S": day},
