@@ -41,6 +41,21 @@ def ledger_pk(kind: str, item: str) -> str:
     return f"CONS#{kind}#{item}"
 
 
+def ledger_item(key: LedgerKey, entries: Entries) -> dict[str, Any]:
+    """The item of a day ledger: its entries and the totals recomputed from them."""
+    kind, item, day = key
+    p, a, d, u = map(sum, zip(*entries.values(), strict=True)) if entries else (0, 0, 0, 0)
+    return {
+        "pk": {"S": ledger_pk(kind, item)},
+        "sk": {"S": day},
+        "p": {"N": str(p)},
+        "a": {"N": str(a)},
+        "d": {"N": str(d)},
+        "u": {"N": str(u)},
+        "rows": {"S": json.dumps(entries, separators=(",", ":"))},
+    }
+
+
 class DynamoConsumption:
     def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
         self._dynamodb = dynamodb
@@ -132,29 +147,7 @@ class DynamoConsumption:
 
     def write_ledgers(self, ledgers: Mapping[LedgerKey, Entries]) -> None:
         """Each ledger with its entries and the totals recomputed from them: 25 per BatchWriteItem."""
-        puts = []
-        for (kind, item, day), entries in ledgers.items():
-            p = a = d = u = 0
-            for figures in entries.values():
-                p += figures[0]
-                a += figures[1]
-                d += figures[2]
-                u += figures[3]
-            puts.append(
-                {
-                    "PutRequest": {
-                        "Item": {
-                            "pk": {"S": ledger_pk(kind, item)},
-                            "sk": {"S": day},
-                            "p": {"N": str(p)},
-                            "a": {"N": str(a)},
-                            "d": {"N": str(d)},
-                            "u": {"N": str(u)},
-                            "rows": {"S": json.dumps(entries, separators=(",", ":"))},
-                        }
-                    }
-                }
-            )
+        puts = [{"PutRequest": {"Item": ledger_item(key, entries)}} for key, entries in ledgers.items()]
         for start in range(0, len(puts), BATCH_WRITE):
             pending: dict[str, Any] = {self._table: puts[start : start + BATCH_WRITE]}
             for attempt in range(6):

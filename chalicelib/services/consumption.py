@@ -11,10 +11,12 @@ time stops there and the next continues (it re-queues the import itself).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -25,6 +27,7 @@ from chalicelib.domain.consumption.reports import (
     FORMATS,
     Catalogue,
     FileRejected,
+    Parsed,
     Position,
     Read,
     Rejected,
@@ -106,6 +109,46 @@ def apply_rows(store: Store, rows: list[Row]) -> Outcome:
             counted += 1
     store.write_ledgers(ledgers)
     return Outcome(counted, duplicate)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a chunk is read and merged: its rows are tuples of
+    shared values that make no cycle, yet thousands of them alive at once set off collections that
+    walk them all again (a fifth of an import's time). It runs again, once, after the chunk."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def import_chunk(store: Store, parsed: Iterator[Parsed], status: dict[str, Any]) -> tuple[int, int] | None:
+    """Read the next CHUNK_ROWS records of `parsed`, apply their rows and count them in `status`: the
+    byte offset and line after the chunk's last record, or None when the file has ended."""
+    rows: list[Row] = []
+    records, end = 0, (0, 0)
+    errors = status["errors"]
+    with collector_paused():
+        for item, offset, line in parsed:
+            records += 1
+            if isinstance(item, Rejected):
+                status["rows_rejected"] += 1
+                if len(errors) < MAX_ERRORS:
+                    errors.append({"row": item.line, "message": item.message})
+            else:
+                rows.append(item)
+            if records == CHUNK_ROWS:
+                end = (offset, line)
+                break
+        status["rows_total"] += records
+        if rows:
+            outcome = apply_rows(store, rows)
+            status["rows_counted"] += outcome.counted
+            status["rows_duplicate"] += outcome.duplicate
+    return end if records == CHUNK_ROWS else None
 
 
 def import_label(import_id: str) -> str | None:
@@ -286,31 +329,13 @@ class ImportService:
         """Parse from `position`, applying rows chunk by chunk; False when time ran out first."""
         catalogue = self._catalogue(label)
         reader = self._files.reader(status["key"], position.offset)
-        rows: list[Row] = []
-        for item, offset, line in parse(reader, status["format"], position, catalogue):
-            status["rows_total"] += 1
-            if isinstance(item, Rejected):
-                status["rows_rejected"] += 1
-                if len(status["errors"]) < MAX_ERRORS:
-                    status["errors"].append({"row": item.line, "message": item.message})
-            else:
-                rows.append(item)
-            if status["rows_total"] % CHUNK_ROWS == 0:
-                self._flush(status, rows, Position(offset, line, position.header, position.delimiter))
-                self._store.save_import(label, import_id, status)
-                rows = []
-                if seconds_left() < MARGIN_SECONDS:
-                    return False
-        self._flush(status, rows, None)
+        parsed = parse(reader, status["format"], position, catalogue)
+        while (end := import_chunk(self._store, parsed, status)) is not None:
+            status["position"] = [*end, list(position.header), position.delimiter]
+            self._store.save_import(label, import_id, status)
+            if seconds_left() < MARGIN_SECONDS:
+                return False
         return True
-
-    def _flush(self, status: dict[str, Any], rows: list[Row], position: Position | None) -> None:
-        if rows:
-            outcome = apply_rows(self._store, rows)
-            status["rows_counted"] += outcome.counted
-            status["rows_duplicate"] += outcome.duplicate
-        if position is not None:
-            status["position"] = [position.offset, position.line, list(position.header), position.delimiter]
 
     def _catalogue(self, label: str) -> Catalogue:
         from chalicelib.services.catalogue import label_catalogue
