@@ -8,7 +8,8 @@
 - DynamoDB requests per 1,000 rows: BatchGetItem per 100 ledgers and BatchWriteItem per 25 per chunk
   of 5,000 rows, plus a status PutItem per chunk (target <= 45).
 The pipeline is the worker's own chunk loop (`import_chunk`), and the store builds the items the real
-adapter would send (`ledger_item`: the entries' JSON and their totals).
+adapter would send (`ledger_item`: the entries' names and figures, and their totals) and reads
+them back as the adapter does (`ledger_entries`).
 Not measured here: the same through moto or the local stack (moto's own cost dominates).
 """
 
@@ -26,7 +27,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from bench.common import report
-from chalicelib.adapters.consumption_store import BATCH_GET, BATCH_WRITE, Entries, LedgerKey, ledger_item
+from chalicelib.adapters.consumption_store import (
+    BATCH_GET,
+    BATCH_WRITE,
+    Entries,
+    LedgerKey,
+    ledger_entries,
+    ledger_item,
+)
 from chalicelib.domain.consumption.ids import upc_check_digit
 from chalicelib.domain.consumption.reports import Catalogue, Position, Read, parse, read_header
 from chalicelib.services.consumption import import_chunk
@@ -64,21 +72,21 @@ class CountingStore:
     forgets what is written (the table is remote: its size is no part of the import's memory)."""
 
     def __init__(self, *, keep: bool = True) -> None:
-        self.data: dict[LedgerKey, str] = {}
+        self.data: dict[LedgerKey, dict[str, Any]] = {}
         self.requests = 0
         self.keep = keep
 
     def ledgers(self, keys: Iterable[LedgerKey]) -> dict[LedgerKey, Entries]:
         wanted = list(keys)
         self.requests += math.ceil(len(wanted) / BATCH_GET)
-        return {k: json.loads(self.data[k]) for k in wanted if k in self.data}
+        return {k: ledger_entries(self.data[k]) for k in wanted if k in self.data}
 
     def write_ledgers(self, ledgers: dict[LedgerKey, Entries]) -> None:
         self.requests += math.ceil(len(ledgers) / BATCH_WRITE)
         for key, entries in ledgers.items():
-            serialised = ledger_item(key, entries)["rows"]["S"]
+            item = ledger_item(key, entries)
             if self.keep:
-                self.data[key] = serialised
+                self.data[key] = item
 
 
 def pipeline(stream: BinaryIO, store: CountingStore) -> int:

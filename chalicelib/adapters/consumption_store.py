@@ -3,10 +3,11 @@
 | item | pk | sk | attributes |
 |---|---|---|---|
 | import | `IMPORTS#<label>` | `<import_id>` | `status` (the status as JSON, with the parse position) |
-| day ledger | `CONS#track#<isrc>` / `CONS#release#<upc>` | `<YYYY-MM-DD>` | `p`, `a`, `d`, `u`, `rows` |
+| day ledger | `CONS#track#<isrc>` / `CONS#release#<upc>` | `<YYYY-MM-DD>` | `p a d u rows figures` |
 
-`p`, `a`, `d`, `u`: the day's totals (premium, ad-supported, downloads, physical units); `rows`: JSON,
-each row's entry -> its four figures.
+`p`, `a`, `d`, `u`: the day's totals (premium, ad-supported, downloads, physical units); `rows`: each
+row's entry, a line each, and `figures` (binary) their four figures in the same order (`ledger_item`);
+items written before `figures` existed hold `rows` as JSON, entry -> figures, and still read.
 
 A ledger holds every row of its id and day, keyed by the row's identity (platform, country, stream
 type, day or month grain): a re-import writes the same entries, a corrected report overwrites them, and
@@ -18,9 +19,11 @@ days and tracks, never with the number of imported rows.
 from __future__ import annotations
 
 import json
+import struct
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -42,9 +45,20 @@ def ledger_pk(kind: str, item: str) -> str:
 
 
 def ledger_item(key: LedgerKey, entries: Entries) -> dict[str, Any]:
-    """The item of a day ledger: its entries and the totals recomputed from them."""
+    """The item of a day ledger: its entries and the totals recomputed from them. The entries' names
+    are lines of `rows`, their figures unsigned 64-bit little-endian integers in `figures`, four an
+    entry: building that costs a third of the JSON of the same entries. Figures too large for it
+    (never reported, but readable) keep the JSON form."""
     kind, item, day = key
-    p, a, d, u = map(sum, zip(*entries.values(), strict=True)) if entries else (0, 0, 0, 0)
+    numbers = list(chain.from_iterable(entries.values()))
+    p, a, d, u = (sum(numbers[column::4]) for column in range(4))
+    rows: dict[str, Any]
+    try:
+        packed = struct.pack(f"<{len(numbers)}Q", *numbers)
+    except struct.error:
+        rows = {"rows": {"S": json.dumps(entries, separators=(",", ":"))}}
+    else:
+        rows = {"rows": {"S": "\n".join(entries)}, "figures": {"B": packed}}
     return {
         "pk": {"S": ledger_pk(kind, item)},
         "sk": {"S": day},
@@ -52,8 +66,17 @@ def ledger_item(key: LedgerKey, entries: Entries) -> dict[str, Any]:
         "a": {"N": str(a)},
         "d": {"N": str(d)},
         "u": {"N": str(u)},
-        "rows": {"S": json.dumps(entries, separators=(",", ":"))},
+        **rows,
     }
+
+
+def ledger_entries(item: Mapping[str, Any]) -> Entries:
+    """The entries of a stored ledger item, in either form `ledger_item` writes (or wrote before
+    `figures` existed: `rows` as JSON)."""
+    if "figures" not in item:
+        return {entry: tuple(figures) for entry, figures in json.loads(item["rows"]["S"]).items()}
+    names = item["rows"]["S"].split("\n") if item["rows"]["S"] else []
+    return dict(zip(names, struct.iter_unpack("<4Q", item["figures"]["B"]), strict=True))
 
 
 class DynamoConsumption:
@@ -125,8 +148,8 @@ class DynamoConsumption:
                         for kind, item, day in wanted[start : start + BATCH_GET]
                     ],
                     "ConsistentRead": True,
-                    "ProjectionExpression": "pk, sk, #rows",
-                    "ExpressionAttributeNames": {"#rows": "rows"},
+                    "ProjectionExpression": "pk, sk, #rows, #figures",
+                    "ExpressionAttributeNames": {"#rows": "rows", "#figures": "figures"},
                 }
             }
             for attempt in range(6):
@@ -136,7 +159,7 @@ class DynamoConsumption:
                     raise DependencyFailed("Consumption ledgers could not be read.") from error
                 for item in answer.get("Responses", {}).get(self._table, []):
                     _, kind, ident = item["pk"]["S"].split("#", 2)
-                    found[(kind, ident, item["sk"]["S"])] = json.loads(item["rows"]["S"])
+                    found[(kind, ident, item["sk"]["S"])] = ledger_entries(item)
                 request = dict(answer.get("UnprocessedKeys") or {})
                 if not request:
                     break

@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from itertools import groupby, islice
+from operator import attrgetter, itemgetter
+from typing import Any, Protocol, cast
 
 from chalicelib.adapters.consumption_store import Entries, LedgerKey
 from chalicelib.domain.access import Action, Principal, require
@@ -55,6 +57,7 @@ CHUNK_ROWS = 5_000
 MARGIN_SECONDS = 20.0
 NOT_FOUND = "No such import."
 DROP_PREFIX = "imports/"
+ROW_PLACE, ROW_ENTRY, ROW_FIGURES = itemgetter(0), attrgetter("channel.entry"), itemgetter(2)
 
 
 class Files(Protocol):
@@ -91,22 +94,27 @@ def apply_rows(store: Store, rows: list[Row]) -> Outcome:
     """Write rows into their day ledgers: one read and one write of each ledger a chunk touches. A row
     already there with the same figures is a duplicate; with other figures it is replaced (a corrected
     report); new, it is counted."""
-    keys = {row.place.ledger for row in rows}
+    runs = [(place, list(run)) for place, run in groupby(rows, ROW_PLACE)]  # reports run by day and id
+    keys = {place.ledger for place, _ in runs}
     ledgers = store.ledgers(keys)
     for key in keys:
         ledgers.setdefault(key, {})
     counted = duplicate = 0
-    place, entries = None, {}
-    for row in rows:
-        if row.place is not place:  # reports run by day and id: one ledger lookup per run of rows
-            place = row.place
-            entries = ledgers[place.ledger]
-        stored = entries.get(row.channel.entry)
-        if stored is not None and tuple(stored) == row.figures:
-            duplicate += 1
-        else:
-            entries[row.channel.entry] = row.figures
-            counted += 1
+    for place, run in runs:
+        entries = ledgers[place.ledger]
+        if not entries:  # a new ledger: its run's entries go in at once, all counted if none repeats
+            entries.update(zip(map(ROW_ENTRY, run), map(ROW_FIGURES, run), strict=True))
+            if len(entries) == len(run):
+                counted += len(run)
+                continue
+            entries.clear()
+        for row in run:
+            stored = entries.get(row.channel.entry)
+            if stored == row.figures:  # a stored entry is a tuple too
+                duplicate += 1
+            else:
+                entries[row.channel.entry] = row.figures
+                counted += 1
     store.write_ledgers(ledgers)
     return Outcome(counted, duplicate)
 
@@ -128,27 +136,23 @@ def collector_paused() -> Iterator[None]:
 def import_chunk(store: Store, parsed: Iterator[Parsed], status: dict[str, Any]) -> tuple[int, int] | None:
     """Read the next CHUNK_ROWS records of `parsed`, apply their rows and count them in `status`: the
     byte offset and line after the chunk's last record, or None when the file has ended."""
-    rows: list[Row] = []
-    records, end = 0, (0, 0)
-    errors = status["errors"]
     with collector_paused():
-        for item, offset, line in parsed:
-            records += 1
-            if isinstance(item, Rejected):
-                status["rows_rejected"] += 1
-                if len(errors) < MAX_ERRORS:
-                    errors.append({"row": item.line, "message": item.message})
-            else:
-                rows.append(item)
-            if records == CHUNK_ROWS:
-                end = (offset, line)
-                break
-        status["rows_total"] += records
+        chunk = list(islice(parsed, CHUNK_ROWS))
+        items: list[Row | Rejected] = list(map(itemgetter(0), chunk))
+        rows = items
+        if Rejected in map(type, items):  # the usual chunk has none: its items are its rows
+            rows = [item for item in items if not isinstance(item, Rejected)]
+            rejections = [item for item in items if isinstance(item, Rejected)]
+            status["rows_rejected"] += len(rejections)
+            errors = status["errors"]
+            room = max(0, MAX_ERRORS - len(errors))
+            errors.extend({"row": item.line, "message": item.message} for item in rejections[:room])
+        status["rows_total"] += len(chunk)
         if rows:
-            outcome = apply_rows(store, rows)
+            outcome = apply_rows(store, cast(list[Row], rows))
             status["rows_counted"] += outcome.counted
             status["rows_duplicate"] += outcome.duplicate
-    return end if records == CHUNK_ROWS else None
+    return chunk[-1][1:] if len(chunk) == CHUNK_ROWS else None
 
 
 def import_label(import_id: str) -> str | None:

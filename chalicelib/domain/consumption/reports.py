@@ -37,6 +37,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2199
 # Distinct values a field's reader remembers: enough for a report's dates, ids, platforms and small
 # counts; a file of endless distinct values starts over rather than growing memory.
 MEMO_ENTRIES = 512
+PLAIN_SLICE = 1_000  # lines of a plain block made into rows at once
 Read = Callable[[int], bytes]
 Figures = tuple[int, int, int, int]  # premium streams, ad-supported streams, downloads, physical units
 K = TypeVar("K", bound=Hashable)
@@ -440,6 +441,15 @@ def sniff_encoding(head: bytes) -> None:
 Record = tuple[list[str], int, int, int]
 
 
+class PlainBlock(NamedTuple):
+    """A plain block's lines (each one record) from line `first` of the file; `ends[n]`: the byte
+    offset after its nth line (from 1)."""
+
+    lines: list[str]
+    first: int
+    ends: array[int]
+
+
 class Unreadable(Exception):
     """A record csv.reader cannot read (an unterminated quote: the rest of the file is that field)."""
 
@@ -465,17 +475,16 @@ class _Records:
         self._ends = array("q", [position.offset])  # after each line of the block being read, from 1
         self.bad_lines: set[int] = set()  # lines of the file whose bytes were not UTF-8
 
-    def __iter__(self) -> Iterator[Record]:
+    def __iter__(self) -> Iterator[PlainBlock | Iterator[Record]]:
+        """Each plain block whole, then the records csv.reader reads from the rest of the stream."""
         blocks = self._blocks()
         for block in blocks:
             text = _plain_text(block)
             if text is None:
-                yield from self._read_by_csv(chain([block], blocks))
+                yield self._read_by_csv(chain([block], blocks))
                 return
             self._hand_out(block)
-            first = self._line + self._before + 1
-            fields = map(str.split, text.split("\n"), repeat(self._delimiter))
-            yield from zip(fields, count(first), count(first), islice(self._ends, 1, None))
+            yield PlainBlock(text.split("\n"), self._line + self._before + 1, self._ends)
 
     def _blocks(self) -> Iterator[bytes]:
         """The stream cut after its last newline of each read (the last block: the rest)."""
@@ -591,8 +600,44 @@ def parse(read: Read, format_name: str, position: Position, catalogue: Catalogue
     """Rows and rejections from `position` on (`read` starts at `position.offset`)."""
     make = row_maker(format_name, position.header, catalogue)
     records = _Records(read, position)
-    bad_lines = records.bad_lines
     width = len(position.header)
+    for block in records:
+        if not isinstance(block, PlainBlock):
+            yield from _parsed(block, make, width, records.bad_lines)
+            continue
+        # A slice of lines at a time: a whole block's fields and rows alive at once would be walked
+        # by every collection of the garbage collector and grow the peak memory fourfold.
+        for start in range(0, len(block.lines), PLAIN_SLICE):
+            fields = list(
+                map(str.split, block.lines[start : start + PLAIN_SLICE], repeat(position.delimiter))
+            )
+            first, ends = block.first + start, block.ends[start + 1 : start + 1 + PLAIN_SLICE]
+            if set(map(len, fields)) == {width}:
+                yield from zip(_made(make, fields, first), ends, count(first))
+            else:
+                yield from _parsed(
+                    zip(fields, count(first), count(first), ends), make, width, records.bad_lines
+                )
+
+
+def _made(make: RowMaker, records: list[list[str]], first: int) -> list[Row | Rejected]:
+    """The rows of a plain block's records, all of the header's width (so none is an empty line), made
+    by `map` rather than a Python loop a record. A BadRow stops the map: the rows made before it
+    stay in the list (list.extend keeps what it took), the record is rejected, and a new map goes on
+    from the next record."""
+    made: list[Row | Rejected] = []
+    remaining = iter(records)
+    while True:
+        try:
+            made.extend(map(make, remaining))
+        except BadRow as error:
+            made.append(Rejected(first + len(made), str(error)))
+        else:
+            return made
+
+
+def _parsed(records: Iterable[Record], make: RowMaker, width: int, bad_lines: set[int]) -> Iterator[Parsed]:
+    """Rows and rejections of records read one by one (a block with other widths, or csv.reader's)."""
     try:
         for record, start, line, offset in records:
             if len(record) != width and (len(record) == 0 or (len(record) == 1 and not record[0].strip())):
