@@ -22,7 +22,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from itertools import accumulate, chain, count, islice, repeat
+from itertools import accumulate, chain, count, repeat
 from typing import Literal, NamedTuple, TypeVar
 
 from chalicelib.domain.consumption.ids import ISRC, is_upc, normalise_isrc
