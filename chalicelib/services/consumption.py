@@ -137,21 +137,25 @@ def import_chunk(store: Store, parsed: Iterator[Parsed], status: dict[str, Any])
     """Read the next CHUNK_ROWS records of `parsed`, apply their rows and count them in `status`: the
     byte offset and line after the chunk's last record, or None when the file has ended."""
     with collector_paused():
-        chunk = list(islice(parsed, CHUNK_ROWS))
-        items: list[Row | Rejected] = list(map(itemgetter(0), chunk))
-        rows = items
-        if Rejected in map(type, items):  # the usual chunk has none: its items are its rows
-            rows = [item for item in items if not isinstance(item, Rejected)]
-            rejections = [item for item in items if isinstance(item, Rejected)]
-            status["rows_rejected"] += len(rejections)
-            errors = status["errors"]
-            room = max(0, MAX_ERRORS - len(errors))
-            errors.extend({"row": item.line, "message": item.message} for item in rejections[:room])
-        status["rows_total"] += len(chunk)
-        if rows:
-            outcome = apply_rows(store, cast(list[Row], rows))
-            status["rows_counted"] += outcome.counted
-            status["rows_duplicate"] += outcome.duplicate
+        return _read_and_apply(store, parsed, status)  # its rows are gone when the collector runs again
+
+
+def _read_and_apply(store: Store, parsed: Iterator[Parsed], status: dict[str, Any]) -> tuple[int, int] | None:
+    chunk = list(islice(parsed, CHUNK_ROWS))
+    items: list[Row | Rejected] = list(map(itemgetter(0), chunk))
+    rows = items
+    if Rejected in map(type, items):  # the usual chunk has none: its items are its rows
+        rows = [item for item in items if not isinstance(item, Rejected)]
+        rejections = [item for item in items if isinstance(item, Rejected)]
+        status["rows_rejected"] += len(rejections)
+        errors = status["errors"]
+        room = max(0, MAX_ERRORS - len(errors))
+        errors.extend({"row": item.line, "message": item.message} for item in rejections[:room])
+    status["rows_total"] += len(chunk)
+    if rows:
+        outcome = apply_rows(store, cast(list[Row], rows))
+        status["rows_counted"] += outcome.counted
+        status["rows_duplicate"] += outcome.duplicate
     return chunk[-1][1:] if len(chunk) == CHUNK_ROWS else None
 
 

@@ -598,12 +598,19 @@ def read_header(read: Read, format_name: str) -> Position:
 
 def parse(read: Read, format_name: str, position: Position, catalogue: Catalogue) -> Iterator[Parsed]:
     """Rows and rejections from `position` on (`read` starts at `position.offset`)."""
+    return chain.from_iterable(_parsed_runs(read, format_name, position, catalogue))
+
+
+def _parsed_runs(
+    read: Read, format_name: str, position: Position, catalogue: Catalogue
+) -> Iterator[Iterable[Parsed]]:
+    """The parse in runs of records, each iterated without a Python frame a record where it can be."""
     make = row_maker(format_name, position.header, catalogue)
     records = _Records(read, position)
     width = len(position.header)
     for block in records:
         if not isinstance(block, PlainBlock):
-            yield from _parsed(block, make, width, records.bad_lines)
+            yield _parsed(block, make, width, records.bad_lines)
             continue
         # A slice of lines at a time: a whole block's fields and rows alive at once would be walked
         # by every collection of the garbage collector and grow the peak memory fourfold.
@@ -613,11 +620,9 @@ def parse(read: Read, format_name: str, position: Position, catalogue: Catalogue
             )
             first, ends = block.first + start, block.ends[start + 1 : start + 1 + PLAIN_SLICE]
             if set(map(len, fields)) == {width}:
-                yield from zip(_made(make, fields, first), ends, count(first))
+                yield zip(_made(make, fields, first), ends, count(first))
             else:
-                yield from _parsed(
-                    zip(fields, count(first), count(first), ends), make, width, records.bad_lines
-                )
+                yield _parsed(zip(fields, count(first), count(first), ends), make, width, records.bad_lines)
 
 
 def _made(make: RowMaker, records: list[list[str]], first: int) -> list[Row | Rejected]:
