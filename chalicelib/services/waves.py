@@ -200,11 +200,9 @@ class WaveService:
     ) -> dict[str, Any]:
         """Record the wave, then claim its alert; only the claiming run publishes."""
         self.store.put_wave(
-            WaveRecord(
-                label=subject.label,
-                wave_id=change.wave_id,
-                subject=subject.subject,
-                platform=subject.platform,
+            _wave(
+                subject,
+                change.wave_id,
                 started_at=change.hour,
                 abusive=change.abusive,
                 by_category=by_category,
@@ -235,11 +233,9 @@ class WaveService:
     def _ended(self, subject: Subject, change: WaveChange, live: dict[str, Any]) -> dict[str, Any]:
         started = live.get("started_at")
         self.store.put_wave(
-            WaveRecord(
-                label=subject.label,
-                wave_id=change.wave_id,
-                subject=subject.subject,
-                platform=subject.platform,
+            _wave(
+                subject,
+                change.wave_id,
                 started_at=datetime.fromisoformat(started) if started else change.hour,
                 abusive=int(live.get("abusive", 0)),
                 by_category=dict(live.get("by_category", {})),
@@ -247,6 +243,13 @@ class WaveService:
             )
         )
         return {"wave_id": change.wave_id, "label": subject.label, "platform": subject.platform}
+
+
+def _wave(subject: Subject, wave_id: str, **span: Any) -> WaveRecord:
+    """The record of `subject`'s wave `wave_id`; `span`: its start, end and counts."""
+    return WaveRecord(
+        label=subject.label, wave_id=wave_id, subject=subject.subject, platform=subject.platform, **span
+    )
 
 
 def _live(key: WaveKey, state: dict[str, Any]) -> LiveWave:
