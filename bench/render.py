@@ -159,44 +159,26 @@ def year_summary(language: str = "fr") -> dict[str, Any]:
 
 
 def _consumption(first: date, last: date) -> dict[str, Any]:
-    """A year of the artist's album and three singles, as the publish job reads them from day totals."""
-    releases = [
-        {
-            "upc": f"060245501234{n}",
-            "title": f"Sortie {n}",
-            "type": "album" if n == 0 else "single",
-            "release_date": first.isoformat(),
-            "streams_premium": 1_450_000 * (n + 1),
-            "streams_ad": 700_000,
-            "downloads": 1_200,
-            "physical_units": 3_400 if n == 0 else 0,
-            "equivalents": {
-                "billboard-2026-01": 6_130.0,
-                "riaa-2016-02": 6_033.333,
-                "snep-2024-07": 4_215.238,
-            },
-            "certification": {
-                "scheme": "snep",
-                "unit": "album_units" if n == 0 else "stream_equivalents",
-                "units": 4_215.238,
-                "level": None,
-                "next_level": "or",
-                "next_units": 50_000,
-                "progress": 0.0843,
-                "source": "https://snepmusique.com/les-certifications/",
-            },
-        }
+    """An album and three singles streamed every day of the window, as the publish job computes the
+    section from day totals (the domain's own function: equivalents and certification included)."""
+    from chalicelib.domain.consumption.rules import Totals
+    from chalicelib.domain.summary import ConsumptionInput, ReleaseDays, consumption_section
+
+    releases = tuple(
+        ReleaseDays(
+            upc=f"060245501234{n}",
+            title=f"Sortie {n}",
+            type="album" if n == 0 else "single",
+            release_date=first,
+            days=tuple(
+                (first + timedelta(days=d), f"FRZ032600{n:03d}", Totals(40_000 * (n + 1), 20_000, 30, 0))
+                for d in range((last - first).days + 1)
+            ),
+        )
         for n in range(4)
-    ]
-    totals = {name: sum(r[name] for r in releases) for name in ("streams_premium", "streams_ad", "downloads")}
-    physical = sum(r["physical_units"] for r in releases)
-    return {
-        "from": first.isoformat(),
-        "to": last.isoformat(),
-        **totals,
-        "physical_units": physical,
-        "releases": releases,
-    }
+    )
+    section = consumption_section(ConsumptionInput(releases), first, last)
+    return section.model_dump(mode="json", by_alias=True)
 
 
 def as_built(data: dict[str, Any]) -> dict[str, Any]:

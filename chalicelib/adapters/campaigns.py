@@ -5,40 +5,18 @@ Query. Reads are consistent: a change is seen by the next request."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
-from chalicelib.adapters.dynamo import get_item, partition, write
+from chalicelib.adapters.dynamo import Item, PartitionStore, write
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.campaign import Campaign
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
-PARTITION = "CAMPAIGN"
+class CampaignStore(PartitionStore[Campaign]):
+    PARTITION = "CAMPAIGN"
+    UNREADABLE = "Campaigns could not be read."
 
-
-def _key(campaign_id: str) -> dict[str, AttributeValueTypeDef]:
-    return {"pk": {"S": PARTITION}, "sk": {"S": campaign_id}}
-
-
-def _campaign(item: dict[str, Any]) -> Campaign:
-    return Campaign.model_validate_json(item["campaign"]["S"])
-
-
-class CampaignStore:
-    def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
-        self._dynamodb = dynamodb
-        self._table = table_name
-
-    def get(self, campaign_id: str) -> Campaign | None:
-        item = get_item(self._dynamodb, self._table, _key(campaign_id), "Campaigns could not be read.")
-        return _campaign(item) if item else None
-
-    def list_all(self) -> list[Campaign]:
-        """Every campaign, archived ones included, by campaign_id."""
-        items = partition(self._dynamodb, self._table, PARTITION, "Campaigns could not be read.")
-        return [_campaign(item) for item in items]
+    def _record(self, item: Item) -> Campaign:
+        return Campaign.model_validate_json(item["campaign"]["S"])
 
     def create(self, campaign: Campaign) -> None:
         """Store a new campaign; an existing campaign_id is a Conflict."""
@@ -65,7 +43,7 @@ class CampaignStore:
             "Campaigns could not be written.",
             TableName=self._table,
             Item={
-                **_key(campaign.campaign_id),
+                **self._key(campaign.campaign_id),
                 "label": {"S": campaign.label},
                 "campaign": {"S": campaign.model_dump_json()},
             },

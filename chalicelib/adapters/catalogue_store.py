@@ -11,38 +11,21 @@ unique in the deployment: registering one is conditioned on it being new.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from chalicelib.adapters.dynamo import get_item, partition, write
+from chalicelib.adapters.dynamo import Item, PartitionStore, write
 from chalicelib.errors import Conflict
 from chalicelib.models.release import Release
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
-RELEASES = "RELEASE"
+class DynamoCatalogue(PartitionStore[Release]):
+    PARTITION = "RELEASE"
+    UNREADABLE = "The catalogue could not be read."
 
-
-def _key(upc: str) -> dict[str, Any]:
-    return {"pk": {"S": RELEASES}, "sk": {"S": upc}}
-
-
-class DynamoCatalogue:
-    def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
-        self._dynamodb = dynamodb
-        self._table = table_name
-
-    def get(self, upc: str) -> Release | None:
-        item = get_item(self._dynamodb, self._table, _key(upc), "The catalogue could not be read.")
-        return Release.model_validate_json(item["release"]["S"]) if item else None
-
-    def list_all(self) -> list[Release]:
-        items = partition(self._dynamodb, self._table, RELEASES, "The catalogue could not be read.")
-        return [Release.model_validate_json(item["release"]["S"]) for item in items]
+    def _record(self, item: Item) -> Release:
+        return Release.model_validate_json(item["release"]["S"])
 
     def put(self, release: Release, *, new: bool) -> None:
         item = {
-            **_key(release.upc),
+            **self._key(release.upc),
             "label": {"S": release.label},
             "artist_id": {"S": release.artist_id},
             "release": {"S": release.model_dump_json()},
@@ -62,5 +45,5 @@ class DynamoCatalogue:
             self._dynamodb.delete_item,
             "The release could not be removed; retry.",
             TableName=self._table,
-            Key=_key(upc),
+            Key=self._key(upc),
         )

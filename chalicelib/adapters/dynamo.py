@@ -17,7 +17,7 @@ import random
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -33,6 +33,7 @@ CONDITION_FAILED = frozenset({"ConditionalCheckFailedException"})
 
 Item = dict[str, Any]
 Key = tuple[str, str]
+T = TypeVar("T")
 
 
 @cache
@@ -193,3 +194,38 @@ def partition(dynamodb: DynamoDBClient, table: str, pk: str, failure: str, **req
         ExpressionAttributeValues={":pk": {"S": pk}},
         **{"ConsistentRead": True, **request},
     )
+
+
+class DynamoTable:
+    """What an adapter over the single table holds: its client, the table's name and the pause of its
+    batches' back-off."""
+
+    def __init__(
+        self, dynamodb: DynamoDBClient, table_name: str, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        self._dynamodb = dynamodb
+        self._table = table_name
+        self._sleep = sleep
+
+
+class PartitionStore(DynamoTable, Generic[T]):
+    """An adapter whose records all sit in the partition `PARTITION`, each under its id as sort key:
+    few enough that listing them is one paginated Query. Reads are consistent."""
+
+    PARTITION: ClassVar[str]
+    UNREADABLE: ClassVar[str]  # the message of a read that failed
+
+    def _record(self, item: Item) -> T:
+        raise NotImplementedError
+
+    def _key(self, record_id: str) -> Item:
+        return {"pk": {"S": self.PARTITION}, "sk": {"S": record_id}}
+
+    def get(self, record_id: str) -> T | None:
+        item = get_item(self._dynamodb, self._table, self._key(record_id), self.UNREADABLE)
+        return self._record(item) if item else None
+
+    def list_all(self) -> list[T]:
+        """Every record of the partition, by id."""
+        items = partition(self._dynamodb, self._table, self.PARTITION, self.UNREADABLE)
+        return [self._record(item) for item in items]

@@ -12,50 +12,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.adapters.dynamo import get_item, partition, write
+from chalicelib.adapters.dynamo import Item, PartitionStore, write
 from chalicelib.domain.stored import StoredFeed
 from chalicelib.errors import Conflict
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
-PARTITION = "FEED"
 
+class DynamoFeeds(PartitionStore[StoredFeed]):
+    PARTITION = "FEED"
+    UNREADABLE = "Feeds could not be read."
 
-def _key(feed_id: str) -> dict[str, AttributeValueTypeDef]:
-    return {"pk": {"S": PARTITION}, "sk": {"S": feed_id}}
-
-
-def _feed(item: dict[str, Any]) -> StoredFeed:
-    return StoredFeed(
-        feed_id=item["sk"]["S"],
-        name=item["name"]["S"],
-        labels=frozenset(value["S"] for value in item.get("labels", {}).get("L", [])),
-        secret_sha256=item["secret_sha256"]["S"],
-        created_at=item["created_at"]["S"],
-        created_by=item["created_by"]["S"],
-        version=int(item.get("version", {}).get("N", "0")),
-    )
-
-
-class DynamoFeeds:
-    def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
-        self._dynamodb = dynamodb
-        self._table = table_name
-
-    def get(self, feed_id: str) -> StoredFeed | None:
-        item = get_item(self._dynamodb, self._table, _key(feed_id), "Feeds could not be read.")
-        return _feed(item) if item else None
-
-    def list_all(self) -> list[StoredFeed]:
-        items = partition(self._dynamodb, self._table, PARTITION, "Feeds could not be read.")
-        return [_feed(item) for item in items]
+    def _record(self, item: Item) -> StoredFeed:
+        return StoredFeed(
+            feed_id=item["sk"]["S"],
+            name=item["name"]["S"],
+            labels=frozenset(value["S"] for value in item.get("labels", {}).get("L", [])),
+            secret_sha256=item["secret_sha256"]["S"],
+            created_at=item["created_at"]["S"],
+            created_by=item["created_by"]["S"],
+            version=int(item.get("version", {}).get("N", "0")),
+        )
 
     def put(self, feed: StoredFeed) -> None:
         """Store a new feed; an existing feed_id is a Conflict (never overwritten)."""
         item: dict[str, AttributeValueTypeDef] = {
-            **_key(feed.feed_id),
+            **self._key(feed.feed_id),
             "name": {"S": feed.name},
             "labels": {"L": [{"S": label} for label in sorted(feed.labels)]},
             "secret_sha256": {"S": feed.secret_sha256},
@@ -71,7 +54,7 @@ class DynamoFeeds:
     def delete(self, feed_id: str) -> bool:
         """Delete the feed; False when there was none."""
         return self._write(
-            self._dynamodb.delete_item, Key=_key(feed_id), ConditionExpression="attribute_exists(pk)"
+            self._dynamodb.delete_item, Key=self._key(feed_id), ConditionExpression="attribute_exists(pk)"
         )
 
     def bump(self, feed_id: str) -> None:
@@ -79,7 +62,7 @@ class DynamoFeeds:
         deleted). Bumping twice costs a poll one extra download, never a stale answer."""
         self._write(
             self._dynamodb.update_item,
-            Key=_key(feed_id),
+            Key=self._key(feed_id),
             UpdateExpression="ADD version :one",
             ConditionExpression="attribute_exists(pk)",
             ExpressionAttributeValues={":one": {"N": "1"}},

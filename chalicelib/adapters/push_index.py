@@ -11,17 +11,16 @@ the same items.
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.adapters.dynamo import batch_write, query
+from chalicelib.adapters.dynamo import DynamoTable, batch_write, query
 from chalicelib.domain.pushes import PushEntry, Range, index_keys, key_time
 from chalicelib.errors import DependencyFailed
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+    pass
 
 
 def _item(entry: PushEntry, pk: str, sk: str) -> dict[str, Any]:
@@ -52,14 +51,7 @@ def _entry(item: dict[str, Any]) -> PushEntry:
     )
 
 
-class DynamoPushIndex:
-    def __init__(
-        self, dynamodb: DynamoDBClient, table_name: str, sleep: Callable[[float], None] = time.sleep
-    ) -> None:
-        self._dynamodb = dynamodb
-        self._table = table_name
-        self._sleep = sleep
-
+class DynamoPushIndex(DynamoTable):
     def near(self, ranges: Sequence[Range]) -> list[PushEntry]:
         """The pushes indexed in the ranges (each push once, whatever platforms it was found under)."""
         found: dict[tuple[str, str], PushEntry] = {}

@@ -19,13 +19,13 @@ registering the same account at the same moment: one transaction wins, the other
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.adapters.dynamo import batch_get, get_item, partition
+from chalicelib.adapters.dynamo import DynamoTable, batch_get, get_item, partition
 from chalicelib.adapters.event_store import iso
 from chalicelib.domain.roster import AccountKey, Owner, RosterView
 from chalicelib.domain.stored import StoredArtist
@@ -33,7 +33,6 @@ from chalicelib.errors import AccountTaken, Conflict, Contended, DependencyFaile
 from chalicelib.models.artist import RegisteredArtist
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef
 
 ARTISTS = "ARTIST"
@@ -67,12 +66,7 @@ def _owner(item: dict[str, Any]) -> Owner:
     )
 
 
-class DynamoRoster:
-    def __init__(self, dynamodb: DynamoDBClient, table_name: str, sleep: Callable[[float], None]) -> None:
-        self._dynamodb = dynamodb
-        self._table = table_name
-        self._sleep = sleep
-
+class DynamoRoster(DynamoTable):
     # Reads ------------------------------------------------------------------------------------------
 
     def get(self, artist_id: str) -> StoredArtist | None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from chalicelib.adapters.dynamo import get_item, write
+from chalicelib.adapters.dynamo import DynamoTable, get_item, write
 from chalicelib.domain.access import ROLES, Role, StoredToken
 from chalicelib.errors import Conflict
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
 SORT_KEY = "TOKEN"
@@ -21,11 +20,7 @@ def _key(token_id: str) -> dict[str, AttributeValueTypeDef]:
     return {"pk": {"S": f"TOKEN#{token_id}"}, "sk": {"S": SORT_KEY}}
 
 
-class DynamoTokens:
-    def __init__(self, dynamodb: DynamoDBClient, table_name: str) -> None:
-        self._dynamodb = dynamodb
-        self._table = table_name
-
+class DynamoTokens(DynamoTable):
     def get(self, token_id: str) -> StoredToken | None:
         item = get_item(self._dynamodb, self._table, _key(token_id), "Tokens could not be read.")
         if not item or item.get("role", {}).get("S") not in ROLES:

@@ -130,22 +130,14 @@ class ModerationAction:
     verdict: Mapping[str, Any] | None = None  # what an automatic one acted on: categories, severity
 
     def public(self) -> dict[str, Any]:
-        return {
-            "action_id": self.action_id,
-            "label": self.label,
-            "platform": self.platform,
-            "comment_id": self.comment_id,
-            "account_id": self.account_id,
-            "content_id": self.content_id,
-            "action": self.action,
-            "trigger": self.trigger,
-            "by": self.by,
-            "requested_at": self.requested_at.isoformat(),
-            "outcome": self.outcome,
-            "answer": dict(self.answer),
-            "answered_at": self.answered_at.isoformat() if self.answered_at else None,
-            "verdict": dict(self.verdict) if self.verdict is not None else None,
-        }
+        """Every field as JSON holds it: times in ISO 8601, mappings as plain dicts."""
+        return {name: _public(getattr(self, name)) for name in self.__dataclass_fields__}
+
+
+def _public(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return dict(value) if isinstance(value, Mapping) else value
 
 
 def auto_claim(platform: str, comment_id: str) -> str:

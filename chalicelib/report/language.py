@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from functools import cache
+from typing import Literal
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
@@ -212,17 +213,17 @@ class Words:
 
     def long_date(self, moment: datetime) -> str:
         """26 November 2026 at 10:41 AM, 26 novembre 2026 à 10:41."""
-        local = self.local(moment)
-        pattern = str(self.locale.datetime_formats["long"])
-        date = format_date(local, "long", locale=self.locale)
-        time = format_time(local, "short", locale=self.locale)
-        return pattern.format(time, date).replace("'", "") + self._offset(local)
+        return self._date_and_time(moment, "long")
 
     def stamp(self, moment: datetime) -> str:
         """Nov 26, 2026, 10:41 AM or 26 nov. 2026, 10:41."""
+        return self._date_and_time(moment, "medium")
+
+    def _date_and_time(self, moment: datetime, date_format: Literal["long", "medium"]) -> str:
+        """The date in `date_format` and the short time, joined as the locale's pattern of that width."""
         local = self.local(moment)
-        pattern = str(self.locale.datetime_formats["medium"])
-        date = format_date(local, "medium", locale=self.locale)
+        pattern = str(self.locale.datetime_formats[date_format])
+        date = format_date(local, date_format, locale=self.locale)
         time = format_time(local, "short", locale=self.locale)
         return pattern.format(time, date).replace("'", "") + self._offset(local)
 

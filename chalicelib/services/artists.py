@@ -71,37 +71,31 @@ def _warnings(artist: RegisteredArtist, campaigns: list[Any]) -> list[dict[str, 
     return unlinked_campaigns(artist.artist_id, artist.label, artist.holds(), campaigns)
 
 
+@dataclass(frozen=True, slots=True)
 class ArtistService:
-    def __init__(
-        self,
-        roster: Roster,
-        campaigns: Campaigns,
-        authenticate: Callable[[str | None], Principal],
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._roster = roster
-        self._campaigns = campaigns
-        self._authenticate = authenticate
-        self._clock = clock
+    roster: Roster
+    campaigns: Campaigns
+    authenticate: Callable[[str | None], Principal]
+    clock: Callable[[], datetime]
 
     def register(self, bearer: str | None, body: bytes) -> SavedArtist:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         require(principal, Action.WRITE_ARTISTS)  # a viewer learns nothing about its body
         submitted = self._body(json_object(body))
         if not principal.covers(submitted.label):
             raise Forbidden(f"This token may not register artists of label {submitted.label}.")
-        now = self._clock()
+        now = self.clock()
         artist = RegisteredArtist(**dict(submitted), archived=False, created_at=now, updated_at=now)
-        campaigns = self._campaigns.list_all()  # for the warnings; read before anything is written
+        campaigns = self.campaigns.list_all()  # for the warnings; read before anything is written
         for attempt in range(ATTEMPTS):
-            view = self._roster.lookup([artist.artist_id], artist.holds())
+            view = self.roster.lookup([artist.artist_id], artist.holds())
             if artist.artist_id in view.artists:
                 raise Conflict(f"Artist {artist.artist_id} exists.")
             taken = view.taken_from(artist.artist_id, artist.holds())
             if taken:
                 raise _taken(artist, taken)
             try:
-                self._roster.commit(artist, version=None, claim=artist.holds(), release=(), now=now)
+                self.roster.commit(artist, version=None, claim=artist.holds(), release=(), now=now)
                 break
             except AccountTaken as error:
                 raise _taken(artist, error.taken) from error
@@ -115,7 +109,7 @@ class ArtistService:
         return SavedArtist(artist, _warnings(artist, campaigns))
 
     def replace(self, bearer: str | None, artist_id: str, body: bytes) -> SavedArtist:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         current = self._visible(principal, artist_id, Action.WRITE_ARTISTS)
         data = json_object(body)
         changed = {
@@ -132,13 +126,13 @@ class ArtistService:
             raise ValidationFailed(error.message, fields={**changed, **(error.fields or {})}) from error
         if changed:
             raise ValidationFailed("An artist's artist_id and label cannot be changed.", fields=changed)
-        campaigns = self._campaigns.list_all()  # for the warnings; read before anything is written
+        campaigns = self.campaigns.list_all()  # for the warnings; read before anything is written
         for attempt in range(ATTEMPTS):
             artist = RegisteredArtist(
                 **dict(submitted),
                 archived=current.artist.archived,
                 created_at=current.artist.created_at,
-                updated_at=self._clock(),
+                updated_at=self.clock(),
             )
             try:
                 self._change(current, artist)
@@ -152,12 +146,12 @@ class ArtistService:
 
     def archive(self, bearer: str | None, artist_id: str) -> None:
         """Archive the artist (idempotent) and release every account it held."""
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         current = self._visible(principal, artist_id, Action.WRITE_ARTISTS)
         for attempt in range(ATTEMPTS):
             if current.artist.archived:
                 return
-            archived = current.artist.model_copy(update={"archived": True, "updated_at": self._clock()})
+            archived = current.artist.model_copy(update={"archived": True, "updated_at": self.clock()})
             try:
                 self._change(current, archived)
                 break
@@ -168,18 +162,18 @@ class ArtistService:
         logger.info("artist archived", extra={"artist_id": artist_id, "by": principal.token_id})
 
     def get(self, bearer: str | None, artist_id: str) -> RegisteredArtist:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         return self._visible(principal, artist_id, Action.READ_ARTISTS).artist
 
     def list_artists(
         self, bearer: str | None, *, label: str | None = None, archived: bool = False
     ) -> list[RegisteredArtist]:
         """The caller's artists (of its labels), optionally of one label; archived ones only when asked."""
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         require(principal, Action.READ_ARTISTS)
         return [
             artist
-            for artist in self._roster.list_all()
+            for artist in self.roster.list_all()
             if principal.covers(artist.label)
             and (label is None or artist.label == label)
             and (archived or not artist.archived)
@@ -191,28 +185,28 @@ class ArtistService:
         """Write `artist` over `current`: claim the accounts it holds that are not its own yet, release
         those it no longer holds (only while they are still its own)."""
         before, after = current.artist.holds(), artist.holds()
-        view = self._roster.lookup([], before | after)
+        view = self.roster.lookup([], before | after)
         taken = view.taken_from(artist.artist_id, after)
         if taken:
             raise _taken(artist, taken)
         claim = after - view.held_by(artist.artist_id, after)
         release = view.held_by(artist.artist_id, before - after)
         try:
-            self._roster.commit(
+            self.roster.commit(
                 artist, version=current.version, claim=claim, release=release, now=artist.updated_at
             )
         except AccountTaken as error:
             raise _taken(artist, error.taken) from error
 
     def _reread(self, artist_id: str) -> StoredArtist:
-        stored = self._roster.get(artist_id)
+        stored = self.roster.get(artist_id)
         if stored is None:  # artists are archived, never deleted
             raise NotFound(NOT_FOUND)
         return stored
 
     def _visible(self, principal: Principal, artist_id: str, action: Action) -> StoredArtist:
         """The artist if the token's labels cover it (else 404, as if missing) and its role may act."""
-        stored = self._roster.get(artist_id) if SLUG.fullmatch(artist_id) else None
+        stored = self.roster.get(artist_id) if SLUG.fullmatch(artist_id) else None
         if stored is None:
             raise NotFound(NOT_FOUND)
         require(principal, action, stored.artist.label, not_found=NOT_FOUND)

@@ -145,36 +145,23 @@ class _ShownAs:
         return getattr(self._campaign, name)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CalendarService:
-    def __init__(
-        self,
-        *,
-        campaigns: Campaigns,
-        authenticate: Callable[[str | None], Principal],
-        feeds: Feeds,
-        pages: Pages,
-        clock: Callable[[], datetime],
-        spacing: timedelta,
-        public_base_url: str | None,
-        render_ics: Callable[[str, Calendar], bytes],
-        render_page: Callable[..., bytes],
-        artist_names: Callable[[], Mapping[tuple[str, str], str]] | None = None,
-    ) -> None:
-        self._campaigns = campaigns
-        self._authenticate = authenticate
-        self._feeds = feeds
-        self._pages = pages
-        self._clock = clock
-        self._spacing = spacing
-        self._public_base_url = public_base_url
-        self._render_ics = render_ics
-        self._render_page = render_page
-        self._artist_names = artist_names
+    campaigns: Campaigns
+    authenticate: Callable[[str | None], Principal]
+    feeds: Feeds
+    pages: Pages
+    clock: Callable[[], datetime]
+    spacing: timedelta
+    public_base_url: str | None
+    render_ics: Callable[[str, Calendar], bytes]
+    render_page: Callable[..., bytes]
+    artist_names: Callable[[], Mapping[tuple[str, str], str]] | None = None
 
     def _named(self, campaigns: Sequence[Any]) -> list[Any]:
         """The campaigns as a feed or a page shows them: an `artist` that is a registered artist of
         the campaign's label reads as the artist's name ("Angèle", not "angele")."""
-        names = self._artist_names() if self._artist_names is not None else {}
+        names = self.artist_names() if self.artist_names is not None else {}
         return [
             _ShownAs(campaign, names[(campaign.label, campaign.artist)])
             if (campaign.label, campaign.artist) in names
@@ -187,79 +174,79 @@ class CalendarService:
     def calendar(
         self, bearer: str | None, raw_from: str | None, raw_to: str | None, label: str | None
     ) -> dict[str, Any]:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         require(principal, Action.READ)
         if label is not None:
             self._require_label(principal, label, Action.READ)
-        start, end = parse_range(raw_from, raw_to, self._clock())
+        start, end = parse_range(raw_from, raw_to, self.clock())
 
         def shown(of: str) -> bool:
             return of == label if label is not None else principal.covers(of)
 
         calendar = build_calendar(
-            self._campaigns.list_all(), shown, principal.covers, self._spacing, start=start, end=end
+            self.campaigns.list_all(), shown, principal.covers, self.spacing, start=start, end=end
         )
-        return calendar_json(calendar, start, end, self._spacing)
+        return calendar_json(calendar, start, end, self.spacing)
 
     # Feeds ---------------------------------------------------------------------------------------
 
     def create_feed(self, bearer: str | None, body: bytes) -> dict[str, str]:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         require(principal, Action.FEEDS)
         request = validated(FeedRequest, json_object(body), "feed")
         outside = [label for label in request.labels if not principal.covers(label)]
         if outside:
             raise Forbidden(f"This token may not make feeds of label {', '.join(outside)}.")
-        if not self._public_base_url:
+        if not self.public_base_url:
             raise ConfigurationError("PUBLIC_BASE_URL is required: it is the feed URL's base.")
         feed_id, capability, digest = new_token()
-        self._feeds.put(
+        self.feeds.put(
             StoredFeed(
                 feed_id=feed_id,
                 name=request.name,
                 labels=frozenset(request.labels),
                 secret_sha256=digest,
-                created_at=self._clock().isoformat(),
+                created_at=self.clock().isoformat(),
                 created_by=principal.token_id,
             )
         )
         logger.info("feed created", extra={"feed_id": feed_id, "by": principal.token_id})
-        return {"feed_id": feed_id, "url": f"{self._public_base_url}/feeds/{capability}/calendar.ics"}
+        return {"feed_id": feed_id, "url": f"{self.public_base_url}/feeds/{capability}/calendar.ics"}
 
     def revoke_feed(self, bearer: str | None, feed_id: str) -> None:
-        principal = self._authenticate(bearer)
-        feed = self._feeds.get(feed_id) if TOKEN_ID.fullmatch(feed_id) else None
+        principal = self.authenticate(bearer)
+        feed = self.feeds.get(feed_id) if TOKEN_ID.fullmatch(feed_id) else None
         if feed is None or not all(principal.covers(label) for label in feed.labels):
             raise NotFound(NO_FEED)
         require(principal, Action.FEEDS)
-        self._feeds.delete(feed_id)
+        self.feeds.delete(feed_id)
         logger.info("feed revoked", extra={"feed_id": feed_id, "by": principal.token_id})
 
     def feed(self, capability: str, if_none_match: str | None) -> FeedAnswer:
         """The feed's iCalendar, or a 304 read from the feed's item alone. Never log `capability`."""
         parts = split_token(capability)
-        feed = self._feeds.get(parts[0]) if parts else None
+        feed = self.feeds.get(parts[0]) if parts else None
         if parts is None or feed is None:
             raise NotFound(NO_FEED)
         if not hmac.compare_digest(_digest(parts[1]).encode(), feed.secret_sha256.encode()):
             raise NotFound(NO_FEED)
-        etag = etag_of(feed, self._spacing)
+        etag = etag_of(feed, self.spacing)
         if matches(if_none_match, etag):
             return FeedAnswer(304, etag)
         calendar = build_calendar(
-            self._named(self._campaigns.list_all()),
+            self._named(self.campaigns.list_all()),
             feed.labels.__contains__,
             feed.labels.__contains__,
-            self._spacing,
+            self.spacing,
         )
-        return FeedAnswer(200, etag, self._render_ics(feed.name, calendar))
+        return FeedAnswer(200, etag, self.render_ics(feed.name, calendar))
 
     def labels_changed(self, labels: set[str]) -> None:
         """A campaign of these labels changed, or one whose pushes clash(ed) with theirs: every feed
         showing one of them gets a new version (and so a new ETag)."""
-        for feed in self._feeds.list_all():
+        for feed in self.feeds.list_all():
             if feed.labels & labels:
-                self._feeds.bump(feed.feed_id)
+                self.feeds.bump(feed.feed_id)
 
     # Pages ---------------------------------------------------------------------------------------
 
@@ -274,31 +261,31 @@ class CalendarService:
         for label in wanted:
             zone_name = page_zone(campaigns, label)
             calendar = build_calendar(
-                shown, label.__eq__, label.__eq__, self._spacing, start=now - timedelta(days=31)
+                shown, label.__eq__, label.__eq__, self.spacing, start=now - timedelta(days=31)
             )
-            page = self._render_page(
+            page = self.render_page(
                 label,
                 calendar,
                 generated_at=now,
                 tz=ZoneInfo(zone_name),
                 zone_name=zone_name,
-                spacing_hours=self._spacing.total_seconds() / 3600,
+                spacing_hours=self.spacing.total_seconds() / 3600,
             )
-            self._pages.put(label, page)
+            self.pages.put(label, page)
         return wanted
 
     def links(self, bearer: str | None, label: str | None, expires_in: str | None) -> dict[str, Any]:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         if not label:
             raise ValidationFailed("label is required.", fields={"label": "Required."})
         self._require_label(principal, label, Action.LINKS)
         seconds = parse_expires_in(expires_in)
-        if not self._pages.exists(label):
+        if not self.pages.exists(label):
             raise NotFound("This label has no published calendar yet.")
-        now = self._clock()
+        now = self.clock()
         expires_at = (now + timedelta(seconds=seconds)).astimezone(UTC).replace(microsecond=0)
         return {
-            "html": self._pages.presign(label, seconds),
+            "html": self.pages.presign(label, seconds),
             "expires_at": expires_at.isoformat().replace("+00:00", "Z"),
         }
 

@@ -8,6 +8,7 @@ registered, unarchived artist of its label); 409 a UPC that exists.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -47,34 +48,28 @@ def label_catalogue(releases: list[Release], label: str) -> Catalogue:
     return Catalogue({isrc: frozenset(upcs_) for isrc, upcs_ in tracks.items()}, upcs)
 
 
+@dataclass(frozen=True, slots=True)
 class CatalogueService:
-    def __init__(
-        self,
-        releases: Releases,
-        artists: Artists,
-        authenticate: Callable[[str | None], Principal],
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._releases = releases
-        self._artists = artists
-        self._authenticate = authenticate
-        self._clock = clock
+    releases: Releases
+    artists: Artists
+    authenticate: Callable[[str | None], Principal]
+    clock: Callable[[], datetime]
 
     def register(self, bearer: str | None, body: bytes) -> Release:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         require(principal, Action.WRITE_CATALOGUE)
         submitted = self._body(json_object(body))
         if not principal.covers(submitted.label):
             raise Forbidden(f"This token may not register releases of label {submitted.label}.")
         self._check_artist(submitted)
-        now = self._clock()
+        now = self.clock()
         release = Release(**dict(submitted), created_at=now, updated_at=now)
-        self._releases.put(release, new=True)
+        self.releases.put(release, new=True)
         logger.info("release registered", extra={"upc": release.upc, "label": release.label})
         return release
 
     def replace(self, bearer: str | None, upc: str, body: bytes) -> Release:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         current = self._visible(principal, upc, Action.WRITE_CATALOGUE)
         data = json_object(body)
         changed = {
@@ -86,26 +81,26 @@ class CatalogueService:
             raise ValidationFailed("A release's upc and label cannot be changed.", fields=changed)
         submitted = self._body({**data, "upc": upc, "label": current.label})
         self._check_artist(submitted)
-        release = Release(**dict(submitted), created_at=current.created_at, updated_at=self._clock())
-        self._releases.put(release, new=False)
+        release = Release(**dict(submitted), created_at=current.created_at, updated_at=self.clock())
+        self.releases.put(release, new=False)
         logger.info("release replaced", extra={"upc": upc, "label": release.label})
         return release
 
     def remove(self, bearer: str | None, upc: str) -> None:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         self._visible(principal, upc, Action.WRITE_CATALOGUE)
-        self._releases.delete(upc)
+        self.releases.delete(upc)
         logger.info("release removed", extra={"upc": upc})
 
     def list_releases(
         self, bearer: str | None, *, label: str | None = None, artist_id: str | None = None
     ) -> list[Release]:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         require(principal, Action.READ_CATALOGUE)
         return sorted(
             (
                 release
-                for release in self._releases.list_all()
+                for release in self.releases.list_all()
                 if principal.covers(release.label)
                 and (label is None or release.label == label)
                 and (artist_id is None or release.artist_id == artist_id)
@@ -115,14 +110,14 @@ class CatalogueService:
         )
 
     def _visible(self, principal: Principal, upc: str, action: Action) -> Release:
-        release = self._releases.get(upc) if upc.isdigit() and len(upc) in (12, 13) else None
+        release = self.releases.get(upc) if upc.isdigit() and len(upc) in (12, 13) else None
         if release is None:
             raise NotFound(NOT_FOUND)
         require(principal, action, release.label, not_found=NOT_FOUND)
         return release
 
     def _check_artist(self, body: ReleaseBody) -> None:
-        stored = self._artists.get(body.artist_id)
+        stored = self.artists.get(body.artist_id)
         if stored is None or stored.artist.label != body.label or stored.artist.archived:
             raise ValidationFailed(
                 f"artist_id must name a registered artist of label {body.label}.",

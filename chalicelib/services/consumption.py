@@ -168,30 +168,21 @@ def public(status: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in status.items() if key != "position"}
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ImportService:
-    def __init__(
-        self,
-        *,
-        store: Store,
-        files: Files,
-        queue: Queue,
-        releases: Callable[[], list[Release]],
-        authenticate: Callable[[str | None], Principal],
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._store = store
-        self._files = files
-        self._queue = queue
-        self._releases = releases
-        self._authenticate = authenticate
-        self._clock = clock
+    store: Store
+    files: Files
+    queue: Queue
+    releases: Callable[[], list[Release]]
+    authenticate: Callable[[str | None], Principal]
+    clock: Callable[[], datetime]
 
     # The API --------------------------------------------------------------------------------------------
 
     def submit(
         self, bearer: str | None, label: str | None, fmt: str | None, content_type: str | None, body: bytes
     ) -> str:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         if len(body) > MAX_POST_BYTES:
             raise PayloadTooLarge(
                 f"A report posted to the API is at most {MAX_POST_BYTES} bytes: drop a larger file at "
@@ -204,7 +195,7 @@ class ImportService:
         require(principal, Action.WRITE_CATALOGUE)
         if not principal.covers(label):
             raise Forbidden(f"This token may not import reports of label {label}.")
-        now = self._clock()
+        now = self.clock()
         import_id = f"{label}.{now:%Y%m%dT%H%M%S}.{secrets.token_hex(4)}"
         status = self._new_status(
             import_id, label, fmt, now, source="api", key=f"uploads/{label}/{import_id}"
@@ -215,30 +206,30 @@ class ImportService:
         except (FileRejected, UnicodeDecodeError) as error:
             message = str(error) if isinstance(error, FileRejected) else _not_utf8(body, error)
             status.update(status="failed", errors=[{"row": 0, "message": message}])
-            self._store.create_import(label, import_id, status)
+            self.store.create_import(label, import_id, status)
             logger.info("import refused", extra={"import_id": import_id, "label": label})
             return import_id
-        self._files.put(status["key"], body, media)
-        self._store.create_import(label, import_id, status)
-        self._queue.send({"import_id": import_id})
+        self.files.put(status["key"], body, media)
+        self.store.create_import(label, import_id, status)
+        self.queue.send({"import_id": import_id})
         logger.info("import queued", extra={"import_id": import_id, "label": label, "bytes": len(body)})
         return import_id
 
     def get(self, bearer: str | None, import_id: str) -> dict[str, Any]:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         label = import_label(import_id)
-        status = self._store.get_import(label, import_id) if label else None
+        status = self.store.get_import(label, import_id) if label else None
         if status is None or label is None:
             raise NotFound(NOT_FOUND)
         require(principal, Action.READ_CATALOGUE, label, not_found=NOT_FOUND)
         return public(status)
 
     def list_imports(self, bearer: str | None, label: str | None) -> list[dict[str, Any]]:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         if not label or not SLUG.fullmatch(label):
             raise ValidationFailed("label is required.", fields={"label": "Required: a label slug."})
         require(principal, Action.READ_CATALOGUE, label, not_found="No such label.")
-        statuses = self._store.imports_of(label)
+        statuses = self.store.imports_of(label)
         return [public(s) for s in sorted(statuses, key=lambda s: s["created_at"], reverse=True)]
 
     # The worker -------------------------------------------------------------------------------------------
@@ -284,16 +275,16 @@ class ImportService:
             logger.warning("dropped file ignored: unknown label or format", extra={"format": fmt})
             return None
         digest = hashlib.sha256(f"{key}\n{etag}".encode()).hexdigest()[:16]
-        now = self._clock()
+        now = self.clock()
         import_id = f"{label}.s3.{digest}"
         status = self._new_status(import_id, label, fmt, now, source="s3", key=key)
-        if self._store.create_import(label, import_id, status):
+        if self.store.create_import(label, import_id, status):
             logger.info("dropped file queued", extra={"import_id": import_id, "label": label})
         return import_id
 
     def run(self, import_id: str, seconds_left: Callable[[], float]) -> dict[str, Any]:
         label = import_label(import_id)
-        status = self._store.get_import(label, import_id) if label else None
+        status = self.store.get_import(label, import_id) if label else None
         if status is None or label is None:
             logger.warning("unknown import", extra={"import_id": import_id})
             return {}
@@ -304,18 +295,18 @@ class ImportService:
         position = _position(status.get("position"))
         if position is None:
             try:
-                position = read_header(self._files.reader(status["key"], 0), fmt)
+                position = read_header(self.files.reader(status["key"], 0), fmt)
             except FileRejected as error:
                 status.update(status="failed", errors=[{"row": 0, "message": str(error)}])
-                self._store.save_import(label, import_id, status)
+                self.store.save_import(label, import_id, status)
                 return status
         finished = self._read_on(label, import_id, status, position, seconds_left)
         if finished:
             status["status"] = "done"
-            status["finished_at"] = self._clock().isoformat()
-        self._store.save_import(label, import_id, status)
+            status["finished_at"] = self.clock().isoformat()
+        self.store.save_import(label, import_id, status)
         if not finished:
-            self._queue.send({"import_id": import_id})  # the next invocation continues from the offset
+            self.queue.send({"import_id": import_id})  # the next invocation continues from the offset
             logger.info("import continues", extra={"import_id": import_id, "offset": status["position"][0]})
         else:
             logger.info(
@@ -336,11 +327,11 @@ class ImportService:
     ) -> bool:
         """Parse from `position`, applying rows chunk by chunk; False when time ran out first."""
         catalogue = self._catalogue(label)
-        reader = self._files.reader(status["key"], position.offset)
+        reader = self.files.reader(status["key"], position.offset)
         parsed = parse(reader, status["format"], position, catalogue)
-        while (end := import_chunk(self._store, parsed, status)) is not None:
+        while (end := import_chunk(self.store, parsed, status)) is not None:
             status["position"] = [*end, list(position.header), position.delimiter]
-            self._store.save_import(label, import_id, status)
+            self.store.save_import(label, import_id, status)
             if seconds_left() < MARGIN_SECONDS:
                 return False
         return True
@@ -348,7 +339,7 @@ class ImportService:
     def _catalogue(self, label: str) -> Catalogue:
         from chalicelib.services.catalogue import label_catalogue
 
-        return label_catalogue(self._releases(), label)
+        return label_catalogue(self.releases(), label)
 
     @staticmethod
     def _label_and_format(label: str | None, fmt: str | None) -> tuple[str, str]:

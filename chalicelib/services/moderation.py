@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
@@ -95,47 +95,36 @@ def answer_of(error: PullError) -> tuple[Outcome, dict[str, object]]:
     return "failed", answer
 
 
+@dataclass(slots=True)
 class ModerationActions:
-    def __init__(
-        self,
-        store: ModerationStore,
-        *,
-        owners: Owners,
-        clients: Clients,
-        known: Known,
-        moderated: Known,
-        authenticate: Callable[[str | None], Principal],
-        clock: Callable[[], datetime],
-        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._store = store
-        self._owners = owners
-        self._clients = clients
-        self._known = known
-        self._moderated = moderated
-        self._authenticate = authenticate
-        self._clock = clock
-        self._new_id = new_id
-        self._monotonic = monotonic
-        self._policies: tuple[float, dict[str, AutoHidePolicy]] | None = None
+    store: ModerationStore
+    _: KW_ONLY
+    owners: Owners
+    clients: Clients
+    known: Known
+    moderated: Known
+    authenticate: Callable[[str | None], Principal]
+    clock: Callable[[], datetime]
+    new_id: Callable[[], str] = lambda: uuid.uuid4().hex
+    monotonic: Callable[[], float] = time.monotonic
+    _policies: tuple[float, dict[str, AutoHidePolicy]] | None = field(default=None, init=False)
 
     # --- manual actions -------------------------------------------------------------------------------
 
     def act(
         self, bearer: str | None, platform: str, comment_id: str, action: Literal["hide", "unhide"]
     ) -> ModerationAction:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         require(principal, Action.MODERATE)
         set_hidden = self._client(platform)
         missing = f"No stored comment {comment_id} on {platform}."
         if not comment_id or len(comment_id) > MAX_COMMENT_ID_CHARS:
             raise NotFound(missing)
-        comment = self._store.find_comment(platform, comment_id)
+        comment = self.store.find_comment(platform, comment_id)
         label = (
             None
             if comment is None
-            else self._owners([(platform, comment.account_id)]).get((platform, comment.account_id))
+            else self.owners([(platform, comment.account_id)]).get((platform, comment.account_id))
         )
         if comment is None or label is None or not principal.covers(label):
             raise NotFound(missing)
@@ -147,7 +136,7 @@ class ModerationActions:
                 details={"variables": list(error.variables)},
             ) from None
         record = ModerationAction(
-            action_id=self._new_id(),
+            action_id=self.new_id(),
             label=label,
             platform=platform,
             comment_id=comment_id,
@@ -156,19 +145,19 @@ class ModerationActions:
             action=action,
             trigger="manual",
             by=_who(principal),
-            requested_at=self._clock(),
+            requested_at=self.clock(),
         )
-        self._store.start(record)
+        self.store.start(record)
         return self._call(record, call)
 
     def _client(self, platform: str) -> Callable[[], SetHidden]:
         """A thunk building the platform's client (so credentials are read after the comment is
         found); NotFound for an unknown platform, UnsupportedPlatform for one that cannot hide."""
-        if not self._known(platform):
+        if not self.known(platform):
             raise NotFound(f"No platform {platform}.")
-        if not self._moderated(platform):
+        if not self.moderated(platform):
             raise UnsupportedPlatform(f"The tracker cannot hide {platform} comments.")
-        return lambda: self._clients(platform)
+        return lambda: self.clients(platform)
 
     def _call(self, record: ModerationAction, set_hidden: SetHidden) -> ModerationAction:
         hidden = record.action == "hide"
@@ -178,8 +167,8 @@ class ModerationActions:
             outcome, answer = answer_of(error)
         else:
             outcome, answer = "done", {"confirmation": confirmation}
-        done = replace(record, outcome=outcome, answer=answer, answered_at=self._clock())
-        self._store.finish(done)
+        done = replace(record, outcome=outcome, answer=answer, answered_at=self.clock())
+        self.store.finish(done)
         logger.info(
             "moderation action",
             extra={
@@ -204,10 +193,10 @@ class ModerationActions:
         policies = {label: p for label, p in self._cached_policies().items() if p.enabled}
         if not policies:
             return []
-        wanted = [c for c in candidates if c.comment_id and self._moderated(c.platform)]
+        wanted = [c for c in candidates if c.comment_id and self.moderated(c.platform)]
         if not wanted:
             return []
-        owners = self._owners({(c.platform, c.account_id) for c in wanted})
+        owners = self.owners({(c.platform, c.account_id) for c in wanted})
         done: list[ModerationAction] = []
         for candidate in wanted:
             label = owners.get((candidate.platform, candidate.account_id))
@@ -215,7 +204,7 @@ class ModerationActions:
             if label is None or not policy.matches(candidate.categories, candidate.severity):
                 continue
             try:
-                set_hidden = self._clients(candidate.platform)
+                set_hidden = self.clients(candidate.platform)
             except NoCredentials as error:
                 logger.warning(
                     "auto-hide skipped: no credentials",
@@ -223,7 +212,7 @@ class ModerationActions:
                 )
                 continue
             record = ModerationAction(
-                action_id=self._new_id(),
+                action_id=self.new_id(),
                 label=label,
                 platform=candidate.platform,
                 comment_id=candidate.comment_id,
@@ -232,38 +221,38 @@ class ModerationActions:
                 action="hide",
                 trigger="auto",
                 by=AUTO_HIDE_BY,
-                requested_at=self._clock(),
+                requested_at=self.clock(),
                 verdict={"categories": list(candidate.categories), "severity": candidate.severity},
             )
-            if self._store.claim(record):
+            if self.store.claim(record):
                 done.append(self._call(record, set_hidden))
         return done
 
     def _cached_policies(self) -> dict[str, AutoHidePolicy]:
-        now = self._monotonic()
+        now = self.monotonic()
         if self._policies is None or now - self._policies[0] >= POLICY_CACHE_SECONDS:
-            self._policies = (now, self._store.policies())
+            self._policies = (now, self.store.policies())
         return self._policies[1]
 
     # --- policies and the audit trail -----------------------------------------------------------------
 
     def policy(self, bearer: str | None, label: str) -> AutoHidePolicy:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         require(principal, Action.MODERATION_POLICY, label)
-        return self._store.policies().get(label, OFF)
+        return self.store.policies().get(label, OFF)
 
     def set_policy(self, bearer: str | None, label: str, raw: bytes) -> AutoHidePolicy:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         require(principal, Action.MODERATION_POLICY, label)
         policy = parse_policy(raw)
-        self._store.put_policy(label, policy, _who(principal), self._clock())
+        self.store.put_policy(label, policy, _who(principal), self.clock())
         self._policies = None
         return policy
 
     def list_actions(
         self, bearer: str | None, label: str | None, limit: str | None
     ) -> list[ModerationAction]:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         if not label:
             raise ValidationFailed("label is required.", fields={"label": "Required."})
         require(principal, Action.READ_MODERATION_ACTIONS, label)
@@ -275,4 +264,4 @@ class ModerationActions:
                     fields={"limit": f"An integer from 1 to {MAX_LIST_LIMIT}."},
                 )
             count = int(limit)
-        return self._store.list_label(label, count)
+        return self.store.list_label(label, count)

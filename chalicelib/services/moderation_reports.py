@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
@@ -52,31 +53,18 @@ class Reports(Protocol):
     def presign(self, label: str, day: date, name: str, expires_in_seconds: int) -> str: ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ModerationReportService:
-    def __init__(
-        self,
-        *,
-        activity: Activity,
-        texts: Texts,
-        reports: Reports,
-        owners: Callable[[], Iterable[Owner]],
-        campaigns: Callable[[], Iterable[CampaignTracking]],
-        authenticate: Callable[[str | None], Principal],
-        clock: Callable[[], datetime],
-        render_html: Callable[[ModerationReport, int], bytes],
-        render_csv: Callable[[ModerationReport], bytes],
-        repeat_days: int,
-    ) -> None:
-        self._activity = activity
-        self._texts = texts
-        self._reports = reports
-        self._owners = owners
-        self._campaigns = campaigns
-        self._authenticate = authenticate
-        self._clock = clock
-        self._render_html = render_html
-        self._render_csv = render_csv
-        self._repeat_days = repeat_days
+    activity: Activity
+    texts: Texts
+    reports: Reports
+    owners: Callable[[], Iterable[Owner]]
+    campaigns: Callable[[], Iterable[CampaignTracking]]
+    authenticate: Callable[[str | None], Principal]
+    clock: Callable[[], datetime]
+    render_html: Callable[[ModerationReport, int], bytes]
+    render_csv: Callable[[ModerationReport], bytes]
+    repeat_days: int
 
     # The publish job ----------------------------------------------------------------------------------
 
@@ -100,23 +88,23 @@ class ModerationReportService:
     def _write(self, label: str, day: date, labels_of: Mapping[AccountKey, set[str]], now: datetime) -> None:
         start = datetime.combine(day, time(), tzinfo=UTC)
         texts: list[AbusiveText] = []
-        for platform, account in sorted(self._activity.active_accounts(day)):
+        for platform, account in sorted(self.activity.active_accounts(day)):
             if label not in labels_of.get((platform, account), ()):
                 continue
-            hours = self._activity.abusive_hours(platform, account, start, start + timedelta(hours=23))
+            hours = self.activity.abusive_hours(platform, account, start, start + timedelta(hours=23))
             for content_id in sorted({hour.content_id for hour in hours}):
-                found = self._texts.abusive_texts(platform, content_id, day)
+                found = self.texts.abusive_texts(platform, content_id, day)
                 texts += [text for text in found if text.account_id == account]
-        first = day - timedelta(days=self._repeat_days - 1)
-        earlier = self._texts.tallies(label, first, day - timedelta(days=1))
+        first = day - timedelta(days=self.repeat_days - 1)
+        earlier = self.texts.tallies(label, first, day - timedelta(days=1))
         report = build_report(label, day, texts, earlier.values(), now)
-        kept_until = start + timedelta(days=self._repeat_days + 1)
-        self._texts.put_tally(label, day, day_tally(texts), kept_until)
+        kept_until = start + timedelta(days=self.repeat_days + 1)
+        self.texts.put_tally(label, day, day_tally(texts), kept_until)
         bodies = {
-            "moderation.html": self._render_html(report, self._repeat_days),
-            "moderation.csv": self._render_csv(report),
+            "moderation.html": self.render_html(report, self.repeat_days),
+            "moderation.csv": self.render_csv(report),
         }
-        self._reports.put(label, day, bodies, now)
+        self.reports.put(label, day, bodies, now)
         logger.info(
             "moderation report written",
             extra={"label": label, "day": day.isoformat(), "abusive_texts": len(report.rows)},
@@ -124,8 +112,8 @@ class ModerationReportService:
 
     def _labels_by_account(self) -> dict[AccountKey, set[str]]:
         """The label of each registered account's artist; an unregistered account's tracking labels."""
-        labels: dict[AccountKey, set[str]] = defaultdict(set, tracking_labels(self._campaigns()))
-        for owner in self._owners():
+        labels: dict[AccountKey, set[str]] = defaultdict(set, tracking_labels(self.campaigns()))
+        for owner in self.owners():
             if not owner.released:
                 labels[owner.key] = {owner.label}
         return labels
@@ -136,10 +124,10 @@ class ModerationReportService:
         self, bearer: str | None, label: str | None, day: str | None, expires_in: str | None
     ) -> dict[str, Any]:
         """Presigned links to a label's report of one UTC day (`day`, default today UTC)."""
-        label = require_label(self._authenticate(bearer), label, Action.READ_MODERATION_REPORTS)
-        wanted = _day(day) if day else self._clock().astimezone(UTC).date()
+        label = require_label(self.authenticate(bearer), label, Action.READ_MODERATION_REPORTS)
+        wanted = _day(day) if day else self.clock().astimezone(UTC).date()
         seconds = parse_expires_in(expires_in)
-        generated_at = self._reports.generated_at(label, wanted)
+        generated_at = self.reports.generated_at(label, wanted)
         if generated_at is None:
             raise NotFound(
                 f"This label has no moderation report for {wanted.isoformat()}: the publish job writes "
@@ -148,10 +136,10 @@ class ModerationReportService:
         return {
             "label": label,
             "day": wanted.isoformat(),
-            "html": self._reports.presign(label, wanted, "moderation.html", seconds),
-            "csv": self._reports.presign(label, wanted, "moderation.csv", seconds),
+            "html": self.reports.presign(label, wanted, "moderation.html", seconds),
+            "csv": self.reports.presign(label, wanted, "moderation.csv", seconds),
             "generated_at": generated_at,
-            "expires_at": link_expiry(self._clock(), seconds),
+            "expires_at": link_expiry(self.clock(), seconds),
         }
 
 

@@ -77,27 +77,19 @@ def resume_first(ids: Sequence[str], remaining: Sequence[str]) -> tuple[str, ...
     return tuple(dict.fromkeys([*left, *ids]))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PullService:
-    def __init__(
-        self,
-        *,
-        campaigns: Campaigns,
-        store: Store,
-        pullers: Mapping[str, PullerFactory],
-        clock: Callable[[], datetime],
-        seconds_left: Callable[[], float],
-    ) -> None:
-        self._campaigns = campaigns
-        self._store = store
-        self._pullers = pullers
-        self._clock = clock
-        self._seconds_left = seconds_left
+    campaigns: Campaigns
+    store: Store
+    pullers: Mapping[str, PullerFactory]
+    clock: Callable[[], datetime]
+    seconds_left: Callable[[], float]
 
     def tracked(self, now: datetime) -> dict[str, Items]:
         content: dict[str, set[str]] = {}
         accounts: dict[str, set[str]] = {}
         owners: dict[str, dict[str, set[str]]] = {}
-        for campaign in self._campaigns.list_all():
+        for campaign in self.campaigns.list_all():
             if not campaign.is_active(now):
                 continue
             for platform, ids in tracked_by_platform(campaign).items():
@@ -112,14 +104,14 @@ class PullService:
                 {c: tuple(sorted(a)) for c, a in sorted(owners.get(platform, {}).items())},
             )
             for platform in sorted(content)
-            if platform in self._pullers
+            if platform in self.pullers
         }
 
     def run(self) -> dict[str, Any]:
-        now = self._clock()
+        now = self.clock()
         report: dict[str, Any] = {}
         for platform, items in self.tracked(now).items():
-            if self._seconds_left() < MIN_SECONDS_PER_PLATFORM:
+            if self.seconds_left() < MIN_SECONDS_PER_PLATFORM:
                 report[platform] = "deferred: the run is out of time"
                 continue
             report[platform] = self._pull(platform, items, now)
@@ -127,14 +119,14 @@ class PullService:
 
     def _pull(self, platform: str, items: Items, now: datetime) -> dict[str, Any]:
         try:
-            puller = self._pullers[platform]()
+            puller = self.pullers[platform]()
         except PullError as error:  # nothing configured to call it with: it was not asked
             sentence = describe_pull(error, platform)
-            self._store.record_pull(platform, now, sentence, reached=False, kind=error_kind(error))
+            self.store.record_pull(platform, now, sentence, reached=False, kind=error_kind(error))
             return {"error": sentence}
-        progress = self._store.load_progress(platform)
+        progress = self.store.load_progress(platform)
         remaining = progress.get("remaining", {})
-        asked = self._store.pull_soon(platform)  # new uploads announced since the last run
+        asked = self.store.pull_soon(platform)  # new uploads announced since the last run
         ordered = Items(
             resume_first(tuple(dict.fromkeys([*asked, *items.content])), remaining.get("content", [])),
             resume_first(items.accounts, remaining.get("accounts", [])),
@@ -144,18 +136,18 @@ class PullService:
             result = puller(ordered, now, progress)
         except PullError as error:  # one platform's outage is its own
             sentence = describe_pull(error, platform)
-            self._store.record_pull(platform, now, sentence, reached=error.answered, kind=error_kind(error))
+            self.store.record_pull(platform, now, sentence, reached=error.answered, kind=error_kind(error))
             count("pulls_failed")
             logger.info("pull failed", extra={"platform": platform, "error": type(error).__name__})
             return {"error": sentence}
-        self._store.save(result.snapshots)
+        self.store.save(result.snapshots)
         # Read after the write: a publish that started later saw these snapshots.
-        written_at = self._clock() if result.snapshots else None
-        self._store.save_progress(platform, progress)
-        self._store.pulled_soon(platform, [i for i in asked if i not in set(result.remaining_ids)])
+        written_at = self.clock() if result.snapshots else None
+        self.store.save_progress(platform, progress)
+        self.store.pulled_soon(platform, [i for i in asked if i not in set(result.remaining_ids)])
         met = result.error
         failure = describe_pull(met, platform) if met is not None else None
-        self._store.record_pull(
+        self.store.record_pull(
             platform,
             now,
             failure,

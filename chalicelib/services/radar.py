@@ -10,7 +10,7 @@ signed). Each label has its own watchlist: two labels may watch the same account
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
@@ -104,39 +104,31 @@ def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+@dataclass(slots=True, kw_only=True)
 class RadarService:
-    def __init__(
-        self,
-        *,
-        store: RadarStore,
-        signed: Callable[[Iterable[AccountKey]], Mapping[AccountKey, str]],
-        authenticate: Callable[[str | None], Principal],
-        clock: Callable[[], datetime],
-        alerts: Alerts,
-        publish_alert: Callable[[], Callable[[dict[str, Any]], None]],
-        reports: Reports,
-        render_html: Callable[[RadarReport], bytes],
-        render_csv: Callable[[RadarReport], bytes],
-    ) -> None:
-        self._store = store
-        self._signed = signed
-        self._authenticate = authenticate
-        self._clock = clock
-        self._alerts = alerts
-        self._reports = reports
-        self._render_html = render_html
-        self._render_csv = render_csv
-        self._publisher = AlertPublisher(alerts, publish_alert, clock)
+    store: RadarStore
+    signed: Callable[[Iterable[AccountKey]], Mapping[AccountKey, str]]
+    authenticate: Callable[[str | None], Principal]
+    clock: Callable[[], datetime]
+    alerts: Alerts
+    publish_alert: InitVar[Callable[[], Callable[[dict[str, Any]], None]]]
+    reports: Reports
+    render_html: Callable[[RadarReport], bytes]
+    render_csv: Callable[[RadarReport], bytes]
+    _publisher: AlertPublisher = field(init=False)
+
+    def __post_init__(self, publish_alert: Callable[[], Callable[[dict[str, Any]], None]]) -> None:
+        self._publisher = AlertPublisher(self.alerts, publish_alert, self.clock)
 
     # Routes -----------------------------------------------------------------------------------------
 
     def watch(self, bearer: str | None, body: bytes) -> WatchedArtist:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         require(principal, Action.RADAR)
         submitted = validated(WatchBody, json_object(body), "radar artist")
         if not principal.covers(submitted.label):  # creating outside the token's labels: 403, as campaigns
             raise Forbidden(f"This token may not watch artists for label {submitted.label}.")
-        signed = self._signed(submitted.accounts.pairs())
+        signed = self.signed(submitted.accounts.pairs())
         if signed:
             fields = {
                 submitted.accounts.path_of(key): f"Signed: on the roster of label {label}."
@@ -146,31 +138,31 @@ class RadarService:
                 "The group has signed this artist: the radar watches artists it has not signed.",
                 fields=fields,
             )
-        artist = WatchedArtist(**dict(submitted), created_at=self._clock())
-        self._store.watch(artist)
+        artist = WatchedArtist(**dict(submitted), created_at=self.clock())
+        self.store.watch(artist)
         logger.info("radar artist watched", extra={"radar_id": artist.radar_id, "label": artist.label})
         return artist
 
     def list_watched(self, bearer: str | None, label: str | None) -> list[WatchedArtist]:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         self._require_label(principal, label)
-        return self._store.list_label(str(label))
+        return self.store.list_label(str(label))
 
     def unwatch(self, bearer: str | None, radar_id: str) -> None:
-        principal = self._authenticate(bearer)
-        artist = self._store.get(radar_id) if SLUG.fullmatch(radar_id) else None
+        principal = self.authenticate(bearer)
+        artist = self.store.get(radar_id) if SLUG.fullmatch(radar_id) else None
         if artist is None:
             raise NotFound(NOT_WATCHED)
         require(principal, Action.RADAR, artist.label, not_found=NOT_WATCHED)
-        self._store.unwatch(artist)
+        self.store.unwatch(artist)
         logger.info("radar artist unwatched", extra={"radar_id": radar_id, "by": principal.token_id})
 
     def backfill(self, bearer: str | None, body: bytes) -> dict[str, int]:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         require(principal, Action.RADAR)
         submitted = validated(ReadingsBody, json_object(body, MAX_READINGS_BYTES), "readings")
-        labels = self._store.labels_of(r.radar_id for r in submitted.readings)
-        latest = self._clock() + FUTURE_SLACK
+        labels = self.store.labels_of(r.radar_id for r in submitted.readings)
+        latest = self.clock() + FUTURE_SLACK
         fields: dict[str, str] = {}
         for index, reading in enumerate(submitted.readings):
             label = labels.get(reading.radar_id)
@@ -184,7 +176,7 @@ class RadarService:
             raise ValidationFailed(
                 "Invalid readings; none was stored.", fields=dict(list(fields.items())[:100])
             )
-        stored = self._store.put_readings(
+        stored = self.store.put_readings(
             [
                 StoredReading(labels[r.radar_id], r.radar_id, r.platform, utc(r.at), r.audience)
                 for r in submitted.readings
@@ -194,16 +186,16 @@ class RadarService:
         return {"received": received, "stored": stored, "unchanged": received - stored}
 
     def links(self, bearer: str | None, label: str | None, expires_in: str | None) -> dict[str, Any]:
-        principal = self._authenticate(bearer)
+        principal = self.authenticate(bearer)
         self._require_label(principal, label)
         seconds = parse_expires_in(expires_in)
-        state = self._reports.state(str(label))
+        state = self.reports.state(str(label))
         if state is None:
             raise NotFound("This label has no radar report yet: the radar job writes it.")
-        expires_at = (self._clock() + timedelta(seconds=seconds)).astimezone(UTC).replace(microsecond=0)
+        expires_at = (self.clock() + timedelta(seconds=seconds)).astimezone(UTC).replace(microsecond=0)
         return {
-            "html": self._reports.presign(str(label), "radar.html", seconds),
-            "csv": self._reports.presign(str(label), "radar.csv", seconds),
+            "html": self.reports.presign(str(label), "radar.html", seconds),
+            "csv": self.reports.presign(str(label), "radar.csv", seconds),
             "week": state[0],
             "generated_at": state[1],
             "expires_at": expires_at.isoformat().replace("+00:00", "Z"),
@@ -214,11 +206,11 @@ class RadarService:
     def run(self, *, report: bool = False) -> dict[str, Any]:
         """Score every label's watchlist, raise breakout alerts, and write a label's weekly report when
         its week has none yet (`report`: write it now whatever the week)."""
-        now = self._clock()
+        now = self.clock()
         done: dict[str, Any] = {"labels": 0, "scored": 0, "alerts": [], "reports": []}
-        for label in self._store.labels():
-            artists = self._store.list_label(label)
-            history = {a.radar_id: self._store.readings(label, a.radar_id) for a in artists}  # once each
+        for label in self.store.labels():
+            artists = self.store.list_label(label)
+            history = {a.radar_id: self.store.readings(label, a.radar_id) for a in artists}  # once each
             scores = score_growths({radar_id: growth_of(r) for radar_id, r in history.items()})
             done["labels"] += 1
             done["scored"] += len(scores)
@@ -227,7 +219,7 @@ class RadarService:
                 if alert is not None:
                     done["alerts"].append(alert)
             done["alerts"] += self._publisher.retry_failed(label, now)
-            state = self._reports.state(label)
+            state = self.reports.state(label)
             week = iso_week(now.date())
             if report or state is None or state[0] != week:
                 self._write_report(
@@ -240,7 +232,7 @@ class RadarService:
         before = (artist.score or {}).get("band")
         entering = score.band == "explosive" and before != "explosive" and score.day is not None
         if not entering:
-            self._store.save_score(artist.label, artist.radar_id, score.public(), score.band, None)
+            self.store.save_score(artist.label, artist.radar_id, score.public(), score.band, None)
             return None
         alert = Alert(
             type=BREAKOUT,
@@ -249,8 +241,8 @@ class RadarService:
             payload={"radar_id": artist.radar_id, "name": artist.name, **score.public()},
             created_at=now,
         )
-        claim = self._alerts.claim_put(alert)
-        if not self._store.save_score(artist.label, artist.radar_id, score.public(), score.band, claim):
+        claim = self.alerts.claim_put(alert)
+        if not self.store.save_score(artist.label, artist.radar_id, score.public(), score.band, claim):
             return None  # another run stored this entry (and its alert) first
         self._publisher.publish(alert)
         return {"type": BREAKOUT, "radar_id": artist.radar_id, "day": str(score.day)}
@@ -281,7 +273,7 @@ class RadarService:
             for index, radar_id in enumerate(ranked(scores))
         ]
         report = RadarReport(label=label, generated_at=now, week=week, rows=rows)
-        self._reports.put(label, self._render_html(report), self._render_csv(report), week, now)
+        self.reports.put(label, self.render_html(report), self.render_csv(report), week, now)
 
     @staticmethod
     def _require_label(principal: Principal, label: str | None) -> None:

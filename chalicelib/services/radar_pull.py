@@ -63,35 +63,28 @@ class RadarPullStore(Protocol):
     def save_day_pending(self, day: str, pending: Mapping[str, Sequence[str]]) -> None: ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RadarPullService:
-    def __init__(
-        self,
-        *,
-        store: RadarPullStore,
-        reader: AudienceReader,
-        clock: Callable[[], datetime],
-        seconds_left: Callable[[], float],
-    ) -> None:
-        self._store = store
-        self._reader = reader
-        self._clock = clock
-        self._seconds_left = seconds_left
+    store: RadarPullStore
+    reader: AudienceReader
+    clock: Callable[[], datetime]
+    seconds_left: Callable[[], float]
 
     def run(self) -> dict[str, object]:
         """Read the day's audiences once: every watched account at the day's first run, then only
         those a previous run of the day left unread; nothing once the day is complete."""
-        now = self._clock().astimezone(UTC)
+        now = self.clock().astimezone(UTC)
         today = now.date().isoformat()
-        pending = self._store.day_pending(today)  # None: no run read anything today
+        pending = self.store.day_pending(today)  # None: no run read anything today
         if pending is not None and not any(pending.values()):
             return {"day": today, "skipped": "every watched account was read today"}
-        artists = [a for label in self._store.labels() for a in self._store.list_label(label)]
+        artists = [a for label in self.store.labels() for a in self.store.list_label(label)]
         due = _due(artists, pending)
         wanted: dict[str, set[str]] = defaultdict(set)  # platform -> accounts, each once
         for _, platform, ids in due:
             wanted[platform].update(ids)
         results = {
-            platform: self._reader.read(platform, sorted(wanted[platform]), self._seconds_left)
+            platform: self.reader.read(platform, sorted(wanted[platform]), self.seconds_left)
             for platform in RADAR_PLATFORMS
             if wanted.get(platform)
         }
@@ -110,10 +103,10 @@ class RadarPullService:
             else:  # read again, all of the artist's live accounts there, at the next run today
                 left[platform].update(a for a in ids if a not in result.gone)
         for (label, radar_id), platforms in gone.items():
-            self._store.mark_gone(label, radar_id, platforms)
-        stored = self._store.put_readings(readings)
+            self.store.mark_gone(label, radar_id, platforms)
+        stored = self.store.put_readings(readings)
         if due or pending is not None:
-            self._store.save_day_pending(today, {p: sorted(ids) for p, ids in sorted(left.items())})
+            self.store.save_day_pending(today, {p: sorted(ids) for p, ids in sorted(left.items())})
         unread = {p: len(r.unread) for p, r in results.items() if r.unread}
         logger.info("radar pull", extra={"readings": len(readings), "gone": len(gone), "unread": unread})
         return {
@@ -155,28 +148,21 @@ class PullProgress(Protocol):
     def save_progress(self, platform: str, progress: dict[str, Any]) -> None: ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PulledAudiences:
     """`AudienceReader` over the registry's pullers: the accounts go through the platform's pull as
     campaign accounts do (same client, same batches), with the platform's budget state loaded from
     the pull job's progress and saved back after the read, the campaign pull's ids to resume left
     as they were. Only the platform's public audience metric is kept; nothing is stored as a snapshot."""
 
-    def __init__(
-        self,
-        *,
-        pullers: Mapping[str, PullerFactory],
-        metrics: Mapping[str, str],
-        progress: PullProgress,
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._pullers = pullers
-        self._metrics = metrics  # platform -> its public audience metric (registry.watched())
-        self._progress = progress
-        self._clock = clock
+    pullers: Mapping[str, PullerFactory]
+    metrics: Mapping[str, str]  # platform -> its public audience metric (registry.watched())
+    progress: PullProgress
+    clock: Callable[[], datetime]
 
     def read(self, platform: str, account_ids: Sequence[str], seconds_left: Callable[[], float]) -> Audiences:
         ids = list(dict.fromkeys(account_ids))
-        factory, metric = self._pullers.get(platform), self._metrics.get(platform)
+        factory, metric = self.pullers.get(platform), self.metrics.get(platform)
         if not ids:
             return Audiences()
         if factory is None or metric is None:
@@ -187,16 +173,16 @@ class PulledAudiences:
             puller = factory()
         except PullError as error:  # no credentials: nothing was asked
             return _unread(ids, error.message)
-        saved = self._progress.load_progress(platform)
+        saved = self.progress.load_progress(platform)
         # The puller records its budget and its ids to resume here, not in the campaign pull's progress.
         scratch: dict[str, Any] = {"budget": saved["budget"]} if "budget" in saved else {}
         try:
-            result = puller(Items((), tuple(ids)), self._clock(), scratch)
+            result = puller(Items((), tuple(ids)), self.clock(), scratch)
         except PullError as error:
             result = PullResult(remaining_ids=tuple(ids), error=error)
         finally:
             if "budget" in scratch and scratch["budget"] != saved.get("budget"):
-                self._progress.save_progress(platform, {**saved, "budget": scratch["budget"]})
+                self.progress.save_progress(platform, {**saved, "budget": scratch["budget"]})
         return audiences(result, ids, metric)
 
 

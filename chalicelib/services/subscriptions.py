@@ -14,6 +14,7 @@ travels in it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -55,39 +56,29 @@ def due(subscription: Subscription | None, now: datetime) -> bool:
     return now >= subscription.verified_at + lease * RENEW_AT
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SubscriptionService:
-    def __init__(
-        self,
-        *,
-        campaigns: Campaigns,
-        store: Store,
-        hub: Hub,
-        hub_url: str,
-        callback_url: str,
-        hub_secret_key: Callable[[], str],
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._campaigns = campaigns
-        self._store = store
-        self._hub = hub
-        self._hub_url = hub_url
-        self._callback_url = callback_url
-        self._hub_secret_key = hub_secret_key
-        self._clock = clock
+    campaigns: Campaigns
+    store: Store
+    hub: Hub
+    hub_url: str
+    callback_url: str
+    hub_secret_key: Callable[[], str]
+    clock: Callable[[], datetime]
 
     def wanted(self, now: datetime) -> set[str]:
         """The topics of every YouTube channel an active campaign tracks."""
         topics: set[str] = set()
-        for campaign in self._campaigns.list_all():
+        for campaign in self.campaigns.list_all():
             youtube = tracked_by_platform(campaign).get(YOUTUBE.name) if campaign.is_active(now) else None
             if youtube is not None:
                 topics.update(topic_for_channel(channel) for channel in youtube.accounts)
         return topics
 
     def run(self) -> dict[str, Any]:
-        now = self._clock()
+        now = self.clock()
         wanted = self.wanted(now)
-        known = {s.topic: s for s in self._store.all()}
+        known = {s.topic: s for s in self.store.all()}
         subscribed: list[str] = []
         unsubscribed: list[str] = []
         failed: list[dict[str, Any]] = []
@@ -103,19 +94,19 @@ class SubscriptionService:
     def _ask(
         self, mode: str, topic: str, now: datetime, *, done: list[str], failed: list[dict[str, Any]]
     ) -> None:
-        self._store.request(topic, mode, now.isoformat())
+        self.store.request(topic, mode, now.isoformat())
         form = {
             "hub.mode": mode,
             "hub.topic": topic,
-            "hub.callback": self._callback_url,
+            "hub.callback": self.callback_url,
             "hub.verify": "async",
         }
         if mode == "subscribe":
-            form["hub.secret"] = hub_secret_for(topic, self._hub_secret_key())
+            form["hub.secret"] = hub_secret_for(topic, self.hub_secret_key())
             form["hub.lease_seconds"] = str(LEASE_SECONDS)
         call = f"hub {mode}"
         try:
-            self._hub.post_form(self._hub_url, form, call=call)
+            self.hub.post_form(self.hub_url, form, call=call)
         except PullError as error:
             why = {
                 "topic": topic,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Protocol
 
 from chalicelib.domain.access import Action, Principal, require
@@ -16,46 +17,37 @@ class Job(Protocol):
     def run(self) -> dict[str, Any]: ...
 
 
+@dataclass(frozen=True, slots=True)
 class SummaryService:
-    def __init__(
-        self,
-        authorised: Callable[[str | None, str, Action], Campaign],
-        authenticate: Callable[[str | None], Principal],
-        publishing: Callable[[], PublishingService],
-        pulling: Callable[[Callable[[], float]], Job],  # the pull job of one invocation
-        subscribing: Callable[[], SubscriptionService],
-        *,
-        radar: Callable[[], Any] | None = None,
-        moderation: Callable[[], Any] | None = None,
-    ) -> None:
-        self._radar = radar
-        self._moderation = moderation
-        self._authorised = authorised
-        self._authenticate = authenticate
-        self._publishing = publishing
-        self._pulling = pulling
-        self._subscribing = subscribing
+    authorised: Callable[[str | None, str, Action], Campaign]
+    authenticate: Callable[[str | None], Principal]
+    publishing: Callable[[], PublishingService]
+    pulling: Callable[[Callable[[], float]], Job]  # the pull job of one invocation
+    subscribing: Callable[[], SubscriptionService]
+    _: KW_ONLY
+    radar: Callable[[], Any] | None = None
+    moderation: Callable[[], Any] | None = None
 
     def publish(self, bearer: str | None, campaign_id: str) -> dict[str, Any]:
-        campaign = self._authorised(bearer, campaign_id, Action.PUBLISH)
-        return self._publishing().publish_now(campaign)
+        campaign = self.authorised(bearer, campaign_id, Action.PUBLISH)
+        return self.publishing().publish_now(campaign)
 
     def links(self, bearer: str | None, campaign_id: str, expires_in: str | None) -> dict[str, Any]:
-        campaign = self._authorised(bearer, campaign_id, Action.LINKS)
-        return self._publishing().links(campaign, expires_in)
+        campaign = self.authorised(bearer, campaign_id, Action.LINKS)
+        return self.publishing().links(campaign, expires_in)
 
     def run_job(self, bearer: str | None, job: str, seconds_left: Callable[[], float]) -> dict[str, Any]:
-        require(self._authenticate(bearer), Action.RUN_JOBS)
+        require(self.authenticate(bearer), Action.RUN_JOBS)
         if job == "publish":
-            return {"job": job, **self._publishing().publish_due()}
+            return {"job": job, **self.publishing().publish_due()}
         if job == "pull":
-            return {"job": job, **self._pulling(seconds_left).run()}
+            return {"job": job, **self.pulling(seconds_left).run()}
         if job == "renew-subscriptions":
-            return {"job": job, **self._subscribing().run()}
-        if job == "radar" and self._radar is not None:
-            return {"job": job, **self._radar().run(report=True)}
-        if job == "moderation" and self._moderation is not None:
-            return {"job": job, **self._moderation().run()}
+            return {"job": job, **self.subscribing().run()}
+        if job == "radar" and self.radar is not None:
+            return {"job": job, **self.radar().run(report=True)}
+        if job == "moderation" and self.moderation is not None:
+            return {"job": job, **self.moderation().run()}
         raise NotFound(
             f"No job named {job!r} here; jobs: publish, pull, renew-subscriptions, radar, moderation."
         )

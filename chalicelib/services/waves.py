@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import urlencode
@@ -95,28 +95,22 @@ class Subject:
     platform: str
 
 
+@dataclass(slots=True, kw_only=True)
 class WaveService:
-    def __init__(
-        self,
-        *,
-        store: ModerationStore,
-        owners: Callable[[], Iterable[Owner]],
-        campaigns: Callable[[], Iterable[CampaignTracking]],
-        alerts: Alerts,
-        publish_alert: Callable[[], Callable[[dict[str, Any]], None]],
-        clock: Callable[[], datetime],
-        report_link: Callable[[str, date], str],
-    ) -> None:
-        self._store = store
-        self._owners = owners
-        self._campaigns = campaigns
-        self._alerts = alerts
-        self._clock = clock
-        self._report_link = report_link
-        self._publisher = AlertPublisher(alerts, publish_alert, clock)
+    store: ModerationStore
+    owners: Callable[[], Iterable[Owner]]
+    campaigns: Callable[[], Iterable[CampaignTracking]]
+    alerts: Alerts
+    publish_alert: InitVar[Callable[[], Callable[[dict[str, Any]], None]]]
+    clock: Callable[[], datetime]
+    report_link: Callable[[str, date], str]
+    _publisher: AlertPublisher = field(init=False)
+
+    def __post_init__(self, publish_alert: Callable[[], Callable[[dict[str, Any]], None]]) -> None:
+        self._publisher = AlertPublisher(self.alerts, publish_alert, self.clock)
 
     def run(self) -> dict[str, Any]:
-        now = self._clock()
+        now = self.clock()
         last = hour_start(now - SETTLE) - HOUR
         keys = self._keys(last)
         done: dict[str, Any] = {"evaluated": 0, "started": [], "ended": [], "retried": []}
@@ -132,7 +126,7 @@ class WaveService:
 
     def _keys(self, last: datetime) -> dict[Subject, set[str]]:
         """Each (label, artist or account, platform) to evaluate, with the accounts it sums."""
-        owners = [o for o in self._owners() if not o.released]
+        owners = [o for o in self.owners() if not o.released]
         owner_of = {o.key: o for o in owners}
         artist_accounts: dict[tuple[str, str], set[str]] = defaultdict(set)
         for owner in owners:
@@ -140,7 +134,7 @@ class WaveService:
         active: set[tuple[str, str]] = set()
         day = (last - ACTIVE_LOOKBACK).date()
         while day <= last.date():
-            active.update(self._store.active_accounts(day))
+            active.update(self.store.active_accounts(day))
             day += timedelta(days=1)
         tracking: dict[tuple[str, str], set[str]] | None = None
         keys: dict[Subject, set[str]] = {}
@@ -151,10 +145,10 @@ class WaveService:
                 keys[subject] = artist_accounts[(held.artist_id, platform)]
                 continue
             if tracking is None:
-                tracking = tracking_labels(self._campaigns())
+                tracking = tracking_labels(self.campaigns())
             for label in sorted(tracking.get((platform, account), ())):
                 keys[Subject(label, f"account:{account}", platform)] = {account}
-        for label, platform, name in self._store.live_keys():
+        for label, platform, name in self.store.live_keys():
             subject = Subject(label, name, platform)
             if subject not in keys:
                 kind, _, ident = name.partition(":")
@@ -164,7 +158,7 @@ class WaveService:
     def _evaluate(
         self, subject: Subject, accounts: set[str], last: datetime, now: datetime
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        state = self._store.state(subject.label, subject.platform, subject.subject)
+        state = self.store.state(subject.label, subject.platform, subject.subject)
         first = state.through + HOUR if state.through is not None else last - FIRST_LOOKBACK + HOUR
         if first > last:
             return [], []
@@ -172,7 +166,7 @@ class WaveService:
         counts: dict[datetime, int] = defaultdict(int)
         categories: dict[datetime, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for account in sorted(accounts):
-            for hour in self._store.abusive_hours(subject.platform, account, earliest, last):
+            for hour in self.store.abusive_hours(subject.platform, account, earliest, last):
                 counts[hour.hour] += hour.abusive
                 for category, n in hour.categories.items():
                     categories[hour.hour][category] += n
@@ -198,19 +192,17 @@ class WaveService:
                 "quiet_hours": live.quiet_hours,
                 "by_category": (live_state or {}).get("by_category", {}),
             }
-        self._store.save_state(subject.label, subject.platform, subject.subject, WaveState(last, live_json))
+        self.store.save_state(subject.label, subject.platform, subject.subject, WaveState(last, live_json))
         return starts, ends
 
     def _started(
         self, subject: Subject, change: WaveChange, by_category: dict[str, int], now: datetime
     ) -> dict[str, Any]:
         """Record the wave, then claim its alert; only the claiming run publishes."""
-        self._store.put_wave(
-            WaveRecord(
-                label=subject.label,
-                wave_id=change.wave_id,
-                subject=subject.subject,
-                platform=subject.platform,
+        self.store.put_wave(
+            _wave(
+                subject,
+                change.wave_id,
                 started_at=change.hour,
                 abusive=change.abusive,
                 by_category=by_category,
@@ -223,12 +215,12 @@ class WaveService:
             "started_at": change.hour.isoformat().replace("+00:00", "Z"),
             "abusive": change.abusive,
             "by_category": by_category,
-            "report": self._report_link(subject.label, change.hour.date()),
+            "report": self.report_link(subject.label, change.hour.date()),
         }
         if kind == "account":
             payload["account_id"] = ident
         alert = Alert(ABUSE_WAVE, subject.label, change.wave_id, payload, now)
-        claimed = self._alerts.claim(alert)
+        claimed = self.alerts.claim(alert)
         if claimed:
             self._publisher.publish(alert)
         return {
@@ -240,12 +232,10 @@ class WaveService:
 
     def _ended(self, subject: Subject, change: WaveChange, live: dict[str, Any]) -> dict[str, Any]:
         started = live.get("started_at")
-        self._store.put_wave(
-            WaveRecord(
-                label=subject.label,
-                wave_id=change.wave_id,
-                subject=subject.subject,
-                platform=subject.platform,
+        self.store.put_wave(
+            _wave(
+                subject,
+                change.wave_id,
                 started_at=datetime.fromisoformat(started) if started else change.hour,
                 abusive=int(live.get("abusive", 0)),
                 by_category=dict(live.get("by_category", {})),
@@ -253,6 +243,13 @@ class WaveService:
             )
         )
         return {"wave_id": change.wave_id, "label": subject.label, "platform": subject.platform}
+
+
+def _wave(subject: Subject, wave_id: str, **span: Any) -> WaveRecord:
+    """The record of `subject`'s wave `wave_id`; `span`: its start, end and counts."""
+    return WaveRecord(
+        label=subject.label, wave_id=wave_id, subject=subject.subject, platform=subject.platform, **span
+    )
 
 
 def _live(key: WaveKey, state: dict[str, Any]) -> LiveWave:

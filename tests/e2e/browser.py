@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Request, sync_playwright
 
 from infra.local.harness import ROOT
@@ -144,10 +145,35 @@ def problems_of_a_presigned_page(
     return problems + ([] if screenshot(name, device).stat().st_size > 0 else ["an empty screenshot"])
 
 
-def overflow_problems(seen: Visit, device: str) -> list[str]:
-    """At any width: a document wider than the viewport, or an element wider than its box."""
-    problems = [] if seen.measures["scrollWidth"] <= WIDTHS[device][0] else [f"scrolls: {seen.measures}"]
+def report_page_problems(seen: Visit, device: str, name: str, title_with: str) -> list[str]:
+    """A label's report page: what `problems_of_a_presigned_page` finds and, at any width, a document
+    wider than the viewport or an element wider than its box (hostile or long text included)."""
+    problems = problems_of_a_presigned_page(seen, device, name, title_with)
+    if seen.measures["scrollWidth"] > WIDTHS[device][0]:
+        problems.append(f"scrolls: {seen.measures}")
     return problems + [f"overflows: {element}" for element in seen.measures["overflowing"]]
+
+
+def visits_fixture(link_fixture: str, name: str) -> Any:
+    """A module fixture: the page behind the fixture `link_fixture` visited at every width, shots named
+    after `name`."""
+
+    @pytest.fixture(scope="module")
+    def visits(request: pytest.FixtureRequest) -> dict[str, Visit]:
+        return visit_at_every_width(request.getfixturevalue(link_fixture), name)
+
+    return visits
+
+
+def renders_cleanly(name: str, title_with: str) -> Any:
+    """A test: the report page `name` (from the module's `visits` fixture) has no `report_page_problems`
+    at each width; `title_with` is text its title keeps (a page whose script ran could change it)."""
+
+    @pytest.mark.parametrize("device", list(WIDTHS))
+    def test(visits: dict[str, Visit], device: str) -> None:
+        assert report_page_problems(visits[device], device, name, title_with) == []
+
+    return test
 
 
 def served_page(link: str) -> str:

@@ -13,13 +13,7 @@ import pytest
 
 from chalicelib.domain.consumption.ids import upc_check_digit
 from infra.local.harness import LocalStack, api, http
-from tests.e2e.browser import (
-    WIDTHS,
-    Visit,
-    overflow_problems,
-    problems_of_a_presigned_page,
-    visit_at_every_width,
-)
+from tests.e2e.browser import Visit, renders_cleanly, visits_fixture
 
 pytestmark = pytest.mark.e2e
 
@@ -95,18 +89,10 @@ def consumption_link(local_stack: LocalStack) -> str:
     return html
 
 
-@pytest.fixture(scope="module")
-def visits(consumption_link: str) -> dict[str, Visit]:
-    return visit_at_every_width(consumption_link, "consumption")
+visits = visits_fixture("consumption_link", "consumption")
 
 
-@pytest.mark.parametrize("device", list(WIDTHS))
-def test_the_consumption_report_renders_cleanly_in_chromium(visits: dict[str, Visit], device: str) -> None:
-    seen = visits[device]
-    assert (
-        problems_of_a_presigned_page(seen, device, "consumption", LABEL) + overflow_problems(seen, device)
-        == []
-    )
+test_the_consumption_report_renders_cleanly_in_chromium = renders_cleanly("consumption", LABEL)
 
 
 def test_the_report_shows_each_release_with_its_weeks(visits: dict[str, Visit]) -> None:

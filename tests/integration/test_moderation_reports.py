@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -14,32 +13,19 @@ from urllib.parse import parse_qs, urlparse
 import boto3
 import pytest
 
-import app as app_module
 from chalicelib.adapters.moderation_reports import DynamoModerationReports
 from chalicelib.domain.events import keyed_pseudonymiser
 from chalicelib.domain.moderation.report import pseudonym
 from infra.local import senders as payloads
 from infra.local.senders import Senders
 from tests.integration.conftest import Stack
-from tests.integration.function_url_client import front_doors
-from tests.integration.management_client import Api, Callers, artist_body, body_of, callers, unique_digits
+from tests.integration.management_client import Api, Callers, artist_body, body_of, unique_digits
 from tests.integration.webhook_client import consume, send
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 AT = NOW - timedelta(minutes=5)  # today (UTC), a few minutes ago
 DAY = AT.date().isoformat()
 ABUSE = "sale p.d"
-
-
-@pytest.fixture
-def api(stack: Stack) -> Iterator[Api]:
-    with front_doors(app_module.app) as client:
-        yield Api(client)
-
-
-@pytest.fixture
-def who(api: Api, stack: Stack) -> Callers:
-    return callers(api, stack.secrets["ADMIN_TOKEN"])
 
 
 def comment(post: str, author: str, text: str) -> dict[str, Any]:

@@ -59,16 +59,11 @@ class FakeRoster:
         artists = {a: self.artist.artist.label for a in artist_ids if self.artist is not None}
         return RosterView(artists, {k: self.owners[k] for k in accounts if k in self.owners})
 
-    def commit(
-        self,
-        artist: RegisteredArtist,
-        *,
-        version: int | None,
-        claim: Iterable[AccountKey],
-        release: Iterable[AccountKey],
-        now: datetime,
-    ) -> int:
-        self.commits.append({"version": version, "claim": set(claim), "release": set(release)})
+    def commit(self, artist: RegisteredArtist, **write: Any) -> int:
+        version = write["version"]
+        self.commits.append(
+            {"version": version, "claim": set(write["claim"]), "release": set(write["release"])}
+        )
         if len(self.commits) <= self.contended:
             raise Contended("lost")
         return 1 if version is None else version + 1

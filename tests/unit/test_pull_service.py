@@ -46,20 +46,11 @@ class FakeStore:
     def save(self, snapshots: Any) -> None:
         self.saved.extend(snapshots)
 
-    def record_pull(
-        self,
-        platform: str,
-        at: datetime,
-        error: str | None,
-        *,
-        reached: bool = True,
-        written_at: datetime | None = None,
-        kind: str | None = None,
-    ) -> None:
+    def record_pull(self, platform: str, at: datetime, error: str | None, **outcome: Any) -> None:
         self.pulls[platform] = error
-        self.reached[platform] = reached
-        self.written_at[platform] = written_at
-        self.kinds[platform] = kind
+        self.reached[platform] = outcome.get("reached", True)  # the store's defaults
+        self.written_at[platform] = outcome.get("written_at")
+        self.kinds[platform] = outcome.get("kind")
 
     def load_progress(self, platform: str) -> dict[str, Any]:
         return dict(self.progress.get(platform, {}))

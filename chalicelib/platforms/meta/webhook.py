@@ -11,20 +11,17 @@ import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from chalicelib.domain.events import (
-    Delivery,
-    EngagementEvent,
-    Normalized,
-    Pseudonymiser,
-    parse_iso8601,
-    utc_from_unix,
-)
+from chalicelib.domain.events import EngagementEvent, Normalized, parse_iso8601, utc_from_unix
 from chalicelib.domain.webhooks import WebhookRequest, is_utf8, lenient_utf8, require_equal
 from chalicelib.errors import Forbidden, ValidationFailed
 from chalicelib.platforms._json import Json, as_id, as_object, as_str, decode, user_text
 from chalicelib.platforms._webhook import EventContext, query_handshake, signed_delivery
 from chalicelib.platforms.capabilities import WebhookHandler
+
+if TYPE_CHECKING:
+    from chalicelib.domain.events import Delivery, Pseudonymiser
 
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})
 SIGNATURE_HEADER = "x-hub-signature-256"

@@ -25,18 +25,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, NoReturn
 
-from chalicelib.pulls import errors
+from chalicelib.pulls import errors, reading
 from chalicelib.pulls.http import PlatformHttp, endpoint_of
-from chalicelib.pulls.reading import (
-    Item,
-    batch_items,
-    chunks,
-    list_field,
-    mapping,
-    object_body,
-    unique,
-    well_formed,
-)
 from chalicelib.pulls.snapshots import PullResult, Snapshot
 
 PLATFORM = "tiktok"
@@ -99,25 +89,25 @@ class TikTokDisplay:
 
     def videos(self, open_id: str, ids: Iterable[str], now: datetime) -> PullResult:
         """views, likes, comments and shares of each video of the account `open_id`."""
-        valid, missing = well_formed(ids, _VIDEO_ID)
+        valid, missing = reading.well_formed(ids, _VIDEO_ID)
         snapshots: list[Snapshot] = []
         if open_id not in self._tokens:
             for video_id in valid:
-                video = Item(PLATFORM, "content", video_id, now)
+                video = reading.Item(PLATFORM, "content", video_id, now)
                 snapshots.extend(video.unavailable(metric, NO_CREDENTIAL) for metric, _ in VIDEO_METRICS)
             return PullResult(tuple(snapshots), (), tuple(missing), errors.NoCredentials(TOKENS_VARIABLE))
         url = f"{self._base}/video/query/"
-        batches = chunks(valid, BATCH_SIZE)
+        batches = reading.chunks(valid, BATCH_SIZE)
         for index, batch in enumerate(batches):
             try:
                 data = self._authorized(open_id, now, self._video_query(url, batch), endpoint_of("POST", url))
-                videos = list_field(data, "videos", f"{PLATFORM} video/query")
+                videos = reading.list_field(data, "videos", f"{PLATFORM} video/query")
             except errors.PullError as error:
                 later = [item_id for rest in batches[index:] for item_id in rest]
                 return PullResult(tuple(snapshots), tuple(later), tuple(missing), error)
             seen: set[str] = set()
-            for video_id, fields in batch_items(videos, batch, seen, _as_id):
-                video = Item(PLATFORM, "content", video_id, now)
+            for video_id, fields in reading.batch_items(videos, batch, seen, _as_id):
+                video = reading.Item(PLATFORM, "content", video_id, now)
                 snapshots.extend(video.count(metric, fields, name) for metric, name in VIDEO_METRICS)
             missing.extend(item_id for item_id in batch if item_id not in seen)
         return PullResult(tuple(snapshots), (), tuple(missing), None)
@@ -132,12 +122,12 @@ class TikTokDisplay:
 
     def users(self, open_ids: Iterable[str], now: datetime) -> PullResult:
         """followers of each account, each read with its own token."""
-        wanted = unique(open_ids)
+        wanted = reading.unique(open_ids)
         snapshots: list[Snapshot] = []
         refusal: errors.PullError | None = None
         url = f"{self._base}/user/info/"
         for position, open_id in enumerate(wanted):
-            account = Item(PLATFORM, "account", open_id, now)
+            account = reading.Item(PLATFORM, "account", open_id, now)
             if open_id not in self._tokens:
                 snapshots.append(account.unavailable("followers", NO_CREDENTIAL))
                 refusal = refusal or errors.NoCredentials(TOKENS_VARIABLE)
@@ -159,7 +149,7 @@ class TikTokDisplay:
                 continue
             except errors.PullError as error:
                 return PullResult(tuple(snapshots), tuple(wanted[position:]), (), error)
-            user = mapping(data.get("user"))
+            user = reading.mapping(data.get("user"))
             snapshots.append(account.count("followers", user, "follower_count"))
         return PullResult(tuple(snapshots), (), (), refusal)
 
@@ -195,11 +185,11 @@ def _refused_as_unauthorized(request: Callable[[str], Any], token: str) -> Any:
 
 def _unwrap(body: Any, now: datetime, endpoint: str) -> dict[str, object]:
     """TikTok's envelope: `data` when `error.code` is "ok", else the failure the code names."""
-    envelope = object_body(body, PLATFORM)
+    envelope = reading.object_body(body, PLATFORM)
     error = envelope.get("error")
-    code = mapping(error).get("code", "ok") if error is not None else "ok"
+    code = reading.mapping(error).get("code", "ok") if error is not None else "ok"
     if code != "ok":
-        _raise_code(mapping(error), now, endpoint)
+        _raise_code(reading.mapping(error), now, endpoint)
     data = envelope.get("data")
     if not isinstance(data, dict):
         raise errors.MalformedResponse(

@@ -21,14 +21,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from chalicelib.domain.events import (
-    Delivery,
-    EngagementEvent,
-    Normalized,
-    Pseudonymiser,
-    parse_iso8601,
-    utc_from_unix,
-)
+from chalicelib.domain.events import EngagementEvent, Normalized, parse_iso8601, utc_from_unix
 from chalicelib.domain.webhooks import WebhookRequest, require_equal
 from chalicelib.errors import ValidationFailed
 from chalicelib.platforms._json import Json, as_id, as_object, decode, user_text
@@ -36,6 +29,7 @@ from chalicelib.platforms._webhook import EventContext, query_handshake, signed_
 from chalicelib.platforms.capabilities import WebhookHandler
 
 if TYPE_CHECKING:
+    from chalicelib.domain.events import Delivery, Pseudonymiser
     from chalicelib.domain.secrets import Secrets
 
 MEDIA_TYPES: frozenset[str] = frozenset({"application/json"})

@@ -18,20 +18,15 @@ from typing import TYPE_CHECKING, Literal
 
 from defusedxml import ElementTree as SafeElementTree
 
-from chalicelib.domain.events import (
-    Delivery,
-    EngagementEvent,
-    Normalized,
-    Pseudonymiser,
-    event_id,
-    parse_iso8601,
-)
+from chalicelib.domain.events import EngagementEvent, Normalized, event_id, parse_iso8601
 from chalicelib.domain.webhooks import Challenge, WebhookRequest, is_utf8
 from chalicelib.errors import InvalidSignature, NotFound, ValidationFailed
 from chalicelib.platforms.capabilities import WebhookContext, WebhookHandler
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
+
+    from chalicelib.domain.events import Delivery, Pseudonymiser
 
 PLATFORM = "youtube"
 MEDIA_TYPES: frozenset[str] = frozenset({"application/atom+xml", "application/xml", "text/xml"})

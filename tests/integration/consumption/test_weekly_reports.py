@@ -15,7 +15,7 @@ import pytest
 from chalicelib import wiring
 from chalicelib.domain.consumption.weekly import chart_week_at
 from tests.integration.management_client import Api, Callers, body_of
-from tests.integration.test_consumption_api import HEADER, imported, token
+from tests.integration.test_consumption_api import HEADER, imported
 
 TODAY = datetime.now(UTC).date()
 
@@ -28,7 +28,7 @@ def report_rows(isrc: str, per_day: int) -> bytes:
 
 
 def publish(api: Api, who: Callers) -> dict[str, Any]:
-    answer = api.call("POST", "/admin/jobs/publish", token(who, "admin"))
+    answer = api.call("POST", "/admin/jobs/publish", who.token("admin"))
     assert answer.status_code == 200, answer.body
     result: dict[str, Any] = body_of(answer)
     return result
@@ -108,7 +108,7 @@ def test_any_role_of_the_label_gets_presigned_links(
     api: Api, who: Callers, release: dict[str, Any], caller: str
 ) -> None:
     publish(api, who)
-    answer = api.call("GET", f"/consumption/links?label={who.label}&expires_in=600", token(who, caller))
+    answer = api.call("GET", f"/consumption/links?label={who.label}&expires_in=600", who.token(caller))
     assert answer.status_code == 200, answer.body
     links = body_of(answer)
     assert f"consumption/{who.label}/consumption.html" in links["html"]
@@ -123,14 +123,14 @@ def test_another_labels_token_finds_no_such_label(
     api: Api, who: Callers, release: dict[str, Any], caller: str
 ) -> None:
     publish(api, who)
-    answer = api.call("GET", f"/consumption/links?label={who.label}", token(who, caller))
+    answer = api.call("GET", f"/consumption/links?label={who.label}", who.token(caller))
     # Contract section 4: a label outside the token's scope answers as if it did not exist
     assert answer.status_code == 404
     assert body_of(answer)["error"]["message"] == "No such label."
 
 
 def test_before_its_first_report_a_label_has_no_links(api: Api, who: Callers) -> None:
-    answer = api.call("GET", f"/consumption/links?label={who.label}", token(who, "viewer"))
+    answer = api.call("GET", f"/consumption/links?label={who.label}", who.token("viewer"))
     assert answer.status_code == 404
     assert "publish job" in body_of(answer)["error"]["message"]
 
@@ -139,4 +139,4 @@ def test_before_its_first_report_a_label_has_no_links(api: Api, who: Callers) ->
     ("query", "status"), [("", 400), ("?label=x&expires_in=59", 400), ("?label=Not%20a%20slug", 404)]
 )
 def test_a_bad_query_is_refused(api: Api, who: Callers, query: str, status: int) -> None:
-    assert api.call("GET", f"/consumption/links{query}", token(who, "admin")).status_code == status
+    assert api.call("GET", f"/consumption/links{query}", who.token("admin")).status_code == status

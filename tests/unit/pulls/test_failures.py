@@ -17,9 +17,9 @@ from chalicelib.platforms.youtube.api import YouTubeStats
 from chalicelib.pulls import errors
 from chalicelib.pulls.budget import UnitBudget
 from chalicelib.pulls.failures import describe, describe_pull, error_kind
-from chalicelib.pulls.tokens import MemoryTokenCache
+from chalicelib.pulls.snapshots import PullResult
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
-from tests.unit.pulls.conftest import FakeTime, MakeHttp
+from tests.unit.pulls.conftest import FakeTime, MakeHttp, client_credentials_api
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 API_KEY = "AIzaSy-failure-sentence-key"
@@ -31,6 +31,24 @@ def failure_of(call: Callable[[], object]) -> errors.PullError:
     with pytest.raises(errors.PullError) as raised:
         call()
     return raised.value
+
+
+def sentence_of(result: PullResult, platform: str) -> str:
+    """The sentence a pull that stopped on an error leaves."""
+    assert result.error is not None
+    return describe_pull(result.error, platform)
+
+
+def youtube_error(status: int, reason: str) -> Reply:
+    """An error as the YouTube Data API answers it, with its own reason."""
+    return Reply(status, {}, {"error": {"code": status, "errors": [{"reason": reason}]}})
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def test_missing_credentials_are_exactly_the_contracts_sentence() -> None:
@@ -57,8 +75,7 @@ def test_an_http_status_names_the_status_its_reason_and_the_request(
     platform_server: PlatformServer, make_http: MakeHttp
 ) -> None:
     # given YouTube refusing a request as malformed, with its own reason
-    body = {"error": {"code": 400, "errors": [{"reason": "badRequest"}]}}
-    platform_server.reply("/youtube/v3/videos", Reply(400, {}, body))
+    platform_server.reply("/youtube/v3/videos", youtube_error(400, "badRequest"))
     # when the call fails
     error = failure_of(
         lambda: make_http().get_json(f"{platform_server.base_url}/youtube/v3/videos", {"key": API_KEY})
@@ -95,10 +112,8 @@ def test_deezers_own_error_in_a_200_names_its_code_type_and_message(
     platform_server.reply("/artist/28", Reply(200, {}, error))
     # when the artist is pulled
     client = Deezer(make_http(), platform_server.base_url, clock=fake_time.clock, sleep=fake_time.sleep)
-    result = client.artists(["28"], NOW)
     # then its own error is named, not lost behind the 200
-    assert result.error is not None
-    assert describe_pull(result.error, "deezer") == (
+    assert sentence_of(client.artists(["28"], NOW), "deezer") == (
         "Deezer answered HTTP 200 with its own error 500 (ParameterException: Wrong parameter)"
         " to GET /artist/28."
     )
@@ -113,9 +128,8 @@ def test_deezers_quota_error_is_a_rate_limit_with_the_next_try(
         make_http(), platform_server.base_url, clock=fake_time.clock, sleep=fake_time.sleep, quota_retries=0
     )
     result = client.artists(["27"], NOW)
-    assert result.error is not None
     next_try = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(fake_time.now + 5))
-    assert describe_pull(result.error, "deezer") == (
+    assert sentence_of(result, "deezer") == (
         "Deezer rate-limited the tracker: it answered HTTP 200 with its own error 4 (Exception: Quota limit"
         f" exceeded) to GET /artist/27. Next try after {next_try}."
     )
@@ -127,20 +141,11 @@ def test_a_refusal_says_what_it_means_for_the_counters(
     # given a Spotify app without extended quota
     platform_server.reply("/api/token", Reply(200, {}, {"access_token": "t", "expires_in": 3600}))
     platform_server.handle("/v1/artists", lambda request: Reply(403, {}, {"error": {"status": 403}}))
-    client = Spotify(
-        make_http(),
-        f"{platform_server.base_url}/v1",
-        platform_server.base_url,
-        "app",
-        "secret",
-        MemoryTokenCache(),
-        clock=fake_time.clock,
+    client = client_credentials_api(
+        Spotify, platform_server, make_http, fake_time, ("app", "secret"), api_path="/v1"
     )
-    # when an artist is pulled
-    result = client.artists(["0TnOYISbd1XYRBk9myaseg"], NOW)
-    # then the sentence is a refusal, with its consequence
-    assert result.error is not None
-    assert describe_pull(result.error, "spotify") == (
+    # when an artist is pulled, then the sentence is a refusal, with its consequence
+    assert sentence_of(client.artists(["0TnOYISbd1XYRBk9myaseg"], NOW), "spotify") == (
         "Spotify refused the request: it answered HTTP 403 (Forbidden) to GET /v1/artists."
         " Apps without extended quota get no follower counts or popularity from Spotify."
     )
@@ -151,9 +156,7 @@ def test_a_budget_spent_on_our_side_names_the_budget(
 ) -> None:
     budget = UnitBudget.youtube(reserve=10, daily_limit=10)
     client = YouTubeStats(make_http(), f"{platform_server.base_url}/youtube/v3", API_KEY, budget)
-    result = client.videos(["dQw4w9WgXcQ"], NOW)
-    assert result.error is not None
-    assert describe_pull(result.error, "youtube") == (
+    assert sentence_of(client.videos(["dQw4w9WgXcQ"], NOW), "youtube") == (
         "YouTube's daily budget is spent: the Data API quota of 10 units a day (Pacific time) is used"
         f" down to the tracker's reserve of 10. {ITEMS_LEFT}"
     )
@@ -162,14 +165,11 @@ def test_a_budget_spent_on_our_side_names_the_budget(
 def test_youtubes_quota_exceeded_is_a_spent_budget(
     platform_server: PlatformServer, make_http: MakeHttp
 ) -> None:
-    body = {"error": {"code": 403, "errors": [{"reason": "quotaExceeded"}]}}
-    platform_server.reply("/youtube/v3/videos", Reply(403, {}, body))
+    platform_server.reply("/youtube/v3/videos", youtube_error(403, "quotaExceeded"))
     client = YouTubeStats(
         make_http(), f"{platform_server.base_url}/youtube/v3", API_KEY, UnitBudget.youtube(reserve=0)
     )
-    result = client.videos(["dQw4w9WgXcQ"], NOW)
-    assert result.error is not None
-    assert describe_pull(result.error, "youtube") == (
+    assert sentence_of(client.videos(["dQw4w9WgXcQ"], NOW), "youtube") == (
         f"YouTube's daily budget is spent: it answered HTTP 403 (quotaExceeded) to GET /youtube/v3/videos."
         f" {ITEMS_LEFT}"
     )
@@ -177,9 +177,7 @@ def test_youtubes_quota_exceeded_is_a_spent_budget(
 
 def test_xs_read_cap_names_its_variable(platform_server: PlatformServer, make_http: MakeHttp) -> None:
     client = XMetrics(make_http(), f"{platform_server.base_url}/2", "token", UnitBudget.x_reads(0))
-    result = client.tweets(["1790000000000000001"], NOW)
-    assert result.error is not None
-    assert describe_pull(result.error, "x") == (
+    assert sentence_of(client.tweets(["1790000000000000001"], NOW), "x") == (
         "X's daily budget is spent: the label's cap of 0 X reads a day (X_READS_PER_DAY) is reached."
         f" {ITEMS_LEFT}"
     )
@@ -215,9 +213,7 @@ def test_a_timeout_names_the_time_waited(platform_server: PlatformServer, make_h
 
 
 def test_an_unreachable_platform_names_the_network_failure(make_http: MakeHttp) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()
     error = failure_of(lambda: make_http(max_attempts=2).get_json(f"http://127.0.0.1:{port}/artist/27"))
     assert describe_pull(error, "deezer") == (
         "Deezer could not be reached (NewConnectionError) at GET /artist/27 after 2 attempts."
@@ -227,9 +223,7 @@ def test_an_unreachable_platform_names_the_network_failure(make_http: MakeHttp) 
 
 def test_a_network_failure_whose_next_try_is_too_far_still_names_it(make_http: MakeHttp) -> None:
     # given a refused connection, and a call that may not wait for a second attempt
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()
     http = make_http(max_attempts=3, max_wait_seconds=0.0)
     # when it gives up before its attempts run out
     error = failure_of(lambda: http.get_json(f"http://127.0.0.1:{port}/artist/27"))

@@ -64,6 +64,12 @@ def echo(fields: Callable[[str], Mapping[str, object]] = lambda item_id: POST) -
     return answer
 
 
+def graph_answering(server: PlatformServer, make_http: MakeHttp, fields: Mapping[str, object]) -> MetaGraph:
+    """A client of Graph answering every requested id with the same fields."""
+    server.handle(ROOT, echo(lambda item_id: fields))
+    return client(server, make_http)
+
+
 def client(server: PlatformServer, make_http: MakeHttp) -> MetaGraph:
     return MetaGraph(make_http(), f"{server.base_url}/v22.0", TOKEN)
 
@@ -131,33 +137,47 @@ def test_a_post_without_shares_reports_them_unavailable(
     assert (shares.value, shares.unavailable) == (None, NO_SHARES)
 
 
-def test_page_followers(platform_server: PlatformServer, make_http: MakeHttp) -> None:
-    # given a Page
-    platform_server.handle(ROOT, echo(lambda item_id: {"followers_count": 5400, "fan_count": 5100}))
-    # when it is pulled
-    result = client(platform_server, make_http).facebook_pages(["105"], NOW)
-    # then followers_count is its followers, an account metric
+@pytest.mark.parametrize(
+    ("pull", "answer", "platform", "fields"),
+    [
+        ("facebook_pages", {"followers_count": 5400, "fan_count": 5100}, "facebook", PAGE_FIELDS),
+        ("instagram_accounts", {"followers_count": 5400}, "instagram", IG_ACCOUNT_FIELDS),
+    ],
+)
+def test_an_accounts_followers_count_is_its_followers(
+    platform_server: PlatformServer,
+    make_http: MakeHttp,
+    pull: str,
+    answer: dict[str, int],
+    platform: str,
+    fields: str,
+) -> None:
+    # given a Page or an Instagram professional account, when it is pulled
+    result = getattr(graph_answering(platform_server, make_http, answer), pull)(["17841400000000000"], NOW)
+    # then followers_count is its followers, an account metric, asked for with the account's fields
     (followers,) = result.snapshots
-    assert (followers.item_kind, followers.metric, followers.value) == ("account", "followers", 5400.0)
-    assert platform_server.requests[0].param("fields") == PAGE_FIELDS
+    assert (followers.platform, followers.item_kind, followers.metric, followers.value) == (
+        platform,
+        "account",
+        "followers",
+        5400.0,
+    )
+    assert platform_server.requests[0].param("fields") == fields
 
 
 def test_a_page_without_followers_count_falls_back_to_fan_count(
     platform_server: PlatformServer, make_http: MakeHttp
 ) -> None:
-    # given a Page Graph answers with fan_count only
-    platform_server.handle(ROOT, echo(lambda item_id: {"fan_count": 5100}))
-    # when it is pulled
-    result = client(platform_server, make_http).facebook_pages(["105"], NOW)
+    # given a Page Graph answers with fan_count only, when it is pulled
+    result = graph_answering(platform_server, make_http, {"fan_count": 5100}).facebook_pages(["105"], NOW)
     # then its fans are its followers
     assert values(result.snapshots, "105") == {"followers": 5100.0}
 
 
 def test_instagram_media_likes_and_comments(platform_server: PlatformServer, make_http: MakeHttp) -> None:
-    # given an Instagram media
-    platform_server.handle(ROOT, echo(lambda item_id: {"like_count": 88, "comments_count": 6}))
-    # when it is pulled
-    result = client(platform_server, make_http).instagram_media(["17895695668004550"], NOW)
+    # given an Instagram media, when it is pulled
+    graph = graph_answering(platform_server, make_http, {"like_count": 88, "comments_count": 6})
+    result = graph.instagram_media(["17895695668004550"], NOW)
     # then likes and comments are read as Instagram content
     assert values(result.snapshots, "17895695668004550") == {"likes": 88.0, "comments": 6.0}
     assert {(s.platform, s.item_kind) for s in result.snapshots} == {("instagram", "content")}
@@ -167,24 +187,12 @@ def test_instagram_media_likes_and_comments(platform_server: PlatformServer, mak
 def test_hidden_instagram_likes_are_unavailable_not_zero(
     platform_server: PlatformServer, make_http: MakeHttp
 ) -> None:
-    # given a media whose owner hides like counts (Graph leaves like_count out)
-    platform_server.handle(ROOT, echo(lambda item_id: {"comments_count": 6}))
-    # when it is pulled
-    result = client(platform_server, make_http).instagram_media(["17895695668004550"], NOW)
+    # given a media whose owner hides like counts (Graph leaves like_count out), when it is pulled
+    graph = graph_answering(platform_server, make_http, {"comments_count": 6})
+    result = graph.instagram_media(["17895695668004550"], NOW)
     # then likes have no value and say they are hidden
     (likes,) = [s for s in result.snapshots if s.metric == "likes"]
     assert (likes.value, likes.unavailable) == (None, HIDDEN_LIKES)
-
-
-def test_instagram_account_followers(platform_server: PlatformServer, make_http: MakeHttp) -> None:
-    # given an Instagram professional account
-    platform_server.handle(ROOT, echo(lambda item_id: {"followers_count": 31000}))
-    # when it is pulled
-    result = client(platform_server, make_http).instagram_accounts(["17841400000000000"], NOW)
-    # then its followers are read
-    (followers,) = result.snapshots
-    assert (followers.platform, followers.item_kind, followers.value) == ("instagram", "account", 31000.0)
-    assert platform_server.requests[0].param("fields") == IG_ACCOUNT_FIELDS
 
 
 def test_an_id_left_out_of_the_answer_is_missing(

@@ -50,7 +50,9 @@ def echo_track(request: Recorded) -> Reply:
     return Reply(200, {}, TRACK)
 
 
-def serve_tracks(server: PlatformServer, urns: list[str]) -> None:
+def serve_tracks(server: PlatformServer, urns: list[str], tokens: tuple[str, ...] = ("sc-token-1",)) -> None:
+    """A token endpoint handing out `tokens` in turn, and each track answered in full."""
+    server.reply(TOKEN_PATH, *(token_reply(token) for token in tokens))
     for urn in urns:
         server.handle(track_path(urn), echo_track)
 
@@ -66,7 +68,6 @@ def test_a_clean_run_makes_one_token_request_and_one_request_per_track(
 ) -> None:
     # given three tracks and a token endpoint
     urns = track_urns(3)
-    platform_server.reply(TOKEN_PATH, token_reply("sc-token-1"))
     serve_tracks(platform_server, urns)
     # when they are pulled
     result = client(platform_server, make_http, fake_time).tracks(urns, NOW)
@@ -80,7 +81,6 @@ def test_the_urn_is_url_encoded_and_the_token_sent_as_oauth(
     platform_server: PlatformServer, make_http: MakeHttp, fake_time: FakeTime
 ) -> None:
     # given one track
-    platform_server.reply(TOKEN_PATH, token_reply("sc-token-1"))
     serve_tracks(platform_server, ["soundcloud:tracks:456"])
     # when it is pulled
     client(platform_server, make_http, fake_time).tracks(["soundcloud:tracks:456"], NOW)
@@ -94,7 +94,6 @@ def test_track_counters_map_to_the_contracts_names(
     platform_server: PlatformServer, make_http: MakeHttp, fake_time: FakeTime
 ) -> None:
     # given a track
-    platform_server.reply(TOKEN_PATH, token_reply("sc-token-1"))
     serve_tracks(platform_server, ["soundcloud:tracks:456"])
     # when it is pulled
     result = client(platform_server, make_http, fake_time).tracks(["soundcloud:tracks:456"], NOW)
@@ -140,7 +139,6 @@ def test_a_second_pull_uses_the_cached_token(
 ) -> None:
     # given a pull that fetched a token
     urns = track_urns(2)
-    platform_server.reply(TOKEN_PATH, token_reply("sc-token-1"))
     serve_tracks(platform_server, urns)
     cache = MemoryTokenCache()
     client(platform_server, make_http, fake_time, cache).tracks(urns[:1], NOW)
@@ -157,9 +155,8 @@ def test_a_401_refreshes_once_and_retries_once(
 ) -> None:
     # given a token SoundCloud stops accepting
     urn = "soundcloud:tracks:456"
-    platform_server.reply(TOKEN_PATH, token_reply("sc-token-1"), token_reply("sc-token-2"))
     platform_server.reply(track_path(urn), Reply(401, {}, {"error": "invalid_token"}))
-    serve_tracks(platform_server, [urn])
+    serve_tracks(platform_server, [urn], tokens=("sc-token-1", "sc-token-2"))
     # when the track is pulled
     result = client(platform_server, make_http, fake_time).tracks([urn], NOW)
     # then exactly one new token was fetched and the one retry used it
@@ -197,7 +194,6 @@ def test_a_404_track_is_missing_and_the_others_are_read(
 ) -> None:
     # given a deleted track between two live ones
     first, gone, last = track_urns(3)
-    platform_server.reply(TOKEN_PATH, token_reply("sc-token-1"))
     serve_tracks(platform_server, [first, last])
     platform_server.reply(track_path(gone), Reply(404, {}, {"code": 404, "message": "404 - Not Found"}))
     # when all three are pulled
@@ -213,7 +209,6 @@ def test_a_failing_track_keeps_what_was_read_and_leaves_the_rest(
 ) -> None:
     # given the second track failing with 503 on every attempt
     urns = track_urns(3)
-    platform_server.reply(TOKEN_PATH, token_reply("sc-token-1"))
     serve_tracks(platform_server, [urns[0], urns[2]])
     platform_server.handle(track_path(urns[1]), lambda request: Reply(503, {}, b""))
     # when they are pulled
@@ -229,7 +224,6 @@ def test_a_5xx_then_success_is_retried(
 ) -> None:
     # given SoundCloud failing once with a 500
     urn = "soundcloud:tracks:456"
-    platform_server.reply(TOKEN_PATH, token_reply("sc-token-1"))
     platform_server.reply(track_path(urn), Reply(500, {}, b""))
     serve_tracks(platform_server, [urn])
     # when the track is pulled
@@ -244,7 +238,6 @@ def test_a_429_waits_at_least_its_retry_after(
 ) -> None:
     # given SoundCloud rate limiting with Retry-After: 12
     urn = "soundcloud:tracks:456"
-    platform_server.reply(TOKEN_PATH, token_reply("sc-token-1"))
     platform_server.reply(track_path(urn), Reply(429, {"Retry-After": "12"}, {"error": "rate_limited"}))
     serve_tracks(platform_server, [urn])
     # when the track is pulled

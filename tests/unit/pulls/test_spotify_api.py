@@ -17,6 +17,7 @@ from chalicelib.platforms.spotify.api import (
     Spotify,
 )
 from chalicelib.pulls.errors import Forbidden, MalformedResponse, Unauthorized
+from chalicelib.pulls.snapshots import PullResult
 from chalicelib.pulls.tokens import MemoryTokenCache
 from tests.fakes.platform_server import PlatformServer, Recorded, Reply
 from tests.unit.pulls.conftest import (
@@ -50,6 +51,12 @@ def echo_artists(request: Recorded) -> Reply:
     return Reply(200, {}, {"artists": artists})
 
 
+def serve_artists(server: PlatformServer) -> None:
+    """A token endpoint and an artists endpoint that answers every id in full."""
+    server.reply(TOKEN_PATH, token_reply())
+    server.handle(ARTISTS, echo_artists)
+
+
 def client(
     server: PlatformServer, make_http: MakeHttp, fake_time: FakeTime, cache: MemoryTokenCache | None = None
 ) -> Spotify:
@@ -63,8 +70,7 @@ def test_a_clean_run_makes_the_floor_of_requests_plus_one_token(
     platform_server: PlatformServer, make_http: MakeHttp, fake_time: FakeTime, count: int
 ) -> None:
     # given n artists Spotify answers in full
-    platform_server.reply(TOKEN_PATH, token_reply())
-    platform_server.handle(ARTISTS, echo_artists)
+    serve_artists(platform_server)
     # when they are pulled
     result = client(platform_server, make_http, fake_time).artists(artist_ids(count), NOW)
     # then the requests are ceil(n / 50) plus one token request
@@ -77,8 +83,7 @@ def test_followers_total_and_popularity_map_to_the_contracts_names(
     platform_server: PlatformServer, make_http: MakeHttp, fake_time: FakeTime
 ) -> None:
     # given an artist
-    platform_server.reply(TOKEN_PATH, token_reply())
-    platform_server.handle(ARTISTS, echo_artists)
+    serve_artists(platform_server)
     (artist,) = artist_ids(1)
     # when it is pulled
     result = client(platform_server, make_http, fake_time).artists([artist], NOW)
@@ -120,15 +125,19 @@ def test_a_403_is_reported_as_the_refusal_it_is(
     assert result.remaining_ids == ()
 
 
+def pull_without_counters(server: PlatformServer, make_http: MakeHttp, fake_time: FakeTime) -> PullResult:
+    """One artist pulled from a development-mode answer without followers and popularity."""
+    (artist,) = artist_ids(1)
+    server.reply(TOKEN_PATH, token_reply())
+    server.reply(ARTISTS, Reply(200, {}, {"artists": [{"id": artist, "name": "Band"}]}))
+    return client(server, make_http, fake_time).artists([artist], NOW)
+
+
 def test_missing_fields_are_unavailable_with_the_reason(
     platform_server: PlatformServer, make_http: MakeHttp, fake_time: FakeTime
 ) -> None:
-    # given a development-mode answer without followers and popularity
-    (artist,) = artist_ids(1)
-    platform_server.reply(TOKEN_PATH, token_reply())
-    platform_server.reply(ARTISTS, Reply(200, {}, {"artists": [{"id": artist, "name": "Band"}]}))
-    # when it is pulled
-    result = client(platform_server, make_http, fake_time).artists([artist], NOW)
+    # given a development-mode answer without followers and popularity, when it is pulled
+    result = pull_without_counters(platform_server, make_http, fake_time)
     # then both metrics say why they have no value
     assert {(s.metric, s.value, s.unavailable) for s in result.snapshots} == {
         ("followers", None, NO_QUOTA_MISSING),
@@ -139,12 +148,8 @@ def test_missing_fields_are_unavailable_with_the_reason(
 def test_counters_left_out_are_reported_as_a_refusal(
     platform_server: PlatformServer, make_http: MakeHttp, fake_time: FakeTime
 ) -> None:
-    # given a development-mode answer without followers and popularity
-    (artist,) = artist_ids(1)
-    platform_server.reply(TOKEN_PATH, token_reply())
-    platform_server.reply(ARTISTS, Reply(200, {}, {"artists": [{"id": artist, "name": "Band"}]}))
-    # when it is pulled
-    result = client(platform_server, make_http, fake_time).artists([artist], NOW)
+    # given a development-mode answer without followers and popularity, when it is pulled
+    result = pull_without_counters(platform_server, make_http, fake_time)
     # then the result's error is that quiet refusal
     assert isinstance(result.error, Forbidden)
     assert (result.error.status, result.error.endpoint) == (200, "GET /v1/artists")
@@ -170,8 +175,7 @@ def test_a_second_pull_uses_the_cached_token(
     platform_server: PlatformServer, make_http: MakeHttp, fake_time: FakeTime
 ) -> None:
     # given a pull that fetched a token
-    platform_server.reply(TOKEN_PATH, token_reply())
-    platform_server.handle(ARTISTS, echo_artists)
+    serve_artists(platform_server)
     cache = MemoryTokenCache()
     client(platform_server, make_http, fake_time, cache).artists(artist_ids(1), NOW)
     # when a second pull runs 10 minutes later
@@ -265,8 +269,7 @@ def test_an_id_that_is_not_a_spotify_id_is_never_sent(
     platform_server: PlatformServer, make_http: MakeHttp, fake_time: FakeTime
 ) -> None:
     # given a Spotify URI where an id belongs
-    platform_server.reply(TOKEN_PATH, token_reply())
-    platform_server.handle(ARTISTS, echo_artists)
+    serve_artists(platform_server)
     (good,) = artist_ids(1)
     # when it is pulled with a good id
     result = client(platform_server, make_http, fake_time).artists([good, "spotify:artist:x"], NOW)
