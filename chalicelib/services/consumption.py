@@ -141,8 +141,14 @@ def import_chunk(store: Store, parsed: Iterator[Parsed], status: dict[str, Any])
 
 
 def _read_and_apply(store: Store, parsed: Iterator[Parsed], status: dict[str, Any]) -> tuple[int, int] | None:
-    chunk = list(islice(parsed, CHUNK_ROWS))
-    items: list[Row | Rejected] = list(map(itemgetter(0), chunk))
+    # The items without their offsets and lines (a tuple each, kept for the chunk), but the last's.
+    items: list[Row | Rejected] = list(map(itemgetter(0), islice(parsed, CHUNK_ROWS - 1)))
+    last = next(parsed, None) if len(items) == CHUNK_ROWS - 1 else None
+    end = None
+    if last is not None:
+        items.append(last[0])
+        end = last[1:]
+    records = len(items)
     rows = items
     if Rejected in map(type, items):  # the usual chunk has none: its items are its rows
         rows = [item for item in items if not isinstance(item, Rejected)]
@@ -151,12 +157,12 @@ def _read_and_apply(store: Store, parsed: Iterator[Parsed], status: dict[str, An
         errors = status["errors"]
         room = max(0, MAX_ERRORS - len(errors))
         errors.extend({"row": item.line, "message": item.message} for item in rejections[:room])
-    status["rows_total"] += len(chunk)
+    status["rows_total"] += records
     if rows:
         outcome = apply_rows(store, cast(list[Row], rows))
         status["rows_counted"] += outcome.counted
         status["rows_duplicate"] += outcome.duplicate
-    return chunk[-1][1:] if len(chunk) == CHUNK_ROWS else None
+    return end
 
 
 def import_label(import_id: str) -> str | None:

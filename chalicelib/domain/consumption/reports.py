@@ -37,7 +37,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2199
 # Distinct values a field's reader remembers: enough for a report's dates, ids, platforms and small
 # counts; a file of endless distinct values starts over rather than growing memory.
 MEMO_ENTRIES = 512
-PLAIN_SLICE = 1_000  # lines of a plain block made into rows at once
+PLAIN_SLICE = 1000  # lines of a plain block made into rows at once
 Read = Callable[[int], bytes]
 Figures = tuple[int, int, int, int]  # premium streams, ad-supported streams, downloads, physical units
 K = TypeVar("K", bound=Hashable)
@@ -479,12 +479,14 @@ class _Records:
         """Each plain block whole, then the records csv.reader reads from the rest of the stream."""
         blocks = self._blocks()
         for block in blocks:
-            text = _plain_text(block)
-            if text is None:
+            lines = _plain_lines(block)
+            if lines is None:
                 yield self._read_by_csv(chain([block], blocks))
                 return
-            self._hand_out(block)
-            yield PlainBlock(text.split("\n"), self._line + self._before + 1, self._ends)
+            self._hand_out(block, io.BytesIO(block))  # its lines one at a time, not all at once
+            del block  # neither it nor its lines stay alive while the next block is read
+            yield PlainBlock(lines, self._line + self._before + 1, self._ends)
+            del lines
 
     def _blocks(self) -> Iterator[bytes]:
         """The stream cut after its last newline of each read (the last block: the rest)."""
@@ -503,14 +505,12 @@ class _Records:
         if pending:
             yield pending
 
-    def _hand_out(self, block: bytes) -> list[bytes]:
-        """The block's lines (with their newline), now the block being read."""
-        lines = io.BytesIO(block).readlines()
+    def _hand_out(self, block: bytes, lines: Iterable[bytes]) -> None:
+        """`block` (of these lines, with their newline) is now the block being read."""
         self._before = self._lines_out
         self._ends = array("q", accumulate(map(len, lines), initial=self._bytes_out))
-        self._lines_out += len(lines)
+        self._lines_out += len(self._ends) - 1
         self._bytes_out += len(block)
-        return lines
 
     def _read_by_csv(self, blocks: Iterator[bytes]) -> Iterator[Record]:
         reader = csv.reader(
@@ -531,7 +531,8 @@ class _Records:
     def _decoded_lines(self, block: bytes) -> Iterable[str]:
         """Every line of the block, empty ones included (they may be inside a quoted field); the last
         has no newline only at the end of the file. Decoded as csv.reader asks for them."""
-        lines = self._hand_out(block)
+        lines = io.BytesIO(block).readlines()
+        self._hand_out(block, lines)
         try:
             block.decode("utf-8")
         except UnicodeDecodeError:
@@ -547,7 +548,8 @@ class _Records:
             return raw.decode("latin-1")
 
 
-def _plain_text(block: bytes) -> str | None:
+def _plain_lines(block: bytes) -> list[str] | None:
+    """The lines of a plain block (without their line ends), or None for a block that is not plain."""
     if b'"' in block or b"\x00" in block:
         return None
     if b"\r" in block:
@@ -558,7 +560,10 @@ def _plain_text(block: bytes) -> str | None:
         text = block.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return text[:-1] if text.endswith("\n") else text
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()  # the empty text after the last newline (cutting it from the text would copy it)
+    return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -615,14 +620,21 @@ def _parsed_runs(
         # A slice of lines at a time: a whole block's fields and rows alive at once would be walked
         # by every collection of the garbage collector and grow the peak memory fourfold.
         for start in range(0, len(block.lines), PLAIN_SLICE):
-            fields = list(
-                map(str.split, block.lines[start : start + PLAIN_SLICE], repeat(position.delimiter))
-            )
-            first, ends = block.first + start, block.ends[start + 1 : start + 1 + PLAIN_SLICE]
-            if set(map(len, fields)) == {width}:
-                yield zip(_made(make, fields, first), ends, count(first))
-            else:
-                yield _parsed(zip(fields, count(first), count(first), ends), make, width, records.bad_lines)
+            yield _plain_slice(block, start, position.delimiter, make, width)
+        del block  # its lines are not kept while the next block is read
+
+
+def _plain_slice(
+    block: PlainBlock, start: int, delimiter: str, make: RowMaker, width: int
+) -> Iterable[Parsed]:
+    """The records of PLAIN_SLICE lines of a block from `start`: made by `map` when all have the
+    header's width (their fields then go before the rows are read), else one by one."""
+    fields = list(map(str.split, block.lines[start : start + PLAIN_SLICE], repeat(delimiter)))
+    first, ends = block.first + start, block.ends[start + 1 : start + 1 + PLAIN_SLICE]
+    if set(map(len, fields)) == {width}:
+        return zip(_made(make, fields, first), ends, count(first))
+    # A plain block is valid UTF-8: none of its lines is one of the bad lines.
+    return _parsed(zip(fields, count(first), count(first), ends), make, width, set())
 
 
 def _made(make: RowMaker, records: list[list[str]], first: int) -> list[Row | Rejected]:

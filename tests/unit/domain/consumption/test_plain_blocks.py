@@ -76,7 +76,7 @@ def test_plain_blocks_read_exactly_as_csv_reader_reads_them(
     with patch.object(reports, "BLOCK_BYTES", block_bytes), patch.object(reports, "PLAIN_SLICE", plain_slice):
         # When it is parsed with plain blocks, and with every block read by csv.reader
         fast = parsed(data, position)
-        with patch.object(reports, "_plain_text", lambda block: None):
+        with patch.object(reports, "_plain_lines", lambda block: None):
             by_csv = parsed(data, position)
     # Then both yield the same rows and rejections, with the same lines and byte offsets
     assert fast == by_csv
