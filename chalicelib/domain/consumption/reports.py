@@ -1,9 +1,10 @@
 """Distributor and platform reports (contract section 12), parsed as a stream.
 
 Bytes come from a `read(size)` callable (an HTTP body, an S3 object or one of its ranges): blocks are
-cut at their last newline and decoded; a block without quotes is split line by line on the delimiter,
-and from the first block with one on, lines go to the `csv` module, which pulls only the lines of the
-record it is reading. So every record knows the byte offset where it ends and the line where it
+cut at their last newline and decoded; a block without quotes is split line by line on the delimiter
+and made into rows a slice of lines at a time by `map` (no Python loop step a record), and from the
+first block with a quote on, lines go to the `csv` module, which pulls only the lines of the record it
+is reading. So every record knows the byte offset where it ends and the line where it
 starts: a long import stops after any record and continues from that offset with the header it kept
 (`Position`). A file never sits in memory: at most one block does.
 
@@ -460,8 +461,9 @@ class Unreadable(Exception):
 
 class _Records:
     """The stream's records, a block at a time. A plain block (UTF-8 without quotes or NUL bytes, a
-    carriage return only before a newline) is one record a line, split on the delimiter exactly as
-    csv.reader would read it, at half its cost. From the first block that is not plain on, the lines
+    carriage return only before a newline) is one record a line, handed out as its lines for `parse`
+    to split on the delimiter exactly as csv.reader would read them, at half its cost (a property test
+    holds the two paths equal). From the first block that is not plain on, the lines
     (with their newline, as csv.reader needs them within a quoted field) go to csv.reader, whose own
     line count places each record in the block being read."""
 
