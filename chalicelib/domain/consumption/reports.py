@@ -169,7 +169,7 @@ def parse_count(value: str, name: str) -> int:
     text = value.strip()
     if not text:
         return 0
-    if text.isdigit():  # the common case, without int()'s exception path
+    if text.isdecimal():  # the common case, without int()'s exception path ("²" is a digit, not decimal)
         return int(text)
     try:
         number = float(text.replace(",", "."))

@@ -25,7 +25,7 @@ isrcs = st.sampled_from([T1, T2, "fr-z03-26-00001", "FRZ039999999", "FRZ0326", "
 upcs = st.sampled_from(["", ALBUM, SINGLE, "036000291453", "123"])
 platforms = st.sampled_from(["spotify", " Apple  Music ", "deezer", "a|b", ""])
 countries = st.sampled_from(["FR", "be", "", "FRA", "F1"])
-counts = st.sampled_from(["0", "12", "1200", "", " 7", "-3", "abc", "1.5", "2.0", "1e3", "٣"])
+counts = st.sampled_from(["0", "12", "1200", "", " 7", "-3", "abc", "1.5", "2.0", "1e3", "٣", "²"])
 cells = st.tuples(dates, isrcs, upcs, platforms, countries, counts, counts, counts, counts).map(list)
 
 

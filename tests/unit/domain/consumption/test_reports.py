@@ -109,6 +109,7 @@ def test_a_track_beside_a_release_that_does_not_hold_it_is_rejected() -> None:
         ("2026-03-06,{t},,spotify,FR,-5,0,0,0", "negative"),
         ("2026-03-06,{t},,spotify,FR,lots,0,0,0", "not a number"),
         ("2026-03-06,{t},,spotify,FR,1.5,0,0,0", "not a whole number"),
+        ("2026-03-06,{t},,spotify,FR,²,0,0,0", "not a number"),  # a digit that is no decimal digit
         ("1999-12-31,{t},,spotify,FR,1,0,0,0", "outside the years 2000 to 2199"),
         ("2200-01-01,{t},,spotify,FR,1,0,0,0", "outside the years 2000 to 2199"),
         ("2026-02-30,{t},,spotify,FR,1,0,0,0", "neither a day"),
