@@ -221,11 +221,18 @@ def identify(catalogue: Catalogue, isrc_text: str, upc_text: str) -> tuple[Kind,
     return "release", upc
 
 
-def place(catalogue: Catalogue, texts: tuple[str, str, str]) -> Place:
-    """The place of a record's (date, ISRC, UPC) texts."""
-    period, day = parse_period(texts[0])
-    kind, item = identify(catalogue, texts[1], texts[2])
-    return Place(period, day, kind, item, "m" if len(period) == 7 else "d", (kind, item, day.isoformat()))
+def place_memo(catalogue: Catalogue) -> Memo[tuple[str, str, str], Place]:
+    """The places of records' (date, ISRC, UPC) texts. A report has a place for each day and id, more
+    than a memo keeps: each is made from its date's and its ids' own memos, not read again."""
+    periods = Memo(parse_period)
+    items: Memo[tuple[str, str], tuple[Kind, str]] = Memo(lambda ids: identify(catalogue, *ids))
+
+    def place(texts: tuple[str, str, str]) -> Place:
+        period, day = periods[texts[0]]
+        kind, item = items[texts[1], texts[2]]
+        return Place(period, day, kind, item, "m" if len(period) == 7 else "d", (kind, item, day.isoformat()))
+
+    return Memo(place)
 
 
 def channel(texts: tuple[str, str, str, str]) -> Channel:
@@ -277,7 +284,7 @@ def _generic(columns: Mapping[str, int], catalogue: Catalogue) -> RowMaker:
     i_date, i_isrc, i_upc, i_platform, i_country, i_premium, i_ad, i_downloads, i_physical = (
         columns[name] for name in GENERIC_COLUMNS
     )
-    places = Memo(partial(place, catalogue))
+    places = place_memo(catalogue)
     channels = Memo(channel)
     premium, ad, downloads, physical = (Memo(partial(parse_count, name=name)) for name in GENERIC_COLUMNS[5:])
 
@@ -339,7 +346,7 @@ def _believe(columns: Mapping[str, int], catalogue: Catalogue) -> RowMaker:
     i_month, i_platform, i_country, i_upc, i_isrc, i_sales_type, i_quantity, i_tier = (
         columns[name] for name in BELIEVE_COLUMNS
     )
-    places = Memo(partial(place, catalogue))
+    places = place_memo(catalogue)
     channels = Memo(channel)
     quantities = Memo(partial(parse_count, name="Quantity"))
     stream_types = Memo(_believe_type)
@@ -376,7 +383,7 @@ def _distrokid(columns: Mapping[str, int], catalogue: Catalogue) -> RowMaker:
     i_period = columns["Sale Month"] if "Sale Month" in columns else columns["Sale Period"]
     i_store, i_isrc, i_upc = columns["Store"], columns["ISRC"], columns["UPC"]
     i_quantity, i_kind, i_country = columns["Quantity"], columns["Song/Album"], columns["Country of Sale"]
-    places = Memo(partial(place, catalogue))
+    places = place_memo(catalogue)
     channels = Memo(channel)
     quantities = Memo(partial(parse_count, name="Quantity"))
     stream_types = Memo(_store_type)
