@@ -46,15 +46,16 @@ def ledger_pk(kind: str, item: str) -> str:
 
 def ledger_item(key: LedgerKey, entries: Entries) -> dict[str, Any]:
     """The item of a day ledger: its entries and the totals recomputed from them. The entries' names
-    are lines of `rows`, their figures unsigned 64-bit little-endian integers in `figures`, four an
-    entry: building that costs a third of the JSON of the same entries. Figures too large for it
-    (never reported, but readable) keep the JSON form."""
+    are lines of `rows`, their figures unsigned 32-bit little-endian integers in `figures`, four an
+    entry: building that costs a third of the JSON of the same entries, for items of about its size.
+    A figure of 2**32 or more (no row reports that many streams, but a file could say so) keeps the
+    whole ledger in the JSON form."""
     kind, item, day = key
     numbers = list(chain.from_iterable(entries.values()))
     p, a, d, u = (sum(numbers[column::4]) for column in range(4))
     rows: dict[str, Any]
     try:
-        packed = struct.pack(f"<{len(numbers)}Q", *numbers)
+        packed = struct.pack(f"<{len(numbers)}I", *numbers)
     except struct.error:
         rows = {"rows": {"S": json.dumps(entries, separators=(",", ":"))}}
     else:
@@ -76,7 +77,7 @@ def ledger_entries(item: Mapping[str, Any]) -> Entries:
     if "figures" not in item:
         return {entry: tuple(figures) for entry, figures in json.loads(item["rows"]["S"]).items()}
     names = item["rows"]["S"].split("\n") if item["rows"]["S"] else []
-    return dict(zip(names, struct.iter_unpack("<4Q", item["figures"]["B"]), strict=True))
+    return dict(zip(names, struct.iter_unpack("<4I", item["figures"]["B"]), strict=True))
 
 
 class DynamoConsumption:
