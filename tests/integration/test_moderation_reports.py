@@ -18,8 +18,16 @@ from chalicelib.domain.events import keyed_pseudonymiser
 from chalicelib.domain.moderation.report import pseudonym
 from infra.local import senders as payloads
 from infra.local.senders import Senders
+from tests.campaigns import open_window
 from tests.integration.conftest import Stack
-from tests.integration.management_client import Api, Callers, artist_body, body_of, unique_digits
+from tests.integration.management_client import (
+    Api,
+    Callers,
+    artist_body,
+    body_of,
+    campaign_body,
+    unique_digits,
+)
 from tests.integration.webhook_client import consume, send
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -185,4 +193,20 @@ def test_a_bad_day_or_expiry_is_a_400(api: Api, who: Callers, query: str) -> Non
 
 def test_a_label_without_abuse_gets_no_report(api: Api, who: Callers, stack: Stack) -> None:
     page_with_comments(api, who, stack, who.label, [(unique_digits(), "Trop bien !")])
+    assert publish(api, who)["moderation_reports"] == []
+
+
+def test_a_campaign_published_on_demand_writes_the_report_of_the_day_it_recounted(
+    api: Api, who: Callers, stack: Stack
+) -> None:
+    # Given an abusive comment on the label's Page, and a running campaign tracking that Page
+    post = page_with_comments(api, who, stack, who.label, [(unique_digits(), ABUSE)])
+    tracked = {"facebook": {"accounts": [post.split("_")[0]], "content": []}}
+    body = campaign_body(who.label, tracked=tracked, **open_window(NOW))
+    assert api.call("POST", "/campaigns", who.tokens["admin"], body).status_code == 201
+    # When the label's editor publishes the campaign on demand, before any scheduled run
+    response = api.call("POST", f"/campaigns/{body['campaign_id']}/publish", who.tokens["editor"])
+    assert response.status_code == 200, response.body
+    # Then the day's report is there (the scheduled run will find those rollups already recounted)
+    assert links(api, who.tokens["moderator"], f"label={who.label}&day={DAY}").status_code == 200
     assert publish(api, who)["moderation_reports"] == []

@@ -305,9 +305,13 @@ class PublishingService:
         """POST /campaigns/{id}/publish: roll up what changed for this campaign, then publish it.
 
         Only its own buckets are recomputed, so that the answer does not wait for every other
-        campaign's traffic; all markers stay for the scheduled run, which republishes the others."""
-        self.refresh(wanted=concerning(campaign))
+        campaign's traffic; all markers stay for the scheduled run, which republishes the others.
+        The moderation reports of the days those buckets recounted are rewritten here: the scheduled
+        run will find these rollups unchanged, so it would not."""
+        refresh = self.refresh(wanted=concerning(campaign))
         now = _run_time(self._clock())
+        if self._moderation_reports is not None:
+            self._moderation_reports(refresh, now)
         campaigns = self._campaigns.list_all()
         others = [c for c in campaigns if c.campaign_id != campaign.campaign_id]
         run = self._publish(campaign, others, now, self.owner_index(), self.artist_languages)
