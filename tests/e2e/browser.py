@@ -70,6 +70,15 @@ MEASURE = """() => ({
     .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1
       && !el.closest('svg') && getComputedStyle(el).position !== 'absolute')
     .slice(0, 5).map(el => el.tagName + '.' + el.className),
+  // text squeezed into a sliver: a sentence laid out a few letters a line (a caption left in
+  // table layout inside a table made a block, say)
+  slivers: [...document.querySelectorAll('body *')]
+    .filter(el => {
+      const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent.trim()).join('');
+      const box = el.getBoundingClientRect();
+      return own.length >= 20 && box.width > 0 && box.width < 80 && box.height > 150;
+    })
+    .slice(0, 5).map(el => el.tagName + '.' + el.className),
 })"""
 
 
@@ -147,10 +156,12 @@ def problems_of_a_presigned_page(
 
 def report_page_problems(seen: Visit, device: str, name: str, title_with: str) -> list[str]:
     """A label's report page: what `problems_of_a_presigned_page` finds and, at any width, a document
-    wider than the viewport or an element wider than its box (hostile or long text included)."""
+    wider than the viewport, an element wider than its box (hostile or long text included), or a
+    sentence squeezed into a sliver a few letters wide."""
     problems = problems_of_a_presigned_page(seen, device, name, title_with)
     if seen.measures["scrollWidth"] > WIDTHS[device][0]:
         problems.append(f"scrolls: {seen.measures}")
+    problems += [f"a sliver of text: {element}" for element in seen.measures["slivers"]]
     return problems + [f"overflows: {element}" for element in seen.measures["overflowing"]]
 
 
